@@ -1,0 +1,24 @@
+package io.quiver.distance;
+
+/**
+ * The hot loops: arithmetic over vectors read in place from (unaligned, little-endian) native
+ * memory. Two implementations exist, {@link PanamaKernels} (the JDK Vector API) and
+ * {@link ScalarKernels}; {@link Kernels#get()} picks one once at start-up. They agree to within
+ * float rounding (the tests prove it).
+ */
+public interface VectorKernels {
+    /** Sum of a[i]*b[i] over {@code n} floats. */
+    float dot(long a, long b, int n);
+
+    /** Sum of (a[i]-b[i])^2 over {@code n} floats. */
+    float squaredEuclidean(long a, long b, int n);
+
+    /** Sum of |a[i]-b[i]| over {@code n} floats. */
+    float manhattan(long a, long b, int n);
+
+    /** Number of differing bits over {@code words} 64-bit words. */
+    int hamming(long a, long b, int words);
+
+    /** A short name for logs and benchmark tables. */
+    String name();
+}

@@ -1,0 +1,10 @@
+package io.quiver.index;
+
+import java.util.Map;
+
+/**
+ * Statistics of one index: what every index has, plus the family's own figures in
+ * {@code structure} (trees and depth for a forest, levels and degrees for a graph).
+ */
+public record IndexStats(int index, String distance, int dimensions, Algorithm algorithm, long items, long structureBytes,
+        long itemBytes, Map<String, Object> structure) {}

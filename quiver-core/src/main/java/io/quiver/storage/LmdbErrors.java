@@ -1,0 +1,56 @@
+package io.quiver.storage;
+
+import java.nio.file.Path;
+import org.lmdbjava.Env;
+import org.lmdbjava.LmdbException;
+import org.lmdbjava.LmdbNativeException;
+
+/** Translates lmdbjava's exceptions (native return codes) into {@link QuiverException}s. */
+final class LmdbErrors {
+    private static final int EACCES = 13;
+    private static final int ENOENT = 2;
+    private static final int EROFS = 30;
+    private static final int ENOSPC = 28;
+    private static final int EAGAIN = 11;
+
+    private LmdbErrors() {}
+
+    static QuiverException translate(LmdbException e, Path dir, String action) {
+        String where = dir == null ? "" : " (" + dir + ")";
+        if (e instanceof Env.MapFullException) {
+            return new QuiverException(ErrorKind.MAP_FULL, "LMDB map is full while " + action + where, e);
+        }
+        if (e instanceof Env.FileInvalidException) {
+            return new QuiverException(ErrorKind.FOREIGN_FILE, "not an LMDB file" + where, e);
+        }
+        if (e instanceof Env.VersionMismatchException) {
+            return new QuiverException(ErrorKind.VERSION_MISMATCH, "LMDB version mismatch" + where, e);
+        }
+        if (e instanceof LmdbNativeException.PageCorruptedException
+                || e instanceof LmdbNativeException.PageNotFoundException
+                || e instanceof LmdbNativeException.PanicException) {
+            return new QuiverException(ErrorKind.CORRUPTED, "the store file is corrupted" + where + ": " + e.getMessage(), e);
+        }
+        if (e instanceof LmdbNativeException n) {
+            int rc = n.getResultCode();
+            switch (rc) {
+                case EACCES, EROFS -> {
+                    return new QuiverException(ErrorKind.READ_ONLY, "cannot write " + action + where + ": read-only file system or permission denied", e);
+                }
+                case ENOENT -> {
+                    return new QuiverException(ErrorKind.NOT_FOUND, "no store at" + where, e);
+                }
+                case ENOSPC -> {
+                    return new QuiverException(ErrorKind.DISK_FULL, "no space left on device while " + action + where, e);
+                }
+                case EAGAIN -> {
+                    return new QuiverException(ErrorKind.ALREADY_OPEN, "store is locked" + where, e);
+                }
+                default -> {
+                    return new QuiverException(ErrorKind.STORAGE, "LMDB error " + rc + " while " + action + where + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        return new QuiverException(ErrorKind.STORAGE, "LMDB failure while " + action + where + ": " + e.getMessage(), e);
+    }
+}

@@ -1,0 +1,458 @@
+package io.quiver.storage;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.lmdbjava.CopyFlags;
+import org.lmdbjava.Dbi;
+import org.lmdbjava.DbiFlags;
+import org.lmdbjava.Env;
+import org.lmdbjava.EnvFlags;
+import org.lmdbjava.LmdbException;
+
+/**
+ * One Quiver store: an LMDB environment in a directory holding any number of indexes (numbered
+ * 0..65534) in a single LMDB database, so that changes to several indexes commit atomically.
+ * Thread-safe. Open a directory once per process and share the {@code Store}.
+ *
+ * <pre>{@code
+ * try (Store store = Store.open(Path.of("vectors"))) {
+ *     store.write(txn -> {
+ *         ForestWriter w = ForestWriter.create(txn, 0, DistanceKind.EUCLIDEAN, 3);
+ *         w.add(7, new float[] {1f, 2f, 3f});
+ *         w.build(ForestBuildOptions.defaults());
+ *     });
+ * }
+ * }</pre>
+ *
+ * <p>The map (LMDB's maximum file size) starts at {@link StoreOptions#initialMapSize()} and
+ * grows when a write finds it full: {@link #write(Consumer)} then aborts, grows the map and runs
+ * the whole write again. Growing needs a moment with no open transaction in this process, so
+ * new transactions wait while it happens and it waits (up to
+ * {@link StoreOptions#resizeWaitMillis()}) for open ones to close.
+ */
+public final class Store implements AutoCloseable {
+    static {
+        // lmdbjava's per-call state checks cost more than LMDB's own lookups; our wrappers check.
+        if (System.getProperty(Env.DISABLE_CHECKS_PROP) == null) {
+            System.setProperty(Env.DISABLE_CHECKS_PROP, "true");
+        }
+    }
+
+    private static final String DBI_NAME = "quiver";
+    private static final byte[] MAGIC = {'Q', 'V', 'R'};
+    /** The on-disk format this code writes and reads. */
+    public static final int FORMAT_VERSION = 1;
+    private static final ConcurrentHashMap<Path, Store> OPEN = new ConcurrentHashMap<>();
+
+    private final Path directory;
+    private final Path canonical;
+    private final StoreOptions options;
+    private final Env<ByteBuffer> env;
+    private final Dbi<ByteBuffer> dbi;
+    private final Object gate = new Object();
+    private int activeTxns;
+    private boolean resizing;
+    private volatile boolean closed;
+    private volatile long mapSize;
+    private final java.util.concurrent.atomic.AtomicInteger resizes = new java.util.concurrent.atomic.AtomicInteger();
+
+    private Store(Path directory, Path canonical, StoreOptions options, Env<ByteBuffer> env, Dbi<ByteBuffer> dbi) {
+        this.directory = directory;
+        this.canonical = canonical;
+        this.options = options;
+        this.env = env;
+        this.dbi = dbi;
+        this.mapSize = env.info().mapSize;
+    }
+
+    /** Opens (creating when absent) the store in {@code directory} with default options. */
+    public static Store open(Path directory) {
+        return open(directory, StoreOptions.defaults());
+    }
+
+    /** Opens the store in {@code directory}. */
+    public static Store open(Path directory, StoreOptions options) {
+        Path dir = directory.toAbsolutePath().normalize();
+        if (!Files.exists(dir)) {
+            if (!options.create() || options.readOnly()) {
+                throw new QuiverException(ErrorKind.NOT_FOUND, "no store at " + dir);
+            }
+            try {
+                Files.createDirectories(dir);
+            } catch (IOException e) {
+                throw new QuiverException(ErrorKind.READ_ONLY, "cannot create store directory " + dir + ": " + e.getMessage(), e);
+            }
+        } else if (!Files.isDirectory(dir)) {
+            throw new QuiverException(ErrorKind.FOREIGN_FILE, dir + " is a file, not a store directory");
+        }
+        Path dataFile = dir.resolve("data.mdb");
+        boolean fresh = !Files.exists(dataFile);
+        if (fresh && (!options.create() || options.readOnly())) {
+            throw new QuiverException(ErrorKind.NOT_FOUND, "no store at " + dir + " (no data.mdb)");
+        }
+        if (!fresh && !Files.isReadable(dataFile)) {
+            throw new QuiverException(ErrorKind.READ_ONLY, "cannot read " + dataFile + ": permission denied");
+        }
+        if (!options.readOnly() && !Files.isWritable(dir)) {
+            throw new QuiverException(ErrorKind.READ_ONLY, "store directory " + dir + " is not writable (open it read-only to search)");
+        }
+        Path canonical;
+        try {
+            canonical = dir.toRealPath();
+        } catch (IOException e) {
+            canonical = dir;
+        }
+        Store[] created = new Store[1];
+        Path key = canonical;
+        OPEN.compute(key, (k, existing) -> {
+            if (existing != null) {
+                throw new QuiverException(ErrorKind.ALREADY_OPEN, "store " + dir + " is already open in this process; share that Store instance");
+            }
+            created[0] = openEnv(dir, key, options, fresh);
+            return created[0];
+        });
+        return created[0];
+    }
+
+    private static Store openEnv(Path dir, Path canonical, StoreOptions options, boolean fresh) {
+        long initial = roundUp(options.initialMapSize());
+        Env<ByteBuffer> env;
+        try {
+            EnvFlags[] flags = options.readOnly()
+                    ? new EnvFlags[] {EnvFlags.MDB_NOTLS, EnvFlags.MDB_RDONLY_ENV}
+                    : new EnvFlags[] {EnvFlags.MDB_NOTLS};
+            env = Env.create().setMapSize(initial).setMaxDbs(4).setMaxReaders(options.maxReaders()).open(dir.toFile(), flags);
+        } catch (LmdbException e) {
+            throw LmdbErrors.translate(e, dir, "opening");
+        }
+        try {
+            Dbi<ByteBuffer> dbi = openDbi(env, dir, options, fresh);
+            return new Store(dir, canonical, options, env, dbi);
+        } catch (RuntimeException e) {
+            env.close();
+            throw e;
+        }
+    }
+
+    private static Dbi<ByteBuffer> openDbi(Env<ByteBuffer> env, Path dir, StoreOptions options, boolean fresh) {
+        try {
+            java.util.List<byte[]> names;
+            try {
+                names = env.getDbiNames();
+            } catch (RuntimeException e) {
+                throw new QuiverException(ErrorKind.FOREIGN_FILE, dir + " holds an LMDB file Quiver cannot read: " + e.getMessage(), e);
+            }
+            boolean hasOurs = names.stream().anyMatch(n -> new String(n, java.nio.charset.StandardCharsets.UTF_8).equals(DBI_NAME));
+            if (!hasOurs) {
+                if (!names.isEmpty() || env.stat().entries > 0) {
+                    throw new QuiverException(ErrorKind.FOREIGN_FILE, dir + " holds an LMDB file that was not written by Quiver");
+                }
+                if (options.readOnly()) {
+                    throw new QuiverException(ErrorKind.NOT_FOUND, "no Quiver store at " + dir + " (empty LMDB file)");
+                }
+            }
+            Dbi<ByteBuffer> dbi = options.readOnly() ? env.openDbi(DBI_NAME) : env.openDbi(DBI_NAME, DbiFlags.MDB_CREATE);
+            checkHeader(env, dbi, dir, options.readOnly());
+            return dbi;
+        } catch (LmdbException e) {
+            throw LmdbErrors.translate(e, dir, "opening");
+        }
+    }
+
+    private static void checkHeader(Env<ByteBuffer> env, Dbi<ByteBuffer> dbi, Path dir, boolean readOnly) {
+        ByteBuffer key = Keys.write(ByteBuffer.allocateDirect(Keys.SIZE), Keys.STORE_INDEX, KeyKind.METADATA, 0);
+        try (org.lmdbjava.Txn<ByteBuffer> rtxn = env.txnRead()) {
+            ByteBuffer v = dbi.get(rtxn, key);
+            if (v != null) {
+                if (v.remaining() < 5 || v.get(0) != MAGIC[0] || v.get(1) != MAGIC[1] || v.get(2) != MAGIC[2]) {
+                    throw new QuiverException(ErrorKind.FOREIGN_FILE, dir + " holds an LMDB database named '" + DBI_NAME + "' that Quiver did not write");
+                }
+                int version = Short.toUnsignedInt(v.getShort(3));
+                if (version != FORMAT_VERSION) {
+                    throw new QuiverException(ErrorKind.VERSION_MISMATCH, dir + " uses Quiver format " + version + "; this build reads format " + FORMAT_VERSION);
+                }
+                return;
+            }
+        }
+        if (readOnly) {
+            return;
+        }
+        try (org.lmdbjava.Txn<ByteBuffer> wtxn = env.txnWrite()) {
+            ByteBuffer val = ByteBuffer.allocateDirect(5);
+            val.put(MAGIC).putShort((short) FORMAT_VERSION).flip();
+            dbi.put(wtxn, key, val);
+            wtxn.commit();
+        }
+    }
+
+    private static long roundUp(long size) {
+        long mib = 1L << 20;
+        return (size + mib - 1) / mib * mib;
+    }
+
+    Dbi<ByteBuffer> dbi() {
+        return dbi;
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    public StoreOptions options() {
+        return options;
+    }
+
+    public boolean isReadOnly() {
+        return options.readOnly();
+    }
+
+    /** Begins a read-only snapshot. Close it (try-with-resources). */
+    public ReadTxn read() {
+        enter();
+        try {
+            return new ReadTxn(this, beginLmdb(true));
+        } catch (RuntimeException e) {
+            txnEnded();
+            throw e;
+        }
+    }
+
+    /**
+     * Begins the write transaction (waits while another thread holds it). Prefer
+     * {@link #write(Consumer)}, which also survives a full map.
+     */
+    public WriteTxn beginWrite() {
+        if (options.readOnly()) {
+            throw new QuiverException(ErrorKind.READ_ONLY, "store " + directory + " was opened read-only");
+        }
+        enter();
+        try {
+            return new WriteTxn(this, beginLmdb(false));
+        } catch (RuntimeException e) {
+            txnEnded();
+            throw e;
+        }
+    }
+
+    private org.lmdbjava.Txn<ByteBuffer> beginLmdb(boolean readOnly) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return readOnly ? env.txnRead() : env.txnWrite();
+            } catch (Dbi.MapResizedException e) {
+                // Another process grew the map: adopt its size, then begin again.
+                if (attempt > 3) {
+                    throw LmdbErrors.translate(e, directory, "beginning a transaction");
+                }
+                adoptForeignResize();
+            } catch (LmdbException e) {
+                throw LmdbErrors.translate(e, directory, "beginning a transaction");
+            }
+        }
+    }
+
+    /**
+     * Runs {@code work} in a write transaction and commits it. When the map turns out to be full
+     * the transaction is aborted, the map grown and {@code work} run again from the start, so it
+     * must do nothing outside the transaction that cannot be repeated (sending messages, consuming
+     * a one-shot iterator, mutating caller state without resetting it).
+     */
+    public void write(Consumer<WriteTxn> work) {
+        writeAndReturn(txn -> {
+            work.accept(txn);
+            return null;
+        });
+    }
+
+    /** Like {@link #write(Consumer)}, returning what {@code work} returns. */
+    public <T> T writeAndReturn(Function<WriteTxn, T> work) {
+        while (true) {
+            long sizeAtStart = mapSize;
+            WriteTxn txn = beginWrite();
+            try {
+                T result = work.apply(txn);
+                if (txn.isOpen()) {
+                    txn.commit();
+                }
+                return result;
+            } catch (QuiverException e) {
+                txn.close();
+                if (e.kind() != ErrorKind.MAP_FULL) {
+                    throw e;
+                }
+                grow(sizeAtStart);
+            } catch (RuntimeException | Error e) {
+                txn.close();
+                throw e;
+            }
+        }
+    }
+
+    /** Grows the map (unless another thread already did since {@code seenSize}). */
+    public void grow(long seenSize) {
+        synchronized (gate) {
+            if (mapSize > seenSize) {
+                return;
+            }
+            long target = Math.min(options.maxMapSize(), roundUp((long) (mapSize * options.growthFactor())));
+            if (target <= mapSize) {
+                throw new QuiverException(ErrorKind.MAP_FULL, "store " + directory + " reached its maximum map size of " + options.maxMapSize() + " bytes");
+            }
+            resizeExclusively(target);
+        }
+    }
+
+    private void adoptForeignResize() {
+        synchronized (gate) {
+            resizeExclusively(0);
+        }
+    }
+
+    /** Must hold {@code gate}. Waits until no transaction of this process is open, then resizes. */
+    private void resizeExclusively(long target) {
+        resizing = true;
+        try {
+            long deadline = System.nanoTime() + options.resizeWaitMillis() * 1_000_000L;
+            while (activeTxns > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new QuiverException(ErrorKind.MAP_FULL, "store " + directory + " needs a larger map but " + activeTxns
+                            + " transaction(s) of this process stayed open for " + options.resizeWaitMillis() + " ms; close long-lived readers before large writes");
+                }
+                try {
+                    gate.wait(Math.max(1, left / 1_000_000L));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new QuiverException(ErrorKind.CANCELLED, "interrupted while growing the map of " + directory, e);
+                }
+            }
+            try {
+                env.setMapSize(target);
+            } catch (LmdbException e) {
+                throw LmdbErrors.translate(e, directory, "growing the map");
+            }
+            mapSize = env.info().mapSize;
+            resizes.incrementAndGet();
+        } finally {
+            resizing = false;
+            gate.notifyAll();
+        }
+    }
+
+    private void enter() {
+        if (closed) {
+            throw new IllegalStateException("store " + directory + " is closed");
+        }
+        synchronized (gate) {
+            while (resizing) {
+                try {
+                    gate.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new QuiverException(ErrorKind.CANCELLED, "interrupted while waiting for a map resize", e);
+                }
+            }
+            activeTxns++;
+        }
+    }
+
+    void txnEnded() {
+        synchronized (gate) {
+            activeTxns--;
+            gate.notifyAll();
+        }
+    }
+
+    void writeEnded() {
+        txnEnded();
+    }
+
+    /** The current map size in bytes (address space reserved, not disk used). */
+    public long mapSize() {
+        return mapSize;
+    }
+
+    /** How many times this process grew the map. */
+    public int resizeCount() {
+        return resizes.get();
+    }
+
+    /** Bytes of the data file on disk. */
+    public long fileBytes() {
+        try {
+            return Files.size(directory.resolve("data.mdb"));
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** Read transactions open on this environment, across all processes (LMDB's reader table). */
+    public int readers() {
+        return env.info().numReaders;
+    }
+
+    /** LMDB page size. */
+    public int pageSize() {
+        return env.stat().pageSize;
+    }
+
+    /**
+     * Writes a consistent copy of the store, compacted (free pages dropped), into {@code target},
+     * an absent or empty directory. Safe while readers and a writer are active: it copies the last
+     * committed state.
+     */
+    public void copyTo(Path target) {
+        try {
+            Files.createDirectories(target);
+            try (var entries = Files.list(target)) {
+                if (entries.findAny().isPresent()) {
+                    throw new QuiverException(ErrorKind.INVALID_ARGUMENT, "backup target " + target + " is not empty");
+                }
+            }
+        } catch (IOException e) {
+            throw new QuiverException(ErrorKind.READ_ONLY, "cannot create backup directory " + target + ": " + e.getMessage(), e);
+        }
+        try {
+            env.copy(target.toFile(), CopyFlags.MDB_CP_COMPACT);
+        } catch (LmdbException e) {
+            throw LmdbErrors.translate(e, target, "copying the store");
+        }
+    }
+
+    /** Flushes to disk (only matters for stores opened with relaxed durability). */
+    public void sync() {
+        env.sync(true);
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Closes the environment. Every transaction must be closed first. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        synchronized (gate) {
+            if (activeTxns > 0) {
+                throw new IllegalStateException("cannot close store " + directory + ": " + activeTxns + " transaction(s) still open");
+            }
+            closed = true;
+        }
+        try {
+            env.close();
+        } finally {
+            OPEN.remove(canonical, this);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Store[" + directory + "]";
+    }
+}

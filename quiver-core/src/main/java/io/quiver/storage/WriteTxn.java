@@ -1,0 +1,171 @@
+package io.quiver.storage;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.lmdbjava.Cursor;
+import org.lmdbjava.Dbi;
+import org.lmdbjava.GetOp;
+import org.lmdbjava.LmdbException;
+import org.lmdbjava.PutFlags;
+
+/**
+ * The single write transaction of a {@link Store}. Changes become visible to readers atomically at
+ * {@link #commit()}; closing without commit discards them. Use it from one thread only.
+ */
+public final class WriteTxn extends Txn {
+    private final ByteBuffer wkey = ByteBuffer.allocateDirect(Keys.SIZE_WITH_LEVEL);
+    private ByteBuffer valueScratch = ByteBuffer.allocateDirect(4096);
+    private boolean committed;
+
+    WriteTxn(Store store, org.lmdbjava.Txn<ByteBuffer> txn) {
+        super(store, txn);
+    }
+
+    /**
+     * Reserves {@code size} bytes under the key and returns a little-endian buffer to fill before
+     * the next operation on this transaction: the value is written in place, without a copy.
+     */
+    public ByteBuffer reserve(int index, KeyKind kind, int id, int size) {
+        return reserveRaw(Keys.write(wkey, index, kind, id), size, false);
+    }
+
+    /** Like {@link #reserve(int, KeyKind, int, int)} for a key with a level suffix. */
+    public ByteBuffer reserve(int index, KeyKind kind, int id, int level, int size) {
+        return reserveRaw(Keys.write(wkey, index, kind, id, level), size, false);
+    }
+
+    /**
+     * Reserves a value for a key known to sort after every existing key ({@code MDB_APPEND}): bulk
+     * loading in ascending id order fills pages completely and skips the B-tree search. Falls back
+     * to a normal insert when the key is not the last one.
+     */
+    public ByteBuffer reserveAppend(int index, KeyKind kind, int id, int size) {
+        return reserveRaw(Keys.write(wkey, index, kind, id), size, true);
+    }
+
+    private ByteBuffer reserveRaw(ByteBuffer k, int size, boolean append) {
+        checkOpen();
+        try {
+            if (append) {
+                try {
+                    return dbi.reserve(txn, k, size, PutFlags.MDB_APPEND).order(ByteOrder.LITTLE_ENDIAN);
+                } catch (Dbi.KeyExistsException notLast) {
+                    // MDB_APPEND refuses a key that is not the largest: insert it normally.
+                }
+            }
+            return dbi.reserve(txn, k, size).order(ByteOrder.LITTLE_ENDIAN);
+        } catch (LmdbException e) {
+            throw LmdbErrors.translate(e, store.directory(), "writing");
+        }
+    }
+
+    /** Stores {@code value} (bytes position..limit) under the key. */
+    public void put(int index, KeyKind kind, int id, ByteBuffer value) {
+        ByteBuffer out = reserve(index, kind, id, value.remaining());
+        out.put(value.duplicate());
+    }
+
+    /** Stores {@code value} under the key with a level suffix. */
+    public void put(int index, KeyKind kind, int id, int level, ByteBuffer value) {
+        ByteBuffer out = reserve(index, kind, id, level, value.remaining());
+        out.put(value.duplicate());
+    }
+
+    /** Stores a byte array. */
+    public void put(int index, KeyKind kind, int id, byte[] value) {
+        ByteBuffer out = reserve(index, kind, id, value.length);
+        out.put(value);
+    }
+
+    /** A reusable heap-free scratch buffer of at least {@code size} bytes for building values. */
+    public ByteBuffer scratch(int size) {
+        if (valueScratch.capacity() < size) {
+            valueScratch = ByteBuffer.allocateDirect(Math.max(size, valueScratch.capacity() * 2));
+        }
+        valueScratch.clear().limit(size);
+        return valueScratch.order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** Deletes the key; returns whether it existed. */
+    public boolean delete(int index, KeyKind kind, int id) {
+        return deleteRaw(Keys.write(wkey, index, kind, id));
+    }
+
+    /** Deletes the key with a level suffix. */
+    public boolean delete(int index, KeyKind kind, int id, int level) {
+        return deleteRaw(Keys.write(wkey, index, kind, id, level));
+    }
+
+    private boolean deleteRaw(ByteBuffer k) {
+        checkOpen();
+        try {
+            return dbi.delete(txn, k);
+        } catch (LmdbException e) {
+            throw LmdbErrors.translate(e, store.directory(), "deleting");
+        }
+    }
+
+    /** Deletes every key of {@code kind} in {@code index}; returns how many. */
+    public long deleteAll(int index, KeyKind kind) {
+        checkOpen();
+        long n = 0;
+        try (Cursor<ByteBuffer> c = dbi.openCursor(txn)) {
+            Keys.write(wkey, index, kind, 0);
+            if (!c.get(wkey, GetOp.MDB_SET_RANGE)) {
+                return 0;
+            }
+            while (true) {
+                ByteBuffer k = c.key();
+                if (k.remaining() < Keys.SIZE || Keys.index(k) != index || k.get(2) != kind.code()) {
+                    break;
+                }
+                c.delete();
+                n++;
+                // After a delete the cursor sits on the next entry, or past the end.
+                if (!c.get(wkey, GetOp.MDB_SET_RANGE)) {
+                    break;
+                }
+            }
+        } catch (LmdbException e) {
+            throw LmdbErrors.translate(e, store.directory(), "deleting");
+        }
+        return n;
+    }
+
+    /** Makes every change of this transaction durable and visible, then closes it. */
+    public void commit() {
+        checkOpen();
+        try {
+            txn.commit();
+            committed = true;
+        } catch (LmdbException e) {
+            throw LmdbErrors.translate(e, store.directory(), "committing");
+        } finally {
+            close();
+        }
+    }
+
+    /** Discards every change of this transaction and closes it. */
+    public void abort() {
+        close();
+    }
+
+    public boolean committed() {
+        return committed;
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            try {
+                if (!committed) {
+                    txn.abort();
+                }
+                txn.close();
+            } finally {
+                store.writeEnded();
+            }
+        }
+    }
+}

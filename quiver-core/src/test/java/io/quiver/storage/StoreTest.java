@@ -1,0 +1,127 @@
+package io.quiver.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StoreTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void writesAreInvisibleToReadersUntilCommit() {
+        try (Store store = Store.open(dir)) {
+            try (WriteTxn w = store.beginWrite()) {
+                w.put(1, KeyKind.ITEM, 5, new byte[] {1, 2, 3});
+                try (ReadTxn r = store.read()) {
+                    assertThat(r.get(1, KeyKind.ITEM, 5)).isNull();
+                }
+                assertThat(w.get(1, KeyKind.ITEM, 5).remaining()).isEqualTo(3);
+                w.commit();
+            }
+            try (ReadTxn r = store.read()) {
+                ByteBuffer v = r.get(1, KeyKind.ITEM, 5);
+                assertThat(v.get(2)).isEqualTo((byte) 3);
+            }
+        }
+    }
+
+    @Test
+    void scanVisitsOneKindOfOneIndexInUnsignedIdOrder() {
+        try (Store store = Store.open(dir)) {
+            store.write(w -> {
+                for (int id : new int[] {7, -1, 3, 0x8000_0000}) {
+                    w.put(2, KeyKind.ITEM, id, new byte[] {1});
+                    w.put(2, KeyKind.UPDATED, id, new byte[0]);
+                }
+                w.put(3, KeyKind.ITEM, 1, new byte[] {1});
+                w.put(1, KeyKind.ITEM, 99, new byte[] {1});
+            });
+            try (ReadTxn r = store.read()) {
+                List<Integer> ids = new ArrayList<>();
+                r.scan(2, KeyKind.ITEM, (id, level, v) -> ids.add(id));
+                assertThat(ids).containsExactly(3, 7, 0x8000_0000, -1);
+            }
+            store.write(w -> assertThat(w.deleteAll(2, KeyKind.UPDATED)).isEqualTo(4));
+            try (ReadTxn r = store.read()) {
+                int[] n = {0};
+                r.scan(2, KeyKind.UPDATED, (id, level, v) -> ++n[0] > 0);
+                assertThat(n[0]).isZero();
+                assertThat(r.get(2, KeyKind.ITEM, 7)).isNotNull();
+            }
+        }
+    }
+
+    @Test
+    void aFullMapGrowsAndTheWriteIsRetried() {
+        StoreOptions opts = StoreOptions.builder().initialMapSize(1 << 20).build();
+        try (Store store = Store.open(dir, opts)) {
+            byte[] big = new byte[64 * 1024];
+            store.write(w -> {
+                for (int i = 0; i < 200; i++) {
+                    w.put(0, KeyKind.ITEM, i, big);
+                }
+            });
+            assertThat(store.resizeCount()).isPositive();
+            assertThat(store.mapSize()).isGreaterThan(1 << 20);
+            try (ReadTxn r = store.read()) {
+                for (int i = 0; i < 200; i++) {
+                    assertThat(r.get(0, KeyKind.ITEM, i).remaining()).isEqualTo(big.length);
+                }
+            }
+        }
+    }
+
+    @Test
+    void openingTwiceInOneProcessIsRefused() {
+        try (Store store = Store.open(dir)) {
+            assertThatThrownBy(() -> Store.open(dir)).isInstanceOfSatisfying(QuiverException.class,
+                    e -> assertThat(e.kind()).isEqualTo(ErrorKind.ALREADY_OPEN));
+        }
+        Store.open(dir).close();
+    }
+
+    @Test
+    void aForeignFileIsRecognised() throws Exception {
+        Files.write(dir.resolve("data.mdb"), new byte[8192]);
+        assertThatThrownBy(() -> Store.open(dir)).isInstanceOfSatisfying(QuiverException.class,
+                e -> assertThat(e.kind()).isEqualTo(ErrorKind.FOREIGN_FILE));
+    }
+
+    @Test
+    void aMissingStoreIsNotCreatedWhenCreationIsOff() {
+        Path missing = dir.resolve("nope");
+        assertThatThrownBy(() -> Store.open(missing, StoreOptions.builder().create(false).build()))
+                .isInstanceOfSatisfying(QuiverException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND));
+        assertThat(missing).doesNotExist();
+    }
+
+    @Test
+    void backupCopiesTheCommittedState() {
+        Path copy = dir.resolve("copy");
+        try (Store store = Store.open(dir.resolve("db"))) {
+            store.write(w -> w.put(0, KeyKind.ITEM, 1, new byte[] {42}));
+            try (WriteTxn pending = store.beginWrite()) {
+                pending.put(0, KeyKind.ITEM, 2, new byte[] {43});
+                // copy runs from another thread: LMDB's writer lock is per thread
+                Thread t = Thread.ofPlatform().start(() -> store.copyTo(copy));
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    throw new RuntimeException(e);
+                }
+            }
+        }
+        try (Store c = Store.open(copy); ReadTxn r = c.read()) {
+            assertThat(r.get(0, KeyKind.ITEM, 1).get(0)).isEqualTo((byte) 42);
+            assertThat(r.get(0, KeyKind.ITEM, 2)).isNull();
+        }
+    }
+}
