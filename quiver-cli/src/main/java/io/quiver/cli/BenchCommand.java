@@ -1,0 +1,345 @@
+package io.quiver.cli;
+
+import io.quiver.cli.io.Ivecs;
+import io.quiver.cli.io.VectorReader;
+import io.quiver.cli.io.VectorRecord;
+import io.quiver.distance.DistanceKind;
+import io.quiver.index.Algorithm;
+import io.quiver.index.IndexMetadata;
+import io.quiver.index.IndexReader;
+import io.quiver.index.ItemStore;
+import io.quiver.index.SearchOptions;
+import io.quiver.storage.ErrorKind;
+import io.quiver.storage.ReadTxn;
+import io.quiver.storage.Store;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Measure recall, queries/s and latency against a ground truth (CSV).",
+        description = {"Builds an index of the base vectors (or reuses the one in --db when it is built with --algo),",
+            "then for each sweep value prints one CSV row:",
+            "  " + BenchCommand.HEADER,
+            "recall is recall@k against the .ivecs ground truth; qps is measured over all queries after one warm-up pass,",
+            "one reader and read transaction per query thread; build_s is the build and its commit only (the import",
+            "time is reported on stderr); index_bytes is the store's data file."})
+final class BenchCommand implements Callable<Integer> {
+    static final String HEADER = "algo,build_params,search_param,build_s,index_bytes,recall,qps,p50_ms,p99_ms";
+
+    @Mixin
+    Common common;
+
+    @Option(names = "--base", required = true, paramLabel = "B", description = "base vectors (ids = row numbers unless the file has ids)")
+    Path base;
+
+    @Option(names = "--queries", required = true, paramLabel = "Q", description = "query vectors")
+    Path queries;
+
+    @Option(names = "--truth", required = true, paramLabel = "T", description = "ground truth .ivecs (e.g. from 'quiver truth')")
+    Path truth;
+
+    @Option(names = "--distance", required = true, paramLabel = "D", description = "distance, as for import")
+    String distance;
+
+    @Option(names = "--algo", required = true, paramLabel = "forest|hnsw", description = "index family")
+    String algo;
+
+    @Mixin
+    BuildParams params;
+
+    @Option(names = "--k", paramLabel = "K", defaultValue = "10", description = "neighbours per query (default ${DEFAULT-VALUE})")
+    int k;
+
+    @Option(names = "--sweep", paramLabel = "P=V,V,...", description = "search parameter values: ef=10,20,40 (hnsw) or search-k=100,1000 (forest)")
+    String sweep;
+
+    @Option(names = "--query-threads", paramLabel = "N", defaultValue = "1", description = "query threads (default ${DEFAULT-VALUE})")
+    int queryThreads;
+
+    @Option(names = "--limit-queries", paramLabel = "N", description = "use only the first N queries")
+    Integer limitQueries;
+
+    @Option(names = "--db", paramLabel = "DIR", description = "store to build in or reuse (default: a temporary one, deleted afterwards)")
+    Path db;
+
+    @Option(names = "--index", paramLabel = "N", defaultValue = "0", description = "index number in --db (default ${DEFAULT-VALUE})")
+    int index;
+
+    @Override
+    public Integer call() throws IOException {
+        DistanceKind kind = DistanceKind.parse(distance);
+        Algorithm a = BuildCommand.parseAlgo(algo);
+        params.validate();
+        if (k <= 0) {
+            throw CliException.usage("--k must be positive");
+        }
+        if (queryThreads < 1) {
+            throw CliException.usage("--query-threads must be at least 1");
+        }
+        if (limitQueries != null && limitQueries < 1) {
+            throw CliException.usage("--limit-queries must be positive");
+        }
+        Sweep sw = Sweep.parse(sweep, a);
+        List<float[]> qs = loadQueries(queries, limitQueries == null ? Integer.MAX_VALUE : limitQueries);
+        int[][] gt = Ivecs.read(truth, qs.size());
+        checkTruth(gt, qs.size(), k, truth);
+
+        boolean temp = db == null;
+        Path dir = temp ? Files.createTempDirectory("quiver-bench-") : db;
+        try {
+            try (Store store = Cli.openStore(dir, Cli.Access.CREATE)) {
+                Prepared p = prepare(store, kind, a, qs.get(0).length);
+                CliOut.println(HEADER);
+                for (int value : sw.values()) {
+                    SearchOptions.Builder ob = SearchOptions.builder().k(k);
+                    if (sw.isEf()) {
+                        ob.ef(value);
+                    } else {
+                        ob.searchK(value);
+                    }
+                    Result r = run(store, ob.build(), qs, gt);
+                    CliOut.println(String.format(Locale.ROOT, "%s,%s,%s,%.3f,%d,%.4f,%.1f,%.3f,%.3f", a.cliName(), params.describe(a),
+                            sw.describe(value), p.buildSeconds(), store.fileBytes(), r.recall, r.qps, r.p50, r.p99));
+                    CliOut.flush();
+                }
+            }
+        } finally {
+            if (temp) {
+                deleteTree(dir);
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    record Prepared(double buildSeconds) {}
+
+    private Prepared prepare(Store store, DistanceKind kind, Algorithm a, int queryDims) {
+        boolean hasItems;
+        boolean reuse;
+        try (ReadTxn t = store.read()) {
+            IndexMetadata meta = IndexMetadata.read(t, index);
+            if (meta != null) {
+                if (meta.distanceKind() != kind) {
+                    throw CliException.of(ErrorKind.INDEX_MISMATCH, "index " + index + " of " + store.directory() + " uses distance "
+                            + meta.distanceKind().cliName() + ", not " + kind.cliName());
+                }
+                if (meta.dimensions() != queryDims) {
+                    throw CliException.of(ErrorKind.WRONG_DIMENSIONS, "the queries have " + queryDims + " dimensions, index " + index + " has " + meta.dimensions());
+                }
+                ItemStore items = ItemStore.open(t, index);
+                hasItems = !items.currentIds().isEmpty();
+                reuse = meta.algorithm() == a && !items.needsBuild();
+            } else {
+                hasItems = false;
+                reuse = false;
+            }
+        }
+        if (!hasItems) {
+            long t0 = System.nanoTime();
+            Importer.Result r = store.writeAndReturn(txn -> Importer.run(txn, base, index, kind, null, 0));
+            if (r.dims() != queryDims) {
+                throw CliException.of(ErrorKind.WRONG_DIMENSIONS, "the queries have " + queryDims + " dimensions, the base vectors " + r.dims());
+            }
+            Cli.info("imported %d vectors in %s", r.count(), Cli.seconds(System.nanoTime() - t0));
+        }
+        if (reuse) {
+            Cli.info("reusing the %s index %d in %s (build_s is reported as 0)", a.cliName(), index, store.directory());
+            return new Prepared(0);
+        }
+        long t0 = System.nanoTime();
+        store.writeAndReturn(txn -> {
+            try (Progress.Listener l = new Progress.Listener(a.cliName() + ": ")) {
+                return Indexes.build(txn, index, a, params, false, () -> false, l);
+            }
+        });
+        double s = (System.nanoTime() - t0) / 1e9;
+        Cli.info("built %s (%s) in %.2fs", a.cliName(), params.describe(a), s);
+        return new Prepared(s);
+    }
+
+    static final class Result {
+        double recall;
+        double qps;
+        double p50;
+        double p99;
+    }
+
+    private Result run(Store store, SearchOptions opts, List<float[]> qs, int[][] gt) {
+        int n = qs.size();
+        int threads = Math.min(queryThreads, n);
+        List<ReadTxn> txns = new ArrayList<>();
+        IndexReader[] readers = new IndexReader[threads];
+        try {
+            for (int t = 0; t < threads; t++) {
+                ReadTxn txn = store.read();
+                txns.add(txn);
+                readers[t] = Indexes.openReader(txn, index);
+            }
+            int[][] res = new int[n][];
+            long[] lat = new long[n];
+            pass(readers, opts, qs, res, lat, "warm-up");
+            long t0 = System.nanoTime();
+            pass(readers, opts, qs, res, lat, "queries");
+            long wall = System.nanoTime() - t0;
+            Result r = new Result();
+            double sum = 0;
+            for (int q = 0; q < n; q++) {
+                sum += recall(res[q], gt[q], k);
+            }
+            r.recall = sum / n;
+            r.qps = n / (wall / 1e9);
+            long[] sorted = lat.clone();
+            Arrays.sort(sorted);
+            r.p50 = percentile(sorted, 0.50) / 1e6;
+            r.p99 = percentile(sorted, 0.99) / 1e6;
+            return r;
+        } finally {
+            for (ReadTxn t : txns) {
+                t.close();
+            }
+        }
+    }
+
+    private static void pass(IndexReader[] readers, SearchOptions opts, List<float[]> qs, int[][] res, long[] lat, String what) {
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger slot = new AtomicInteger();
+        int n = qs.size();
+        try (Progress bar = Progress.start(what, n)) {
+            VectorSet.runThreads(readers.length, () -> {
+                IndexReader reader = readers[slot.getAndIncrement()];
+                int q;
+                while ((q = next.getAndIncrement()) < n) {
+                    long s = System.nanoTime();
+                    int[] ids = reader.search(qs.get(q), opts).ids();
+                    lat[q] = System.nanoTime() - s;
+                    res[q] = ids;
+                    if ((q & 63) == 0) {
+                        bar.stepTo(q);
+                    }
+                }
+            });
+            bar.stepTo(n);
+        }
+    }
+
+    static double recall(int[] found, int[] truth, int k) {
+        int hits = 0;
+        int kk = Math.min(k, truth.length);
+        for (int i = 0; i < Math.min(k, found.length); i++) {
+            for (int j = 0; j < kk; j++) {
+                if (found[i] == truth[j]) {
+                    hits++;
+                    break;
+                }
+            }
+        }
+        return (double) hits / kk;
+    }
+
+    static double percentile(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        int i = (int) Math.ceil(p * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+
+    static void checkTruth(int[][] gt, int nq, int k, Path truth) {
+        if (gt.length < nq) {
+            throw CliException.badInput(truth + ": holds " + gt.length + " rows but there are " + nq + " queries");
+        }
+        for (int q = 0; q < nq; q++) {
+            if (gt[q].length < k) {
+                throw CliException.usage(truth + ": row " + (q + 1) + " has " + gt[q].length + " neighbours, fewer than --k " + k);
+            }
+        }
+    }
+
+    static List<float[]> loadQueries(Path file, int limit) throws IOException {
+        List<float[]> qs = new ArrayList<>();
+        try (VectorReader in = VectorReader.open(file)) {
+            VectorCheck check = new VectorCheck(in, in.declaredDimensions(), null, 0);
+            VectorRecord r;
+            while (qs.size() < limit && (r = in.next()) != null) {
+                qs.add(check.vector(r));
+            }
+        }
+        if (qs.isEmpty()) {
+            throw CliException.badInput(file + ": the file holds no vectors");
+        }
+        return qs;
+    }
+
+    static void deleteTree(Path dir) {
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // best effort
+                }
+            });
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+
+    /** The search parameter swept. */
+    record Sweep(String key, List<Integer> values) {
+        boolean isEf() {
+            return key.equals("ef");
+        }
+
+        String describe(int v) {
+            String k = isEf() ? "ef" : "search_k";
+            return k + "=" + (v == 0 ? "default" : Integer.toString(v));
+        }
+
+        static Sweep parse(String s, Algorithm a) {
+            String defKey = a == Algorithm.HNSW ? "ef" : "search-k";
+            if (s == null) {
+                return new Sweep(defKey, List.of(0));
+            }
+            int eq = s.indexOf('=');
+            if (eq < 0) {
+                throw CliException.usage("--sweep must look like ef=10,20,40 or search-k=100,1000");
+            }
+            String key = s.substring(0, eq).trim().toLowerCase(Locale.ROOT).replace('_', '-');
+            if (!key.equals("ef") && !key.equals("search-k")) {
+                throw CliException.usage("--sweep parameter must be ef or search-k, got '" + key + "'");
+            }
+            if (!key.equals(defKey)) {
+                throw CliException.usage("--sweep " + key + " does not apply to " + a.cliName() + " (use " + defKey + ")");
+            }
+            List<Integer> values = new ArrayList<>();
+            for (String v : s.substring(eq + 1).split(",")) {
+                if (v.isBlank()) {
+                    continue;
+                }
+                try {
+                    int x = Integer.parseInt(v.trim());
+                    if (x <= 0) {
+                        throw new NumberFormatException();
+                    }
+                    values.add(x);
+                } catch (NumberFormatException e) {
+                    throw CliException.usage("--sweep value '" + v.trim() + "' is not a positive integer");
+                }
+            }
+            if (values.isEmpty()) {
+                throw CliException.usage("--sweep lists no values");
+            }
+            return new Sweep(key, values);
+        }
+    }
+}

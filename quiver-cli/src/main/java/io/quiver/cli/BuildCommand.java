@@ -1,0 +1,92 @@
+package io.quiver.cli;
+
+import io.quiver.index.Algorithm;
+import io.quiver.index.ProgressTrace;
+import io.quiver.storage.Store;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "build", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Build (or update) an index as a forest or an HNSW graph.",
+        description = {"Brings an index up to date with its added and deleted items (building it the first time), in one transaction.",
+            "Prints the progress trace: one step per line with its duration (or JSON with --json)."})
+final class BuildCommand implements Callable<Integer> {
+    @Mixin
+    Common common;
+
+    @Option(names = "--db", required = true, paramLabel = "DIR", description = "store directory")
+    Path db;
+
+    @Option(names = "--index", paramLabel = "N", defaultValue = "0", description = "index number (default ${DEFAULT-VALUE})")
+    int index;
+
+    @Option(names = "--algo", required = true, paramLabel = "forest|hnsw", description = "index family")
+    String algo;
+
+    @Mixin
+    BuildParams params;
+
+    @Option(names = "--force-rebuild", description = "rebuild from scratch instead of updating incrementally")
+    boolean forceRebuild;
+
+    @Option(names = "--json", description = "print the trace as JSON")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        Algorithm a = parseAlgo(algo);
+        params.validate();
+        io.quiver.storage.Keys.checkIndex(index);
+        long t0 = System.nanoTime();
+        ProgressTrace trace;
+        long buildNanos;
+        try (Store store = Cli.openStore(db, Cli.Access.WRITE)) {
+            long[] tb = new long[1];
+            trace = store.writeAndReturn(txn -> {
+                try (Progress.Listener listener = new Progress.Listener(a.cliName() + ": ")) {
+                    long s = System.nanoTime();
+                    ProgressTrace t = Indexes.build(txn, index, a, params, forceRebuild, () -> false, listener);
+                    tb[0] = System.nanoTime() - s;
+                    return t;
+                }
+            });
+            buildNanos = tb[0];
+        }
+        long total = System.nanoTime() - t0;
+        if (json) {
+            List<Object> steps = new ArrayList<>();
+            for (ProgressTrace.Step s : trace.steps()) {
+                steps.add(Json.obj("name", s.name(), "seconds", s.duration().toNanos() / 1e9));
+            }
+            Map<String, Object> m = Json.obj("index", index, "algorithm", a.cliName(), "params", params.asMap(a), "steps", steps,
+                    "build_seconds", buildNanos / 1e9, "total_seconds", total / 1e9);
+            CliOut.println(Json.write(m));
+        } else {
+            for (ProgressTrace.Step s : trace.steps()) {
+                CliOut.println(s.name() + "\t" + ProgressTrace.format(s.duration()));
+            }
+            CliOut.println(String.format(Locale.ROOT, "total (build + commit)\t%s", ProgressTrace.format(java.time.Duration.ofNanos(total))));
+        }
+        return ExitCodes.OK;
+    }
+
+    static Algorithm parseAlgo(String s) {
+        Algorithm a;
+        try {
+            a = Algorithm.parse(s);
+        } catch (io.quiver.storage.QuiverException e) {
+            throw CliException.usage("--algo must be forest or hnsw, got '" + s + "'");
+        }
+        if (a == Algorithm.NONE) {
+            throw CliException.usage("--algo must be forest or hnsw");
+        }
+        return a;
+    }
+}

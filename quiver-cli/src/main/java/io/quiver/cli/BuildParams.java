@@ -1,0 +1,69 @@
+package io.quiver.cli;
+
+import io.quiver.index.Algorithm;
+import java.util.Locale;
+import picocli.CommandLine.Option;
+
+/** The build options of both families (picocli mixin shared by build, bench and demo). */
+public final class BuildParams {
+    @Option(names = "--trees", paramLabel = "T", description = "forest: number of trees (0 = automatic)", defaultValue = "0")
+    public int trees;
+
+    @Option(names = "--split-after", paramLabel = "S", description = "forest: largest leaf before a split (0 = automatic)", defaultValue = "0")
+    public int splitAfter;
+
+    @Option(names = "--m", paramLabel = "M", description = "hnsw: links per node on upper levels (default ${DEFAULT-VALUE})", defaultValue = "16")
+    public int m;
+
+    @Option(names = "--m0", paramLabel = "M0", description = "hnsw: links per node on level 0 (0 = 2*M)", defaultValue = "0")
+    public int m0;
+
+    @Option(names = "--ef-construction", paramLabel = "E", description = "hnsw: beam width while building (default ${DEFAULT-VALUE})", defaultValue = "200")
+    public int efConstruction;
+
+    @Option(names = "--alpha", paramLabel = "A", description = "hnsw: neighbour pruning factor (default ${DEFAULT-VALUE})", defaultValue = "1.0")
+    public double alpha;
+
+    @Option(names = "--threads", paramLabel = "N", description = "build threads (default: available processors)")
+    public Integer threads;
+
+    @Option(names = "--seed", paramLabel = "S", description = "random seed (default ${DEFAULT-VALUE})", defaultValue = "42")
+    public long seed;
+
+    public int threads() {
+        return threads != null ? threads : Runtime.getRuntime().availableProcessors();
+    }
+
+    public void validate() {
+        if (trees < 0 || splitAfter < 0) {
+            throw CliException.usage("--trees and --split-after must not be negative");
+        }
+        if (m < 2 || m0 < 0 || efConstruction < 1) {
+            throw CliException.usage("--m must be at least 2, --ef-construction at least 1");
+        }
+        if (!(alpha >= 1.0)) {
+            throw CliException.usage("--alpha must be at least 1.0");
+        }
+        if (threads != null && threads < 1) {
+            throw CliException.usage("--threads must be at least 1");
+        }
+    }
+
+    /** The parameters of {@code algo} as {@code key=value;...} (no commas: goes in a CSV column). */
+    public String describe(Algorithm algo) {
+        return switch (algo) {
+            case FOREST -> "trees=" + (trees == 0 ? "auto" : trees) + ";split_after=" + (splitAfter == 0 ? "auto" : splitAfter);
+            case HNSW -> "m=" + m + ";m0=" + (m0 == 0 ? 2 * m : m0) + ";ef_construction=" + efConstruction
+                    + (alpha != 1.0 ? String.format(Locale.ROOT, ";alpha=%.2f", alpha) : "");
+            case NONE -> "";
+        };
+    }
+
+    public java.util.Map<String, Object> asMap(Algorithm algo) {
+        return switch (algo) {
+            case FOREST -> Json.obj("trees", trees, "split_after", splitAfter, "threads", threads(), "seed", seed);
+            case HNSW -> Json.obj("m", m, "m0", m0 == 0 ? 2 * m : m0, "ef_construction", efConstruction, "alpha", alpha, "threads", threads(), "seed", seed);
+            case NONE -> Json.obj();
+        };
+    }
+}

@@ -1,0 +1,169 @@
+package io.quiver.cli;
+
+import io.quiver.distance.Distance;
+import io.quiver.distance.DistanceKind;
+import io.quiver.index.Algorithm;
+import io.quiver.index.IndexMetadata;
+import io.quiver.index.IndexReader;
+import io.quiver.index.ItemStore;
+import io.quiver.index.SearchOptions;
+import io.quiver.index.SearchResult;
+import io.quiver.storage.KeyKind;
+import io.quiver.storage.QuiverException;
+import io.quiver.storage.ReadTxn;
+import io.quiver.storage.Store;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.roaringbitmap.RoaringBitmap;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "check", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Verify a store and its indexes.",
+        description = {"Verifies a store: it opens, every index's metadata and every item decode, the structure is sound",
+            "(the family's own check: every tree or graph holds exactly the live items), and sampled items find",
+            "themselves by search. Prints OK or the problems; exits with 4 when it found any."})
+final class CheckCommand implements Callable<Integer> {
+    @Mixin
+    Common common;
+
+    @Option(names = "--db", required = true, paramLabel = "DIR", description = "store directory")
+    Path db;
+
+    @Option(names = "--index", paramLabel = "N", description = "only this index")
+    Integer index;
+
+    @Option(names = "--samples", paramLabel = "N", defaultValue = "20", description = "items searched for themselves per index (default ${DEFAULT-VALUE})")
+    int samples;
+
+    @Override
+    public Integer call() {
+        int problems = 0;
+        try (Store store = Cli.openStore(db, Cli.Access.READ); ReadTxn txn = store.read()) {
+            List<Integer> which;
+            if (index != null) {
+                io.quiver.storage.Keys.checkIndex(index);
+                IndexMetadata.require(txn, index);
+                which = List.of(index);
+            } else {
+                which = txn.indexes();
+            }
+            CliOut.println("store " + store.directory() + ": opens (format " + Store.FORMAT_VERSION + ", " + which.size() + " index(es))");
+            for (int i : which) {
+                List<String> p = checkIndex(txn, i);
+                problems += p.size();
+                for (String s : p) {
+                    CliOut.println("  PROBLEM index " + i + ": " + s);
+                }
+            }
+        }
+        if (problems == 0) {
+            CliOut.println("OK");
+            return ExitCodes.OK;
+        }
+        CliOut.println(problems + " problem(s) found");
+        return ExitCodes.CHECK_FAILED;
+    }
+
+    private List<String> checkIndex(ReadTxn txn, int i) {
+        List<String> problems = new ArrayList<>();
+        IndexMetadata meta;
+        try {
+            meta = IndexMetadata.require(txn, i);
+        } catch (QuiverException e) {
+            problems.add(e.getMessage());
+            return problems;
+        }
+        Distance distance = meta.distance();
+        RoaringBitmap stored = new RoaringBitmap();
+        long[] bad = {0};
+        txn.scan(i, KeyKind.ITEM, (id, level, value) -> {
+            stored.add(id);
+            try {
+                distance.checkItem(value, id);
+            } catch (QuiverException e) {
+                if (bad[0]++ < 5) {
+                    problems.add(e.getMessage());
+                }
+            }
+            return true;
+        });
+        if (bad[0] > 5) {
+            problems.add((bad[0] - 5) + " more item(s) do not decode");
+        }
+        ItemStore items = ItemStore.open(txn, i);
+        boolean needsBuild;
+        try {
+            needsBuild = items.needsBuild();
+        } catch (QuiverException e) {
+            problems.add("cannot read the pending changes: " + e.getMessage());
+            return problems;
+        }
+        String head = "index " + i + ": " + meta.distanceKind().cliName() + ", " + meta.dimensions() + " dimensions, " + stored.getLongCardinality()
+                + " items, " + meta.algorithm().cliName();
+        if (meta.algorithm() == Algorithm.NONE || needsBuild) {
+            CliOut.println(head + (needsBuild ? ", needs build: structure not checked" : ""));
+            return problems;
+        }
+        IndexReader reader;
+        try {
+            reader = Indexes.openReader(txn, i);
+        } catch (QuiverException | CliException e) {
+            problems.add("cannot open a reader: " + e.getMessage());
+            return problems;
+        }
+        if (reader.size() != stored.getLongCardinality()) {
+            problems.add("the structure counts " + reader.size() + " items, " + stored.getLongCardinality() + " are stored");
+        }
+        RoaringBitmap ids = reader.ids();
+        if (!ids.equals(stored)) {
+            RoaringBitmap extra = RoaringBitmap.andNot(ids, stored);
+            RoaringBitmap missing = RoaringBitmap.andNot(stored, ids);
+            problems.add("the structure's id set differs from the stored items: " + extra.getLongCardinality() + " without a vector, "
+                    + missing.getLongCardinality() + " not indexed");
+        }
+        List<String> verified = null;
+        try {
+            verified = Indexes.verify(reader);
+        } catch (QuiverException e) {
+            problems.add("structure check failed: " + e.getMessage());
+        }
+        if (verified != null) {
+            problems.addAll(verified);
+        }
+        int found = 0;
+        int tried = 0;
+        long n = stored.getLongCardinality();
+        if (n > 0 && samples > 0) {
+            int step = (int) Math.max(1, n / samples);
+            SearchOptions opts = SearchOptions.builder().k(10).build();
+            for (int r = 0; r < n && tried < samples; r += step) {
+                int id = stored.select(r);
+                tried++;
+                SearchResult res;
+                try {
+                    res = reader.searchItem(id, opts);
+                } catch (QuiverException e) {
+                    problems.add("searching item " + Cli.id(id) + " failed: " + e.getMessage());
+                    continue;
+                }
+                boolean self = false;
+                for (int x : res.ids()) {
+                    self |= x == id;
+                }
+                // A duplicate vector at distance 0 may legitimately take the item's place.
+                boolean tie = !res.neighbors().isEmpty() && res.neighbors().get(0).distance() <= 1e-5f;
+                if (self || tie) {
+                    found++;
+                } else if (meta.distanceKind() != DistanceKind.DOT) {
+                    problems.add("item " + Cli.id(id) + " is not among the 10 nearest of itself");
+                }
+            }
+        }
+        CliOut.println(head + ", " + (verified != null ? "structure verified, " : "") + found + "/" + tried + " sampled items find themselves");
+        return problems;
+    }
+}

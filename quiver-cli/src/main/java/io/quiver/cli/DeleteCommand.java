@@ -1,0 +1,53 @@
+package io.quiver.cli;
+
+import io.quiver.index.ItemStore;
+import io.quiver.storage.Store;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.roaringbitmap.RoaringBitmap;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "delete", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Delete items from an index (applied by the next build).",
+        description = {"Deletes items from an index (in one transaction). The next 'quiver build' removes them from the structure;",
+            "until then readers of the index get a 'needs build' error."})
+final class DeleteCommand implements Callable<Integer> {
+    @Mixin
+    Common common;
+
+    @Option(names = "--db", required = true, paramLabel = "DIR", description = "store directory")
+    Path db;
+
+    @Option(names = "--index", paramLabel = "N", defaultValue = "0", description = "index number (default ${DEFAULT-VALUE})")
+    int index;
+
+    @Option(names = "--ids", required = true, paramLabel = "IDS", description = "ids and inclusive ranges, e.g. 1,2,10-20")
+    String ids;
+
+    @Override
+    public Integer call() {
+        RoaringBitmap wanted = Ranges.parse(ids, "--ids");
+        io.quiver.storage.Keys.checkIndex(index);
+        try (Store store = Cli.openStore(db, Cli.Access.WRITE)) {
+            long[] deleted = store.writeAndReturn(txn -> {
+                ItemStore items = ItemStore.open(txn, index);
+                RoaringBitmap present = RoaringBitmap.and(wanted, items.currentIds());
+                long n = 0;
+                for (int id : present) {
+                    if (items.delete(id)) {
+                        n++;
+                    }
+                }
+                return new long[] {n};
+            });
+            long absent = wanted.getLongCardinality() - deleted[0];
+            CliOut.println("deleted " + deleted[0] + " item(s) from index " + index + (absent > 0 ? " (" + absent + " id(s) were not in the index)" : ""));
+            if (deleted[0] > 0) {
+                Cli.info("next: quiver build --db %s --index %d --algo forest|hnsw", db, index);
+            }
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,65 @@
+package io.quiver.cli;
+
+import io.quiver.distance.DistanceKind;
+import io.quiver.storage.Store;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "import", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Import vectors from .fvecs/.bvecs/.npy/.csv/.tsv/.jsonl into an index.",
+        description = {"Adds the vectors of FILE to an index (created when absent), in one transaction: a bad line commits nothing.",
+            "Formats by extension: .fvecs, .bvecs, .npy (2-D float32, C order), .csv/.tsv (one vector a line, optional header "
+                    + "with an 'id' column), .jsonl ({\"id\": 7, \"vector\": [...]}).",
+            "Ids are taken from the file when it has them, else row number + --first-id. Run 'quiver build' afterwards."})
+final class ImportCommand implements Callable<Integer> {
+    @Mixin
+    Common common;
+
+    @Option(names = "--db", required = true, paramLabel = "DIR", description = "store directory (created when absent)")
+    Path db;
+
+    @Option(names = "--index", paramLabel = "N", defaultValue = "0", description = "index number 0..65534 (default ${DEFAULT-VALUE})")
+    int index;
+
+    @Option(names = "--distance", paramLabel = "D",
+            description = "euclidean, manhattan, cosine, dot, hamming, bq-euclidean, bq-cosine, bq-manhattan (needed to create the index)")
+    String distance;
+
+    @Option(names = "--dimensions", paramLabel = "N", description = "expected dimensions (default: from the file or the index)")
+    Integer dimensions;
+
+    @Option(names = "--first-id", paramLabel = "I", defaultValue = "0", description = "id of the first row for files without ids (default ${DEFAULT-VALUE})")
+    long firstId;
+
+    @Parameters(paramLabel = "FILE", description = "the vectors")
+    Path file;
+
+    @Override
+    public Integer call() {
+        DistanceKind kind = distance == null ? null : DistanceKind.parse(distance);
+        if (firstId < 0 || firstId > Ranges.MAX_ID) {
+            throw CliException.usage("--first-id must be in 0.." + Ranges.MAX_ID);
+        }
+        if (dimensions != null && dimensions <= 0) {
+            throw CliException.usage("--dimensions must be positive");
+        }
+        io.quiver.storage.Keys.checkIndex(index);
+        if (!java.nio.file.Files.exists(file)) {
+            throw new CliException(ExitCodes.NOT_FOUND, file + ": no such file");
+        }
+        long t0 = System.nanoTime();
+        try (Store store = Cli.openStore(db, Cli.Access.CREATE)) {
+            Importer.Result r = store.writeAndReturn(txn -> Importer.run(txn, file, index, kind, dimensions, firstId));
+            long t = System.nanoTime() - t0;
+            System.out.flush();
+            CliOut.println(String.format(java.util.Locale.ROOT, "imported %d vectors (ids %d..%d, %d dimensions, %s) into %sindex %d of %s in %s",
+                    r.count(), r.minId(), r.maxId(), r.dims(), r.kind().cliName(), r.created() ? "new " : "", index, store.directory(), Cli.seconds(t)));
+            Cli.info("next: quiver build --db %s --index %d --algo forest|hnsw", db, index);
+        }
+        return ExitCodes.OK;
+    }
+}

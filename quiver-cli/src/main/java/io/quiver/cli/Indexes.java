@@ -1,0 +1,57 @@
+package io.quiver.cli;
+
+import io.quiver.index.Algorithm;
+import io.quiver.index.IndexMetadata;
+import io.quiver.index.IndexReader;
+import io.quiver.index.ProgressListener;
+import io.quiver.index.ProgressTrace;
+import io.quiver.index.forest.ForestBuildOptions;
+import io.quiver.index.forest.ForestReader;
+import io.quiver.index.forest.ForestWriter;
+import io.quiver.storage.ErrorKind;
+import io.quiver.storage.ReadTxn;
+import io.quiver.storage.WriteTxn;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/** Where the CLI meets the two index families. */
+final class Indexes {
+    private Indexes() {}
+
+    /** Opens a reader for whatever family {@code index} was built with. */
+    static IndexReader openReader(ReadTxn txn, int index) {
+        IndexMetadata meta = IndexMetadata.require(txn, index);
+        return switch (meta.algorithm()) {
+            case NONE -> throw CliException.of(ErrorKind.NEEDS_BUILD, "index " + index + " has never been built: run 'quiver build --db "
+                    + txn.store().directory() + " --index " + index + " --algo forest|hnsw' first");
+            case FOREST -> ForestReader.open(txn, index);
+            case HNSW -> throw CliException.of(ErrorKind.STORAGE, "hnsw indexes are not available in this build");
+        };
+    }
+
+    /** The family's own verification of a reader's structure (empty list when sound). */
+    static List<String> verify(IndexReader reader) {
+        if (reader instanceof ForestReader f) {
+            return f.check();
+        }
+        return null;
+    }
+
+    /** Builds {@code index} with {@code algo}; the caller commits. */
+    static ProgressTrace build(WriteTxn txn, int index, Algorithm algo, BuildParams p, boolean forceRebuild, BooleanSupplier cancel,
+            ProgressListener listener) {
+        IndexMetadata.require(txn, index);
+        return switch (algo) {
+            case FOREST -> {
+                if (forceRebuild) {
+                    throw CliException.usage("--force-rebuild applies to hnsw only");
+                }
+                yield ForestWriter.open(txn, index).build(ForestBuildOptions.builder()
+                        .nTrees(p.trees).splitAfter(p.splitAfter).threads(p.threads()).seed(p.seed)
+                        .cancel(cancel).listener(listener).build());
+            }
+            case HNSW -> throw CliException.of(ErrorKind.STORAGE, "hnsw indexes are not available in this build");
+            case NONE -> throw CliException.usage("--algo must be forest or hnsw");
+        };
+    }
+}

@@ -1,0 +1,140 @@
+package io.quiver.cli;
+
+import io.quiver.storage.QuiverException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code quiver} command line. Every failure is one line on stderr,
+ * {@code quiver <command>: error: <what, where>}, with an exit code per kind of failure (see
+ * {@link ExitCodes}).
+ */
+@Command(name = "quiver",
+        mixinStandardHelpOptions = true,
+        versionProvider = QuiverCli.Version.class,
+        description = "Quiver: an embedded, disk-based approximate nearest neighbour vector store on LMDB.",
+        subcommands = {
+            ImportCommand.class, BuildCommand.class, SearchCommand.class, DeleteCommand.class, StatsCommand.class,
+            BenchCommand.class, TruthCommand.class, BackupCommand.class, CheckCommand.class, DemoCommand.class,
+            CommandLine.HelpCommand.class
+        },
+        footer = {"", "Typical use:",
+            "  quiver import --db vectors --index 0 --distance cosine items.fvecs",
+            "  quiver build  --db vectors --index 0 --algo hnsw",
+            "  quiver search --db vectors --index 0 --k 10 --vector 0.1,0.2,0.3",
+            "", ExitCodes.HELP_TABLE})
+public final class QuiverCli implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCodes.USAGE;
+    }
+
+    public static void main(String[] args) {
+        int code = run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+        System.out.flush();
+        System.err.flush();
+        System.exit(code);
+    }
+
+    /** Runs one command line with the given output streams and returns the exit code. */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        Cli.reset(err);
+        CliOut.out = out;
+        CommandLine cl = new CommandLine(new QuiverCli());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setUsageHelpAutoWidth(true);
+        cl.setParameterExceptionHandler((ex, a) -> {
+            CommandLine c = ex.getCommandLine();
+            String name = qualified(c);
+            String m = oneLine(ex.getMessage());
+            if (m.startsWith("Error: ")) {
+                m = m.substring(7);
+            }
+            err.println(name + ": error: " + m + " (see '" + name + " --help')");
+            err.flush();
+            return ExitCodes.USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parseResult) -> {
+            int code = report(qualified(c), ex, err);
+            err.flush();
+            return code;
+        });
+        int code = cl.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    static String qualified(CommandLine c) {
+        StringBuilder b = new StringBuilder(c.getCommandName());
+        for (CommandLine p = c.getParent(); p != null; p = p.getParent()) {
+            b.insert(0, p.getCommandName() + " ");
+        }
+        return b.toString();
+    }
+
+    /** Prints one line for {@code ex} and returns its exit code. */
+    static int report(String command, Throwable ex, PrintWriter err) {
+        int code;
+        String msg;
+        Throwable t = ex;
+        if (t instanceof UncheckedIOException u && u.getCause() != null) {
+            t = u.getCause();
+            msg = u.getMessage();
+        } else {
+            msg = t.getMessage();
+        }
+        if (t instanceof CliException c) {
+            code = c.exitCode();
+        } else if (t instanceof QuiverException q) {
+            code = ExitCodes.of(q.kind());
+        } else if (t instanceof NoSuchFileException n) {
+            code = ExitCodes.NOT_FOUND;
+            msg = n.getFile() + ": no such file";
+        } else if (t instanceof IOException) {
+            code = ExitCodes.IO;
+            msg = (msg == null ? t.getClass().getSimpleName() : msg);
+        } else if (t instanceof OutOfMemoryError) {
+            code = ExitCodes.INTERNAL;
+            msg = "out of memory (raise -Xmx through JAVA_OPTS): " + t.getMessage();
+        } else {
+            code = ExitCodes.INTERNAL;
+            msg = "internal error: " + t + (Cli.debug ? "" : " (run with --debug or QUIVER_DEBUG=1 for the stack trace)");
+        }
+        err.println(command + ": error: " + oneLine(msg));
+        if (Cli.debug) {
+            ex.printStackTrace(err);
+        }
+        return code;
+    }
+
+    static String oneLine(String s) {
+        if (s == null) {
+            return "(no message)";
+        }
+        return s.strip().replaceAll("\\s*[\\r\\n]+\\s*", "; ");
+    }
+
+    /** Version from the jar manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = QuiverCli.class.getPackage().getImplementationVersion();
+            return new String[] {"quiver " + (v == null ? "0.1.0-SNAPSHOT" : v) + " (Java " + Runtime.version() + ", store format "
+                    + io.quiver.storage.Store.FORMAT_VERSION + ")"};
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package io.quiver.cli;
+
+import io.quiver.index.Algorithm;
+import io.quiver.index.IndexMetadata;
+import io.quiver.index.IndexStats;
+import io.quiver.index.ItemStore;
+import io.quiver.storage.ReadTxn;
+import io.quiver.storage.Store;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "stats", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Show indexes, sizes, structure, map size and readers.",
+        description = "Shows a store's indexes (distance, dimensions, items, algorithm and its structure), bytes on disk, map size and readers.")
+final class StatsCommand implements Callable<Integer> {
+    @Mixin
+    Common common;
+
+    @Option(names = "--db", required = true, paramLabel = "DIR", description = "store directory")
+    Path db;
+
+    @Option(names = "--index", paramLabel = "N", description = "only this index")
+    Integer index;
+
+    @Option(names = "--json", description = "JSON output")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        try (Store store = Cli.openStore(db, Cli.Access.READ)) {
+            Map<String, Object> storeInfo;
+            List<Map<String, Object>> indexes = new ArrayList<>();
+            try (ReadTxn txn = store.read()) {
+                List<Integer> which;
+                if (index != null) {
+                    io.quiver.storage.Keys.checkIndex(index);
+                    IndexMetadata.require(txn, index);
+                    which = List.of(index);
+                } else {
+                    which = txn.indexes();
+                }
+                for (int i : which) {
+                    indexes.add(indexStats(txn, i));
+                }
+                storeInfo = Json.obj("directory", store.directory().toString(), "format_version", io.quiver.storage.Store.FORMAT_VERSION,
+                        "file_bytes", store.fileBytes(), "map_size", store.mapSize(), "page_size", store.pageSize(),
+                        "readers", store.readers(), "indexes", indexes.size());
+            }
+            if (json) {
+                CliOut.println(Json.write(Json.obj("store", storeInfo, "indexes", indexes)));
+            } else {
+                printText(storeInfo, indexes);
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    static Map<String, Object> indexStats(ReadTxn txn, int i) {
+        IndexMetadata meta = IndexMetadata.require(txn, i);
+        ItemStore items = ItemStore.open(txn, i);
+        boolean needsBuild = items.needsBuild();
+        long count = items.currentIds().getLongCardinality();
+        Map<String, Object> m = Json.obj("index", i, "distance", meta.distanceKind().cliName(), "dimensions", meta.dimensions(),
+                "items", count, "algorithm", meta.algorithm().cliName(), "needs_build", needsBuild);
+        if (meta.algorithm() != Algorithm.NONE && !needsBuild) {
+            try {
+                IndexStats s = Indexes.openReader(txn, i).stats();
+                m.put("structure_bytes", s.structureBytes());
+                m.put("item_bytes", s.itemBytes());
+                m.put("structure", s.structure());
+            } catch (io.quiver.storage.QuiverException | CliException e) {
+                m.put("error", e.getMessage());
+            }
+        }
+        return m;
+    }
+
+    private static void printText(Map<String, Object> s, List<Map<String, Object>> indexes) {
+        CliOut.println("store " + s.get("directory") + " (format " + s.get("format_version") + ")");
+        CliOut.println("  bytes on disk: " + Cli.bytes((Long) s.get("file_bytes")) + " (" + s.get("file_bytes") + ")");
+        CliOut.println("  map size:      " + Cli.bytes((Long) s.get("map_size")) + " (" + s.get("map_size") + ")");
+        CliOut.println("  page size:     " + s.get("page_size"));
+        CliOut.println("  readers:       " + s.get("readers"));
+        CliOut.println("  indexes:       " + indexes.size());
+        for (Map<String, Object> m : indexes) {
+            CliOut.println("index " + m.get("index") + ": " + m.get("distance") + ", " + m.get("dimensions") + " dimensions, " + m.get("items") + " items, "
+                    + m.get("algorithm") + ((Boolean) m.get("needs_build") ? " (needs build)" : ""));
+            if (m.containsKey("structure_bytes")) {
+                CliOut.println("  structure bytes: " + Cli.bytes((Long) m.get("structure_bytes")) + ", item bytes: " + Cli.bytes((Long) m.get("item_bytes")));
+            }
+            if (m.get("structure") instanceof Map<?, ?> st) {
+                for (Map.Entry<?, ?> e : st.entrySet()) {
+                    Object v = e.getValue();
+                    CliOut.println("  " + e.getKey() + ": " + (v instanceof Map || v instanceof List ? Json.write(v) : String.valueOf(v)));
+                }
+            }
+            if (m.containsKey("error")) {
+                CliOut.println("  error: " + m.get("error"));
+            }
+        }
+    }
+
+}

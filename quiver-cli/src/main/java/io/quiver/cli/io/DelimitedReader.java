@@ -1,0 +1,197 @@
+package io.quiver.cli.io;
+
+import io.quiver.cli.CliException;
+import java.io.BufferedInputStream;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code .csv} / {@code .tsv}: one vector a line. The first line is a header when one of its fields
+ * is not a number; a header column named {@code id} gives the ids, every other column is a
+ * component. Blank lines are skipped; fields may be double-quoted.
+ */
+final class DelimitedReader implements VectorReader {
+    private final Path file;
+    private final char sep;
+    private final CountingInput counter;
+    private final BufferedReader in;
+    private final long size;
+    private long lineNo;
+    private long row;
+    private boolean started;
+    private int idColumn = -1;
+    private final List<String> fields = new ArrayList<>();
+
+    DelimitedReader(Path file, char sep) throws IOException {
+        this.file = file;
+        this.sep = sep;
+        this.size = Files.size(file);
+        this.counter = new CountingInput(new BufferedInputStream(Files.newInputStream(file), 1 << 16));
+        this.in = new BufferedReader(new InputStreamReader(counter, StandardCharsets.UTF_8), 1 << 16);
+    }
+
+    @Override
+    public boolean textual() {
+        return true;
+    }
+
+    @Override
+    public VectorRecord next() throws IOException {
+        while (true) {
+            String line = in.readLine();
+            if (line == null) {
+                return null;
+            }
+            lineNo++;
+            if (lineNo == 1 && !line.isEmpty() && line.charAt(0) == '\uFEFF') {
+                line = line.substring(1);
+            }
+            if (line.isBlank()) {
+                continue;
+            }
+            split(line);
+            if (!started) {
+                started = true;
+                if (isHeader()) {
+                    for (int i = 0; i < fields.size(); i++) {
+                        if (fields.get(i).trim().equalsIgnoreCase("id")) {
+                            if (idColumn >= 0) {
+                                throw CliException.badInput(where(lineNo) + ": the header has two id columns");
+                            }
+                            idColumn = i;
+                        }
+                    }
+                    continue;
+                }
+            }
+            return parse();
+        }
+    }
+
+    private boolean isHeader() {
+        for (String f : fields) {
+            String t = f.trim();
+            if (t.isEmpty()) {
+                continue;
+            }
+            try {
+                Double.parseDouble(t);
+            } catch (NumberFormatException e) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private VectorRecord parse() {
+        int n = fields.size() - (idColumn >= 0 ? 1 : 0);
+        float[] v = new float[Math.max(0, n)];
+        long id = VectorRecord.NO_ID;
+        int c = 0;
+        for (int i = 0; i < fields.size(); i++) {
+            String t = fields.get(i).trim();
+            if (i == idColumn) {
+                id = parseId(t);
+                continue;
+            }
+            if (t.isEmpty()) {
+                throw CliException.badInput(where(lineNo) + ": column " + (i + 1) + " is empty");
+            }
+            try {
+                v[c++] = Float.parseFloat(t);
+            } catch (NumberFormatException e) {
+                throw CliException.badInput(where(lineNo) + ": column " + (i + 1) + " '" + shorten(t) + "' is not a number");
+            }
+        }
+        if (idColumn >= 0 && idColumn >= fields.size()) {
+            throw CliException.badInput(where(lineNo) + ": the line has no id column (" + fields.size() + " columns)");
+        }
+        if (c < v.length) {
+            v = java.util.Arrays.copyOf(v, c);
+        }
+        return new VectorRecord(lineNo, row++, id, v);
+    }
+
+    private long parseId(String t) {
+        try {
+            return Long.parseLong(t);
+        } catch (NumberFormatException e) {
+            if (t.matches("-?\\d+")) {
+                return Long.MAX_VALUE;
+            }
+            throw CliException.badInput(where(lineNo) + ": id '" + shorten(t) + "' is not an integer");
+        }
+    }
+
+    static String shorten(String s) {
+        return s.length() > 40 ? s.substring(0, 37) + "..." : s;
+    }
+
+    private void split(String line) {
+        fields.clear();
+        StringBuilder cur = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char ch = line.charAt(i);
+            if (quoted) {
+                if (ch == '"') {
+                    if (i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                        cur.append('"');
+                        i++;
+                    } else {
+                        quoted = false;
+                    }
+                } else {
+                    cur.append(ch);
+                }
+            } else if (ch == '"') {
+                quoted = true;
+            } else if (ch == sep) {
+                fields.add(cur.toString());
+                cur.setLength(0);
+            } else {
+                cur.append(ch);
+            }
+        }
+        if (quoted) {
+            throw CliException.badInput(where(lineNo) + ": unterminated quote");
+        }
+        fields.add(cur.toString());
+        // A trailing separator ("1,2,3,") leaves an empty last field: ignore it.
+        if (fields.size() > 1 && fields.get(fields.size() - 1).isBlank()) {
+            fields.remove(fields.size() - 1);
+        }
+    }
+
+    @Override
+    public long bytesRead() {
+        return counter.count();
+    }
+
+    @Override
+    public long totalBytes() {
+        return size;
+    }
+
+    @Override
+    public String name() {
+        return file.toString();
+    }
+
+    @Override
+    public void close() throws IOException {
+        in.close();
+    }
+
+    @SuppressWarnings("unused")
+    private static String lower(String s) {
+        return s.toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,94 @@
+package io.quiver.cli.io;
+
+import io.quiver.cli.CliException;
+import io.quiver.cli.ExitCodes;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** TEXMEX {@code .ivecs}: per row an int32 count, then that many int32 values (little-endian). */
+public final class Ivecs {
+    private Ivecs() {}
+
+    /** Reads at most {@code maxRows} rows (all when negative). */
+    public static int[][] read(Path file, int maxRows) throws IOException {
+        if (!Files.exists(file)) {
+            throw new CliException(ExitCodes.NOT_FOUND, file + ": no such file");
+        }
+        List<int[]> rows = new ArrayList<>();
+        long size = Files.size(file);
+        try (InputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+            byte[] head = new byte[4];
+            long pos = 0;
+            while (maxRows < 0 || rows.size() < maxRows) {
+                int n = in.readNBytes(head, 0, 4);
+                if (n == 0) {
+                    break;
+                }
+                int r = rows.size() + 1;
+                if (n < 4) {
+                    throw CliException.badInput(file + ":" + r + ": truncated row");
+                }
+                int k = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN).getInt();
+                if (k < 0 || 4L * k > size - pos - 4) {
+                    throw CliException.badInput(file + ":" + r + ": row declares " + k + " values, the file has " + (size - pos - 4) + " bytes left (not an .ivecs file?)");
+                }
+                byte[] b = in.readNBytes(4 * k);
+                if (b.length < 4 * k) {
+                    throw CliException.badInput(file + ":" + r + ": truncated row");
+                }
+                int[] row = new int[k];
+                ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(row);
+                rows.add(row);
+                pos += 4 + 4L * k;
+            }
+        }
+        return rows.toArray(new int[0][]);
+    }
+
+    public static void write(Path file, int[][] rows) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+            for (int[] row : rows) {
+                ByteBuffer b = ByteBuffer.allocate(4 + 4 * row.length).order(ByteOrder.LITTLE_ENDIAN);
+                b.putInt(row.length);
+                for (int v : row) {
+                    b.putInt(v);
+                }
+                out.write(b.array());
+            }
+        }
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Writes float vectors as {@code .fvecs}. */
+    public static void writeFvecs(Path file, List<float[]> vectors) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+            for (float[] v : vectors) {
+                ByteBuffer b = ByteBuffer.allocate(4 + 4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+                b.putInt(v.length);
+                for (float x : v) {
+                    b.putFloat(x);
+                }
+                out.write(b.array());
+            }
+        }
+    }
+}
