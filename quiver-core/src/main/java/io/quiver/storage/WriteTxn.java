@@ -16,6 +16,7 @@ public final class WriteTxn extends Txn {
     private final ByteBuffer wkey = ByteBuffer.allocateDirect(Keys.SIZE_WITH_LEVEL);
     private ByteBuffer valueScratch = ByteBuffer.allocateDirect(4096);
     private boolean committed;
+    private final java.util.Set<Integer> builtIndexes = new java.util.HashSet<>();
 
     WriteTxn(Store store, org.lmdbjava.Txn<ByteBuffer> txn) {
         super(store, txn);
@@ -130,6 +131,20 @@ public final class WriteTxn extends Txn {
             throw LmdbErrors.translate(e, store.directory(), "deleting");
         }
         return n;
+    }
+
+    /**
+     * Records that a build rewrote {@code index} in this transaction: from then on the last commit
+     * no longer shows its structure, and a later build in the same transaction must read it from
+     * this transaction rather than from parallel snapshots.
+     */
+    public void markBuilt(int index) {
+        builtIndexes.add(index);
+    }
+
+    /** Whether a build already ran on {@code index} in this transaction. */
+    public boolean builtInThisTxn(int index) {
+        return builtIndexes.contains(index);
     }
 
     /** Makes every change of this transaction durable and visible, then closes it. */

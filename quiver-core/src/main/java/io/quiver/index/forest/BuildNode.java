@@ -1,0 +1,56 @@
+package io.quiver.index.forest;
+
+/**
+ * A tree node while a build works on it, in memory. {@code storedId} is the node id the node
+ * had (or inherits) on disk, -1 for a node not yet given one; untouched subtrees stay
+ * {@link Stored} references and are never read.
+ */
+abstract sealed class BuildNode permits BuildNode.Stored, BuildNode.Leaf, BuildNode.Split {
+    int storedId = -1;
+    boolean dirty = true;
+
+    /** A subtree on disk that this build did not touch. */
+    static final class Stored extends BuildNode {
+        Stored(int id) {
+            storedId = id;
+            dirty = false;
+        }
+    }
+
+    /** Descendants: the items of a small subtree. */
+    static final class Leaf extends BuildNode {
+        IntList ids;
+
+        Leaf(IntList ids) {
+            this.ids = ids;
+        }
+    }
+
+    /** Common parts of split nodes. */
+    abstract static sealed class Split extends BuildNode permits Plane, Bit {
+        BuildNode left;
+        BuildNode right;
+    }
+
+    /** A hyperplane split of float vectors. */
+    static final class Plane extends Split {
+        final float[] normal;
+        final float offset;
+        final float extra;
+
+        Plane(float[] normal, float offset, float extra) {
+            this.normal = normal;
+            this.offset = offset;
+            this.extra = extra;
+        }
+    }
+
+    /** A one-bit split of bit vectors. */
+    static final class Bit extends Split {
+        final int bit;
+
+        Bit(int bit) {
+            this.bit = bit;
+        }
+    }
+}

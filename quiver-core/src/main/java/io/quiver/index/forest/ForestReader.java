@@ -1,0 +1,373 @@
+package io.quiver.index.forest;
+
+import io.quiver.distance.BinaryDistance;
+import io.quiver.distance.Distance;
+import io.quiver.distance.Kernels;
+import io.quiver.distance.VectorKernels;
+import io.quiver.index.Algorithm;
+import io.quiver.index.IndexMetadata;
+import io.quiver.index.IndexReader;
+import io.quiver.index.IndexStats;
+import io.quiver.index.IntLongMap;
+import io.quiver.index.ItemStore;
+import io.quiver.index.SearchOptions;
+import io.quiver.index.SearchResult;
+import io.quiver.storage.ErrorKind;
+import io.quiver.storage.KeyKind;
+import io.quiver.storage.NativeMemory;
+import io.quiver.storage.QuiverException;
+import io.quiver.storage.ReadTxn;
+import java.lang.foreign.Arena;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * Searches a forest inside a read snapshot, as Annoy does: all roots go into one priority queue
+ * keyed by the smallest margin met on the way down; leaves are opened in that order until
+ * {@code searchK} candidates are gathered; the distinct candidates are then ranked exactly.
+ *
+ * <pre>{@code
+ * try (ReadTxn txn = store.read()) {
+ *     ForestReader reader = ForestReader.open(txn, 0);
+ *     SearchResult r = reader.search(query, SearchOptions.builder().k(10).searchK(2000).build());
+ * }
+ * }</pre>
+ *
+ * <p>One reader per thread. It remembers where each node and item it met sits in LMDB's map
+ * (addresses are stable for the life of the snapshot), so repeated searches skip the B-tree.
+ */
+public final class ForestReader implements IndexReader {
+    /** Candidates gathered per result for binary-quantised distances, relative to exact ones. */
+    public static final int QUANTIZED_OVERSAMPLING = 3;
+    private static final int CACHE_LIMIT = 8_000_000;
+
+    private final ReadTxn txn;
+    private final int index;
+    private final ItemStore items;
+    private final Distance distance;
+    private final int dims;
+    private final ForestMetadata forest;
+    private final RoaringBitmap live;
+    private final VectorKernels kernels = Kernels.get();
+    private final IntLongMap nodeCache = new IntLongMap(1024);
+    private final IntLongMap itemCache = new IntLongMap(1024);
+    private final Arena arena = Arena.ofAuto();
+    private final long query;
+    private final NodeQueue queue = new NodeQueue();
+    private final TopK top = new TopK();
+    private int[] candidates = new int[1024];
+
+    private ForestReader(ReadTxn txn, ItemStore items, ForestMetadata forest) {
+        this.txn = txn;
+        this.index = items.index();
+        this.items = items;
+        this.distance = items.distance();
+        this.dims = distance.dimensions();
+        this.forest = forest;
+        this.live = items.builtItems();
+        this.query = arena.allocate(distance.itemBytes() + 64L, 64).address();
+    }
+
+    /**
+     * Opens the forest of {@code index}. Fails with {@link ErrorKind#NEEDS_BUILD} when changes wait
+     * for a build, {@link ErrorKind#INDEX_MISMATCH} when the index is a graph.
+     */
+    public static ForestReader open(ReadTxn txn, int index) {
+        ItemStore items = ItemStore.open(txn, index);
+        Algorithm algo = items.metadata().algorithm();
+        if (algo == Algorithm.HNSW) {
+            throw new QuiverException(ErrorKind.INDEX_MISMATCH, "index " + index + " is an hnsw index, not a forest");
+        }
+        if (algo == Algorithm.NONE || items.needsBuild()) {
+            throw new QuiverException(ErrorKind.NEEDS_BUILD, "index " + index + " has changes that were not built; run a build first");
+        }
+        ForestMetadata f = ForestMetadata.read(txn, index);
+        if (f == null) {
+            throw new QuiverException(ErrorKind.CORRUPTED, "index " + index + " is marked as a forest but has no forest metadata");
+        }
+        return new ForestReader(txn, items, f);
+    }
+
+    public int nTrees() {
+        return forest.nTrees();
+    }
+
+    public int splitAfter() {
+        return forest.splitAfter();
+    }
+
+    public Distance distance() {
+        return distance;
+    }
+
+    private long node(int id) {
+        long a = nodeCache.get(id, 0L);
+        if (a != 0L) {
+            return a;
+        }
+        ByteBuffer v = txn.get(index, KeyKind.TREE_NODE, id);
+        if (v == null) {
+            throw TreeNodes.corrupted(id, "missing");
+        }
+        TreeNodes.check(v, id, dims);
+        a = NativeMemory.address(v);
+        if (nodeCache.size() < CACHE_LIMIT) {
+            nodeCache.put(id, a);
+        }
+        return a;
+    }
+
+    private long item(int id) {
+        long a = itemCache.get(id, 0L);
+        if (a != 0L) {
+            return a;
+        }
+        ByteBuffer v = txn.get(index, KeyKind.ITEM, id);
+        if (v == null) {
+            return 0L;
+        }
+        distance.checkItem(v, id);
+        a = NativeMemory.address(v);
+        if (itemCache.size() < CACHE_LIMIT) {
+            itemCache.put(id, a);
+        }
+        return a;
+    }
+
+    @Override
+    public SearchResult search(float[] vector, SearchOptions options) {
+        distance.validate(vector);
+        distance.encode(vector, query);
+        return searchEncoded(query, options);
+    }
+
+    @Override
+    public SearchResult searchItem(int id, SearchOptions options) {
+        long a = item(id);
+        if (a == 0L || !live.contains(id)) {
+            throw new QuiverException(ErrorKind.UNKNOWN_ITEM, "item " + Integer.toUnsignedString(id) + " is not in index " + index);
+        }
+        return searchEncoded(a, options);
+    }
+
+    private SearchResult searchEncoded(long q, SearchOptions options) {
+        int k = options.k();
+        int searchK = options.searchK() > 0 ? options.searchK()
+                : k * forest.nTrees() * (distance.kind().isQuantized() ? QUANTIZED_OVERSAMPLING : 1);
+        RoaringBitmap filter = options.filter();
+        if (filter != null) {
+            // A small allowed set is cheaper to scan exactly than to find through the trees.
+            long allowed = RoaringBitmap.andCardinality(filter, live);
+            if (allowed <= Math.max(searchK, 2L * k)) {
+                return exactScan(q, RoaringBitmap.and(filter, live), k, options);
+            }
+        }
+        boolean partial = false;
+        queue.clear();
+        boolean bits = distance instanceof BinaryDistance;
+        // Bit splits lower a priority by 1 per mismatch, which Float.MAX_VALUE would swallow.
+        float rootPriority = bits ? 1e7f : Float.MAX_VALUE;
+        for (int root : forest.roots()) {
+            queue.push(rootPriority, root);
+        }
+        int n = 0;
+        int found = 0;
+        long polls = 0;
+        while (!queue.isEmpty() && (found < searchK || found < k)) {
+            if ((++polls & 63) == 0 && options.stoppable() && options.shouldStop()) {
+                partial = true;
+                break;
+            }
+            float d = queue.topPriority();
+            int id = queue.topNode();
+            queue.pop();
+            long a = node(id);
+            byte type = TreeNodes.type(a);
+            if (type == TreeNodes.LEAF) {
+                int count = TreeNodes.leafCount(a);
+                if (n + count > candidates.length) {
+                    candidates = Arrays.copyOf(candidates, Math.max(candidates.length * 2, n + count));
+                }
+                for (int i = 0; i < count; i++) {
+                    int item = TreeNodes.leafId(a, i);
+                    if (filter == null || filter.contains(item)) {
+                        candidates[n++] = item;
+                    }
+                }
+                found = n;
+            } else if (type == TreeNodes.PLANE) {
+                float margin = kernels.dot(a + TreeNodes.NORMAL, q + Distance.PAYLOAD, dims) + NativeMemory.getFloat(a + TreeNodes.OFFSET);
+                queue.push(Math.min(d, margin), TreeNodes.right(a));
+                queue.push(Math.min(d, -margin), TreeNodes.left(a));
+            } else {
+                boolean set = BinaryDistance.bit(q, NativeMemory.getInt(a + TreeNodes.BIT_INDEX));
+                queue.push(set ? d : d - 1, TreeNodes.right(a));
+                queue.push(set ? d - 1 : d, TreeNodes.left(a));
+            }
+        }
+        Arrays.sort(candidates, 0, n);
+        top.reset(k);
+        int last = 0;
+        boolean first = true;
+        for (int i = 0; i < n; i++) {
+            int id = candidates[i];
+            if (!first && id == last) {
+                continue;
+            }
+            first = false;
+            last = id;
+            long a = item(id);
+            if (a != 0L) {
+                top.offer(distance.distance(q, a), id);
+            }
+        }
+        return new SearchResult(top.sorted(d -> distance.userDistance((float) d)), partial);
+    }
+
+    private SearchResult exactScan(long q, RoaringBitmap allowed, int k, SearchOptions options) {
+        top.reset(k);
+        boolean partial = false;
+        int seen = 0;
+        for (int id : allowed) {
+            if ((++seen & 255) == 0 && options.stoppable() && options.shouldStop()) {
+                partial = true;
+                break;
+            }
+            long a = item(id);
+            if (a != 0L) {
+                top.offer(distance.distance(q, a), id);
+            }
+        }
+        return new SearchResult(top.sorted(d -> distance.userDistance((float) d)), partial);
+    }
+
+    @Override
+    public float[] vector(int id) {
+        long a = item(id);
+        return a == 0L ? null : distance.decode(a);
+    }
+
+    @Override
+    public boolean contains(int id) {
+        return live.contains(id);
+    }
+
+    @Override
+    public long size() {
+        return live.getLongCardinality();
+    }
+
+    @Override
+    public RoaringBitmap ids() {
+        return live.clone();
+    }
+
+    @Override
+    public IndexStats stats() {
+        long[] counts = new long[4]; // leaves, planes/bits, bytes, max depth
+        long leafItems = 0;
+        for (int root : forest.roots()) {
+            leafItems += walk(root, 1, counts);
+        }
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("trees", forest.nTrees());
+        s.put("split_after", forest.splitAfter());
+        s.put("nodes", counts[0] + counts[1]);
+        s.put("leaves", counts[0]);
+        s.put("splits", counts[1]);
+        s.put("max_depth", counts[3]);
+        s.put("mean_leaf_size", counts[0] == 0 ? 0.0 : (double) leafItems / counts[0]);
+        return new IndexStats(index, distance.kind().cliName(), dims, Algorithm.FOREST, size(), counts[2],
+                size() * distance.itemBytes(), s);
+    }
+
+    private long walk(int id, int depth, long[] counts) {
+        long a = node(id);
+        counts[3] = Math.max(counts[3], depth);
+        byte type = TreeNodes.type(a);
+        if (type == TreeNodes.LEAF) {
+            int c = TreeNodes.leafCount(a);
+            counts[0]++;
+            counts[2] += TreeNodes.leafBytes(c);
+            return c;
+        }
+        counts[1]++;
+        counts[2] += type == TreeNodes.PLANE ? TreeNodes.planeBytes(dims) : TreeNodes.bitBytes();
+        return walk(TreeNodes.left(a), depth + 1, counts) + walk(TreeNodes.right(a), depth + 1, counts);
+    }
+
+    /**
+     * Verifies the forest: every node decodes, every tree holds exactly the live items once, no
+     * leaf names a deleted id, every live item has a stored vector, and the set of used node ids
+     * matches the reachable nodes. Returns the problems found (empty when sound). Reads everything.
+     */
+    public List<String> check() {
+        List<String> problems = new ArrayList<>();
+        RoaringBitmap reachable = new RoaringBitmap();
+        for (int t = 0; t < forest.nTrees(); t++) {
+            RoaringBitmap seen = new RoaringBitmap();
+            long[] dups = {0};
+            try {
+                collect(forest.roots()[t], seen, dups, reachable, 0);
+            } catch (QuiverException e) {
+                problems.add("tree " + t + ": " + e.getMessage());
+                continue;
+            }
+            if (dups[0] > 0) {
+                problems.add("tree " + t + ": " + dups[0] + " item(s) appear in more than one leaf");
+            }
+            RoaringBitmap extra = RoaringBitmap.andNot(seen, live);
+            RoaringBitmap missing = RoaringBitmap.andNot(live, seen);
+            if (!extra.isEmpty()) {
+                problems.add("tree " + t + ": leaves name " + extra.getCardinality() + " id(s) that are not live, e.g. " + Integer.toUnsignedString(extra.first()));
+            }
+            if (!missing.isEmpty()) {
+                problems.add("tree " + t + ": " + missing.getCardinality() + " live id(s) are in no leaf, e.g. " + Integer.toUnsignedString(missing.first()));
+            }
+        }
+        if (!reachable.equals(forest.usedNodes())) {
+            problems.add("node ids in use (" + forest.usedNodes().getCardinality() + ") differ from reachable nodes (" + reachable.getCardinality() + ")");
+        }
+        long[] missingVectors = {0};
+        live.forEach((int id) -> {
+            try {
+                if (item(id) == 0L) {
+                    missingVectors[0]++;
+                }
+            } catch (QuiverException e) {
+                problems.add("item " + Integer.toUnsignedString(id) + ": " + e.getMessage());
+            }
+        });
+        if (missingVectors[0] > 0) {
+            problems.add(missingVectors[0] + " live id(s) have no stored vector");
+        }
+        return problems;
+    }
+
+    private void collect(int id, RoaringBitmap seen, long[] dups, RoaringBitmap reachable, int depth) {
+        if (depth > 10_000) {
+            throw new QuiverException(ErrorKind.CORRUPTED, "tree deeper than 10000 levels (a cycle?)");
+        }
+        if (!reachable.checkedAdd(id) && depth >= 0) {
+            // shared nodes between or within trees are a corruption, except none are expected at all
+            throw new QuiverException(ErrorKind.CORRUPTED, "node " + Integer.toUnsignedString(id) + " is reachable twice");
+        }
+        long a = node(id);
+        if (TreeNodes.type(a) == TreeNodes.LEAF) {
+            int c = TreeNodes.leafCount(a);
+            for (int i = 0; i < c; i++) {
+                if (!seen.checkedAdd(TreeNodes.leafId(a, i))) {
+                    dups[0]++;
+                }
+            }
+            return;
+        }
+        collect(TreeNodes.left(a), seen, dups, reachable, depth + 1);
+        collect(TreeNodes.right(a), seen, dups, reachable, depth + 1);
+    }
+}

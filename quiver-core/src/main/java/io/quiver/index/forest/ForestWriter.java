@@ -1,0 +1,344 @@
+package io.quiver.index.forest;
+
+import io.quiver.distance.BinaryDistance;
+import io.quiver.distance.Distance;
+import io.quiver.distance.DistanceKind;
+import io.quiver.distance.FloatDistance;
+import io.quiver.index.Algorithm;
+import io.quiver.index.BuildCommon;
+import io.quiver.index.ConcurrentNodeIds;
+import io.quiver.index.IndexMetadata;
+import io.quiver.index.IndexWriter;
+import io.quiver.index.IntLongMap;
+import io.quiver.index.ItemStore;
+import io.quiver.index.ProgressTrace;
+import io.quiver.storage.ErrorKind;
+import io.quiver.storage.KeyKind;
+import io.quiver.storage.NativeMemory;
+import io.quiver.storage.QuiverException;
+import io.quiver.storage.ReadTxn;
+import io.quiver.storage.WriteTxn;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * Writes a random-projection forest (the Annoy/arroy design) inside a write transaction.
+ *
+ * <pre>{@code
+ * store.write(txn -> {
+ *     ForestWriter w = ForestWriter.create(txn, 0, DistanceKind.EUCLIDEAN, 784);
+ *     w.add(1, vector);
+ *     ProgressTrace trace = w.build(ForestBuildOptions.builder().nTrees(50).build());
+ * });
+ * }</pre>
+ *
+ * <p>{@code add} and {@code delete} only store or remove vectors and mark them; {@code build}
+ * then routes the marked items down the existing trees (splitting leaves that overflow, merging
+ * leaves that empty) and rewrites only the touched nodes, so its cost follows the change. Trees
+ * are built in parallel: each worker reads the last commit through its own snapshot, new items
+ * through their addresses in this transaction, and computes nodes in memory; this thread then
+ * writes them. A cancelled build throws before writing anything.
+ */
+public final class ForestWriter implements IndexWriter {
+    private final WriteTxn txn;
+    private final ItemStore items;
+
+    private ForestWriter(WriteTxn txn, ItemStore items) {
+        this.txn = txn;
+        this.items = items;
+    }
+
+    /** Opens {@code index}, creating it with this distance and dimension count when absent. */
+    public static ForestWriter create(WriteTxn txn, int index, DistanceKind kind, int dimensions) {
+        return new ForestWriter(txn, ItemStore.create(txn, index, kind, dimensions));
+    }
+
+    /** Opens an existing index (of any family: building it converts it to a forest). */
+    public static ForestWriter open(WriteTxn txn, int index) {
+        return new ForestWriter(txn, ItemStore.open(txn, index));
+    }
+
+    @Override
+    public int index() {
+        return items.index();
+    }
+
+    public Distance distance() {
+        return items.distance();
+    }
+
+    @Override
+    public void add(int id, float[] vector) {
+        items.add(id, vector);
+    }
+
+    @Override
+    public boolean delete(int id) {
+        return items.delete(id);
+    }
+
+    @Override
+    public void clear() {
+        items.clear();
+    }
+
+    @Override
+    public boolean contains(int id) {
+        return items.contains(id);
+    }
+
+    @Override
+    public float[] vector(int id) {
+        return items.vector(id);
+    }
+
+    @Override
+    public boolean needsBuild() {
+        return items.needsBuild() || items.metadata().algorithm() != Algorithm.FOREST;
+    }
+
+    @Override
+    public RoaringBitmap ids() {
+        return items.currentIds();
+    }
+
+    /** Per-tree state across the phases of one build. */
+    private static final class TreeState {
+        BuildNode root;
+        final SplittableRandom rnd;
+        final IntList ins;
+        IntList rem;
+        final IntList freed = new IntList(8);
+
+        TreeState(BuildNode root, SplittableRandom rnd, IntList ins, IntList rem) {
+            this.root = root;
+            this.rnd = rnd;
+            this.ins = ins;
+            this.rem = rem;
+        }
+    }
+
+    /** Brings the forest up to date with every change since the last build; returns the trace. */
+    public ProgressTrace build(ForestBuildOptions options) {
+        BuildCommon common = options.common();
+        ProgressTrace trace = new ProgressTrace(common.listener());
+        int index = items.index();
+        Distance distance = items.distance();
+        int dims = distance.dimensions();
+        common.checkCancelled();
+
+        ItemStore.Changes changes;
+        ForestMetadata old;
+        try (var s = trace.step("retrieve the updated items")) {
+            changes = items.changes();
+            old = ForestMetadata.read(txn, index);
+            Algorithm algo = items.metadata().algorithm();
+            if (algo != Algorithm.FOREST && algo != Algorithm.NONE) {
+                // In-place conversion: the stored vectors stay, the other family's structure goes.
+                RoaringBitmap all = changes.after();
+                items.dropStructure(algo);
+                changes = new ItemStore.Changes(new RoaringBitmap(), all, new RoaringBitmap());
+                old = null;
+            }
+        }
+        int splitAfter = options.leafSize(dims);
+        if (old != null && options.splitAfter() == 0) {
+            splitAfter = old.splitAfter();
+        }
+        boolean rebuild = old != null && old.splitAfter() != splitAfter;
+        int nTrees = options.nTrees() > 0 ? options.nTrees() : (old != null ? old.nTrees() : ForestBuildOptions.treesFor(splitAfter));
+        long seed = common.seed();
+
+        IntLongMap overlay;
+        float maxNorm2 = items.metadata().maxNorm2();
+        try (var s = trace.step("collect the new items")) {
+            overlay = new IntLongMap(changes.inserted().getCardinality());
+            for (int id : changes.inserted()) {
+                ByteBuffer v = txn.get(index, KeyKind.ITEM, id);
+                distance.checkItem(v, id);
+                long a = NativeMemory.address(v);
+                overlay.put(id, a);
+                if (distance.kind() == DistanceKind.DOT) {
+                    maxNorm2 = Math.max(maxNorm2, Distance.header(a));
+                }
+            }
+        }
+        Splitter splitter = distance instanceof FloatDistance f ? new PlaneSplitter(f, maxNorm2) : new BitSplitter((BinaryDistance) distance);
+
+        RoaringBitmap after = changes.after();
+        int[] removed = changes.removed().toArray();
+        int[] inserted = changes.inserted().toArray();
+        List<TreeState> trees = new ArrayList<>();
+        List<Integer> droppedRoots = new ArrayList<>();
+        int[] allIds = null;
+        for (int t = 0; t < nTrees; t++) {
+            SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + t);
+            if (old != null && !rebuild && t < old.nTrees()) {
+                trees.add(new TreeState(new BuildNode.Stored(old.roots()[t]), rnd, IntList.of(inserted), IntList.of(removed)));
+            } else {
+                if (allIds == null) {
+                    allIds = shuffled(after.toArray(), seed);
+                }
+                trees.add(new TreeState(new BuildNode.Leaf(new IntList(0)), rnd, IntList.of(allIds), new IntList(0)));
+            }
+        }
+        if (old != null) {
+            for (int t = rebuild ? 0 : nTrees; t < old.nTrees(); t++) {
+                droppedRoots.add(old.roots()[t]);
+            }
+        }
+
+        long chunk = Long.MAX_VALUE;
+        if (options.memoryBudget() > 0) {
+            chunk = Math.max(2L * splitAfter, options.memoryBudget() / distance.itemBytes());
+        }
+        int phases = 0;
+        for (TreeState ts : trees) {
+            phases = (int) Math.max(phases, (ts.ins.size() + chunk - 1) / chunk);
+        }
+        phases = Math.max(phases, 1);
+
+        boolean single = txn.builtInThisTxn(index) || common.threads() == 1;
+        int threads = single ? 1 : Math.min(common.threads(), Math.max(1, trees.size()));
+        try (var s = trace.step("updating the trees")) {
+            for (int phase = 0; phase < phases; phase++) {
+                final int ph = phase;
+                final long ch = chunk;
+                final int sa = splitAfter;
+                final int totalPhases = phases;
+                AtomicInteger done = new AtomicInteger();
+                int totalTasks = trees.size();
+                runParallel(threads, single, overlay, splitter.scratchBytes() + 64, common, trees.size(), (t, src, c) -> {
+                    TreeState ts = trees.get(t);
+                    int from = (int) Math.min(ts.ins.size(), ph * ch);
+                    int to = (int) Math.min(ts.ins.size(), from + ch);
+                    IntList part = ts.ins.slice(from, to);
+                    IntList rem = ph == 0 ? ts.rem : new IntList(0);
+                    TreeUpdater u = new TreeUpdater(splitter, src, ts.rnd, sa, dims, c);
+                    ts.root = u.update(ts.root, part, rem);
+                    if (!u.lost.isEmpty()) {
+                        // Removed items routing could not find: take them out the slow way.
+                        ts.root = u.purge(ts.root, u.lost.clone());
+                    }
+                    ts.freed.addAll(u.freed);
+                    s.progress(done.incrementAndGet() + (long) ph * totalTasks, (long) totalPhases * totalTasks);
+                });
+            }
+        }
+        common.checkCancelled();
+
+        RoaringBitmap used = old != null ? old.usedNodes().clone() : new RoaringBitmap();
+        int[] roots = new int[trees.size()];
+        try (var s = trace.step("writing the tree nodes")) {
+            if (!droppedRoots.isEmpty()) {
+                try (BuildSource src = new BuildSource(index, txn, null, false, null, 64)) {
+                    TreeUpdater u = new TreeUpdater(splitter, src, new SplittableRandom(seed), splitAfter, dims, common);
+                    IntList ids = new IntList(64);
+                    for (int r : droppedRoots) {
+                        u.collectIds(new BuildNode.Stored(r), ids);
+                    }
+                    for (int i = 0; i < ids.size(); i++) {
+                        txn.delete(index, KeyKind.TREE_NODE, ids.get(i));
+                        used.remove(ids.get(i));
+                    }
+                }
+            }
+            ConcurrentNodeIds alloc = new ConcurrentNodeIds(used);
+            NodeWriter writer = new NodeWriter(txn, index, dims, alloc, used);
+            for (int t = 0; t < trees.size(); t++) {
+                roots[t] = writer.write(trees.get(t).root);
+            }
+            for (TreeState ts : trees) {
+                for (int i = 0; i < ts.freed.size(); i++) {
+                    int id = ts.freed.get(i);
+                    txn.delete(index, KeyKind.TREE_NODE, id);
+                    used.remove(id);
+                }
+            }
+        }
+        try (var s = trace.step("write the metadata")) {
+            new ForestMetadata(splitAfter, seed, roots, used).write(txn, index);
+            items.writeBuiltItems(after);
+            items.clearUpdated();
+            items.setMetadata(items.metadata().withAlgorithm(Algorithm.FOREST).withMaxNorm2(maxNorm2));
+            txn.markBuilt(index);
+        }
+        return trace;
+    }
+
+    private static int[] shuffled(int[] ids, long seed) {
+        SplittableRandom r = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        for (int i = ids.length - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            int t = ids[i];
+            ids[i] = ids[j];
+            ids[j] = t;
+        }
+        return ids;
+    }
+
+    /** One unit of parallel work: tree {@code t}, with this thread's source. */
+    @FunctionalInterface
+    private interface TreeTask {
+        void run(int t, BuildSource src, BuildCommon common);
+    }
+
+    private void runParallel(int threads, boolean single, IntLongMap overlay, int scratch, BuildCommon common, int tasks, TreeTask task) {
+        int index = items.index();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        BuildCommon c = new BuildCommon(common.threads(), common.seed(),
+                () -> failure.get() != null || common.cancel().getAsBoolean(), common.listener());
+        if (single) {
+            // Same-transaction rebuild: the structure exists only in this transaction.
+            try (ReadTxn committed = txn.store().read();
+                    BuildSource src = new BuildSource(index, txn, committed, false, null, scratch)) {
+                for (int t = 0; t < tasks; t++) {
+                    task.run(t, src, c);
+                }
+            }
+            return;
+        }
+        AtomicInteger next = new AtomicInteger();
+        List<Thread> workers = new ArrayList<>();
+        for (int w = 0; w < threads; w++) {
+            Thread th = Thread.ofPlatform().name("quiver-forest-build-" + w).start(() -> {
+                try (ReadTxn snapshot = txn.store().read();
+                        BuildSource src = new BuildSource(index, snapshot, snapshot, false, overlay, scratch)) {
+                    int t;
+                    while ((t = next.getAndIncrement()) < tasks && failure.get() == null) {
+                        task.run(t, src, c);
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            });
+            workers.add(th);
+        }
+        for (Thread th : workers) {
+            try {
+                th.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure.compareAndSet(null, new QuiverException(ErrorKind.CANCELLED, "build interrupted", e));
+                for (Thread o : workers) {
+                    o.interrupt();
+                }
+            }
+        }
+        Throwable f = failure.get();
+        if (f != null) {
+            if (f instanceof RuntimeException re) {
+                throw re;
+            }
+            if (f instanceof Error er) {
+                throw er;
+            }
+            throw new QuiverException(ErrorKind.STORAGE, "forest build failed: " + f, f);
+        }
+    }
+}

@@ -1,0 +1,206 @@
+package io.quiver.index.forest;
+
+import io.quiver.distance.Distance;
+import io.quiver.distance.DistanceKind;
+import io.quiver.distance.DotProduct;
+import io.quiver.distance.FloatDistance;
+import io.quiver.distance.Kernels;
+import io.quiver.distance.VectorKernels;
+import io.quiver.storage.NativeMemory;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * Annoy's hyperplane split for float vectors: two centroids found by a short two-means over
+ * random items, the plane halfway between them (through the origin for cosine and dot). For dot
+ * products the items are lifted to {@code (x, sqrt(M^2-|x|^2))} first (Bachrach et al.), so the
+ * split is made in a space where inner product order is Euclidean order.
+ */
+final class PlaneSplitter extends Splitter {
+    private static final int TWO_MEANS_STEPS = 200;
+    private static final int ATTEMPTS = 3;
+
+    private final DistanceKind kind;
+    private final int dims;
+    private final float maxNorm2;
+    private final VectorKernels k = Kernels.get();
+
+    PlaneSplitter(FloatDistance distance, float maxNorm2) {
+        this.kind = distance.kind();
+        this.dims = distance.dimensions();
+        this.maxNorm2 = maxNorm2;
+    }
+
+    @Override
+    int scratchBytes() {
+        return 3 * 4 * (dims + 1);
+    }
+
+    private float extra(long item) {
+        return kind == DistanceKind.DOT ? DotProduct.extraDimension(item, maxNorm2) : 0f;
+    }
+
+    /** Squared distance of the centroid c (heap copy + native copy at cAddr) to an item, in the split space. */
+    private float centroidDistance(float[] c, long cAddr, long item) {
+        long x = item + Distance.PAYLOAD;
+        return switch (kind) {
+            case MANHATTAN -> k.manhattan(cAddr, x, dims);
+            case COSINE -> {
+                float n = Distance.header(item);
+                float cn2 = c[dims];
+                // |c - x/|x||^2 with |c|^2 cached in c[dims]
+                yield n == 0f ? cn2 + 1f : cn2 - 2f * k.dot(cAddr, x, dims) / n + 1f;
+            }
+            case DOT -> {
+                float e = c[dims] - extra(item);
+                yield k.squaredEuclidean(cAddr, x, dims) + e * e;
+            }
+            default -> k.squaredEuclidean(cAddr, x, dims);
+        };
+    }
+
+    /** c = (c*count + x) / (count+1) in the split space. */
+    private void absorb(float[] c, long cAddr, long item, int count) {
+        long x = item + Distance.PAYLOAD;
+        float scale = 1f;
+        if (kind == DistanceKind.COSINE) {
+            float n = Distance.header(item);
+            scale = n == 0f ? 0f : 1f / n;
+        }
+        float inv = 1f / (count + 1);
+        for (int i = 0; i < dims; i++) {
+            c[i] = (c[i] * count + NativeMemory.getFloat(x + 4L * i) * scale) * inv;
+        }
+        if (kind == DistanceKind.DOT) {
+            c[dims] = (c[dims] * count + extra(item)) * inv;
+        } else if (kind == DistanceKind.COSINE) {
+            c[dims] = norm2(c);
+        }
+        MemorySegment.copy(c, 0, NativeMemory.ALL, NativeMemory.FLOAT, cAddr, dims);
+    }
+
+    private void init(float[] c, long cAddr, long item) {
+        Arrays.fill(c, 0f);
+        absorb(c, cAddr, item, 0);
+    }
+
+    private float norm2(float[] c) {
+        double s = 0;
+        for (int i = 0; i < dims; i++) {
+            s += (double) c[i] * c[i];
+        }
+        return (float) s;
+    }
+
+    @Override
+    BuildNode.Split createSplit(IntList ids, BuildSource src, SplittableRandom rnd) {
+        int n = ids.size();
+        long pAddr = src.scratch();
+        long qAddr = pAddr + 4L * (dims + 1);
+        long normalAddr = qAddr + 4L * (dims + 1);
+        float[] p = new float[dims + 1];
+        float[] q = new float[dims + 1];
+        float[] margins = new float[n];
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            int i = rnd.nextInt(n);
+            int j = rnd.nextInt(n - 1);
+            j += (j >= i) ? 1 : 0;
+            init(p, pAddr, src.item(ids.get(i)));
+            init(q, qAddr, src.item(ids.get(j)));
+            int ic = 1;
+            int jc = 1;
+            int steps = Math.min(TWO_MEANS_STEPS, 2 * n);
+            for (int s = 0; s < steps; s++) {
+                long z = src.item(ids.get(rnd.nextInt(n)));
+                float di = ic * centroidDistance(p, pAddr, z);
+                float dj = jc * centroidDistance(q, qAddr, z);
+                if (di < dj) {
+                    absorb(p, pAddr, z, ic++);
+                } else if (dj < di) {
+                    absorb(q, qAddr, z, jc++);
+                }
+            }
+            float[] normal = new float[dims];
+            double len = 0;
+            for (int d = 0; d < dims; d++) {
+                normal[d] = p[d] - q[d];
+                len += (double) normal[d] * normal[d];
+            }
+            float extraW = kind == DistanceKind.DOT ? p[dims] - q[dims] : 0f;
+            len += (double) extraW * extraW;
+            if (len == 0) {
+                continue;
+            }
+            float invLen = (float) (1.0 / Math.sqrt(len));
+            float offset = 0f;
+            for (int d = 0; d < dims; d++) {
+                normal[d] *= invLen;
+                if (kind == DistanceKind.EUCLIDEAN || kind == DistanceKind.MANHATTAN) {
+                    offset -= normal[d] * (p[d] + q[d]) * 0.5f;
+                }
+            }
+            extraW *= invLen;
+            MemorySegment.copy(normal, 0, NativeMemory.ALL, NativeMemory.FLOAT, normalAddr, dims);
+            int right = 0;
+            for (int t = 0; t < n; t++) {
+                long item = src.item(ids.get(t));
+                float m = k.dot(normalAddr, item + Distance.PAYLOAD, dims) + offset + extraW * extra(item);
+                margins[t] = m;
+                if (m > 0) {
+                    right++;
+                }
+            }
+            if (right > 0 && right < n) {
+                if (Math.min(right, n - right) * 20 >= n || attempt == ATTEMPTS - 1) {
+                    return balanced(normal, offset, extraW, margins, right, n);
+                }
+            } else if (attempt == ATTEMPTS - 1) {
+                return balanced(normal, offset, extraW, margins, right, n);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Keeps the plane when both sides hold at least 5% of the items; otherwise shifts it to the
+     * median margin, a parallel plane that halves the set (still a valid plane for routing).
+     */
+    private BuildNode.Plane balanced(float[] normal, float offset, float extraW, float[] margins, int right, int n) {
+        if (right > 0 && right < n && Math.min(right, n - right) * 20 >= n) {
+            return new BuildNode.Plane(normal, offset, extraW);
+        }
+        float[] sorted = margins.clone();
+        Arrays.sort(sorted);
+        float median = sorted[n / 2];
+        if (sorted[0] == sorted[n - 1]) {
+            return null;
+        }
+        // items with margin > median go right; make sure the median itself does not leave one side empty
+        float cut = median;
+        if (cut >= sorted[n - 1]) {
+            cut = sorted[(n - 1) / 2];
+            if (cut >= sorted[n - 1]) {
+                int t = n - 1;
+                while (t > 0 && sorted[t] == sorted[n - 1]) {
+                    t--;
+                }
+                cut = sorted[t];
+            }
+        }
+        return new BuildNode.Plane(normal, offset - cut, extraW);
+    }
+
+    @Override
+    void prepare(BuildNode.Split split, BuildSource src) {
+        MemorySegment.copy(((BuildNode.Plane) split).normal, 0, NativeMemory.ALL, NativeMemory.FLOAT, src.scratch() + 8L * (dims + 1), dims);
+    }
+
+    @Override
+    boolean goesRight(BuildNode.Split split, long item, BuildSource src) {
+        BuildNode.Plane p = (BuildNode.Plane) split;
+        // The same kernel over the same bytes as every earlier routing: an item is always found
+        // on the side a build put it.
+        return k.dot(src.scratch() + 8L * (dims + 1), item + Distance.PAYLOAD, dims) + p.offset + p.extra * extra(item) > 0;
+    }
+}

@@ -1,0 +1,81 @@
+package io.quiver.distance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.quiver.storage.NativeMemory;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+class KernelsTest {
+    private final VectorKernels scalar = new ScalarKernels();
+    private final VectorKernels panama = new PanamaKernels();
+
+    @Test
+    void theVectorApiIsChosenWhenAvailable() {
+        assertThat(Kernels.get().name()).startsWith("panama");
+    }
+
+    /** Both implementations on random vectors at odd offsets (LMDB does not align values). */
+    @Property(tries = 200)
+    void panamaAndScalarAgree(@ForAll @IntRange(min = 1, max = 1600) int n, @ForAll @IntRange(min = 0, max = 7) int misalign, @ForAll long seed) {
+        java.util.Random r = new java.util.Random(seed);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment seg = arena.allocate(8L * n + 64);
+            long a = seg.address() + misalign;
+            long b = a + 4L * n + 3;
+            double dot = 0, l2 = 0, l1 = 0;
+            for (int i = 0; i < n; i++) {
+                float x = (float) r.nextGaussian();
+                float y = (float) r.nextGaussian();
+                NativeMemory.putFloat(a + 4L * i, x);
+                NativeMemory.putFloat(b + 4L * i, y);
+                dot += (double) x * y;
+                l2 += (double) (x - y) * (x - y);
+                l1 += Math.abs(x - y);
+            }
+            double tol = 1e-4 * n + 1e-3;
+            assertThat((double) scalar.dot(a, b, n)).isCloseTo(dot, within(tol));
+            assertThat((double) panama.dot(a, b, n)).isCloseTo(dot, within(tol));
+            assertThat((double) scalar.squaredEuclidean(a, b, n)).isCloseTo(l2, within(tol));
+            assertThat((double) panama.squaredEuclidean(a, b, n)).isCloseTo(l2, within(tol));
+            assertThat((double) scalar.manhattan(a, b, n)).isCloseTo(l1, within(tol));
+            assertThat((double) panama.manhattan(a, b, n)).isCloseTo(l1, within(tol));
+            int words = (n + 63) / 64;
+            assertThat(panama.hamming(a, b, Math.min(words, n / 2))).isEqualTo(scalar.hamming(a, b, Math.min(words, n / 2)));
+        }
+    }
+
+    @Test
+    void distancesMatchTheirDefinitions() {
+        float[] x = {1, 2, 3, 4};
+        float[] y = {2, 0, 3, -1};
+        try (Arena arena = Arena.ofConfined()) {
+            for (DistanceKind kind : DistanceKind.values()) {
+                Distance d = kind.create(4);
+                long a = arena.allocate(d.itemBytes()).address();
+                long b = arena.allocate(d.itemBytes()).address();
+                d.encode(x, a);
+                d.encode(y, b);
+                float shown = d.userDistance(d.distance(a, b));
+                float expected = switch (kind) {
+                    case EUCLIDEAN -> (float) Math.sqrt(1 + 4 + 0 + 25);
+                    case MANHATTAN -> 1 + 2 + 0 + 5;
+                    case COSINE -> (float) (1 - (2 + 0 + 9 - 4) / (Math.sqrt(30) * Math.sqrt(14)));
+                    case DOT -> -(2 + 0 + 9 - 4);
+                    // bits: x = 1111, y = 1010 -> 2 differing bits
+                    case HAMMING -> 2;
+                    case BQ_EUCLIDEAN -> (float) (2 * Math.sqrt(2));
+                    case BQ_MANHATTAN -> 4;
+                    case BQ_COSINE -> 2f * 2 / 4;
+                };
+                assertThat(shown).as(kind.cliName()).isCloseTo(expected, within(1e-5f));
+                assertThat(d.decode(a)).hasSize(4);
+            }
+        }
+    }
+}

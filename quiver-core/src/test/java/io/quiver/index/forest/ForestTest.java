@@ -1,0 +1,356 @@
+package io.quiver.index.forest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.quiver.distance.DistanceKind;
+import io.quiver.index.SearchOptions;
+import io.quiver.index.SearchResult;
+import io.quiver.storage.ErrorKind;
+import io.quiver.storage.QuiverException;
+import io.quiver.storage.ReadTxn;
+import io.quiver.storage.Store;
+import io.quiver.storage.WriteTxn;
+import io.quiver.testing.Vectors;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.roaringbitmap.RoaringBitmap;
+
+class ForestTest {
+    @TempDir
+    Path dir;
+
+    static final int N = 4000;
+    static final int DIMS = 24;
+    static final float[][] BASE = Vectors.clustered(N, DIMS, 30, 1);
+    static final float[][] QUERIES = Vectors.clustered(60, DIMS, 30, 1 << 20);
+
+    private static ForestBuildOptions opts(int trees) {
+        return ForestBuildOptions.builder().nTrees(trees).splitAfter(32).threads(2).seed(7).build();
+    }
+
+    private static void load(Store store, DistanceKind kind, float[][] base, ForestBuildOptions o) {
+        store.write(txn -> {
+            ForestWriter w = ForestWriter.create(txn, 0, kind, base[0].length);
+            for (int i = 0; i < base.length; i++) {
+                if (base[i] != null) {
+                    w.add(i, base[i]);
+                }
+            }
+            w.build(o);
+        });
+    }
+
+    private static double meanRecall(Store store, DistanceKind kind, float[][] base, int searchK, RoaringBitmap filter) {
+        double sum = 0;
+        try (ReadTxn txn = store.read()) {
+            ForestReader r = ForestReader.open(txn, 0);
+            for (float[] q : QUERIES) {
+                SearchResult res = r.search(q, SearchOptions.builder().k(10).searchK(searchK).filter(filter).build());
+                sum += Vectors.recall(res.ids(), Vectors.bruteForce(kind, base, q, 10, filter));
+            }
+        }
+        return sum / QUERIES.length;
+    }
+
+    @Test
+    void recallRisesWithSearchKAndReachesNearlyExact() {
+        try (Store store = Store.open(dir)) {
+            load(store, DistanceKind.EUCLIDEAN, BASE, opts(10));
+            double low = meanRecall(store, DistanceKind.EUCLIDEAN, BASE, 20, null);
+            double mid = meanRecall(store, DistanceKind.EUCLIDEAN, BASE, 200, null);
+            double high = meanRecall(store, DistanceKind.EUCLIDEAN, BASE, 3000, null);
+            assertThat(low).isLessThan(mid);
+            assertThat(mid).isLessThanOrEqualTo(high);
+            assertThat(high).isGreaterThanOrEqualTo(0.99);
+            try (ReadTxn txn = store.read()) {
+                ForestReader r = ForestReader.open(txn, 0);
+                assertThat(r.check()).isEmpty();
+                assertThat(r.size()).isEqualTo(N);
+                assertThat(r.stats().structure()).containsEntry("trees", 10);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DistanceKind.class)
+    void everyDistanceBuildsAndFindsGoodNeighbours(DistanceKind kind) {
+        float[][] base = BASE;
+        if (kind == DistanceKind.HAMMING) {
+            base = new float[N][];
+            for (int i = 0; i < N; i++) {
+                base[i] = new float[DIMS * 4];
+                for (int d = 0; d < base[i].length; d++) {
+                    base[i][d] = BASE[i][d % DIMS] * (d / DIMS + 1) > 0.5f ? 1 : 0;
+                }
+            }
+        } else if (kind.isQuantized()) {
+            base = new float[N][];
+            for (int i = 0; i < N; i++) {
+                base[i] = new float[DIMS * 4];
+                for (int d = 0; d < base[i].length; d++) {
+                    base[i][d] = BASE[i][d % DIMS] - 0.3f * (d / DIMS);
+                }
+            }
+        }
+        float[][] b = base;
+        try (Store store = Store.open(dir)) {
+            load(store, kind, b, opts(10));
+            double sum = 0;
+            try (ReadTxn txn = store.read()) {
+                ForestReader r = ForestReader.open(txn, 0);
+                assertThat(r.check()).isEmpty();
+                for (int qi = 0; qi < 30; qi++) {
+                    float[] q = b[qi * 7];
+                    SearchResult res = r.search(q, SearchOptions.builder().k(10).searchK(1500).build());
+                    int[] truth = Vectors.bruteForce(kind, b, q, 10, null);
+                    // ties are common with bit vectors: compare distances, not ids
+                    float worstTruth = r.search(q, SearchOptions.builder().k(10).searchK(N * 20).build()).neighbors().get(9).distance();
+                    long good = res.neighbors().stream().filter(nb -> nb.distance() <= worstTruth + 1e-4f).count();
+                    sum += good / 10.0;
+                    assertThat(truth).hasSize(10);
+                }
+            }
+            assertThat(sum / 30).as(kind.cliName()).isGreaterThanOrEqualTo(0.9);
+        }
+    }
+
+    @Test
+    void filteredSearchReturnsOnlyAllowedIdsEvenWhenSelective() {
+        try (Store store = Store.open(dir)) {
+            load(store, DistanceKind.EUCLIDEAN, BASE, opts(10));
+            Random r = new Random(3);
+            for (double selectivity : new double[] {0.002, 0.05, 0.5}) {
+                RoaringBitmap allowed = new RoaringBitmap();
+                for (int i = 0; i < N; i++) {
+                    if (r.nextDouble() < selectivity) {
+                        allowed.add(i);
+                    }
+                }
+                try (ReadTxn txn = store.read()) {
+                    ForestReader reader = ForestReader.open(txn, 0);
+                    for (float[] q : QUERIES) {
+                        SearchResult res = reader.search(q, SearchOptions.builder().k(10).filter(allowed).build());
+                        assertThat(java.util.Arrays.stream(res.ids()).allMatch(allowed::contains)).isTrue();
+                        assertThat(res.size()).isEqualTo(Math.min(10, allowed.getCardinality()));
+                    }
+                }
+                assertThat(meanRecall(store, DistanceKind.EUCLIDEAN, BASE, 2000, allowed)).as("selectivity " + selectivity).isGreaterThanOrEqualTo(0.9);
+            }
+        }
+    }
+
+    @Test
+    void incrementalBatchesWithDeletesAnswerLikeARebuild() {
+        Random r = new Random(11);
+        float[][] live = new float[N][];
+        try (Store inc = Store.open(dir.resolve("inc")); Store full = Store.open(dir.resolve("full"))) {
+            int batch = N / 5;
+            for (int b = 0; b < 5; b++) {
+                int from = b * batch;
+                int to = from + batch;
+                inc.write(txn -> {
+                    ForestWriter w = ForestWriter.create(txn, 0, DistanceKind.EUCLIDEAN, DIMS);
+                    for (int i = from; i < to; i++) {
+                        w.add(i, BASE[i]);
+                    }
+                    for (int i = 0; i < from; i++) {
+                        if (r.nextDouble() < 0.1 && w.contains(i)) {
+                            w.delete(i);
+                        }
+                    }
+                    w.build(opts(10));
+                });
+                try (ReadTxn txn = inc.read()) {
+                    ForestReader reader = ForestReader.open(txn, 0);
+                    assertThat(reader.check()).as("after batch " + b).isEmpty();
+                }
+            }
+            try (ReadTxn txn = inc.read()) {
+                ForestReader reader = ForestReader.open(txn, 0);
+                for (int id : reader.ids()) {
+                    live[id] = BASE[id];
+                }
+            }
+            load(full, DistanceKind.EUCLIDEAN, live, opts(10));
+            double ri = meanRecall(inc, DistanceKind.EUCLIDEAN, live, 300, null);
+            double rf = meanRecall(full, DistanceKind.EUCLIDEAN, live, 300, null);
+            assertThat(Math.abs(ri - rf)).as("incremental %.3f vs rebuild %.3f", ri, rf).isLessThanOrEqualTo(0.01 + 0.02);
+            try (ReadTxn txn = inc.read()) {
+                ForestReader reader = ForestReader.open(txn, 0);
+                for (float[] q : QUERIES) {
+                    for (int id : reader.search(q, SearchOptions.builder().k(50).searchK(5000).build()).ids()) {
+                        assertThat(live[id]).as("deleted id %d returned", id).isNotNull();
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void deletingEverythingLeavesEmptyTreesAndTheyRefill() {
+        try (Store store = Store.open(dir)) {
+            load(store, DistanceKind.EUCLIDEAN, java.util.Arrays.copyOf(BASE, 500), opts(4));
+            store.write(txn -> {
+                ForestWriter w = ForestWriter.open(txn, 0);
+                for (int i = 0; i < 500; i++) {
+                    w.delete(i);
+                }
+                w.build(opts(4));
+            });
+            try (ReadTxn txn = store.read()) {
+                ForestReader r = ForestReader.open(txn, 0);
+                assertThat(r.check()).isEmpty();
+                assertThat(r.search(QUERIES[0], SearchOptions.k(5)).neighbors()).isEmpty();
+                assertThat(r.stats().structure()).containsEntry("nodes", 4L);
+            }
+            store.write(txn -> {
+                ForestWriter w = ForestWriter.open(txn, 0);
+                for (int i = 0; i < 300; i++) {
+                    w.add(i, BASE[i]);
+                }
+                w.build(opts(4));
+            });
+            try (ReadTxn txn = store.read()) {
+                ForestReader r = ForestReader.open(txn, 0);
+                assertThat(r.check()).isEmpty();
+                assertThat(r.searchItem(5, SearchOptions.k(1)).ids()).containsExactly(5);
+            }
+        }
+    }
+
+    @Test
+    void theSameSeedGivesTheSameTreesWhateverTheThreadCount() {
+        try (Store a = Store.open(dir.resolve("a")); Store b = Store.open(dir.resolve("b"))) {
+            load(a, DistanceKind.COSINE, BASE, ForestBuildOptions.builder().nTrees(6).splitAfter(32).threads(1).seed(5).build());
+            load(b, DistanceKind.COSINE, BASE, ForestBuildOptions.builder().nTrees(6).splitAfter(32).threads(2).seed(5).build());
+            try (ReadTxn ta = a.read(); ReadTxn tb = b.read()) {
+                ForestReader ra = ForestReader.open(ta, 0);
+                ForestReader rb = ForestReader.open(tb, 0);
+                assertThat(ra.stats()).isEqualTo(rb.stats());
+                for (float[] q : QUERIES) {
+                    SearchOptions o = SearchOptions.builder().k(10).searchK(100).build();
+                    assertThat(ra.search(q, o)).isEqualTo(rb.search(q, o));
+                }
+            }
+        }
+    }
+
+    @Test
+    void aReaderRefusesAnUnbuiltIndex() {
+        try (Store store = Store.open(dir)) {
+            load(store, DistanceKind.EUCLIDEAN, java.util.Arrays.copyOf(BASE, 100), opts(2));
+            store.write(txn -> ForestWriter.open(txn, 0).add(1000, BASE[200]));
+            try (ReadTxn txn = store.read()) {
+                assertThatThrownBy(() -> ForestReader.open(txn, 0)).isInstanceOfSatisfying(QuiverException.class,
+                        e -> assertThat(e.kind()).isEqualTo(ErrorKind.NEEDS_BUILD));
+                assertThatThrownBy(() -> ForestReader.open(txn, 9)).isInstanceOfSatisfying(QuiverException.class,
+                        e -> assertThat(e.kind()).isEqualTo(ErrorKind.UNKNOWN_INDEX));
+            }
+        }
+    }
+
+    @Test
+    void wrongDimensionsAndNonFiniteValuesAreRefused() {
+        try (Store store = Store.open(dir); WriteTxn txn = store.beginWrite()) {
+            ForestWriter w = ForestWriter.create(txn, 0, DistanceKind.EUCLIDEAN, 3);
+            assertThatThrownBy(() -> w.add(1, new float[] {1, 2})).isInstanceOfSatisfying(QuiverException.class,
+                    e -> assertThat(e.kind()).isEqualTo(ErrorKind.WRONG_DIMENSIONS));
+            assertThatThrownBy(() -> w.add(1, new float[] {1, Float.NaN, 2})).isInstanceOfSatisfying(QuiverException.class,
+                    e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_VECTOR));
+            assertThatThrownBy(() -> ForestWriter.create(txn, 0, DistanceKind.COSINE, 3)).isInstanceOfSatisfying(QuiverException.class,
+                    e -> assertThat(e.kind()).isEqualTo(ErrorKind.INDEX_MISMATCH));
+            assertThat(w.contains(1)).isFalse();
+        }
+    }
+
+    @Test
+    void aCancelledBuildWritesNothing() {
+        try (Store store = Store.open(dir)) {
+            load(store, DistanceKind.EUCLIDEAN, java.util.Arrays.copyOf(BASE, 1000), opts(4));
+            int[] polls = {0};
+            store.write(txn -> {
+                ForestWriter w = ForestWriter.open(txn, 0);
+                for (int i = 1000; i < 3000; i++) {
+                    w.add(i, BASE[i]);
+                }
+                assertThatThrownBy(() -> w.build(ForestBuildOptions.builder().nTrees(4).splitAfter(32).threads(2)
+                        .cancel(() -> ++polls[0] > 20).build()))
+                        .isInstanceOfSatisfying(QuiverException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.CANCELLED));
+                assertThat(w.needsBuild()).isTrue();
+                // the same transaction can still be built and committed
+                w.build(opts(4));
+            });
+            try (ReadTxn txn = store.read()) {
+                ForestReader r = ForestReader.open(txn, 0);
+                assertThat(r.check()).isEmpty();
+                assertThat(r.size()).isEqualTo(3000);
+            }
+        }
+    }
+
+    @Test
+    void severalBuildsInOneTransactionAreCorrect() {
+        try (Store store = Store.open(dir)) {
+            store.write(txn -> {
+                ForestWriter w = ForestWriter.create(txn, 0, DistanceKind.EUCLIDEAN, DIMS);
+                for (int i = 0; i < 2000; i++) {
+                    w.add(i, BASE[i]);
+                }
+                w.build(opts(5));
+                for (int i = 2000; i < 3000; i++) {
+                    w.add(i, BASE[i]);
+                }
+                for (int i = 0; i < 300; i++) {
+                    w.delete(i);
+                }
+                w.build(opts(5));
+            });
+            try (ReadTxn txn = store.read()) {
+                ForestReader r = ForestReader.open(txn, 0);
+                assertThat(r.check()).isEmpty();
+                assertThat(r.size()).isEqualTo(2700);
+                assertThat(r.contains(10)).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void aMemoryBudgetBuildsFromSamplesWithTheSameQuality() {
+        try (Store a = Store.open(dir.resolve("a")); Store b = Store.open(dir.resolve("b"))) {
+            load(a, DistanceKind.EUCLIDEAN, BASE, opts(8));
+            int itemBytes = DistanceKind.EUCLIDEAN.create(DIMS).itemBytes();
+            load(b, DistanceKind.EUCLIDEAN, BASE, ForestBuildOptions.builder().nTrees(8).splitAfter(32).threads(2).seed(7)
+                    .memoryBudget((N / 4L) * itemBytes).build());
+            try (ReadTxn txn = b.read()) {
+                assertThat(ForestReader.open(txn, 0).check()).isEmpty();
+            }
+            double ra = meanRecall(a, DistanceKind.EUCLIDEAN, BASE, 300, null);
+            double rb = meanRecall(b, DistanceKind.EUCLIDEAN, BASE, 300, null);
+            assertThat(rb).isGreaterThan(ra - 0.05);
+        }
+    }
+
+    @Test
+    void changingTheTreeCountAddsOrDropsTrees() {
+        try (Store store = Store.open(dir)) {
+            load(store, DistanceKind.EUCLIDEAN, java.util.Arrays.copyOf(BASE, 1000), opts(3));
+            store.write(txn -> ForestWriter.open(txn, 0).build(opts(6)));
+            try (ReadTxn txn = store.read()) {
+                ForestReader r = ForestReader.open(txn, 0);
+                assertThat(r.nTrees()).isEqualTo(6);
+                assertThat(r.check()).isEmpty();
+            }
+            store.write(txn -> ForestWriter.open(txn, 0).build(opts(2)));
+            try (ReadTxn txn = store.read()) {
+                ForestReader r = ForestReader.open(txn, 0);
+                assertThat(r.nTrees()).isEqualTo(2);
+                assertThat(r.check()).isEmpty();
+            }
+        }
+    }
+}
