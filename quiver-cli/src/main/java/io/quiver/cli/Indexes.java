@@ -8,6 +8,9 @@ import io.quiver.index.ProgressTrace;
 import io.quiver.index.forest.ForestBuildOptions;
 import io.quiver.index.forest.ForestReader;
 import io.quiver.index.forest.ForestWriter;
+import io.quiver.index.hnsw.HnswBuildOptions;
+import io.quiver.index.hnsw.HnswReader;
+import io.quiver.index.hnsw.HnswWriter;
 import io.quiver.storage.ErrorKind;
 import io.quiver.storage.ReadTxn;
 import io.quiver.storage.WriteTxn;
@@ -25,7 +28,7 @@ final class Indexes {
             case NONE -> throw CliException.of(ErrorKind.NEEDS_BUILD, "index " + index + " has never been built: run 'quiver build --db "
                     + txn.store().directory() + " --index " + index + " --algo forest|hnsw' first");
             case FOREST -> ForestReader.open(txn, index);
-            case HNSW -> throw CliException.of(ErrorKind.STORAGE, "hnsw indexes are not available in this build");
+            case HNSW -> HnswReader.open(txn, index);
         };
     }
 
@@ -50,7 +53,9 @@ final class Indexes {
                         .nTrees(p.trees).splitAfter(p.splitAfter).threads(p.threads()).seed(p.seed)
                         .cancel(cancel).listener(listener).build());
             }
-            case HNSW -> throw CliException.of(ErrorKind.STORAGE, "hnsw indexes are not available in this build");
+            case HNSW -> HnswWriter.open(txn, index).build(HnswBuildOptions.builder()
+                    .m(p.m).m0(p.m0).efConstruction(p.efConstruction).alpha(p.alpha).threads(p.threads()).seed(p.seed)
+                    .forceRebuild(forceRebuild).cancel(cancel).listener(listener).build());
             case NONE -> throw CliException.usage("--algo must be forest or hnsw");
         };
     }
