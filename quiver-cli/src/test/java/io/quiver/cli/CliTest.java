@@ -1,0 +1,229 @@
+package io.quiver.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quiver.cli.io.Ivecs;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The commands run in-process (fast): exit codes, one-line errors, atomic imports. The same flows
+ * through the real launcher are in {@code QuiverLauncherIT}.
+ */
+class CliTest {
+    @TempDir
+    Path dir;
+    Path db;
+    float[][] base;
+
+    record Run(int code, String out, String err) {
+        List<String> errLines() {
+            return err.isBlank() ? List.of() : List.of(err.strip().split("\n"));
+        }
+    }
+
+    static Run quiver(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = QuiverCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    static Run ok(String... args) {
+        Run r = quiver(args);
+        assertThat(r.code()).as("quiver %s\nstdout: %s\nstderr: %s", String.join(" ", args), r.out(), r.err()).isZero();
+        return r;
+    }
+
+    /** Fails with exit code {@code code} and exactly one line on stderr containing {@code text}. */
+    static Run fails(int code, String text, String... args) {
+        Run r = quiver(args);
+        assertThat(r.code()).as("exit code of quiver %s (stderr: %s)", String.join(" ", args), r.err()).isEqualTo(code);
+        assertThat(r.errLines()).as("stderr of quiver %s", String.join(" ", args)).hasSize(1);
+        assertThat(r.errLines().get(0)).contains("error:").contains(text);
+        return r;
+    }
+
+    @BeforeEach
+    void setUp() throws IOException {
+        db = dir.resolve("db");
+        base = TestFiles.gaussian(300, 8, 1);
+        TestFiles.fvecs(dir.resolve("base.fvecs"), base);
+    }
+
+    private long items(int index) {
+        Run r = ok("stats", "--db", db.toString(), "--index", Integer.toString(index), "--json", "-q");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = (Map<String, Object>) Json.parse(r.out().strip());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> ix = ((List<Map<String, Object>>) m.get("indexes")).get(0);
+        return (Long) ix.get("items");
+    }
+
+    @Test
+    void importBuildSearchDeleteRebuild() throws IOException {
+        String d = db.toString();
+        ok("import", "--db", d, "--index", "0", "--distance", "euclidean", dir.resolve("base.fvecs").toString());
+        fails(ExitCodes.NEEDS_BUILD, "never been built", "search", "--db", d, "--index", "0", "--k", "3", "--item", "4");
+        Run b = ok("build", "--db", d, "--index", "0", "--algo", "forest", "--json");
+        assertThat(b.out()).contains("\"steps\":", "\"build_seconds\":");
+        Run s = ok("search", "--db", d, "--k", "3", "--item", "4");
+        List<String> lines = s.out().strip().lines().toList();
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(0)).isEqualTo("4\t0.0");
+        s = ok("search", "--db", d, "--k", "2", "--vector", join(base[7]), "--filter", "0-9");
+        assertThat(s.out().lines().findFirst().orElseThrow()).startsWith("7\t");
+        // Queries from a file: "query<TAB>id<TAB>distance".
+        TestFiles.jsonl(dir.resolve("q.jsonl"), new float[][] {base[1], base[2]}, 0);
+        s = ok("search", "--db", d, "--k", "2", "--queries", dir.resolve("q.jsonl").toString());
+        assertThat(s.out().lines().toList()).hasSize(4).first().asString().startsWith("0\t1\t");
+        assertThat(s.out().lines().toList().get(2)).startsWith("1\t2\t");
+
+        ok("delete", "--db", d, "--ids", "0-9,1000");
+        fails(ExitCodes.NEEDS_BUILD, "build", "search", "--db", d, "--k", "3", "--item", "20");
+        ok("build", "--db", d, "--algo", "forest");
+        fails(ExitCodes.UNKNOWN_ITEM, "item 4 is not in index 0", "search", "--db", d, "--k", "3", "--item", "4");
+        assertThat(items(0)).isEqualTo(290);
+        // Convert to hnsw in place.
+        ok("build", "--db", d, "--algo", "hnsw", "--m", "8", "--ef-construction", "50");
+        s = ok("search", "--db", d, "--k", "1", "--ef", "20", "--item", "42", "--json");
+        assertThat(s.out()).contains("\"id\":42");
+        fails(ExitCodes.USAGE, "--search-k applies to forest", "search", "--db", d, "--k", "1", "--search-k", "20", "--item", "42");
+        Run c = ok("check", "--db", d);
+        assertThat(c.out()).contains("OK");
+        ok("backup", "--db", d, "--to", dir.resolve("bk").toString());
+        assertThat(ok("check", "--db", dir.resolve("bk").toString()).out()).contains("290 items");
+    }
+
+    @Test
+    void badInputFailsWithOneLineAndCommitsNothing() throws IOException {
+        String d = db.toString();
+        ok("import", "--db", d, "--distance", "cosine", "--first-id", "100", dir.resolve("base.fvecs").toString());
+        ok("build", "--db", d, "--algo", "forest");
+        assertThat(items(0)).isEqualTo(300);
+
+        // A bad line deep in the file: nothing of the file is committed.
+        float[][] more = TestFiles.gaussian(50, 8, 2);
+        more[40] = new float[] {1, 2, 3};
+        TestFiles.fvecs(dir.resolve("dims.fvecs"), more);
+        fails(ExitCodes.WRONG_DIMENSIONS, "dims.fvecs:41: vector has 3 dimensions, index 0 has 8", "import", "--db", d, dir.resolve("dims.fvecs").toString());
+        Files.writeString(dir.resolve("nan.csv"), "1,2,3,4,5,6,7,8\n1,2,3,4,NaN,6,7,8\n");
+        fails(ExitCodes.INVALID_VECTOR, "nan.csv:2: component 4 is NaN", "import", "--db", d, dir.resolve("nan.csv").toString());
+        Files.writeString(dir.resolve("inf.tsv"), "id\ta\n5\tInfinity\n");
+        fails(ExitCodes.INVALID_VECTOR, "inf.tsv:2: component 0 is Infinity", "import", "--db", d, "--index", "3", "--distance", "dot", "--dimensions", "1",
+                dir.resolve("inf.tsv").toString());
+        Files.writeString(dir.resolve("bad.jsonl"), "{\"id\": 1, \"vector\": [1,2,3,4,5,6,7,8]}\n{\"id\": 2, \"vector\": [1,2,3\n");
+        fails(ExitCodes.BAD_INPUT, "bad.jsonl:2: invalid JSON", "import", "--db", d, dir.resolve("bad.jsonl").toString());
+        Files.writeString(dir.resolve("dup.jsonl"), "{\"id\": 1, \"vector\": [1,2,3,4,5,6,7,8]}\n{\"id\": 1, \"vector\": [1,2,3,4,5,6,7,8]}\n");
+        fails(ExitCodes.BAD_INPUT, "dup.jsonl:2: duplicate id 1", "import", "--db", d, dir.resolve("dup.jsonl").toString());
+        Files.writeString(dir.resolve("big.csv"), "id,a,b,c,d,e,f,g,h\n4294967296,1,2,3,4,5,6,7,8\n");
+        fails(ExitCodes.BAD_INPUT, "big.csv:2: id 4294967296 is outside", "import", "--db", d, dir.resolve("big.csv").toString());
+        Files.writeString(dir.resolve("empty.jsonl"), "{\"vector\": []}\n");
+        fails(ExitCodes.INVALID_VECTOR, "empty.jsonl:1: empty vector", "import", "--db", d, dir.resolve("empty.jsonl").toString());
+        Files.writeString(dir.resolve("nothing.csv"), "\n");
+        fails(ExitCodes.BAD_INPUT, "holds no vectors", "import", "--db", d, dir.resolve("nothing.csv").toString());
+        Files.write(dir.resolve("junk.npy"), new byte[] {1, 2, 3});
+        fails(ExitCodes.BAD_INPUT, "junk.npy", "import", "--db", d, dir.resolve("junk.npy").toString());
+        TestFiles.npy(dir.resolve("f64.npy"), more, "<f8", false);
+        fails(ExitCodes.BAD_INPUT, "'<f8' is not supported", "import", "--db", d, dir.resolve("f64.npy").toString());
+        fails(ExitCodes.NOT_FOUND, "missing.fvecs: no such file", "import", "--db", d, dir.resolve("missing.fvecs").toString());
+        fails(ExitCodes.INDEX_MISMATCH, "distance cosine", "import", "--db", d, "--distance", "euclidean", dir.resolve("base.fvecs").toString());
+        fails(ExitCodes.USAGE, "unknown distance", "import", "--db", d, "--index", "5", "--distance", "cosin", dir.resolve("base.fvecs").toString());
+        fails(ExitCodes.USAGE, "give --distance", "import", "--db", d, "--index", "5", dir.resolve("base.fvecs").toString());
+        fails(ExitCodes.USAGE, "Missing required option", "import", dir.resolve("base.fvecs").toString());
+
+        fails(ExitCodes.UNKNOWN_INDEX, "index 9 does not exist", "search", "--db", d, "--index", "9", "--k", "3", "--item", "4");
+        fails(ExitCodes.WRONG_DIMENSIONS, "--vector has 2 dimensions", "search", "--db", d, "--k", "3", "--vector", "1,2");
+        fails(ExitCodes.NOT_FOUND, "no store", "stats", "--db", dir.resolve("nowhere").toString());
+        fails(ExitCodes.USAGE, "--algo must be forest or hnsw", "build", "--db", d, "--algo", "kdtree");
+        // The committed index is untouched by every failure, and index 3 was never created.
+        assertThat(items(0)).isEqualTo(300);
+        Run s = ok("search", "--db", d, "--k", "1", "--item", "100");
+        assertThat(s.out()).startsWith("100\t");
+        fails(ExitCodes.UNKNOWN_INDEX, "index 3 does not exist", "stats", "--db", d, "--index", "3");
+    }
+
+    @Test
+    void importsEveryFormatWithIds() throws IOException {
+        String d = db.toString();
+        float[][] v = TestFiles.gaussian(20, 4, 3);
+        TestFiles.csv(dir.resolve("a.csv"), v, 1000, ',');
+        TestFiles.jsonl(dir.resolve("b.jsonl"), v, 2000);
+        TestFiles.npy(dir.resolve("c.npy"), v, "<f4", false);
+        ok("import", "--db", d, "--index", "1", "--distance", "manhattan", dir.resolve("a.csv").toString());
+        ok("import", "--db", d, "--index", "1", dir.resolve("b.jsonl").toString());
+        ok("import", "--db", d, "--index", "1", "--first-id", "3000", dir.resolve("c.npy").toString());
+        assertThat(items(1)).isEqualTo(60);
+        ok("build", "--db", d, "--index", "1", "--algo", "hnsw", "--m", "4", "--ef-construction", "20");
+        Run s = ok("search", "--db", d, "--index", "1", "--k", "3", "--vector", join(v[5]), "--filter", "3000-3100");
+        assertThat(s.out()).startsWith("3005\t0.0");
+        ok("import", "--db", d, "--index", "2", "--distance", "hamming", TestFiles.bvecs(dir.resolve("h.bvecs"), new int[][] {{1, 0, 1}, {0, 0, 1}}).toString());
+        Run st = ok("stats", "--db", d);
+        assertThat(st.out()).contains("index 1: manhattan, 4 dimensions, 60 items, hnsw").contains("index 2: hamming");
+    }
+
+    @Test
+    void truthAndBench() throws IOException {
+        float[][] q = TestFiles.gaussian(20, 8, 9);
+        TestFiles.fvecs(dir.resolve("q.fvecs"), q);
+        Path t = dir.resolve("t.ivecs");
+        ok("truth", "--base", dir.resolve("base.fvecs").toString(), "--queries", dir.resolve("q.fvecs").toString(), "--distance", "euclidean",
+                "--k", "10", "--out", t.toString());
+        int[][] truth = Ivecs.read(t, -1);
+        assertThat(truth).hasNumberOfRows(20);
+        for (int i = 0; i < q.length; i++) {
+            assertThat(truth[i]).containsExactly(bruteForce(q[i], 10));
+        }
+        for (String algo : List.of("forest", "hnsw")) {
+            String sweep = algo.equals("forest") ? "search-k=10,3000" : "ef=10,300";
+            Run b = ok("bench", "--base", dir.resolve("base.fvecs").toString(), "--queries", dir.resolve("q.fvecs").toString(), "--truth", t.toString(),
+                    "--distance", "euclidean", "--algo", algo, "--k", "10", "--sweep", sweep, "--query-threads", "2", "--m", "8");
+            List<String> rows = b.out().strip().lines().toList();
+            assertThat(rows).hasSize(3);
+            assertThat(rows.get(0)).isEqualTo(BenchCommand.HEADER);
+            String[] last = rows.get(2).split(",");
+            assertThat(last).hasSize(9);
+            assertThat(last[0]).isEqualTo(algo);
+            assertThat(Double.parseDouble(last[5])).as("recall at the largest sweep value").isGreaterThan(0.9);
+            assertThat(Double.parseDouble(last[6])).isPositive();
+        }
+        fails(ExitCodes.USAGE, "--sweep ef does not apply to forest", "bench", "--base", dir.resolve("base.fvecs").toString(), "--queries",
+                dir.resolve("q.fvecs").toString(), "--truth", t.toString(), "--distance", "euclidean", "--algo", "forest", "--sweep", "ef=10");
+    }
+
+    private int[] bruteForce(float[] q, int k) {
+        Integer[] idx = new Integer[base.length];
+        double[] dist = new double[base.length];
+        for (int i = 0; i < base.length; i++) {
+            idx[i] = i;
+            double s = 0;
+            for (int j = 0; j < q.length; j++) {
+                double x = (double) q[j] - base[i][j];
+                s += x * x;
+            }
+            dist[i] = s;
+        }
+        java.util.Arrays.sort(idx, (a, b) -> dist[a] != dist[b] ? Double.compare(dist[a], dist[b]) : Integer.compare(a, b));
+        int[] out = new int[k];
+        for (int i = 0; i < k; i++) {
+            out[i] = idx[i];
+        }
+        return out;
+    }
+
+    static String join(float[] v) {
+        StringBuilder b = new StringBuilder();
+        for (float x : v) {
+            b.append(b.isEmpty() ? "" : ",").append(x);
+        }
+        return b.toString();
+    }
+}
