@@ -1,0 +1,134 @@
+package io.quiver.index.hnsw;
+
+import io.quiver.distance.Distance;
+import io.quiver.index.IntLongMap;
+import io.quiver.storage.ReadTxn;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * What the workers of one build share: the graph parameters, the heap overlay of nodes this build
+ * reads from the write transaction or changes (everything else is read from the last commit
+ * through each worker's own read transaction), and the entry point.
+ *
+ * <p>Nodes known before the parallel phase (new items, nodes a previous build of the same write
+ * transaction changed, nodes that pointed to deleted ones) get dense slots through a map that is
+ * read-only while workers run, so it needs no lock. Committed nodes that receive a link while
+ * inserting are loaded on demand into a concurrent map.
+ */
+final class BuildGraph {
+    final int index;
+    final Distance distance;
+    final int m;
+    final int m0;
+    final int efConstruction;
+    final float alpha;
+    final long seed;
+    private final double levelMultiplier;
+
+    /** id to slot, for the nodes known before the parallel phase; frozen before workers start. */
+    final IntLongMap slotOf = new IntLongMap(1024);
+    GraphNode[] slots = new GraphNode[1024];
+    int slotCount;
+
+    /** Committed nodes changed during the parallel phase. */
+    final ConcurrentHashMap<Integer, GraphNode> loaded = new ConcurrentHashMap<>();
+    /** Ids a committed list may still name but which no longer exist (deleted in this transaction). */
+    final RoaringBitmap blocked;
+    /** Old outgoing lists of deleted nodes, keyed {@code id << 8 | level}, for the repair. */
+    final Map<Long, int[]> removedLinks = new HashMap<>();
+
+    final Object entryLock = new Object();
+    private volatile long entry = -1; // (level << 32 | id), -1 when the graph is empty
+
+    BuildGraph(int index, Distance distance, int m, int m0, int efConstruction, float alpha, long seed, RoaringBitmap blocked) {
+        this.index = index;
+        this.distance = distance;
+        this.m = m;
+        this.m0 = m0;
+        this.efConstruction = efConstruction;
+        this.alpha = alpha;
+        this.seed = seed;
+        this.blocked = blocked;
+        this.levelMultiplier = 1.0 / Math.log(m);
+    }
+
+    int cap(int level) {
+        return level == 0 ? m0 : m;
+    }
+
+    /** The level of a new node: a deterministic draw from the id, so threads do not change it. */
+    int randomLevel(int id) {
+        long z = seed ^ (Integer.toUnsignedLong(id) * 0x9E3779B97F4A7C15L);
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        z ^= z >>> 31;
+        double u = ((z >>> 11) + 1) * 0x1.0p-53; // (0, 1]
+        int level = (int) (-Math.log(u) * levelMultiplier);
+        return Math.min(level, Links.MAX_LEVEL);
+    }
+
+    /** Registers a node before the parallel phase (single-threaded). */
+    void addSlot(GraphNode node) {
+        if (slotCount == slots.length) {
+            slots = java.util.Arrays.copyOf(slots, slotCount * 2);
+        }
+        slotOf.put(node.id, slotCount);
+        slots[slotCount++] = node;
+    }
+
+    int slot(int id) {
+        return (int) slotOf.get(id, -1);
+    }
+
+    /** The overlay node of {@code id}, or null when only the committed graph has it. */
+    GraphNode node(int id) {
+        int s = slot(id);
+        if (s >= 0) {
+            return slots[s];
+        }
+        return loaded.isEmpty() ? null : loaded.get(id);
+    }
+
+    /** The overlay node of {@code id}, loading it from the worker's snapshot when needed. */
+    GraphNode nodeForUpdate(int id, ReadTxn txn) {
+        GraphNode n = node(id);
+        if (n != null) {
+            return n;
+        }
+        return loaded.computeIfAbsent(id, k -> {
+            int[][] lists = Links.readAllLevels(txn, index, k);
+            if (lists == null) {
+                lists = new int[][] {Links.EMPTY};
+            }
+            return new GraphNode(k, lists.length - 1, 0L, m, m0, lists);
+        });
+    }
+
+    boolean hasEntry() {
+        return entry >= 0;
+    }
+
+    int entryId() {
+        return (int) entry;
+    }
+
+    int maxLevel() {
+        long e = entry;
+        return e < 0 ? -1 : (int) (e >>> 32);
+    }
+
+    long entryWord() {
+        return entry;
+    }
+
+    void setEntry(int id, int level) {
+        entry = ((long) level << 32) | Integer.toUnsignedLong(id);
+    }
+
+    void clearEntry() {
+        entry = -1;
+    }
+}

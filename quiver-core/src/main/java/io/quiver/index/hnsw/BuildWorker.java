@@ -1,0 +1,431 @@
+package io.quiver.index.hnsw;
+
+import io.quiver.distance.Distance;
+import io.quiver.index.IntLongMap;
+import io.quiver.storage.KeyKind;
+import io.quiver.storage.NativeMemory;
+import io.quiver.storage.ReadTxn;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * One build thread: inserts nodes and repairs links against the shared {@link BuildGraph}, reading
+ * whatever the overlay does not hold from the last commit through its own read transaction, with
+ * the same lazy address caches a reader uses. All scratch space is per worker, so the hot loop
+ * allocates nothing.
+ */
+final class BuildWorker {
+    private final BuildGraph g;
+    private final ReadTxn txn;
+    private final Distance distance;
+    private final int index;
+    private final int slotCount;
+    private final boolean keepPruned;
+
+    // Committed nodes this worker met: id -> ordinal, with the item address per ordinal.
+    private final IntLongMap ordinals = new IntLongMap(256);
+    private long[] itemAddress = new long[256];
+    private int ordinalCount;
+
+    /** Visited marks by key: slots first, then this worker's ordinals. */
+    private int[] visited;
+    private int generation;
+
+    private final NodeHeap candidates = NodeHeap.min(256);
+    private final NodeHeap beam = NodeHeap.max(256);
+    private int[] list = new int[64];
+    private float[] sortedDist = new float[256];
+    private int[] sortedId = new int[256];
+    private int[] chosen = new int[64];
+    private long[] chosenAddress = new long[64];
+    private int[] linkTargets = new int[64];
+    private int[] reverseList = new int[64];
+
+    // Result of the greedy descent.
+    private int greedyId;
+    private float greedyDist;
+
+    BuildWorker(BuildGraph g, ReadTxn txn) {
+        this.g = g;
+        this.txn = txn;
+        this.distance = g.distance;
+        this.index = g.index;
+        this.slotCount = g.slotCount;
+        this.keepPruned = g.distance.kind() == io.quiver.distance.DistanceKind.DOT;
+        this.visited = new int[slotCount + 256];
+    }
+
+    private int key(int id) {
+        int s = g.slot(id);
+        if (s >= 0) {
+            return s;
+        }
+        int o = (int) ordinals.get(id, -1);
+        if (o < 0) {
+            o = ordinalCount++;
+            if (o == itemAddress.length) {
+                itemAddress = Arrays.copyOf(itemAddress, o * 2);
+            }
+            itemAddress[o] = 0;
+            ordinals.put(id, o);
+            if (slotCount + o >= visited.length) {
+                visited = Arrays.copyOf(visited, (slotCount + o) * 2);
+            }
+        }
+        return slotCount + o;
+    }
+
+    /** Item address of a resolved key, or -1 when the item is gone. */
+    private long address(int key, int id) {
+        if (key < slotCount) {
+            return g.slots[key].vector;
+        }
+        int o = key - slotCount;
+        long a = itemAddress[o];
+        if (a == 0) {
+            ByteBuffer v = txn == null ? null : txn.get(index, KeyKind.ITEM, id);
+            a = v == null ? -1 : NativeMemory.address(v);
+            itemAddress[o] = a;
+        }
+        return a;
+    }
+
+    long address(int id) {
+        GraphNode n = g.node(id);
+        if (n != null && n.vector != 0) {
+            return n.vector;
+        }
+        return address(key(id), id);
+    }
+
+    /** Copies the neighbours of {@code id} at {@code level} into {@link #list}; returns the count. */
+    private int links(int id, int level) {
+        GraphNode n = g.node(id);
+        if (n != null) {
+            int cap = n.capacity(level);
+            if (list.length < cap) {
+                list = new int[cap];
+            }
+            return n.copyLinks(level, list);
+        }
+        if (txn == null) {
+            return 0;
+        }
+        ByteBuffer v = txn.get(index, KeyKind.LINKS, id, level);
+        if (v == null) {
+            return 0;
+        }
+        int count = v.remaining() >>> 2;
+        if (list.length < count) {
+            list = new int[count];
+        }
+        long a = NativeMemory.address(v);
+        boolean filter = !g.blocked.isEmpty();
+        int k = 0;
+        for (int i = 0; i < count; i++) {
+            int x = NativeMemory.getInt(a + 4L * i);
+            if (!filter || !g.blocked.contains(x)) {
+                list[k++] = x;
+            }
+        }
+        return k;
+    }
+
+    private void nextGeneration() {
+        if (++generation == Integer.MAX_VALUE) {
+            Arrays.fill(visited, 0);
+            generation = 1;
+        }
+    }
+
+    private void greedy(long q, int cur, float curDist, int level, int self) {
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            int n = links(cur, level);
+            for (int i = 0; i < n; i++) {
+                int nb = list[i];
+                if (nb == self) {
+                    continue;
+                }
+                long a = address(key(nb), nb);
+                if (a <= 0) {
+                    continue;
+                }
+                float d = distance.distance(q, a);
+                if (d < curDist) {
+                    curDist = d;
+                    cur = nb;
+                    changed = true;
+                }
+            }
+        }
+        greedyId = cur;
+        greedyDist = curDist;
+    }
+
+    /** Beam search of width {@code ef} at one level; leaves the result in {@link #beam}. */
+    private void searchLevel(long q, int ep, float epDist, int ef, int level, int self) {
+        nextGeneration();
+        candidates.clear();
+        beam.clear();
+        visited[key(ep)] = generation;
+        candidates.push(epDist, ep);
+        beam.push(epDist, ep);
+        while (!candidates.isEmpty()) {
+            float cd = candidates.topDistance();
+            if (beam.size() >= ef && cd > beam.topDistance()) {
+                break;
+            }
+            int c = candidates.topNode();
+            candidates.pop();
+            int n = links(c, level);
+            for (int i = 0; i < n; i++) {
+                int nb = list[i];
+                if (nb == self) {
+                    continue;
+                }
+                int k = key(nb);
+                if (visited[k] == generation) {
+                    continue;
+                }
+                visited[k] = generation;
+                long a = address(k, nb);
+                if (a <= 0) {
+                    continue;
+                }
+                float d = distance.distance(q, a);
+                if (beam.size() < ef || d < beam.topDistance()) {
+                    candidates.push(d, nb);
+                    beam.push(d, nb);
+                    if (beam.size() > ef) {
+                        beam.pop();
+                    }
+                }
+            }
+        }
+    }
+
+    private void ensureSorted(int n) {
+        if (sortedDist.length < n) {
+            sortedDist = new float[n * 2];
+            sortedId = new int[n * 2];
+        }
+    }
+
+    /**
+     * The HNSW neighbour heuristic generalised by DiskANN's alpha: walk candidates closest first
+     * and keep one unless an already kept neighbour is (alpha times) closer to it than the base is.
+     * Writes into {@link #chosen}; returns the count.
+     */
+    private int select(float[] dist, int[] ids, int n, int max) {
+        if (chosen.length < max) {
+            chosen = new int[max];
+            chosenAddress = new long[max];
+        }
+        float alpha = g.alpha;
+        int count = 0;
+        for (int i = 0; i < n && count < max; i++) {
+            int c = ids[i];
+            long ca = address(c);
+            if (ca <= 0) {
+                continue;
+            }
+            float dc = dist[i];
+            boolean keep = true;
+            for (int j = 0; j < count; j++) {
+                float dcs = distance.distance(ca, chosenAddress[j]);
+                if (alpha * dcs < dc) {
+                    keep = false;
+                    break;
+                }
+            }
+            if (keep) {
+                chosen[count] = c;
+                chosenAddress[count++] = ca;
+            }
+        }
+        if (keepPruned && count < max) {
+            // Inner product is no metric: the heuristic's "a kept neighbour covers it" reasoning
+            // fails and leaves nodes with a handful of links, so top the list up with the rest.
+            for (int i = 0; i < n && count < max; i++) {
+                int c = ids[i];
+                boolean present = false;
+                for (int j = 0; j < count && !present; j++) {
+                    present = chosen[j] == c;
+                }
+                if (!present && address(c) > 0) {
+                    chosen[count++] = c;
+                }
+            }
+        }
+        return count;
+    }
+
+    /** Inserts a node of this build into the graph (its links and the reverse links). */
+    void insert(GraphNode q) {
+        long e = g.entryWord();
+        if ((int) (e >>> 32) < q.level) {
+            // A new top level: serialise with other such inserts (rare) so the entry stays consistent.
+            synchronized (g.entryLock) {
+                e = g.entryWord();
+                insertFrom(q, e);
+                if (q.level > g.maxLevel()) {
+                    g.setEntry(q.id, q.level);
+                }
+            }
+        } else {
+            insertFrom(q, e);
+        }
+    }
+
+    private void insertFrom(GraphNode q, long e) {
+        long qa = q.vector;
+        int ep = (int) e;
+        int top = (int) (e >>> 32);
+        float epDist = distance.distance(qa, address(ep));
+        for (int l = top; l > q.level; l--) {
+            greedy(qa, ep, epDist, l, q.id);
+            ep = greedyId;
+            epDist = greedyDist;
+        }
+        for (int l = Math.min(q.level, top); l >= 0; l--) {
+            searchLevel(qa, ep, epDist, g.efConstruction, l, q.id);
+            int n = beam.size();
+            ensureSorted(n);
+            beam.drainAscending(sortedDist, sortedId);
+            int count = select(sortedDist, sortedId, n, g.m);
+            if (linkTargets.length < count) {
+                linkTargets = new int[count];
+            }
+            System.arraycopy(chosen, 0, linkTargets, 0, count);
+            if (n > 0) {
+                ep = sortedId[0];
+                epDist = sortedDist[0];
+            }
+            q.setLinks(l, linkTargets, count);
+            // (addReverse reuses the sort scratch, hence the next entry was taken above)
+            for (int j = 0; j < count; j++) {
+                addReverse(linkTargets[j], q.id, l);
+            }
+        }
+    }
+
+    private void addReverse(int target, int id, int level) {
+        GraphNode node = g.nodeForUpdate(target, txn);
+        if (level > node.level) {
+            return;
+        }
+        int cap = g.cap(level);
+        if (node.tryAppend(level, id, cap)) {
+            return;
+        }
+        synchronized (node) {
+            if (node.tryAppend(level, id, cap)) {
+                return;
+            }
+            int need = node.capacity(level) + 1;
+            if (reverseList.length < need) {
+                reverseList = new int[need * 2];
+            }
+            int n = node.copyLinks(level, reverseList);
+            reverseList[n++] = id;
+            prune(node, level, reverseList, n, cap);
+        }
+    }
+
+    /** Sets {@code node}'s list at {@code level} to the best {@code cap} of {@code ids} by the heuristic. */
+    private void prune(GraphNode node, int level, int[] ids, int n, int cap) {
+        long base = address(node.id);
+        candidates.clear();
+        for (int i = 0; i < n; i++) {
+            long a = address(ids[i]);
+            if (a > 0) {
+                candidates.push(distance.distance(base, a), ids[i]);
+            }
+        }
+        int c = candidates.size();
+        ensureSorted(c);
+        candidates.drainAscending(sortedDist, sortedId);
+        int count = select(sortedDist, sortedId, c, cap);
+        node.setLinks(level, chosen, count);
+    }
+
+    /**
+     * Reconnects {@code node}, which pointed to deleted nodes at {@code level}. Its surviving links
+     * stay (they were chosen well, and re-pruning them would shrink the degree); each freed place
+     * goes to a replacement drawn from the deleted nodes' own neighbours, by the heuristic first
+     * and then by distance, so the node keeps as many links as it had.
+     */
+    void repair(GraphNode node, int level, int[] deletedNeighbours) {
+        nextGeneration();
+        int need = node.capacity(level);
+        if (list.length < need) {
+            list = new int[need];
+        }
+        int n = node.copyLinks(level, list);
+        int target = Math.min(g.cap(level), n);
+        if (chosen.length < Math.max(n, target) + 1) {
+            chosen = new int[Math.max(n, target) + 1];
+            chosenAddress = new long[chosen.length];
+        }
+        long base = address(node.id);
+        visited[key(node.id)] = generation;
+        int count = 0;
+        for (int i = 0; i < n; i++) {
+            int x = list[i];
+            if (g.blocked.contains(x)) {
+                continue;
+            }
+            int k = key(x);
+            long a = address(k, x);
+            if (visited[k] != generation && a > 0) {
+                visited[k] = generation;
+                chosen[count] = x;
+                chosenAddress[count++] = a;
+            }
+        }
+        candidates.clear();
+        for (int r : deletedNeighbours) {
+            int[] rl = g.removedLinks.get(((long) r << 8) | level);
+            if (rl == null) {
+                continue;
+            }
+            for (int x : rl) {
+                if (g.blocked.contains(x)) {
+                    continue;
+                }
+                int k = key(x);
+                if (visited[k] != generation) {
+                    visited[k] = generation;
+                    long a = address(k, x);
+                    if (a > 0) {
+                        candidates.push(distance.distance(base, a), x);
+                    }
+                }
+            }
+        }
+        int c = candidates.size();
+        ensureSorted(c);
+        candidates.drainAscending(sortedDist, sortedId);
+        boolean[] used = new boolean[c];
+        for (int i = 0; i < c && count < target; i++) {
+            long ca = address(sortedId[i]);
+            boolean keep = true;
+            for (int j = 0; j < count && keep; j++) {
+                keep = g.alpha * distance.distance(ca, chosenAddress[j]) >= sortedDist[i];
+            }
+            if (keep) {
+                used[i] = true;
+                chosen[count] = sortedId[i];
+                chosenAddress[count++] = ca;
+            }
+        }
+        for (int i = 0; i < c && count < target; i++) {
+            if (!used[i]) {
+                chosen[count++] = sortedId[i];
+            }
+        }
+        node.setLinks(level, chosen, count);
+    }
+}

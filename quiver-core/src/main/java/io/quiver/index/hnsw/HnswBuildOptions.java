@@ -1,0 +1,119 @@
+package io.quiver.index.hnsw;
+
+import io.quiver.index.BuildCommon;
+import io.quiver.index.ProgressListener;
+import io.quiver.storage.ErrorKind;
+import io.quiver.storage.QuiverException;
+import java.util.function.BooleanSupplier;
+
+/**
+ * How to build an HNSW graph.
+ *
+ * <pre>{@code
+ * HnswBuildOptions opts = HnswBuildOptions.builder().m(16).efConstruction(200).threads(4).build();
+ * writer.build(opts);
+ * }</pre>
+ *
+ * <p>{@code m}, {@code m0}, {@code efConstruction}, {@code alpha} and {@code seed} shape the graph:
+ * they are taken from these options when the graph is built from scratch (first build, conversion,
+ * {@code forceRebuild}) and stored; incremental builds keep the stored values so that one graph is
+ * never a mix of two shapes.
+ *
+ * @param m links per node on the upper levels (and the number a new node picks on every level)
+ * @param m0 the cap of links per node on level 0 (default {@code 2 * m})
+ * @param efConstruction beam width while inserting
+ * @param alpha DiskANN-style pruning slack: 1.0 is the plain HNSW heuristic, larger keeps more
+ *     (longer) links. Applied to the ordering distance (squared for Euclidean)
+ * @param forceRebuild rebuild the whole graph from the stored items
+ * @param common threads, seed, cancellation, progress
+ */
+public record HnswBuildOptions(int m, int m0, int efConstruction, float alpha, boolean forceRebuild, BuildCommon common) {
+    public HnswBuildOptions {
+        if (m < 2 || m > 1024) {
+            throw new QuiverException(ErrorKind.INVALID_ARGUMENT, "m must be in 2..1024, got " + m);
+        }
+        if (m0 < m || m0 > 4096) {
+            throw new QuiverException(ErrorKind.INVALID_ARGUMENT, "m0 must be in m.." + 4096 + ", got " + m0);
+        }
+        if (efConstruction < 1) {
+            throw new QuiverException(ErrorKind.INVALID_ARGUMENT, "efConstruction must be positive, got " + efConstruction);
+        }
+        if (!(alpha >= 1f) || !Float.isFinite(alpha)) {
+            throw new QuiverException(ErrorKind.INVALID_ARGUMENT, "alpha must be >= 1.0, got " + alpha);
+        }
+        if (common == null) {
+            common = BuildCommon.defaults();
+        }
+    }
+
+    public static HnswBuildOptions defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static final class Builder {
+        private int m = 16;
+        private int m0;
+        private int efConstruction = 200;
+        private float alpha = 1f;
+        private int threads = Runtime.getRuntime().availableProcessors();
+        private long seed = 42L;
+        private BooleanSupplier cancel;
+        private ProgressListener listener;
+        private boolean forceRebuild;
+
+        public Builder m(int m) {
+            this.m = m;
+            return this;
+        }
+
+        /** Level-0 link cap; 0 (the default) means {@code 2 * m}. */
+        public Builder m0(int m0) {
+            this.m0 = m0;
+            return this;
+        }
+
+        public Builder efConstruction(int ef) {
+            this.efConstruction = ef;
+            return this;
+        }
+
+        public Builder alpha(double alpha) {
+            this.alpha = (float) alpha;
+            return this;
+        }
+
+        public Builder threads(int threads) {
+            this.threads = threads;
+            return this;
+        }
+
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        public Builder cancel(BooleanSupplier cancel) {
+            this.cancel = cancel;
+            return this;
+        }
+
+        public Builder listener(ProgressListener listener) {
+            this.listener = listener;
+            return this;
+        }
+
+        public Builder forceRebuild(boolean force) {
+            this.forceRebuild = force;
+            return this;
+        }
+
+        public HnswBuildOptions build() {
+            return new HnswBuildOptions(m, m0 == 0 ? 2 * m : m0, efConstruction, alpha, forceRebuild,
+                    new BuildCommon(threads, seed, cancel, listener));
+        }
+    }
+}

@@ -1,0 +1,457 @@
+package io.quiver.index.hnsw;
+
+import io.quiver.index.Algorithm;
+import io.quiver.index.BuildCommon;
+import io.quiver.index.IndexMetadata;
+import io.quiver.index.ItemStore;
+import io.quiver.index.ProgressTrace;
+import io.quiver.storage.ErrorKind;
+import io.quiver.storage.KeyKind;
+import io.quiver.storage.QuiverException;
+import io.quiver.storage.ReadTxn;
+import io.quiver.storage.WriteTxn;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * One build: reads the marks, computes every link change in memory (in parallel, workers reading
+ * the last commit plus the heap overlay), then writes them to the write transaction from this
+ * thread. Nothing is written before the computation has finished, so a cancelled build leaves the
+ * transaction as it found it.
+ */
+final class HnswBuilder {
+    private final WriteTxn txn;
+    private final ItemStore items;
+    private final int index;
+    private final HnswBuildOptions options;
+    private final BuildCommon common;
+    private final ProgressTrace trace;
+
+    HnswBuilder(WriteTxn txn, ItemStore items, HnswBuildOptions options) {
+        this.txn = txn;
+        this.items = items;
+        this.index = items.index();
+        this.options = options;
+        this.common = options.common();
+        this.trace = new ProgressTrace(common.listener());
+    }
+
+    /** A task run for each index 0..n-1 by the workers. */
+    @FunctionalInterface
+    private interface Task {
+        void run(BuildWorker worker, int i);
+    }
+
+    ProgressTrace build() {
+        IndexMetadata meta = items.metadata();
+        Algorithm previous = meta.algorithm();
+        HnswMetadata old;
+        boolean full;
+        RoaringBitmap inserted;
+        RoaringBitmap removed;
+        RoaringBitmap after;
+        RoaringBitmap built;
+        try (var s = trace.step("retrieve the updated items")) {
+            old = previous == Algorithm.HNSW ? HnswMetadata.read(txn, index) : null;
+            full = options.forceRebuild() || previous != Algorithm.HNSW || old == null;
+            if (full) {
+                after = items.currentIds();
+                inserted = after.clone();
+                removed = new RoaringBitmap();
+                built = new RoaringBitmap();
+            } else {
+                ItemStore.Changes changes = items.changes();
+                if (changes.isEmpty()) {
+                    return trace;
+                }
+                inserted = changes.inserted();
+                removed = changes.removed();
+                after = changes.after();
+                built = changes.built();
+            }
+        }
+        int m = full ? options.m() : old.m();
+        int m0 = full ? options.m0() : old.m0();
+        int efc = full ? options.efConstruction() : old.efConstruction();
+        float alpha = full ? options.alpha() : old.alpha();
+        long seed = full ? common.seed() : old.seed();
+
+        RoaringBitmap dirtyBefore = full ? new RoaringBitmap() : TxnDirtyNodes.get(txn, index);
+        RoaringBitmap blocked = removed.clone();
+        blocked.or(RoaringBitmap.andNot(dirtyBefore, after));
+        BuildGraph g = new BuildGraph(index, items.distance(), m, m0, efc, alpha, seed, blocked);
+        Map<Integer, Integer> removedTop = new HashMap<>();
+        List<long[]> repairs = new ArrayList<>(); // {p, level} with deleted neighbours in repairTargets
+        Map<Long, IntList> repairNeighbours = new HashMap<>();
+        int firstNew;
+        common.checkCancelled();
+        try (VectorCopies copies = new VectorCopies(items.distance().itemBytes(), inserted.getLongCardinality() + dirtyBefore.getLongCardinality())) {
+            try (var s = trace.step("resolve entry point")) {
+                if (!full && old.hasEntry()) {
+                    g.setEntry(old.entry(), old.maxLevel());
+                }
+                // Nodes earlier builds of this transaction changed: the write transaction has the truth.
+                for (int d : dirtyBefore) {
+                    if (blocked.contains(d) || inserted.contains(d)) {
+                        continue;
+                    }
+                    int[][] lists = Links.readAllLevels(txn, index, d);
+                    if (lists != null) {
+                        g.addSlot(new GraphNode(d, lists.length - 1, copies.copy(txn, index, d), m, m0, lists));
+                    }
+                }
+                if (!removed.isEmpty()) {
+                    prepareRepair(g, copies, removed, removedTop, repairs, repairNeighbours, m, m0);
+                    if (g.hasEntry() && removed.contains(g.entryId())) {
+                        moveEntry(g, RoaringBitmap.andNot(built, removed));
+                    }
+                }
+                firstNew = g.slotCount;
+                for (int id : inserted) {
+                    g.addSlot(new GraphNode(id, g.randomLevel(id), copies.copy(txn, index, id), m, m0, null));
+                }
+            }
+            common.checkCancelled();
+            int threads = Math.max(1, Math.min(common.threads(), (g.slotCount - firstNew + repairs.size()) / 32 + 1));
+            List<ReadTxn> snapshots = new ArrayList<>();
+            try {
+                List<BuildWorker> workers = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    ReadTxn r = full ? null : txn.store().read();
+                    if (r != null) {
+                        snapshots.add(r);
+                    }
+                    workers.add(new BuildWorker(g, r));
+                }
+                if (!repairs.isEmpty()) {
+                    try (var s = trace.step("repair deleted links")) {
+                        run(workers, repairs.size(), s, (w, i) -> {
+                            long[] r = repairs.get(i);
+                            int p = (int) r[0];
+                            int level = (int) r[1];
+                            w.repair(g.node(p), level, repairNeighbours.get(((long) p << 8) | level).toArray());
+                        });
+                    }
+                }
+                try (var s = trace.step("inserting items")) {
+                    int start = firstNew;
+                    if (!g.hasEntry() && g.slotCount > firstNew) {
+                        GraphNode first = g.slots[firstNew];
+                        g.setEntry(first.id, first.level);
+                        start++;
+                    }
+                    int from = start;
+                    run(workers, g.slotCount - from, s, (w, i) -> w.insert(g.slots[from + i]));
+                }
+            } finally {
+                // Read transactions must end before writing: they pin pages and block map growth.
+                for (ReadTxn r : snapshots) {
+                    r.close();
+                }
+            }
+            common.checkCancelled();
+            RoaringBitmap touched;
+            try (var s = trace.step("writing links")) {
+                if (full) {
+                    items.dropStructure(previous);
+                }
+                touched = writeLinks(g, removed, removedTop, inserted);
+            }
+            try (var s = trace.step("write metadata")) {
+                HnswMetadata hm = new HnswMetadata(g.hasEntry(), g.hasEntry() ? g.entryId() : 0, Math.max(0, g.maxLevel()), m, m0, efc, alpha, seed);
+                hm.write(txn, index);
+                items.setMetadata(items.metadata().withAlgorithm(Algorithm.HNSW));
+                items.writeBuiltItems(after);
+                items.clearUpdated();
+                touched.or(removed);
+                TxnDirtyNodes.add(txn, index, touched, full);
+            }
+        }
+        return trace;
+    }
+
+    private void prepareRepair(BuildGraph g, VectorCopies copies, RoaringBitmap removed, Map<Integer, Integer> removedTop,
+            List<long[]> repairs, Map<Long, IntList> repairNeighbours, int m, int m0) {
+        for (int r : removed) {
+            int[][] outs = Links.readAllLevels(txn, index, r);
+            if (outs == null) {
+                continue;
+            }
+            removedTop.put(r, outs.length - 1);
+            for (int l = 0; l < outs.length; l++) {
+                g.removedLinks.put(((long) r << 8) | l, outs[l]);
+                int[] ins = Links.read(txn, index, r, Links.IN | l);
+                if (ins == null) {
+                    continue;
+                }
+                for (int p : ins) {
+                    if (g.blocked.contains(p)) {
+                        continue;
+                    }
+                    long key = ((long) p << 8) | l;
+                    IntList list = repairNeighbours.get(key);
+                    if (list == null) {
+                        list = new IntList();
+                        repairNeighbours.put(key, list);
+                        repairs.add(new long[] {Integer.toUnsignedLong(p), l});
+                    }
+                    list.add(r);
+                }
+            }
+        }
+        for (long[] r : repairs) {
+            int p = (int) r[0];
+            if (g.slot(p) >= 0) {
+                continue;
+            }
+            int[][] lists = Links.readAllLevels(txn, index, p);
+            if (lists == null) {
+                lists = new int[][] {Links.EMPTY};
+            }
+            g.addSlot(new GraphNode(p, lists.length - 1, copies.copy(txn, index, p), m, m0, lists));
+        }
+        // Repairs on levels a node does not have cannot happen with consistent in-lists; drop them if they do.
+        repairs.removeIf(r -> g.node((int) r[0]).level < r[1]);
+    }
+
+    /** The entry point was deleted: promote the highest surviving node next to it. */
+    private void moveEntry(BuildGraph g, RoaringBitmap survivors) {
+        int old = g.entryId();
+        int top = g.maxLevel();
+        for (int l = top; l >= 0; l--) {
+            int best = -1;
+            int bestLevel = -1;
+            int[] out = g.removedLinks.get(((long) old << 8) | l);
+            int[] in = Links.read(txn, index, old, Links.IN | l);
+            for (int[] list : new int[][] {out, in}) {
+                if (list == null) {
+                    continue;
+                }
+                for (int c : list) {
+                    if (g.blocked.contains(c)) {
+                        continue;
+                    }
+                    int lv = levelOf(g, c);
+                    if (lv > bestLevel) {
+                        best = c;
+                        bestLevel = lv;
+                    }
+                }
+            }
+            if (bestLevel >= 0) {
+                g.setEntry(best, bestLevel);
+                return;
+            }
+        }
+        if (!survivors.isEmpty()) {
+            int c = survivors.first();
+            g.setEntry(c, Math.max(0, levelOf(g, c)));
+        } else {
+            g.clearEntry();
+        }
+    }
+
+    private int levelOf(BuildGraph g, int id) {
+        GraphNode n = g.node(id);
+        if (n != null) {
+            return n.level;
+        }
+        int[][] lists = Links.readAllLevels(txn, index, id);
+        return lists == null ? -1 : lists.length - 1;
+    }
+
+    private void run(List<BuildWorker> workers, int total, ProgressTrace.Scope scope, Task task) {
+        if (total <= 0) {
+            return;
+        }
+        AtomicInteger next = new AtomicInteger();
+        AtomicLong done = new AtomicLong();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Runnable[] bodies = new Runnable[workers.size()];
+        for (int t = 0; t < workers.size(); t++) {
+            BuildWorker w = workers.get(t);
+            bodies[t] = () -> {
+                try {
+                    int n = 0;
+                    while (!stop.get()) {
+                        int i = next.getAndIncrement();
+                        if (i >= total) {
+                            break;
+                        }
+                        task.run(w, i);
+                        if ((++n & 63) == 0) {
+                            if (common.cancel().getAsBoolean()) {
+                                stop.set(true);
+                            }
+                            long d = done.addAndGet(64);
+                            scope.progress(Math.min(d, total), total);
+                        }
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                    stop.set(true);
+                }
+            };
+        }
+        if (bodies.length == 1) {
+            bodies[0].run();
+        } else {
+            Thread[] ts = new Thread[bodies.length];
+            for (int t = 0; t < ts.length; t++) {
+                ts[t] = Thread.ofPlatform().name("quiver-hnsw-build-" + t).start(bodies[t]);
+            }
+            for (Thread t : ts) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    stop.set(true);
+                    Thread.currentThread().interrupt();
+                    throw new QuiverException(ErrorKind.CANCELLED, "interrupted while building", e);
+                }
+            }
+        }
+        Throwable f = failure.get();
+        if (f instanceof RuntimeException re) {
+            throw re;
+        }
+        if (f instanceof Error er) {
+            throw er;
+        }
+        if (f != null) {
+            throw new QuiverException(ErrorKind.STORAGE, "build failed: " + f, f);
+        }
+        if (stop.get()) {
+            common.checkCancelled();
+            throw new QuiverException(ErrorKind.CANCELLED, "build cancelled");
+        }
+        scope.progress(total, total);
+    }
+
+    /**
+     * Writes the changed lists, and keeps the incoming lists their transpose by diffing each changed
+     * node's list against what it was. Returns the ids whose lists were written.
+     */
+    private RoaringBitmap writeLinks(BuildGraph g, RoaringBitmap removed, Map<Integer, Integer> removedTop, RoaringBitmap inserted) {
+        for (Map.Entry<Integer, Integer> e : removedTop.entrySet()) {
+            int r = e.getKey();
+            for (int l = 0; l <= e.getValue(); l++) {
+                txn.delete(index, KeyKind.LINKS, r, l);
+                txn.delete(index, KeyKind.LINKS, r, Links.IN | l);
+            }
+        }
+        List<GraphNode> dirty = new ArrayList<>();
+        for (int i = 0; i < g.slotCount; i++) {
+            if (g.slots[i].isDirty() || g.slots[i].original == null) {
+                dirty.add(g.slots[i]);
+            }
+        }
+        for (GraphNode n : g.loaded.values()) {
+            if (n.isDirty()) {
+                dirty.add(n);
+            }
+        }
+        dirty.sort((a, b) -> Integer.compareUnsigned(a.id, b.id));
+        Map<Long, IntList> adds = new HashMap<>();
+        Map<Long, IntList> drops = new HashMap<>();
+        RoaringBitmap touched = new RoaringBitmap();
+        for (GraphNode n : dirty) {
+            touched.add(n.id);
+            for (int l = 0; l <= n.level; l++) {
+                int[] now = n.snapshot(l);
+                Links.write(txn, index, n.id, l, now, now.length);
+                int[] was = n.original != null && l < n.original.length ? n.original[l] : Links.EMPTY;
+                int[] a = now.clone();
+                int[] b = was.clone();
+                Arrays.sort(a);
+                Arrays.sort(b);
+                int i = 0;
+                int j = 0;
+                while (i < a.length || j < b.length) {
+                    if (j >= b.length || (i < a.length && a[i] < b[j])) {
+                        note(adds, a[i++], l, n.id);
+                    } else if (i >= a.length || b[j] < a[i]) {
+                        int x = b[j++];
+                        if (!g.blocked.contains(x)) {
+                            note(drops, x, l, n.id);
+                        }
+                    } else {
+                        i++;
+                        j++;
+                    }
+                }
+            }
+        }
+        for (Map.Entry<Integer, Integer> e : removedTop.entrySet()) {
+            int r = e.getKey();
+            for (int l = 0; l <= e.getValue(); l++) {
+                int[] out = g.removedLinks.get(((long) r << 8) | l);
+                for (int x : out) {
+                    if (!g.blocked.contains(x)) {
+                        note(drops, x, l, r);
+                    }
+                }
+            }
+        }
+        List<Long> keys = new ArrayList<>(adds.keySet());
+        for (Long k : drops.keySet()) {
+            if (!adds.containsKey(k)) {
+                keys.add(k);
+            }
+        }
+        keys.sort((x, y) -> {
+            int c = Integer.compareUnsigned((int) (x >>> 8), (int) (y >>> 8));
+            return c != 0 ? c : Long.compare(x & 0xFF, y & 0xFF);
+        });
+        RoaringBitmap set = new RoaringBitmap();
+        for (long k : keys) {
+            int x = (int) (k >>> 8);
+            int l = (int) (k & 0xFF);
+            if (g.blocked.contains(x) && !inserted.contains(x)) {
+                continue;
+            }
+            set.clear();
+            int[] cur = Links.read(txn, index, x, Links.IN | l);
+            if (cur != null) {
+                set.add(cur);
+            }
+            IntList d = drops.get(k);
+            if (d != null) {
+                for (int i = 0; i < d.size; i++) {
+                    set.remove(d.a[i]);
+                }
+            }
+            IntList a = adds.get(k);
+            if (a != null) {
+                for (int i = 0; i < a.size; i++) {
+                    set.add(a.a[i]);
+                }
+            }
+            if (set.isEmpty()) {
+                txn.delete(index, KeyKind.LINKS, x, Links.IN | l);
+            } else {
+                int[] ids = set.toArray();
+                Links.write(txn, index, x, Links.IN | l, ids, ids.length);
+            }
+        }
+        return touched;
+    }
+
+    private static void note(Map<Long, IntList> map, int target, int level, int source) {
+        long k = (Integer.toUnsignedLong(target) << 8) | level;
+        IntList l = map.get(k);
+        if (l == null) {
+            l = new IntList();
+            map.put(k, l);
+        }
+        l.add(source);
+    }
+}

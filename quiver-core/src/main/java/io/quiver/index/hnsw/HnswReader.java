@@ -1,0 +1,404 @@
+package io.quiver.index.hnsw;
+
+import io.quiver.distance.Distance;
+import io.quiver.index.Algorithm;
+import io.quiver.index.IndexMetadata;
+import io.quiver.index.IndexReader;
+import io.quiver.index.IndexStats;
+import io.quiver.index.IntLongMap;
+import io.quiver.index.ItemStore;
+import io.quiver.index.Neighbor;
+import io.quiver.index.SearchOptions;
+import io.quiver.index.SearchResult;
+import io.quiver.storage.ErrorKind;
+import io.quiver.storage.KeyKind;
+import io.quiver.storage.NativeMemory;
+import io.quiver.storage.QuiverException;
+import io.quiver.storage.ReadTxn;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.roaringbitmap.PeekableIntIterator;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * Searches a built HNSW index within one read snapshot: greedy descent through the upper levels,
+ * then a beam of width {@code ef} on level 0.
+ *
+ * <pre>{@code
+ * try (ReadTxn txn = store.read()) {
+ *     HnswReader reader = HnswReader.open(txn, 0);
+ *     SearchResult r = reader.search(query, SearchOptions.builder().k(10).ef(128).build());
+ * }
+ * }</pre>
+ *
+ * <p>LMDB values stay at a fixed address until their read transaction ends, so the reader
+ * remembers, per node it met, where its vector and its level-0 list sit (filled lazily, never by
+ * a scan): after warm-up a visited node costs a hash probe and array loads, not a B-tree lookup.
+ * Nodes get dense ordinals on first sight, so the visited set is a generation array. Not
+ * thread-safe: one reader per thread, each on its own read transaction.
+ *
+ * <p>Filters: a small allowed set (at most {@code max(V, sqrt(V·N))} ids, where {@code V = ef·m0}
+ * estimates the nodes an unfiltered search evaluates and {@code N} is the index size) is scanned
+ * exactly: a graph search needs about {@code V/s} evaluations at selectivity {@code s} while the scan
+ * needs {@code s·N}, and the scan wins below that point. Larger sets are searched through the
+ * graph, walking through filtered-out nodes but only keeping allowed ones.
+ */
+public final class HnswReader implements IndexReader {
+    private final ReadTxn txn;
+    private final int index;
+    private final IndexMetadata metadata;
+    private final HnswMetadata graph;
+    private final Distance distance;
+    private RoaringBitmap built;
+    private long bruteForceLimit = -1;
+
+    private final IntLongMap ordinalOf = new IntLongMap(1024);
+    private int[] idOf = new int[1024];
+    private long[] itemAddress = new long[1024];
+    private long[] linkAddress = new long[1024];
+    private int[] linkCount = new int[1024];
+    private int[][][] upper = new int[1024][][];
+    private int[] visited = new int[1024];
+    private int ordinals;
+    private int generation;
+
+    private final NodeHeap candidates = NodeHeap.min(256);
+    private final NodeHeap beam = NodeHeap.max(256);
+    private float[] outDist = new float[256];
+    private int[] outNode = new int[256];
+    private final ByteBuffer query;
+    private final long queryAddress;
+
+    private HnswReader(ReadTxn txn, IndexMetadata metadata, HnswMetadata graph) {
+        this.txn = txn;
+        this.index = metadata.index();
+        this.metadata = metadata;
+        this.graph = graph;
+        this.distance = metadata.distance();
+        this.query = ByteBuffer.allocateDirect(distance.itemBytes() + 64).order(ByteOrder.LITTLE_ENDIAN);
+        this.queryAddress = NativeMemory.address(query);
+    }
+
+    /**
+     * Opens index {@code index} for searching. Fails with {@code UNKNOWN_INDEX} when absent,
+     * {@code INDEX_MISMATCH} when it is a forest, {@code NEEDS_BUILD} when it has unbuilt changes.
+     */
+    public static HnswReader open(ReadTxn txn, int index) {
+        ItemStore items = ItemStore.open(txn, index);
+        IndexMetadata m = items.metadata();
+        if (m.algorithm() == Algorithm.FOREST) {
+            throw new QuiverException(ErrorKind.INDEX_MISMATCH, "index " + index + " is a forest, not an HNSW graph; search it with ForestReader or convert it with HnswWriter.build");
+        }
+        if (items.needsBuild()) {
+            throw new QuiverException(ErrorKind.NEEDS_BUILD, "index " + index + " has changes that were not built; run build before searching");
+        }
+        return new HnswReader(txn, m, HnswMetadata.read(txn, index));
+    }
+
+    /** Overrides the exact-scan threshold for filters (tests and benchmarks); negative restores the default. */
+    void bruteForceLimit(long limit) {
+        this.bruteForceLimit = limit;
+    }
+
+    private int ordinal(int id) {
+        int o = (int) ordinalOf.get(id, -1);
+        if (o >= 0) {
+            return o;
+        }
+        o = ordinals++;
+        if (o == idOf.length) {
+            int n = o * 2;
+            idOf = Arrays.copyOf(idOf, n);
+            itemAddress = Arrays.copyOf(itemAddress, n);
+            linkAddress = Arrays.copyOf(linkAddress, n);
+            linkCount = Arrays.copyOf(linkCount, n);
+            upper = Arrays.copyOf(upper, n);
+            visited = Arrays.copyOf(visited, n);
+        }
+        idOf[o] = id;
+        itemAddress[o] = 0;
+        linkCount[o] = -1;
+        ordinalOf.put(id, o);
+        return o;
+    }
+
+    /** Address of the item bytes of ordinal {@code o}, or -1 when the item does not exist. */
+    private long item(int o) {
+        long a = itemAddress[o];
+        if (a == 0) {
+            ByteBuffer v = txn.get(index, KeyKind.ITEM, idOf[o]);
+            a = v == null ? -1 : NativeMemory.address(v);
+            itemAddress[o] = a;
+        }
+        return a;
+    }
+
+    private void loadLinks0(int o) {
+        ByteBuffer v = txn.get(index, KeyKind.LINKS, idOf[o], 0);
+        if (v == null) {
+            linkCount[o] = 0;
+        } else {
+            linkAddress[o] = NativeMemory.address(v);
+            linkCount[o] = v.remaining() >>> 2;
+        }
+    }
+
+    private int[] upperLinks(int o, int level) {
+        int[][] u = upper[o];
+        if (u == null) {
+            u = new int[Links.MAX_LEVEL][];
+            upper[o] = u;
+        }
+        int[] l = u[level - 1];
+        if (l == null) {
+            l = Links.read(txn, index, idOf[o], level);
+            if (l == null) {
+                l = Links.EMPTY;
+            }
+            u[level - 1] = l;
+        }
+        return l;
+    }
+
+    @Override
+    public SearchResult search(float[] vector, SearchOptions options) {
+        distance.validate(vector);
+        distance.encode(vector, query);
+        return searchEncoded(queryAddress, options);
+    }
+
+    @Override
+    public SearchResult searchItem(int id, SearchOptions options) {
+        long a = item(ordinal(id));
+        if (a < 0) {
+            throw new QuiverException(ErrorKind.UNKNOWN_ITEM, "item " + Integer.toUnsignedString(id) + " is not in index " + index);
+        }
+        return searchEncoded(a, options);
+    }
+
+    private long bruteForceLimit(int ef) {
+        if (bruteForceLimit >= 0) {
+            return bruteForceLimit;
+        }
+        long v = (long) ef * graph.m0();
+        return Math.max(v, (long) Math.sqrt((double) v * size()));
+    }
+
+    private SearchResult searchEncoded(long q, SearchOptions options) {
+        int k = options.k();
+        int ef = Math.max(k, options.ef() == 0 ? 64 : options.ef());
+        RoaringBitmap filter = options.filter();
+        if (graph == null || !graph.hasEntry() || (filter != null && filter.isEmpty())) {
+            return new SearchResult(List.of(), false);
+        }
+        if (filter != null && filter.getLongCardinality() <= bruteForceLimit(ef)) {
+            return scan(q, filter, options);
+        }
+        boolean stoppable = options.stoppable();
+        boolean partial = false;
+        int cur = ordinal(graph.entry());
+        long ea = item(cur);
+        if (ea < 0) {
+            throw new QuiverException(ErrorKind.CORRUPTED, "entry point " + Integer.toUnsignedString(graph.entry()) + " of index " + index + " has no item");
+        }
+        float curDist = distance.distance(q, ea);
+        for (int level = graph.maxLevel(); level >= 1; level--) {
+            boolean changed = true;
+            while (changed) {
+                changed = false;
+                int[] l = upperLinks(cur, level);
+                for (int nb : l) {
+                    int o = ordinal(nb);
+                    long a = item(o);
+                    if (a < 0) {
+                        continue;
+                    }
+                    float d = distance.distance(q, a);
+                    if (d < curDist) {
+                        curDist = d;
+                        cur = o;
+                        changed = true;
+                    }
+                }
+            }
+        }
+        if (++generation == Integer.MAX_VALUE) {
+            Arrays.fill(visited, 0);
+            generation = 1;
+        }
+        int gen = generation;
+        candidates.clear();
+        beam.clear();
+        visited[cur] = gen;
+        candidates.push(curDist, cur);
+        if (filter == null || filter.contains(idOf[cur])) {
+            beam.push(curDist, cur);
+        }
+        int expansions = 0;
+        while (!candidates.isEmpty()) {
+            float cd = candidates.topDistance();
+            if (beam.size() >= ef && cd > beam.topDistance()) {
+                break;
+            }
+            int c = candidates.topNode();
+            candidates.pop();
+            if (stoppable && (++expansions & 63) == 1 && options.shouldStop()) {
+                partial = true;
+                break;
+            }
+            if (linkCount[c] < 0) {
+                loadLinks0(c);
+            }
+            long la = linkAddress[c];
+            int n = linkCount[c];
+            for (int i = 0; i < n; i++) {
+                int nb = NativeMemory.getInt(la + 4L * i);
+                int o = ordinal(nb);
+                if (visited[o] == gen) {
+                    continue;
+                }
+                visited[o] = gen;
+                long a = itemAddress[o];
+                if (a == 0) {
+                    a = item(o);
+                }
+                if (a < 0) {
+                    continue;
+                }
+                float d = distance.distance(q, a);
+                if (beam.size() < ef || d < beam.topDistance()) {
+                    candidates.push(d, o);
+                    if (filter == null || filter.contains(nb)) {
+                        beam.push(d, o);
+                        if (beam.size() > ef) {
+                            beam.pop();
+                        }
+                    }
+                }
+            }
+        }
+        return results(k, partial);
+    }
+
+    /** Exact scan of a small allowed set. */
+    private SearchResult scan(long q, RoaringBitmap filter, SearchOptions options) {
+        int k = options.k();
+        boolean stoppable = options.stoppable();
+        boolean partial = false;
+        beam.clear();
+        PeekableIntIterator it = filter.getIntIterator();
+        int n = 0;
+        while (it.hasNext()) {
+            int id = it.next();
+            if (stoppable && (++n & 63) == 1 && options.shouldStop()) {
+                partial = true;
+                break;
+            }
+            int o = ordinal(id);
+            long a = item(o);
+            if (a < 0) {
+                continue;
+            }
+            float d = distance.distance(q, a);
+            if (beam.size() < k || d < beam.topDistance()) {
+                beam.push(d, o);
+                if (beam.size() > k) {
+                    beam.pop();
+                }
+            }
+        }
+        return results(k, partial);
+    }
+
+    private SearchResult results(int k, boolean partial) {
+        int n = beam.size();
+        if (outDist.length < n) {
+            outDist = new float[n * 2];
+            outNode = new int[n * 2];
+        }
+        beam.drainAscending(outDist, outNode);
+        int count = Math.min(k, n);
+        List<Neighbor> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            out.add(new Neighbor(idOf[outNode[i]], distance.userDistance(outDist[i])));
+        }
+        return new SearchResult(out, partial);
+    }
+
+    @Override
+    public float[] vector(int id) {
+        ByteBuffer v = txn.get(index, KeyKind.ITEM, id);
+        return v == null ? null : distance.decode(NativeMemory.address(v));
+    }
+
+    @Override
+    public boolean contains(int id) {
+        return txn.exists(index, KeyKind.ITEM, id);
+    }
+
+    private RoaringBitmap built() {
+        if (built == null) {
+            built = ItemStore.open(txn, index).builtItems();
+        }
+        return built;
+    }
+
+    @Override
+    public long size() {
+        return built().getLongCardinality();
+    }
+
+    @Override
+    public RoaringBitmap ids() {
+        return built().clone();
+    }
+
+    /** Levels, nodes and mean degree per level, link bytes: computed now by reading every list. */
+    @Override
+    public IndexStats stats() {
+        long[] nodes = new long[Links.MAX_LEVEL + 1];
+        long[] degree = new long[Links.MAX_LEVEL + 1];
+        long[] bytes = new long[2];
+        txn.scan(index, KeyKind.LINKS, (id, level, value) -> {
+            if ((level & Links.IN) == 0) {
+                nodes[level]++;
+                degree[level] += value.remaining() >>> 2;
+                bytes[0] += value.remaining() + 8;
+            } else {
+                bytes[1] += value.remaining() + 8;
+            }
+            return true;
+        });
+        int levels = 0;
+        while (levels <= Links.MAX_LEVEL && nodes[levels] > 0) {
+            levels++;
+        }
+        List<Long> perLevel = new ArrayList<>();
+        List<Double> meanDegree = new ArrayList<>();
+        for (int l = 0; l < levels; l++) {
+            perLevel.add(nodes[l]);
+            meanDegree.add(Math.round(100.0 * degree[l] / nodes[l]) / 100.0);
+        }
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("levels", levels);
+        s.put("nodesPerLevel", perLevel);
+        s.put("meanDegree", meanDegree);
+        if (graph != null) {
+            s.put("entryPoint", graph.hasEntry() ? Integer.toUnsignedString(graph.entry()) : "none");
+            s.put("m", graph.m());
+            s.put("m0", graph.m0());
+            s.put("efConstruction", graph.efConstruction());
+            s.put("alpha", graph.alpha());
+        }
+        s.put("linkBytes", bytes[0]);
+        s.put("incomingLinkBytes", bytes[1]);
+        long items = size();
+        return new IndexStats(index, metadata.distanceKind().cliName(), metadata.dimensions(), Algorithm.HNSW, items,
+                bytes[0] + bytes[1], items * distance.itemBytes(), s);
+    }
+}

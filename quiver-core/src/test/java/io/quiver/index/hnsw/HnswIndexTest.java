@@ -1,0 +1,420 @@
+package io.quiver.index.hnsw;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.quiver.distance.DistanceKind;
+import io.quiver.index.Algorithm;
+import io.quiver.index.IndexMetadata;
+import io.quiver.index.IndexStats;
+import io.quiver.index.ItemStore;
+import io.quiver.index.ProgressTrace;
+import io.quiver.index.SearchOptions;
+import io.quiver.index.SearchResult;
+import io.quiver.storage.ErrorKind;
+import io.quiver.storage.KeyKind;
+import io.quiver.storage.QuiverException;
+import io.quiver.storage.ReadTxn;
+import io.quiver.storage.Store;
+import io.quiver.storage.WriteTxn;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.roaringbitmap.RoaringBitmap;
+
+class HnswIndexTest {
+    static final int N = 5000;
+    static final int DIMS = 32;
+
+    @TempDir
+    Path dir;
+
+    static HnswBuildOptions opts() {
+        return HnswBuildOptions.builder().m(12).efConstruction(100).threads(2).build();
+    }
+
+    static Map<Integer, float[]> data(int n, long seed) {
+        float[][] v = HnswTestSupport.clustered(n, DIMS, 20, seed);
+        Map<Integer, float[]> m = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            m.put(i, v[i]);
+        }
+        return m;
+    }
+
+    static double meanRecall(ReadTxn txn, Map<Integer, float[]> live, DistanceKind kind, int ef, RoaringBitmap filter, int queries) {
+        HnswReader r = HnswReader.open(txn, 0);
+        HnswTestSupport.Exact exact = new HnswTestSupport.Exact(kind.create(DIMS), live);
+        float[][] qs = HnswTestSupport.clustered(queries, DIMS, 20, 99);
+        double sum = 0;
+        for (float[] q : qs) {
+            SearchResult res = r.search(q, SearchOptions.builder().k(10).ef(ef).filter(filter).build());
+            assertThat(res.partial()).isFalse();
+            sum += exact.recall(q, res, 10, filter);
+        }
+        return sum / queries;
+    }
+
+    @Test
+    void recallOnClusteredData() {
+        Map<Integer, float[]> d = data(N, 1);
+        try (Store store = Store.open(dir)) {
+            ProgressTrace trace = store.writeAndReturn(txn -> {
+                HnswWriter w = HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, DIMS);
+                d.forEach(w::add);
+                return w.build(opts());
+            });
+            assertThat(trace.asMap().keySet()).contains("retrieve the updated items", "inserting items", "writing links", "write metadata");
+            try (ReadTxn txn = store.read()) {
+                HnswTestSupport.checkGraph(txn, 0);
+                assertThat(meanRecall(txn, d, DistanceKind.EUCLIDEAN, 64, null, 200)).isGreaterThanOrEqualTo(0.95);
+                HnswReader r = HnswReader.open(txn, 0);
+                assertThat(r.size()).isEqualTo(N);
+                assertThat(r.searchItem(17, SearchOptions.k(1)).ids()).containsExactly(17);
+                IndexStats stats = r.stats();
+                assertThat(stats.algorithm()).isEqualTo(Algorithm.HNSW);
+                assertThat((Integer) stats.structure().get("levels")).isGreaterThanOrEqualTo(2);
+            }
+        }
+    }
+
+    @Test
+    void otherFloatDistances() {
+        for (DistanceKind kind : new DistanceKind[] {DistanceKind.COSINE, DistanceKind.DOT, DistanceKind.MANHATTAN}) {
+            Map<Integer, float[]> d = data(2000, 2);
+            try (Store store = Store.open(dir.resolve(kind.cliName()))) {
+                store.write(txn -> {
+                    HnswWriter w = HnswWriter.create(txn, 0, kind, DIMS);
+                    d.forEach(w::add);
+                    w.build(opts());
+                });
+                try (ReadTxn txn = store.read()) {
+                    HnswTestSupport.checkGraph(txn, 0);
+                    // Inner product is no metric and needs a wider beam for the same recall.
+                    assertThat(meanRecall(txn, d, kind, kind == DistanceKind.DOT ? 256 : 64, null, 100)).as(kind.cliName()).isGreaterThanOrEqualTo(0.9);
+                }
+            }
+        }
+    }
+
+    @Test
+    void binaryDistances() {
+        for (DistanceKind kind : new DistanceKind[] {DistanceKind.HAMMING, DistanceKind.BQ_COSINE}) {
+            Map<Integer, float[]> d = data(2000, 3);
+            if (kind == DistanceKind.HAMMING) {
+                d.replaceAll((id, v) -> {
+                    float[] b = new float[v.length];
+                    for (int i = 0; i < v.length; i++) {
+                        b[i] = v[i] > 0 ? 1 : 0;
+                    }
+                    return b;
+                });
+            }
+            try (Store store = Store.open(dir.resolve(kind.cliName()))) {
+                store.write(txn -> {
+                    HnswWriter w = HnswWriter.create(txn, 0, kind, DIMS);
+                    d.forEach(w::add);
+                    w.build(opts());
+                });
+                try (ReadTxn txn = store.read()) {
+                    HnswTestSupport.checkGraph(txn, 0);
+                    assertThat(meanRecall(txn, d, kind, 64, null, 100)).as(kind.cliName()).isGreaterThanOrEqualTo(0.9);
+                }
+            }
+        }
+    }
+
+    @Test
+    void filteredSearchKeepsRecallAndOnlyAllowedIds() {
+        Map<Integer, float[]> d = data(N, 4);
+        try (Store store = Store.open(dir)) {
+            store.write(txn -> {
+                HnswWriter w = HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, DIMS);
+                d.forEach(w::add);
+                w.build(opts());
+            });
+            Random rnd = new Random(5);
+            try (ReadTxn txn = store.read()) {
+                HnswReader reader = HnswReader.open(txn, 0);
+                HnswTestSupport.Exact exact = new HnswTestSupport.Exact(DistanceKind.EUCLIDEAN.create(DIMS), d);
+                float[][] qs = HnswTestSupport.clustered(100, DIMS, 20, 77);
+                for (double sel : new double[] {0.01, 0.1, 0.5}) {
+                    RoaringBitmap allowed = new RoaringBitmap();
+                    for (int i = 0; i < N; i++) {
+                        if (rnd.nextDouble() < sel) {
+                            allowed.add(i);
+                        }
+                    }
+                    // Default choice (scan for small sets), then forced through the graph.
+                    for (long limit : new long[] {-1, 0}) {
+                        reader.bruteForceLimit(limit);
+                        double sum = 0;
+                        for (float[] q : qs) {
+                            SearchResult res = reader.search(q, SearchOptions.builder().k(10).ef(64).filter(allowed).build());
+                            for (int id : res.ids()) {
+                                assertThat(allowed.contains(id)).isTrue();
+                            }
+                            sum += exact.recall(q, res, 10, allowed);
+                        }
+                        assertThat(sum / qs.length).as("selectivity %s limit %s", sel, limit).isGreaterThanOrEqualTo(0.9);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void growingInBatchesWithDeletesMatchesOneShotBuild() {
+        Map<Integer, float[]> all = data(N, 6);
+        Map<Integer, float[]> live = new LinkedHashMap<>();
+        Random rnd = new Random(7);
+        RoaringBitmap deleted = new RoaringBitmap();
+        try (Store store = Store.open(dir.resolve("batches"))) {
+            int per = N / 5;
+            for (int b = 0; b < 5; b++) {
+                int from = b * per;
+                store.write(txn -> {
+                    HnswWriter w = b(txn, from);
+                    for (int i = from; i < from + per; i++) {
+                        w.add(i, all.get(i));
+                        live.put(i, all.get(i));
+                    }
+                    // delete ~10% of what is live, including possibly the entry point
+                    Integer[] keys = live.keySet().toArray(new Integer[0]);
+                    for (int j = 0; j < per / 10; j++) {
+                        int id = keys[rnd.nextInt(keys.length)];
+                        if (live.remove(id) != null) {
+                            assertThat(w.delete(id)).isTrue();
+                            deleted.add(id);
+                        }
+                    }
+                    if (from > 0) {
+                        // delete the entry point too, to exercise moving it
+                        HnswMetadata hm = HnswMetadata.read(txn, 0);
+                        if (live.remove(hm.entry()) != null) {
+                            w.delete(hm.entry());
+                            deleted.add(hm.entry());
+                        }
+                    }
+                    w.build(opts());
+                });
+                try (ReadTxn txn = store.read()) {
+                    HnswTestSupport.checkGraph(txn, 0);
+                }
+            }
+            double grown;
+            try (ReadTxn txn = store.read()) {
+                grown = meanRecall(txn, live, DistanceKind.EUCLIDEAN, 64, null, 200);
+                HnswReader r = HnswReader.open(txn, 0);
+                assertThat(r.size()).isEqualTo(live.size());
+                float[][] qs = HnswTestSupport.clustered(100, DIMS, 20, 5);
+                for (float[] q : qs) {
+                    for (int id : r.search(q, SearchOptions.builder().k(50).ef(100).build()).ids()) {
+                        assertThat(deleted.contains(id)).isFalse();
+                    }
+                }
+            }
+            try (Store oneShot = Store.open(dir.resolve("oneshot"))) {
+                oneShot.write(txn -> {
+                    HnswWriter w = HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, DIMS);
+                    live.forEach(w::add);
+                    w.build(opts());
+                });
+                try (ReadTxn txn = oneShot.read()) {
+                    double once = meanRecall(txn, live, DistanceKind.EUCLIDEAN, 64, null, 200);
+                    assertThat(grown).as("grown %s vs one-shot %s", grown, once).isGreaterThanOrEqualTo(once - 0.02);
+                }
+            }
+        }
+    }
+
+    private static HnswWriter b(WriteTxn txn, int from) {
+        return from == 0 ? HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, DIMS) : HnswWriter.open(txn, 0);
+    }
+
+    @Test
+    void severalBuildsInOneWriteTransaction() {
+        Map<Integer, float[]> all = data(3000, 8);
+        Map<Integer, float[]> live = new LinkedHashMap<>();
+        try (Store store = Store.open(dir)) {
+            // A committed base, then one transaction with three builds touching it.
+            store.write(txn -> {
+                HnswWriter w = HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, DIMS);
+                for (int i = 0; i < 1000; i++) {
+                    w.add(i, all.get(i));
+                    live.put(i, all.get(i));
+                }
+                w.build(opts());
+            });
+            store.write(txn -> {
+                HnswWriter w = HnswWriter.open(txn, 0);
+                for (int i = 1000; i < 2000; i++) {
+                    w.add(i, all.get(i));
+                    live.put(i, all.get(i));
+                }
+                w.build(opts());
+                HnswWriter w2 = HnswWriter.open(txn, 0);
+                for (int i = 2000; i < 3000; i++) {
+                    w2.add(i, all.get(i));
+                    live.put(i, all.get(i));
+                }
+                // delete nodes built in this transaction and in the commit, and change one
+                for (int i = 0; i < 3000; i += 7) {
+                    if (i < 2000) {
+                        w2.delete(i);
+                        live.remove(i);
+                    }
+                }
+                w2.add(1001, all.get(5));
+                live.put(1001, all.get(5));
+                w2.build(opts());
+                HnswTestSupport.checkGraph(txn, 0);
+                for (int i = 1; i < 3000; i += 13) {
+                    if (live.remove(i) != null) {
+                        w2.delete(i);
+                    }
+                }
+                w2.build(opts());
+                HnswTestSupport.checkGraph(txn, 0);
+            });
+            try (ReadTxn txn = store.read()) {
+                HnswTestSupport.checkGraph(txn, 0);
+                assertThat(HnswReader.open(txn, 0).ids()).isEqualTo(RoaringBitmap.bitmapOf(live.keySet().stream().mapToInt(Integer::intValue).toArray()));
+                assertThat(meanRecall(txn, live, DistanceKind.EUCLIDEAN, 64, null, 200)).isGreaterThanOrEqualTo(0.95);
+            }
+        }
+    }
+
+    @Test
+    void convertsAForestInPlace() {
+        Map<Integer, float[]> d = data(2000, 9);
+        try (Store store = Store.open(dir)) {
+            // A forest as the forest family leaves it: items, a tree node, its metadata, algorithm FOREST.
+            store.write(txn -> {
+                ItemStore items = ItemStore.create(txn, 0, DistanceKind.EUCLIDEAN, DIMS);
+                d.forEach(items::add);
+                txn.put(0, KeyKind.TREE_NODE, 0, new byte[] {1, 2, 3});
+                txn.put(0, KeyKind.METADATA, IndexMetadata.FOREST, new byte[] {1});
+                items.setMetadata(items.metadata().withAlgorithm(Algorithm.FOREST));
+                items.writeBuiltItems(RoaringBitmap.bitmapOf(d.keySet().stream().mapToInt(Integer::intValue).toArray()));
+                items.clearUpdated();
+            });
+            try (ReadTxn txn = store.read()) {
+                assertThatThrownBy(() -> HnswReader.open(txn, 0)).isInstanceOf(QuiverException.class)
+                        .extracting(e -> ((QuiverException) e).kind()).isEqualTo(ErrorKind.INDEX_MISMATCH);
+            }
+            store.write(txn -> {
+                HnswWriter w = HnswWriter.open(txn, 0);
+                assertThat(w.needsBuild()).isTrue();
+                w.build(opts());
+            });
+            try (ReadTxn txn = store.read()) {
+                assertThat(txn.get(0, KeyKind.TREE_NODE, 0)).isNull();
+                assertThat(txn.get(0, KeyKind.METADATA, IndexMetadata.FOREST)).isNull();
+                HnswTestSupport.checkGraph(txn, 0);
+                assertThat(meanRecall(txn, d, DistanceKind.EUCLIDEAN, 64, null, 100)).isGreaterThanOrEqualTo(0.95);
+            }
+            // forceRebuild gives a consistent graph too
+            store.write(txn -> HnswWriter.open(txn, 0).build(HnswBuildOptions.builder().m(8).threads(2).forceRebuild(true).build()));
+            try (ReadTxn txn = store.read()) {
+                HnswTestSupport.checkGraph(txn, 0);
+                assertThat(HnswMetadata.read(txn, 0).m()).isEqualTo(8);
+            }
+        }
+    }
+
+    @Test
+    void readerRefusesUnbuiltChanges() {
+        try (Store store = Store.open(dir)) {
+            store.write(txn -> {
+                HnswWriter w = HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, 2);
+                w.add(1, new float[] {1, 2});
+                w.build(opts());
+                w.add(2, new float[] {1, 3});
+            });
+            try (ReadTxn txn = store.read()) {
+                assertThatThrownBy(() -> HnswReader.open(txn, 0)).isInstanceOf(QuiverException.class)
+                        .extracting(e -> ((QuiverException) e).kind()).isEqualTo(ErrorKind.NEEDS_BUILD);
+                assertThatThrownBy(() -> HnswReader.open(txn, 3)).isInstanceOf(QuiverException.class)
+                        .extracting(e -> ((QuiverException) e).kind()).isEqualTo(ErrorKind.UNKNOWN_INDEX);
+            }
+            store.write(txn -> {
+                assertThatThrownBy(() -> HnswWriter.create(txn, 0, DistanceKind.COSINE, 2))
+                        .extracting(e -> ((QuiverException) e).kind()).isEqualTo(ErrorKind.INDEX_MISMATCH);
+                HnswWriter w = HnswWriter.open(txn, 0);
+                w.build(opts());
+                w.delete(1);
+                w.delete(2);
+                w.build(opts());
+            });
+            try (ReadTxn txn = store.read()) {
+                HnswTestSupport.checkGraph(txn, 0);
+                assertThat(HnswReader.open(txn, 0).search(new float[] {0, 0}, SearchOptions.k(3)).neighbors()).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void searchCancellationReturnsPartialResults() {
+        Map<Integer, float[]> d = data(2000, 10);
+        try (Store store = Store.open(dir)) {
+            store.write(txn -> {
+                HnswWriter w = HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, DIMS);
+                d.forEach(w::add);
+                w.build(opts());
+            });
+            try (ReadTxn txn = store.read()) {
+                HnswReader r = HnswReader.open(txn, 0);
+                SearchResult res = r.search(d.get(3), SearchOptions.builder().k(10).ef(200).cancel(() -> true).build());
+                assertThat(res.partial()).isTrue();
+                assertThat(res.size()).isLessThanOrEqualTo(10);
+                RoaringBitmap small = RoaringBitmap.bitmapOf(1, 2, 3, 4, 5);
+                assertThat(r.search(d.get(3), SearchOptions.builder().k(3).filter(small).cancel(() -> true).build()).partial()).isTrue();
+                SearchResult full = r.search(d.get(3), SearchOptions.builder().k(10).ef(200).cancel(() -> false).build());
+                assertThat(full.partial()).isFalse();
+                assertThat(full.ids()[0]).isEqualTo(3);
+            }
+        }
+    }
+
+    @Test
+    void buildCancellationLeavesNoHalfBuiltState() {
+        Map<Integer, float[]> d = data(3000, 11);
+        try (Store store = Store.open(dir)) {
+            store.write(txn -> {
+                HnswWriter w = HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, DIMS);
+                for (int i = 0; i < 1000; i++) {
+                    w.add(i, d.get(i));
+                }
+                w.build(opts());
+            });
+            store.write(txn -> {
+                HnswWriter w = HnswWriter.open(txn, 0);
+                for (int i = 1000; i < 3000; i++) {
+                    w.add(i, d.get(i));
+                }
+                for (int i = 0; i < 100; i++) {
+                    w.delete(i);
+                }
+                AtomicInteger polls = new AtomicInteger();
+                HnswBuildOptions cancelling = HnswBuildOptions.builder().m(12).efConstruction(100).threads(2)
+                        .cancel(() -> polls.incrementAndGet() > 5).build();
+                assertThatThrownBy(() -> w.build(cancelling)).isInstanceOf(QuiverException.class)
+                        .extracting(e -> ((QuiverException) e).kind()).isEqualTo(ErrorKind.CANCELLED);
+                assertThat(w.needsBuild()).isTrue();
+                assertThat(txn.get(0, KeyKind.LINKS, 1500, 0)).isNull();
+                assertThat(txn.get(0, KeyKind.LINKS, 5, 0)).isNotNull();
+                w.build(opts());
+                HnswTestSupport.checkGraph(txn, 0);
+            });
+            try (ReadTxn txn = store.read()) {
+                HnswTestSupport.checkGraph(txn, 0);
+                assertThat(HnswReader.open(txn, 0).size()).isEqualTo(2900);
+            }
+        }
+    }
+}
