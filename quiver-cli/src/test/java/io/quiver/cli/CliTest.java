@@ -171,6 +171,16 @@ class CliTest {
     }
 
     @Test
+    void helpEverywhere() {
+        assertThat(ok("--help").out()).contains("Exit codes");
+        for (String c : List.of("import", "build", "search", "delete", "stats", "bench", "truth", "backup", "check", "demo")) {
+            assertThat(ok(c, "--help").out()).as(c + " --help").contains("Usage: quiver " + c);
+        }
+        Run r = quiver();
+        assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
     void truthAndBench() throws IOException {
         float[][] q = TestFiles.gaussian(20, 8, 9);
         TestFiles.fvecs(dir.resolve("q.fvecs"), q);

@@ -1,0 +1,144 @@
+package io.quiver.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quiver.cli.io.Ivecs;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * End to end, as a new user would: the real {@code ./quiver} launcher (and so the shaded jar
+ * built in the package phase; run by failsafe in integration-test), from a foreign working
+ * directory, on small generated files.
+ */
+class QuiverLauncherIT {
+    static Path launcher;
+
+    @TempDir
+    Path dir;
+
+    record Run(int code, String out, String err) {
+        List<String> errLines() {
+            return err.isBlank() ? List.of() : List.of(err.strip().split("\n"));
+        }
+    }
+
+    @BeforeAll
+    static void findLauncher() {
+        String home = System.getProperty("quiver.home", "..");
+        launcher = Path.of(home).toAbsolutePath().normalize().resolve("quiver");
+        assertThat(launcher).as("the launcher script").isExecutable();
+        assertThat(launcher.getParent().resolve("quiver-cli/target/quiver.jar")).as("the jar (built by mvn package)").exists();
+    }
+
+    Run quiver(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(launcher.toString());
+        cmd.addAll(List.of(args));
+        Path out = Files.createTempFile(dir, "out", ".txt");
+        Path err = Files.createTempFile(dir, "err", ".txt");
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().remove("QUIVER_PROGRESS");
+        pb.environment().put("JAVA_OPTS", "-Xmx512m -XX:TieredStopAtLevel=1");
+        Process p = pb.start();
+        if (!p.waitFor(180, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("quiver " + String.join(" ", args) + " did not finish in 180 s");
+        }
+        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    Run ok(String... args) throws IOException, InterruptedException {
+        Run r = quiver(args);
+        assertThat(r.code()).as("quiver %s\nstdout: %s\nstderr: %s", String.join(" ", args), r.out(), r.err()).isZero();
+        return r;
+    }
+
+    Run fails(int code, String text, String... args) throws IOException, InterruptedException {
+        Run r = quiver(args);
+        assertThat(r.code()).as("exit code of quiver %s (stderr: %s)", String.join(" ", args), r.err()).isEqualTo(code);
+        assertThat(r.errLines()).as("stderr of quiver %s is one line", String.join(" ", args)).hasSize(1);
+        assertThat(r.errLines().get(0)).startsWith("quiver ").contains("error:").contains(text);
+        assertThat(r.out()).isEmpty();
+        return r;
+    }
+
+    @Test
+    void aNewUsersSession() throws Exception {
+        Run help = ok("--help");
+        assertThat(help.out()).contains("import", "build", "search", "delete", "stats", "bench", "truth", "backup", "check", "demo", "Exit codes");
+        assertThat(help.err()).isEmpty();
+        assertThat(ok("import", "--help").out()).contains("Usage: quiver import");
+
+        float[][] base = TestFiles.gaussian(400, 12, 1);
+        TestFiles.fvecs(dir.resolve("base.fvecs"), base);
+        TestFiles.csv(dir.resolve("more.csv"), TestFiles.gaussian(30, 12, 2), 10_000, ',');
+        TestFiles.jsonl(dir.resolve("items.jsonl"), TestFiles.gaussian(60, 5, 3), 500);
+        float[][] queries = TestFiles.gaussian(20, 12, 4);
+        TestFiles.fvecs(dir.resolve("queries.fvecs"), queries);
+
+        // Relative paths, resolved against the working directory, not the repository.
+        Run imp = ok("import", "--db", "db", "--index", "0", "--distance", "euclidean", "base.fvecs");
+        assertThat(imp.out()).contains("imported 400 vectors");
+        ok("import", "--db", "db", "--index", "0", "more.csv");
+        ok("import", "--db", "db", "--index", "1", "--distance", "cosine", "items.jsonl");
+        fails(ExitCodes.NEEDS_BUILD, "never been built", "search", "--db", "db", "--index", "1", "--k", "3", "--item", "500");
+
+        Run trace = ok("build", "--db", "db", "--index", "0", "--algo", "forest");
+        assertThat(trace.out()).contains("total (build + commit)");
+        ok("build", "--db", "db", "--index", "1", "--algo", "hnsw", "--m", "8", "--ef-construction", "40");
+
+        Run s = ok("search", "--db", "db", "--index", "0", "--k", "5", "--item", "10003");
+        assertThat(s.out().lines().toList()).hasSize(5).first().isEqualTo("10003\t0.0");
+        s = ok("search", "--db", "db", "--index", "1", "--k", "2", "--vector", CliTest.join(TestFiles.gaussian(60, 5, 3)[7]));
+        assertThat(s.out()).startsWith("507\t");
+        s = ok("search", "--db", "db", "--index", "0", "--k", "3", "--search-k", "2000", "--queries", "queries.fvecs");
+        assertThat(s.out().lines().toList()).hasSize(60);
+
+        ok("delete", "--db", "db", "--index", "0", "--ids", "10000-10029,3");
+        ok("build", "--db", "db", "--index", "0", "--algo", "forest");
+        fails(ExitCodes.UNKNOWN_ITEM, "item 3 is not in index 0", "search", "--db", "db", "--index", "0", "--k", "3", "--item", "3");
+
+        // Bad input: one line, a distinct exit code, nothing committed.
+        float[][] bad = TestFiles.gaussian(10, 12, 5);
+        bad[6] = new float[11];
+        TestFiles.fvecs(dir.resolve("dims.fvecs"), bad);
+        fails(ExitCodes.WRONG_DIMENSIONS, "dims.fvecs:7: vector has 11 dimensions", "import", "--db", "db", "--index", "0", "dims.fvecs");
+        Files.writeString(dir.resolve("nan.jsonl"), "{\"id\": 1, \"vector\": [1, 2, 3, 4, 5]}\n{\"id\": 2, \"vector\": [1, 2, 3, 4, 1e999]}\n");
+        fails(ExitCodes.INVALID_VECTOR, "nan.jsonl:2: component 4 is Infinity", "import", "--db", "db", "--index", "1", "nan.jsonl");
+        Files.writeString(dir.resolve("broken.csv"), "1,2,3,4,5\n1,2,x,4,5\n");
+        fails(ExitCodes.BAD_INPUT, "broken.csv:2: column 3 'x' is not a number", "import", "--db", "db", "--index", "1", "broken.csv");
+        fails(ExitCodes.UNKNOWN_INDEX, "index 7 does not exist", "search", "--db", "db", "--index", "7", "--k", "3", "--item", "1");
+        fails(ExitCodes.USAGE, "Unknown option", "search", "--db", "db", "--bogus");
+
+        Run st = ok("stats", "--db", "db", "--json");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> stats = (Map<String, Object>) Json.parse(st.out().strip());
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> indexes = (List<Map<String, Object>>) stats.get("indexes");
+        assertThat(indexes).hasSize(2);
+        assertThat(indexes.get(0)).containsEntry("items", 399L).containsEntry("algorithm", "forest").containsEntry("needs_build", false);
+        assertThat(indexes.get(1)).containsEntry("items", 60L).containsEntry("algorithm", "hnsw").containsEntry("distance", "cosine");
+        assertThat(((Map<?, ?>) stats.get("store")).get("file_bytes")).isInstanceOf(Long.class);
+        assertThat(ok("check", "--db", "db").out()).contains("OK");
+
+        ok("truth", "--base", "base.fvecs", "--queries", "queries.fvecs", "--distance", "euclidean", "--k", "10", "--out", "truth.ivecs");
+        assertThat(Ivecs.read(dir.resolve("truth.ivecs"), -1)).hasNumberOfRows(20);
+        Run bench = ok("bench", "--base", "base.fvecs", "--queries", "queries.fvecs", "--truth", "truth.ivecs", "--distance", "euclidean",
+                "--algo", "hnsw", "--m", "8", "--ef-construction", "60", "--k", "10", "--sweep", "ef=10,200");
+        List<String> rows = bench.out().strip().lines().toList();
+        assertThat(rows).hasSize(3);
+        assertThat(rows.get(0)).isEqualTo("algo,build_params,search_param,build_s,index_bytes,recall,qps,p50_ms,p99_ms");
+        assertThat(rows.get(1)).startsWith("hnsw,m=8;m0=16;ef_construction=60,ef=10,");
+        assertThat(Double.parseDouble(rows.get(2).split(",")[5])).isGreaterThan(0.9);
+        assertThat(bench.errLines()).allMatch(l -> !l.contains("error"));
+    }
+}
