@@ -30,6 +30,11 @@ abstract sealed class BuildNode permits BuildNode.Stored, BuildNode.Leaf, BuildN
     abstract static sealed class Split extends BuildNode permits Plane, Bit {
         BuildNode left;
         BuildNode right;
+        /**
+         * The side of each item of the set it was created from, when creating it already computed
+         * exactly what routing would (saves a second pass over the vectors); dropped after use.
+         */
+        boolean[] sides;
     }
 
     /** A hyperplane split of float vectors. */

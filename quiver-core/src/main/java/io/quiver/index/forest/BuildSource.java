@@ -21,6 +21,8 @@ final class BuildSource implements AutoCloseable {
     private final boolean ownsCommitted;
     private final io.quiver.index.IntLongMap overlay;
     private final Arena arena = Arena.ofConfined();
+    /** Addresses already looked up: a build touches each item many times, a B-tree lookup costs ~1 µs. */
+    private final io.quiver.index.IntLongMap cache = new io.quiver.index.IntLongMap(1 << 12);
     private final long scratch;
 
     BuildSource(int index, Txn current, ReadTxn committed, boolean ownsCommitted, io.quiver.index.IntLongMap overlay, int scratchBytes) {
@@ -40,8 +42,17 @@ final class BuildSource implements AutoCloseable {
                 return a;
             }
         }
+        long a = cache.get(id, 0L);
+        if (a != 0L) {
+            return a;
+        }
         ByteBuffer v = current.get(index, KeyKind.ITEM, id);
-        return v == null ? 0L : NativeMemory.address(v);
+        if (v == null) {
+            return 0L;
+        }
+        a = NativeMemory.address(v);
+        cache.put(id, a);
+        return a;
     }
 
     /** The item bytes of {@code id} in the last commit (for routing removed items), or 0. */

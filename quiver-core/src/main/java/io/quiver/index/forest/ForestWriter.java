@@ -11,6 +11,7 @@ import io.quiver.index.IndexMetadata;
 import io.quiver.index.IndexWriter;
 import io.quiver.index.IntLongMap;
 import io.quiver.index.ItemStore;
+import io.quiver.index.MemoryBudget;
 import io.quiver.index.ProgressTrace;
 import io.quiver.storage.ErrorKind;
 import io.quiver.storage.KeyKind;
@@ -182,7 +183,7 @@ public final class ForestWriter implements IndexWriter {
                 trees.add(new TreeState(new BuildNode.Stored(old.roots()[t]), rnd, IntList.of(inserted), IntList.of(removed)));
             } else {
                 if (allIds == null) {
-                    allIds = shuffled(after.toArray(), seed);
+                    allIds = after.toArray();
                 }
                 trees.add(new TreeState(new BuildNode.Leaf(new IntList(0)), rnd, IntList.of(allIds), new IntList(0)));
             }
@@ -193,41 +194,67 @@ public final class ForestWriter implements IndexWriter {
             }
         }
 
-        long chunk = Long.MAX_VALUE;
-        if (options.memoryBudget() > 0) {
-            chunk = Math.max(2L * splitAfter, options.memoryBudget() / distance.itemBytes());
-        }
-        int phases = 0;
-        for (TreeState ts : trees) {
-            phases = (int) Math.max(phases, (ts.ins.size() + chunk - 1) / chunk);
-        }
-        phases = Math.max(phases, 1);
-
         boolean single = txn.builtInThisTxn(index) || common.threads() == 1;
-        int threads = single ? 1 : Math.min(common.threads(), Math.max(1, trees.size()));
-        try (var s = trace.step("updating the trees")) {
-            for (int phase = 0; phase < phases; phase++) {
-                final int ph = phase;
-                final long ch = chunk;
-                final int sa = splitAfter;
-                final int totalPhases = phases;
-                AtomicInteger done = new AtomicInteger();
-                int totalTasks = trees.size();
-                runParallel(threads, single, overlay, splitter.scratchBytes() + 64, common, trees.size(), (t, src, c) -> {
-                    TreeState ts = trees.get(t);
-                    int from = (int) Math.min(ts.ins.size(), ph * ch);
-                    int to = (int) Math.min(ts.ins.size(), from + ch);
-                    IntList part = ts.ins.slice(from, to);
-                    IntList rem = ph == 0 ? ts.rem : new IntList(0);
-                    TreeUpdater u = new TreeUpdater(splitter, src, ts.rnd, sa, dims, c);
-                    ts.root = u.update(ts.root, part, rem);
-                    if (!u.lost.isEmpty()) {
-                        // Removed items routing could not find: take them out the slow way.
-                        ts.root = u.purge(ts.root, u.lost.clone());
+        long budget = options.memoryBudget() > 0 ? options.memoryBudget() : MemoryBudget.automatic();
+        RoaringBitmap needed = changes.inserted().clone();
+        if (allIds != null) {
+            needed.or(after);
+        }
+        long chunk = Long.MAX_VALUE;
+        java.lang.foreign.Arena workingCopy = null;
+        try {
+            if (needed.getLongCardinality() * distance.itemBytes() <= budget) {
+                // The vectors this build reads over and over go into one contiguous off-heap block:
+                // LMDB keeps each large vector on its own 4 KiB overflow page, and walking those
+                // in random order costs a TLB miss per vector.
+                try (var s = trace.step("copy the vectors to memory")) {
+                    workingCopy = java.lang.foreign.Arena.ofShared();
+                    overlay = copyVectors(needed, overlay, workingCopy, distance.itemBytes(), single);
+                }
+            } else {
+                chunk = Math.max(2L * splitAfter, budget / distance.itemBytes());
+                // Chunks are inserted one after the other: the first must be a fair sample.
+                for (TreeState ts : trees) {
+                    if (ts.ins.size() > chunk) {
+                        shuffle(ts.ins, seed);
                     }
-                    ts.freed.addAll(u.freed);
-                    s.progress(done.incrementAndGet() + (long) ph * totalTasks, (long) totalPhases * totalTasks);
-                });
+                }
+            }
+            int phases = 0;
+            for (TreeState ts : trees) {
+                phases = (int) Math.max(phases, (ts.ins.size() + chunk - 1) / chunk);
+            }
+            phases = Math.max(phases, 1);
+            final IntLongMap vectors = overlay;
+            int threads = single ? 1 : Math.min(common.threads(), Math.max(1, trees.size()));
+            try (var s = trace.step("updating the trees")) {
+                for (int phase = 0; phase < phases; phase++) {
+                    final int ph = phase;
+                    final long ch = chunk;
+                    final int sa = splitAfter;
+                    final int totalPhases = phases;
+                    AtomicInteger done = new AtomicInteger();
+                    int totalTasks = trees.size();
+                    runParallel(threads, single, vectors, splitter.scratchBytes() + 64, common, trees.size(), (t, src, c) -> {
+                        TreeState ts = trees.get(t);
+                        int from = (int) Math.min(ts.ins.size(), ph * ch);
+                        int to = (int) Math.min(ts.ins.size(), from + ch);
+                        IntList part = ts.ins.slice(from, to);
+                        IntList rem = ph == 0 ? ts.rem : new IntList(0);
+                        TreeUpdater u = new TreeUpdater(splitter, src, ts.rnd, sa, dims, c);
+                        ts.root = u.update(ts.root, part, rem);
+                        if (!u.lost.isEmpty()) {
+                            // Removed items routing could not find: take them out the slow way.
+                            ts.root = u.purge(ts.root, u.lost.clone());
+                        }
+                        ts.freed.addAll(u.freed);
+                        s.progress(done.incrementAndGet() + (long) ph * totalTasks, (long) totalPhases * totalTasks);
+                    });
+                }
+            }
+        } finally {
+            if (workingCopy != null) {
+                workingCopy.close();
             }
         }
         common.checkCancelled();
@@ -271,15 +298,44 @@ public final class ForestWriter implements IndexWriter {
         return trace;
     }
 
-    private static int[] shuffled(int[] ids, long seed) {
-        SplittableRandom r = new SplittableRandom(seed ^ 0x5DEECE66DL);
-        for (int i = ids.length - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1);
-            int t = ids[i];
-            ids[i] = ids[j];
-            ids[j] = t;
+    /** Copies the vectors of {@code ids} into {@code arena}; returns id → address of the copy. */
+    private IntLongMap copyVectors(RoaringBitmap ids, IntLongMap inserted, java.lang.foreign.Arena arena, int itemBytes, boolean single) {
+        int n = ids.getCardinality();
+        long base = arena.allocate((long) n * itemBytes, 64).address();
+        IntLongMap out = new IntLongMap(n);
+        int index = items.index();
+        try (ReadTxn snapshot = single ? null : txn.store().read()) {
+            long at = base;
+            for (int id : ids) {
+                long a = inserted.get(id, 0L);
+                if (a == 0L) {
+                    ByteBuffer v = single ? txn.get(index, KeyKind.ITEM, id) : snapshot.get(index, KeyKind.ITEM, id);
+                    if (v == null) {
+                        throw new QuiverException(ErrorKind.CORRUPTED, "item " + Integer.toUnsignedString(id) + " of index " + index + " is listed but has no vector");
+                    }
+                    a = NativeMemory.address(v);
+                }
+                java.lang.foreign.MemorySegment.copy(NativeMemory.ALL, a, NativeMemory.ALL, at, itemBytes);
+                out.put(id, at);
+                at += itemBytes;
+            }
         }
-        return ids;
+        return out;
+    }
+
+    /**
+     * Shuffles in place. Only for chunked builds: otherwise ids stay ascending, the order of the
+     * working copy, so that every pass over a subset reads memory front to back.
+     */
+    private static void shuffle(IntList ids, long seed) {
+        SplittableRandom r = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        int[] a = ids.a;
+        for (int i = ids.size - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
     }
 
     /** One unit of parallel work: tree {@code t}, with this thread's source. */
@@ -296,7 +352,7 @@ public final class ForestWriter implements IndexWriter {
         if (single) {
             // Same-transaction rebuild: the structure exists only in this transaction.
             try (ReadTxn committed = txn.store().read();
-                    BuildSource src = new BuildSource(index, txn, committed, false, null, scratch)) {
+                    BuildSource src = new BuildSource(index, txn, committed, false, overlay, scratch)) {
                 for (int t = 0; t < tasks; t++) {
                     task.run(t, src, c);
                 }

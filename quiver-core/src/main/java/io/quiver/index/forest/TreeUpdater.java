@@ -188,12 +188,17 @@ final class TreeUpdater {
         if (split == null) {
             return new BuildNode.Leaf(ids);
         }
-        splitter.prepare(split, src);
         IntList left = new IntList(ids.size() / 2 + 1);
         IntList right = new IntList(ids.size() / 2 + 1);
+        boolean[] sides = split.sides;
+        split.sides = null;
+        if (sides == null) {
+            splitter.prepare(split, src);
+        }
         for (int i = 0; i < ids.size(); i++) {
             int id = ids.get(i);
-            (splitter.goesRight(split, src.item(id), src) ? right : left).add(id);
+            boolean goRight = sides != null ? sides[i] : splitter.goesRight(split, src.item(id), src);
+            (goRight ? right : left).add(id);
         }
         if (left.isEmpty() || right.isEmpty()) {
             return new BuildNode.Leaf(ids);
