@@ -159,7 +159,7 @@ final class BenchCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         store.writeAndReturn(txn -> {
             try (Progress.Listener l = new Progress.Listener(a.cliName() + ": ")) {
-                return Indexes.build(txn, index, a, params, false, () -> false, l);
+                return Indexes.build(txn, index, a, params, false, Cli::cancelRequested, l);
             }
         });
         double s = (System.nanoTime() - t0) / 1e9;

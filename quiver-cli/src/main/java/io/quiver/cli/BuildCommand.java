@@ -52,7 +52,7 @@ final class BuildCommand implements Callable<Integer> {
             trace = store.writeAndReturn(txn -> {
                 try (Progress.Listener listener = new Progress.Listener(a.cliName() + ": ")) {
                     long s = System.nanoTime();
-                    ProgressTrace t = Indexes.build(txn, index, a, params, forceRebuild, () -> false, listener);
+                    ProgressTrace t = Indexes.build(txn, index, a, params, forceRebuild, Cli::cancelRequested, listener);
                     tb[0] = System.nanoTime() - s;
                     return t;
                 }

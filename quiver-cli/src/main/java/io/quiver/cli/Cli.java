@@ -12,6 +12,8 @@ public final class Cli {
     static volatile boolean quiet;
     /** {@code --debug}: stack traces with errors. */
     static volatile boolean debug;
+    /** Set on Ctrl-C: long operations stop at their next check. */
+    static volatile boolean cancelled;
     /** Where informational messages go (stderr of the command line). */
     static volatile PrintWriter info = new PrintWriter(System.err, true);
 
@@ -19,6 +21,7 @@ public final class Cli {
 
     static void reset(PrintWriter err) {
         quiet = false;
+        cancelled = false;
         debug = System.getenv("QUIVER_DEBUG") != null && !System.getenv("QUIVER_DEBUG").isEmpty();
         info = err;
     }
@@ -65,6 +68,11 @@ public final class Cli {
             case CREATE -> b.create(true);
         }
         return Store.open(db, b.build());
+    }
+
+    /** The cancel signal handed to builds. */
+    public static boolean cancelRequested() {
+        return cancelled;
     }
 
     public static String bytes(long n) {

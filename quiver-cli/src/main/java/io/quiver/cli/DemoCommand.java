@@ -109,7 +109,7 @@ final class DemoCommand implements Callable<Integer> {
                     t0 = System.nanoTime();
                     store.write(txn -> {
                         try (Progress.Listener l = new Progress.Listener(a.cliName() + ": ")) {
-                            Indexes.build(txn, ix, a, p, false, () -> false, l);
+                            Indexes.build(txn, ix, a, p, false, Cli::cancelRequested, l);
                         }
                     });
                     buildS[index] = (System.nanoTime() - t0) / 1e9;

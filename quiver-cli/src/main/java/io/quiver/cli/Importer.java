@@ -87,6 +87,9 @@ final class Importer {
                 min = Math.min(min, uid);
                 max = Math.max(max, uid);
                 if ((count & 1023) == 0) {
+                    if (Cli.cancelled) {
+                        throw new CliException(ExitCodes.CANCELLED, "import cancelled at " + reader.where(r.line()) + ": nothing was committed");
+                    }
                     bar.stepTo(reader.bytesRead() >> 20);
                 }
             }

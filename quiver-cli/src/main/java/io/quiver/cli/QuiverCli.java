@@ -41,9 +41,25 @@ public final class QuiverCli implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        int code = run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
-        System.out.flush();
-        System.err.flush();
+        // Ctrl-C: ask a running build to stop (its transaction then aborts: nothing is committed)
+        // and give the command a moment to close the store cleanly.
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Cli.cancelled = true;
+            try {
+                done.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        }, "quiver-shutdown"));
+        int code;
+        try {
+            code = run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+            System.out.flush();
+            System.err.flush();
+        } finally {
+            done.countDown();
+        }
         System.exit(code);
     }
 
