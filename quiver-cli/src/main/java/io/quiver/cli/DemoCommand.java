@@ -176,8 +176,12 @@ final class DemoCommand implements Callable<Integer> {
         CliOut.flush();
     }
 
-    /** The repository root: QUIVER_HOME (set by the launcher), else two levels above the jar, else the working directory. */
+    /** The repository root: -Dquiver.home, QUIVER_HOME (set by the launcher), else two levels above the jar, else the working directory. */
     static Path repoRoot() {
+        String prop = System.getProperty("quiver.home");
+        if (prop != null && !prop.isBlank()) {
+            return Path.of(prop);
+        }
         String home = System.getenv("QUIVER_HOME");
         if (home != null && !home.isBlank()) {
             return Path.of(home);

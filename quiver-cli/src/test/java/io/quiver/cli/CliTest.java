@@ -171,6 +171,26 @@ class CliTest {
     }
 
     @Test
+    void demoFallsBackToSyntheticDataWhenTheDatasetScriptFails() throws IOException {
+        Path home = dir.resolve("home");
+        Files.createDirectories(home.resolve("scripts"));
+        Files.writeString(home.resolve("scripts/datasets.sh"), "echo 'no network' >&2; exit 3\n");
+        String old = System.getProperty("quiver.home");
+        System.setProperty("quiver.home", home.toString());
+        try {
+            Run r = ok("demo", "--base-size", "500", "--queries-size", "20", "-q");
+            assertThat(r.out()).contains("exit code 3").contains("synthetic").contains("recall@10");
+            assertThat(r.out().lines().filter(l -> l.startsWith("forest ") || l.startsWith("hnsw ")).count()).isEqualTo(2);
+        } finally {
+            if (old == null) {
+                System.clearProperty("quiver.home");
+            } else {
+                System.setProperty("quiver.home", old);
+            }
+        }
+    }
+
+    @Test
     void helpEverywhere() {
         assertThat(ok("--help").out()).contains("Exit codes");
         for (String c : List.of("import", "build", "search", "delete", "stats", "bench", "truth", "backup", "check", "demo")) {
