@@ -77,24 +77,29 @@ public final class Progress implements AutoCloseable {
 
         @Override
         public synchronized void stepStarted(String step) {
-            switchTo(step, -1);
+            // The bar appears with the step's first progress report: steps without any leave no line.
+            closeBar();
+            currentStep = step;
         }
 
         @Override
         public synchronized void progress(String step, long done, long total) {
             if (!step.equals(currentStep)) {
-                switchTo(step, total);
+                closeBar();
+                currentStep = step;
+            }
+            if (current == null) {
+                current = start(prefix + step, total);
             }
             current.max(total);
-            current.stepTo(Math.min(done, total < 0 ? done : total));
+            current.stepTo(total < 0 ? done : Math.min(done, total));
         }
 
-        private void switchTo(String step, long total) {
+        private void closeBar() {
             if (current != null) {
                 current.close();
+                current = null;
             }
-            currentStep = step;
-            current = start(prefix + step, total);
         }
 
         @Override
