@@ -328,6 +328,44 @@ class HnswIndexTest {
     }
 
     @Test
+    void convertsARealForest() {
+        Map<Integer, float[]> d = data(2000, 12);
+        try (Store store = Store.open(dir)) {
+            store.write(txn -> {
+                io.quiver.index.forest.ForestWriter f = io.quiver.index.forest.ForestWriter.create(txn, 0, DistanceKind.EUCLIDEAN, DIMS);
+                d.forEach(f::add);
+                f.build(io.quiver.index.forest.ForestBuildOptions.builder().threads(2).build());
+            });
+            boolean[] hadTrees = {false};
+            try (ReadTxn txn = store.read()) {
+                txn.scan(0, KeyKind.TREE_NODE, (id, level, v) -> {
+                    hadTrees[0] = true;
+                    return false;
+                });
+            }
+            assertThat(hadTrees[0]).isTrue();
+            store.write(txn -> {
+                HnswWriter w = HnswWriter.open(txn, 0);
+                w.delete(5);
+                w.add(5000, d.get(6));
+                w.build(opts());
+            });
+            d.remove(5);
+            d.put(5000, d.get(6));
+            try (ReadTxn txn = store.read()) {
+                boolean[] trees = {false};
+                txn.scan(0, KeyKind.TREE_NODE, (id, level, v) -> {
+                    trees[0] = true;
+                    return false;
+                });
+                assertThat(trees[0]).as("forest nodes dropped").isFalse();
+                HnswTestSupport.checkGraph(txn, 0);
+                assertThat(meanRecall(txn, d, DistanceKind.EUCLIDEAN, 64, null, 100)).isGreaterThanOrEqualTo(0.95);
+            }
+        }
+    }
+
+    @Test
     void readerRefusesUnbuiltChanges() {
         try (Store store = Store.open(dir)) {
             store.write(txn -> {
