@@ -274,6 +274,12 @@ public final class Json {
                 l.add(x);
             }
             write(b, l);
+        } else if (v instanceof long[] a) {
+            write(b, java.util.Arrays.stream(a).boxed().toList());
+        } else if (v instanceof double[] a) {
+            write(b, java.util.Arrays.stream(a).boxed().toList());
+        } else if (v instanceof Object[] a) {
+            write(b, java.util.Arrays.asList(a));
         } else if (v instanceof Enum<?> e) {
             quote(b, e.name().toLowerCase(java.util.Locale.ROOT));
         } else if (v instanceof java.time.Duration d) {

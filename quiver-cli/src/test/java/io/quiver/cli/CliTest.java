@@ -190,6 +190,18 @@ class CliTest {
         }
     }
 
+    /** The brute force agrees with the reference ground truth of scripts/datasets.sh (first 100 queries). */
+    @Test
+    @org.junit.jupiter.api.Tag("dataset")
+    void truthMatchesTheFashionMnistReference() throws IOException {
+        Path data = Path.of(System.getProperty("quiver.home", "..")).resolve("data/fashion-mnist").toAbsolutePath();
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(data.resolve("truth.ivecs")), "data/fashion-mnist is absent");
+        Path out = dir.resolve("t.ivecs");
+        ok("truth", "--base", data.resolve("base.fvecs").toString(), "--queries", data.resolve("queries.fvecs").toString(),
+                "--distance", "euclidean", "--k", "100", "--limit-queries", "100", "--out", out.toString(), "-q");
+        assertThat(Ivecs.read(out, -1)).isDeepEqualTo(Ivecs.read(data.resolve("truth.ivecs"), 100));
+    }
+
     @Test
     void helpEverywhere() {
         assertThat(ok("--help").out()).contains("Exit codes");
