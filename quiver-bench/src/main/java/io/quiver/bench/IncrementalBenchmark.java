@@ -1,0 +1,192 @@
+package io.quiver.bench;
+
+import io.quiver.distance.DistanceKind;
+import io.quiver.index.ProgressTrace;
+import io.quiver.index.SearchOptions;
+import io.quiver.index.hnsw.HnswBuildOptions;
+import io.quiver.index.hnsw.HnswReader;
+import io.quiver.index.hnsw.HnswWriter;
+import io.quiver.storage.ReadTxn;
+import io.quiver.storage.Store;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * The incremental-insert benchmark of the HNSW issue: an index of {@code --base} clustered
+ * vectors, then {@code --insert} new ones added and built in one transaction. Prints the time per
+ * inserted item, the progress trace, peak RSS and peak heap. Modes:
+ * <pre>
+ * java ... io.quiver.bench.IncrementalBenchmark build  --db DIR --base 500000 --dims 768
+ * java ... io.quiver.bench.IncrementalBenchmark insert --db DIR --insert 1000
+ * java ... io.quiver.bench.IncrementalBenchmark search --db DIR --queries 1000 --ef 64
+ * </pre>
+ * Data: {@code clusters} Gaussian clusters (centres N(0, 1), spread 0.3), generated from a seed,
+ * so every run and every size sees the same distribution. Ids: 0..base-1 for the base, then
+ * base.. for inserted items.
+ */
+public final class IncrementalBenchmark {
+    private IncrementalBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        String mode = args[0];
+        Path db = null;
+        int base = 50_000;
+        int insert = 1000;
+        int dims = 768;
+        int queries = 1000;
+        int ef = 64;
+        int threads = Runtime.getRuntime().availableProcessors();
+        int m = 16;
+        int efc = 100;
+        for (int i = 1; i < args.length; i += 2) {
+            switch (args[i]) {
+                case "--db" -> db = Path.of(args[i + 1]);
+                case "--base" -> base = Integer.parseInt(args[i + 1]);
+                case "--insert" -> insert = Integer.parseInt(args[i + 1]);
+                case "--dims" -> dims = Integer.parseInt(args[i + 1]);
+                case "--queries" -> queries = Integer.parseInt(args[i + 1]);
+                case "--ef" -> ef = Integer.parseInt(args[i + 1]);
+                case "--threads" -> threads = Integer.parseInt(args[i + 1]);
+                case "--m" -> m = Integer.parseInt(args[i + 1]);
+                case "--ef-construction" -> efc = Integer.parseInt(args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        if (db == null) {
+            throw new IllegalArgumentException("--db DIR is required");
+        }
+        HnswBuildOptions opts = HnswBuildOptions.builder().m(m).efConstruction(efc).threads(threads).build();
+        Clusters data = new Clusters(dims, 1000, 42);
+        switch (mode) {
+            case "build" -> build(db, base, dims, data, opts);
+            case "insert" -> insert(db, insert, data, opts);
+            case "search" -> search(db, queries, ef, data);
+            default -> throw new IllegalArgumentException("mode must be build, insert or search");
+        }
+        report();
+    }
+
+    private static void build(Path db, int base, int dims, Clusters data, HnswBuildOptions opts) throws Exception {
+        if (Files.exists(db)) {
+            throw new IllegalStateException(db + " exists; remove it first");
+        }
+        try (Store store = Store.open(db)) {
+            long t0 = System.nanoTime();
+            int batch = 50_000;
+            for (int from = 0; from < base; from += batch) {
+                int f = from;
+                int to = Math.min(base, from + batch);
+                store.write(txn -> {
+                    HnswWriter w = HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, dims);
+                    for (int id = f; id < to; id++) {
+                        w.add(id, data.vector(id));
+                    }
+                });
+            }
+            long t1 = System.nanoTime();
+            ProgressTrace[] trace = new ProgressTrace[1];
+            store.write(txn -> trace[0] = HnswWriter.open(txn, 0).build(opts));
+            long t2 = System.nanoTime();
+            System.out.printf(Locale.ROOT, "base=%d dims=%d import_s=%.2f build_s=%.2f file_bytes=%d%n", base, dims,
+                    (t1 - t0) / 1e9, (t2 - t1) / 1e9, store.fileBytes());
+            System.out.print(trace[0]);
+        }
+    }
+
+    private static void insert(Path db, int insert, Clusters data, HnswBuildOptions opts) {
+        try (Store store = Store.open(db)) {
+            long[] baseSize = new long[1];
+            try (ReadTxn r = store.read()) {
+                baseSize[0] = HnswReader.open(r, 0).size();
+            }
+            int first = (int) baseSize[0];
+            long t0 = System.nanoTime();
+            ProgressTrace[] trace = new ProgressTrace[1];
+            store.write(txn -> {
+                HnswWriter w = HnswWriter.open(txn, 0);
+                for (int id = first; id < first + insert; id++) {
+                    w.add(id, data.vector(id));
+                }
+                trace[0] = w.build(opts);
+            });
+            long t1 = System.nanoTime();
+            double s = (t1 - t0) / 1e9;
+            System.out.printf(Locale.ROOT, "base=%d inserted=%d total_s=%.3f ms_per_item=%.3f items_per_s=%.0f%n",
+                    baseSize[0], insert, s, s * 1000 / insert, insert / s);
+            System.out.print(trace[0]);
+        }
+    }
+
+    private static void search(Path db, int queries, int ef, Clusters data) {
+        try (Store store = Store.open(db); ReadTxn r = store.read()) {
+            HnswReader reader = HnswReader.open(r, 0);
+            SplittableRandom rnd = new SplittableRandom(7);
+            SearchOptions o = SearchOptions.builder().k(10).ef(ef).build();
+            int found = 0;
+            long t0 = System.nanoTime();
+            for (int q = 0; q < queries; q++) {
+                int id = rnd.nextInt((int) reader.size());
+                // a fresh point near a stored one: the stored one should come back first
+                float[] v = data.vector(id);
+                found += reader.search(v, o).ids()[0] == id ? 1 : 0;
+            }
+            double s = (System.nanoTime() - t0) / 1e9;
+            System.out.printf(Locale.ROOT, "items=%d queries=%d ef=%d qps=%.0f self_found=%.3f%n", reader.size(), queries, ef,
+                    queries / s, (double) found / queries);
+        }
+    }
+
+    private static void report() throws Exception {
+        long peakHeap = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                peakHeap += pool.getPeakUsage().getUsed();
+            }
+        }
+        String hwm = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmHWM"))
+                .findFirst().orElse("VmHWM: ?").replaceAll("\\s+", " ");
+        System.out.printf(Locale.ROOT, "max_heap=%dMiB peak_heap_used=%dMiB peak_rss=%s%n",
+                Runtime.getRuntime().maxMemory() >> 20, peakHeap >> 20, hwm.substring(hwm.indexOf(':') + 2));
+    }
+
+    /** Deterministic clustered vectors: vector(id) is the same in every run. */
+    static final class Clusters {
+        private final float[][] centres;
+        private final int dims;
+        private final long seed;
+
+        Clusters(int dims, int count, long seed) {
+            this.dims = dims;
+            this.seed = seed;
+            SplittableRandom r = new SplittableRandom(seed);
+            centres = new float[count][dims];
+            for (float[] c : centres) {
+                for (int d = 0; d < dims; d++) {
+                    c[d] = (float) gaussian(r);
+                }
+            }
+        }
+
+        float[] vector(int id) {
+            SplittableRandom r = new SplittableRandom(seed * 31 + id);
+            float[] c = centres[r.nextInt(centres.length)];
+            float[] v = new float[dims];
+            for (int d = 0; d < dims; d++) {
+                v[d] = c[d] + 0.3f * (float) gaussian(r);
+            }
+            return v;
+        }
+
+        private static double gaussian(SplittableRandom r) {
+            // Box-Muller: SplittableRandom has no nextGaussian
+            double u = 1 - r.nextDouble();
+            double v = r.nextDouble();
+            return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+        }
+    }
+}
