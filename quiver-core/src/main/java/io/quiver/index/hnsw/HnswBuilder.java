@@ -370,7 +370,9 @@ final class HnswBuilder {
                 Links.write(txn, index, n.id, l, now, now.length);
                 int[] was = n.original != null && l < n.original.length ? n.original[l] : Links.EMPTY;
                 int[] a = now.clone();
-                int[] b = was.clone();
+                // A deleted id may come back as a new item (changed vector): its old links are
+                // gone, so a link to it is new even when the old list named it too.
+                int[] b = g.blocked.isEmpty() ? was.clone() : Arrays.stream(was).filter(x -> !g.blocked.contains(x)).toArray();
                 Arrays.sort(a);
                 Arrays.sort(b);
                 int i = 0;
@@ -379,10 +381,7 @@ final class HnswBuilder {
                     if (j >= b.length || (i < a.length && a[i] < b[j])) {
                         note(adds, a[i++], l, n.id);
                     } else if (i >= a.length || b[j] < a[i]) {
-                        int x = b[j++];
-                        if (!g.blocked.contains(x)) {
-                            note(drops, x, l, n.id);
-                        }
+                        note(drops, b[j++], l, n.id);
                     } else {
                         i++;
                         j++;

@@ -366,6 +366,34 @@ class HnswIndexTest {
     }
 
     @Test
+    void changedVectorsAreReinserted() {
+        Map<Integer, float[]> d = data(2000, 13);
+        Map<Integer, float[]> extra = data(300, 14);
+        try (Store store = Store.open(dir)) {
+            store.write(txn -> {
+                HnswWriter w = HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, DIMS);
+                d.forEach(w::add);
+                w.build(opts());
+            });
+            store.write(txn -> {
+                HnswWriter w = HnswWriter.open(txn, 0);
+                for (int i = 0; i < 300; i++) {
+                    int id = i * 6;
+                    w.add(id, extra.get(i));
+                    d.put(id, extra.get(i));
+                }
+                w.build(opts());
+            });
+            try (ReadTxn txn = store.read()) {
+                HnswTestSupport.checkGraph(txn, 0);
+                HnswReader r = HnswReader.open(txn, 0);
+                assertThat(r.search(extra.get(7), SearchOptions.k(1)).ids()).containsExactly(42);
+                assertThat(meanRecall(txn, d, DistanceKind.EUCLIDEAN, 64, null, 100)).isGreaterThanOrEqualTo(0.95);
+            }
+        }
+    }
+
+    @Test
     void readerRefusesUnbuiltChanges() {
         try (Store store = Store.open(dir)) {
             store.write(txn -> {
