@@ -410,6 +410,17 @@ final class HnswBuilder {
             int c = Integer.compareUnsigned((int) (x >>> 8), (int) (y >>> 8));
             return c != 0 ? c : Long.compare(x & 0xFF, y & 0xFF);
         });
+        List<Long> orphans = new ArrayList<>();
+        for (GraphNode n : dirty) {
+            if (n.original == null) {
+                for (int l = 0; l <= n.level; l++) {
+                    long k = (Integer.toUnsignedLong(n.id) << 8) | l;
+                    if (!adds.containsKey(k)) {
+                        orphans.add(k);
+                    }
+                }
+            }
+        }
         RoaringBitmap set = new RoaringBitmap();
         for (long k : keys) {
             int x = (int) (k >>> 8);
@@ -435,13 +446,93 @@ final class HnswBuilder {
                 }
             }
             if (set.isEmpty()) {
+                orphans.add(k);
                 txn.delete(index, KeyKind.LINKS, x, Links.IN | l);
             } else {
                 int[] ids = set.toArray();
                 Links.write(txn, index, x, Links.IN | l, ids, ids.length);
             }
         }
+        for (long k : orphans) {
+            int x = (int) (k >>> 8);
+            int l = (int) (k & 0xFF);
+            if (!g.hasEntry() || x != g.entryId()) {
+                rescue(g, x, l, touched);
+            }
+        }
         return touched;
+    }
+
+    private long itemAddress(int id) {
+        java.nio.ByteBuffer v = txn.get(index, KeyKind.ITEM, id);
+        return v == null ? 0 : io.quiver.storage.NativeMemory.address(v);
+    }
+
+    /**
+     * Gives a node that no list names at {@code level} (unreachable: the pruning of its
+     * neighbours' lists dropped it, or the nodes that named it were deleted) a way in: its closest
+     * neighbour that has room takes it, or else drops for it its farthest link whose target other
+     * nodes still name. Exact incoming lists make these nodes known without a scan.
+     */
+    private void rescue(BuildGraph g, int x, int level, RoaringBitmap touched) {
+        int[] out = Links.read(txn, index, x, level);
+        if (out == null || out.length == 0) {
+            return;
+        }
+        int cap = g.cap(level);
+        // Distances are measured before any write: write transaction values move when pages change.
+        long xa = itemAddress(x);
+        float[] dy = new float[out.length];
+        Integer[] order = new Integer[out.length];
+        for (int i = 0; i < out.length; i++) {
+            long ya = itemAddress(out[i]);
+            dy[i] = ya == 0 ? Float.MAX_VALUE : g.distance.distance(xa, ya);
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Float.compare(dy[a], dy[b]));
+        for (int oi : order) {
+            int y = out[oi];
+            int[] yl = Links.read(txn, index, y, level);
+            if (yl == null || dy[oi] == Float.MAX_VALUE) {
+                continue;
+            }
+            int replace = -1;
+            if (yl.length >= cap) {
+                long ya = itemAddress(y);
+                float worst = -Float.MAX_VALUE;
+                for (int i = 0; i < yl.length; i++) {
+                    int[] zin = Links.read(txn, index, yl[i], Links.IN | level);
+                    if (zin == null || zin.length < 2) {
+                        continue;
+                    }
+                    long za = itemAddress(yl[i]);
+                    float dz = za == 0 ? Float.MAX_VALUE : g.distance.distance(ya, za);
+                    if (dz > worst) {
+                        worst = dz;
+                        replace = i;
+                    }
+                }
+                if (replace < 0) {
+                    continue;
+                }
+            }
+            int[] now;
+            if (replace < 0) {
+                now = Arrays.copyOf(yl, yl.length + 1);
+                now[yl.length] = x;
+            } else {
+                int z = yl[replace];
+                now = yl.clone();
+                now[replace] = x;
+                int[] zin = Links.read(txn, index, z, Links.IN | level);
+                int[] left = Arrays.stream(zin).filter(v -> v != y).toArray();
+                Links.write(txn, index, z, Links.IN | level, left, left.length);
+            }
+            Links.write(txn, index, y, level, now, now.length);
+            Links.write(txn, index, x, Links.IN | level, new int[] {y}, 1);
+            touched.add(y);
+            return;
+        }
     }
 
     private static void note(Map<Long, IntList> map, int target, int level, int source) {
