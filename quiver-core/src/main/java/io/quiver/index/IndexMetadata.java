@@ -21,6 +21,9 @@ public record IndexMetadata(int index, DistanceKind distanceKind, int dimensions
     public static final int FOREST = 2;
     public static final int HNSW = 3;
 
+    /** The most dimensions an index may have (4 MiB float vectors); larger counts in metadata mean corruption. */
+    public static final int MAX_DIMENSIONS = 1 << 20;
+
     private static final byte VERSION = 1;
     private static final int BYTES = 11;
 
@@ -47,7 +50,7 @@ public record IndexMetadata(int index, DistanceKind distanceKind, int dimensions
         }
         DistanceKind kind = DistanceKind.fromCode(v.get(1));
         int dims = v.getInt(2);
-        if (dims <= 0) {
+        if (dims <= 0 || dims > MAX_DIMENSIONS) {
             throw new QuiverException(ErrorKind.CORRUPTED, "metadata of index " + index + " has " + dims + " dimensions");
         }
         return new IndexMetadata(index, kind, dims, Algorithm.fromCode(v.get(6)), v.getFloat(7));

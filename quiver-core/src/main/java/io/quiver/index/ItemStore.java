@@ -43,8 +43,8 @@ public final class ItemStore {
      */
     public static ItemStore create(WriteTxn txn, int index, DistanceKind kind, int dimensions) {
         io.quiver.storage.Keys.checkIndex(index);
-        if (dimensions <= 0) {
-            throw new QuiverException(ErrorKind.INVALID_ARGUMENT, "dimensions must be positive, got " + dimensions);
+        if (dimensions <= 0 || dimensions > IndexMetadata.MAX_DIMENSIONS) {
+            throw new QuiverException(ErrorKind.INVALID_ARGUMENT, "dimensions must be in 1.." + IndexMetadata.MAX_DIMENSIONS + ", got " + dimensions);
         }
         IndexMetadata m = IndexMetadata.read(txn, index);
         if (m == null) {
@@ -96,6 +96,8 @@ public final class ItemStore {
         ByteBuffer out;
         if (tryAppend) {
             out = w.reserveAppend(index, KeyKind.ITEM, id, distance.itemBytes());
+            // one refusal means ids do not ascend past the end of the store: stop trying
+            tryAppend = w.lastReserveAppended();
         } else {
             out = w.reserve(index, KeyKind.ITEM, id, distance.itemBytes());
         }

@@ -46,7 +46,10 @@ record ForestMetadata(int splitAfter, long seed, int[] roots, RoaringBitmap used
             rest.position(17 + 4 * n);
             used.deserialize(rest.slice());
             return new ForestMetadata(splitAfter, seed, roots, used);
-        } catch (IOException | IndexOutOfBoundsException | IllegalArgumentException e) {
+        } catch (QuiverException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            // Roaring's decoder throws whatever it meets in random bytes (negative sizes, underflows, ...).
             throw new QuiverException(ErrorKind.CORRUPTED, "forest metadata of index " + index + " is corrupted: " + e, e);
         }
     }

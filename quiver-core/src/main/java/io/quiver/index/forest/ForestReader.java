@@ -53,6 +53,8 @@ public final class ForestReader implements IndexReader {
     private final int dims;
     private final ForestMetadata forest;
     private final RoaringBitmap live;
+    /** More node visits than this in one search means the stored trees are not trees (a cycle). */
+    private final long maxVisits;
     private final VectorKernels kernels = Kernels.get();
     private final IntLongMap nodeCache = new IntLongMap(1024);
     private final IntLongMap itemCache = new IntLongMap(1024);
@@ -70,6 +72,7 @@ public final class ForestReader implements IndexReader {
         this.dims = distance.dimensions();
         this.forest = forest;
         this.live = items.builtItems();
+        this.maxVisits = 2 * (forest.usedNodes().getLongCardinality() + forest.nTrees()) + 16;
         this.query = arena.allocate(distance.itemBytes() + 64L, 64).address();
     }
 
@@ -183,6 +186,9 @@ public final class ForestReader implements IndexReader {
                 partial = true;
                 break;
             }
+            if (polls > maxVisits) {
+                throw new QuiverException(ErrorKind.CORRUPTED, "index " + index + ": a search visited more nodes than the forest holds (a cycle in the trees?)");
+            }
             float d = queue.topPriority();
             int id = queue.topNode();
             queue.pop();
@@ -271,8 +277,9 @@ public final class ForestReader implements IndexReader {
     public IndexStats stats() {
         long[] counts = new long[4]; // leaves, planes/bits, bytes, max depth
         long leafItems = 0;
+        RoaringBitmap visited = new RoaringBitmap();
         for (int root : forest.roots()) {
-            leafItems += walk(root, 1, counts);
+            leafItems += walk(root, 1, counts, visited);
         }
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("trees", forest.nTrees());
@@ -286,7 +293,10 @@ public final class ForestReader implements IndexReader {
                 size() * distance.itemBytes(), s);
     }
 
-    private long walk(int id, int depth, long[] counts) {
+    private long walk(int id, int depth, long[] counts, RoaringBitmap visited) {
+        if (!visited.checkedAdd(id) || depth > 10_000) {
+            throw new QuiverException(ErrorKind.CORRUPTED, "index " + index + ": tree node " + Integer.toUnsignedString(id) + " is reachable twice (a cycle?)");
+        }
         long a = node(id);
         counts[3] = Math.max(counts[3], depth);
         byte type = TreeNodes.type(a);
@@ -298,7 +308,7 @@ public final class ForestReader implements IndexReader {
         }
         counts[1]++;
         counts[2] += type == TreeNodes.PLANE ? TreeNodes.planeBytes(dims) : TreeNodes.bitBytes();
-        return walk(TreeNodes.left(a), depth + 1, counts) + walk(TreeNodes.right(a), depth + 1, counts);
+        return walk(TreeNodes.left(a), depth + 1, counts, visited) + walk(TreeNodes.right(a), depth + 1, counts, visited);
     }
 
     /**

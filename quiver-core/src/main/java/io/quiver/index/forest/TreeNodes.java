@@ -73,8 +73,9 @@ final class TreeNodes {
         }
         switch (v.get(1)) {
             case LEAF -> {
-                if (n < LEAF_IDS || n != leafBytes(v.getInt(LEAF_COUNT))) {
-                    throw corrupted(nodeId, "leaf of " + n + " bytes");
+                // long arithmetic: a count of 2^30 + c would otherwise pass as c (4 * count overflows)
+                if (n < LEAF_IDS || n != LEAF_IDS + 4L * v.getInt(LEAF_COUNT)) {
+                    throw corrupted(nodeId, "leaf of " + n + " bytes" + (n < LEAF_IDS ? "" : " claims " + v.getInt(LEAF_COUNT) + " ids"));
                 }
             }
             case PLANE -> {
