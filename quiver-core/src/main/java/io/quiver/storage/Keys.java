@@ -14,8 +14,15 @@ public final class Keys {
     public static final int SIZE_WITH_LEVEL = 8;
     /** Largest index number. */
     public static final int MAX_INDEX = 0xFFFE;
-    /** Index number reserved for store-wide records (format header). */
-    static final int STORE_INDEX = 0xFFFF;
+    /**
+     * The store header's key: two zero bytes, a prefix of every index-0 key and so the smallest key
+     * of the database. The header must not sort last, or no item key could ever be appended.
+     */
+    static ByteBuffer headerKey() {
+        ByteBuffer k = ByteBuffer.allocateDirect(2);
+        k.putShort(0, (short) 0);
+        return k;
+    }
 
     private Keys() {}
 

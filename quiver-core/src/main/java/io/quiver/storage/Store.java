@@ -165,7 +165,7 @@ public final class Store implements AutoCloseable {
     }
 
     private static void checkHeader(Env<ByteBuffer> env, Dbi<ByteBuffer> dbi, Path dir, boolean readOnly) {
-        ByteBuffer key = Keys.write(ByteBuffer.allocateDirect(Keys.SIZE), Keys.STORE_INDEX, KeyKind.METADATA, 0);
+        ByteBuffer key = Keys.headerKey();
         try (org.lmdbjava.Txn<ByteBuffer> rtxn = env.txnRead()) {
             ByteBuffer v = dbi.get(rtxn, key);
             if (v != null) {

@@ -16,6 +16,7 @@ public final class WriteTxn extends Txn {
     private final ByteBuffer wkey = ByteBuffer.allocateDirect(Keys.SIZE_WITH_LEVEL);
     private ByteBuffer valueScratch = ByteBuffer.allocateDirect(4096);
     private boolean committed;
+    private boolean lastAppended;
     private final java.util.Set<Integer> builtIndexes = new java.util.HashSet<>();
 
     WriteTxn(Store store, org.lmdbjava.Txn<ByteBuffer> txn) {
@@ -47,9 +48,12 @@ public final class WriteTxn extends Txn {
     private ByteBuffer reserveRaw(ByteBuffer k, int size, boolean append) {
         checkOpen();
         try {
+            lastAppended = false;
             if (append) {
                 try {
-                    return dbi.reserve(txn, k, size, PutFlags.MDB_APPEND).order(ByteOrder.LITTLE_ENDIAN);
+                    ByteBuffer b = dbi.reserve(txn, k, size, PutFlags.MDB_APPEND).order(ByteOrder.LITTLE_ENDIAN);
+                    lastAppended = true;
+                    return b;
                 } catch (Dbi.KeyExistsException notLast) {
                     // MDB_APPEND refuses a key that is not the largest: insert it normally.
                 }
@@ -58,6 +62,11 @@ public final class WriteTxn extends Txn {
         } catch (LmdbException e) {
             throw LmdbErrors.translate(e, store.directory(), "writing");
         }
+    }
+
+    /** Whether the last {@link #reserveAppend} really appended (false: the key was not the largest). */
+    public boolean lastReserveAppended() {
+        return lastAppended;
     }
 
     /** Stores {@code value} (bytes position..limit) under the key. */

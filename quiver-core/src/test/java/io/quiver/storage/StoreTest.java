@@ -124,4 +124,24 @@ class StoreTest {
             assertThat(r.get(0, KeyKind.ITEM, 2)).isNull();
         }
     }
+
+    @Test
+    void ascendingKeysAtTheEndAreAppendedAndOthersInsertedNormally() {
+        try (Store store = Store.open(dir)) {
+            store.write(w -> {
+                w.put(0, KeyKind.ITEM, 50, new byte[] {1});
+                ByteBuffer b = w.reserveAppend(1, KeyKind.ITEM, 10, 1);
+                b.put(0, (byte) 2);
+                assertThat(w.lastReserveAppended()).isTrue();
+                b = w.reserveAppend(0, KeyKind.ITEM, 20, 1);
+                b.put(0, (byte) 3);
+                assertThat(w.lastReserveAppended()).isFalse();
+            });
+            try (ReadTxn r = store.read()) {
+                assertThat(r.get(1, KeyKind.ITEM, 10).get(0)).isEqualTo((byte) 2);
+                assertThat(r.get(0, KeyKind.ITEM, 20).get(0)).isEqualTo((byte) 3);
+                assertThat(r.get(0, KeyKind.ITEM, 50).get(0)).isEqualTo((byte) 1);
+            }
+        }
+    }
 }
