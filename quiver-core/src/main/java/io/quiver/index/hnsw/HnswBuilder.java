@@ -114,6 +114,9 @@ final class HnswBuilder {
                         moveEntry(g, RoaringBitmap.andNot(built, removed));
                     }
                 }
+            }
+            // Workers cannot see this transaction's items through their snapshots: copy them off-heap.
+            try (var s = trace.step("copy new items")) {
                 firstNew = g.slotCount;
                 for (int id : inserted) {
                     g.addSlot(new GraphNode(id, g.randomLevel(id), copies.copy(txn, index, id), m, m0, null));
