@@ -57,6 +57,11 @@ public final class HnswReader implements IndexReader {
     private RoaringBitmap built;
     private long bruteForceLimit = -1;
 
+    // id -> ordinal + 1: direct pages when ids are dense (two array loads on the hot path), a hash
+    // map for ids beyond them (sparse id spaces would waste whole pages on single ids).
+    private static final int PAGE_BITS = 12;
+    private static final int PAGE_MASK = (1 << PAGE_BITS) - 1;
+    private final int[][] pages;
     private final IntLongMap ordinalOf = new IntLongMap(1024);
     private int[] idOf = new int[1024];
     private long[] itemAddress = new long[1024];
@@ -82,6 +87,10 @@ public final class HnswReader implements IndexReader {
         this.distance = metadata.distance();
         this.query = ByteBuffer.allocateDirect(distance.itemBytes() + 64).order(ByteOrder.LITTLE_ENDIAN);
         this.queryAddress = NativeMemory.address(query);
+        RoaringBitmap b = built();
+        long span = b.isEmpty() ? 0 : Integer.toUnsignedLong(b.last()) + 1;
+        boolean dense = span > 0 && span <= 4 * b.getLongCardinality() + (1 << PAGE_BITS);
+        this.pages = new int[dense ? (int) ((span + PAGE_MASK) >>> PAGE_BITS) : 0][];
     }
 
     /**
@@ -106,11 +115,30 @@ public final class HnswReader implements IndexReader {
     }
 
     private int ordinal(int id) {
-        int o = (int) ordinalOf.get(id, -1);
-        if (o >= 0) {
+        int p = id >>> PAGE_BITS;
+        if (p < pages.length) {
+            int[] page = pages[p];
+            if (page == null) {
+                page = new int[1 << PAGE_BITS];
+                pages[p] = page;
+            }
+            int o = page[id & PAGE_MASK] - 1;
+            if (o < 0) {
+                o = newOrdinal(id);
+                page[id & PAGE_MASK] = o + 1;
+            }
             return o;
         }
-        o = ordinals++;
+        int o = (int) ordinalOf.get(id, -1);
+        if (o < 0) {
+            o = newOrdinal(id);
+            ordinalOf.put(id, o);
+        }
+        return o;
+    }
+
+    private int newOrdinal(int id) {
+        int o = ordinals++;
         if (o == idOf.length) {
             int n = o * 2;
             idOf = Arrays.copyOf(idOf, n);
@@ -123,7 +151,6 @@ public final class HnswReader implements IndexReader {
         idOf[o] = id;
         itemAddress[o] = 0;
         linkCount[o] = -1;
-        ordinalOf.put(id, o);
         return o;
     }
 

@@ -394,6 +394,36 @@ class HnswIndexTest {
     }
 
     @Test
+    void sparseAndUnsignedIds() {
+        Map<Integer, float[]> byIndex = data(600, 15);
+        Map<Integer, float[]> d = new LinkedHashMap<>();
+        byIndex.forEach((i, v) -> d.put(i * 7_919_777 + 3, v)); // spreads over the whole u32 range
+        try (Store store = Store.open(dir)) {
+            store.write(txn -> {
+                HnswWriter w = HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, DIMS);
+                d.forEach(w::add);
+                w.build(opts());
+            });
+            store.write(txn -> {
+                HnswWriter w = HnswWriter.open(txn, 0);
+                int n = 0;
+                for (var it = d.keySet().iterator(); it.hasNext() && n < 60; n++) {
+                    w.delete(it.next());
+                    it.remove();
+                }
+                w.build(opts());
+            });
+            try (ReadTxn txn = store.read()) {
+                HnswTestSupport.checkGraph(txn, 0);
+                HnswReader r = HnswReader.open(txn, 0);
+                for (Map.Entry<Integer, float[]> e : d.entrySet()) {
+                    assertThat(r.search(e.getValue(), SearchOptions.k(1)).ids()).containsExactly(e.getKey());
+                }
+            }
+        }
+    }
+
+    @Test
     void readerRefusesUnbuiltChanges() {
         try (Store store = Store.open(dir)) {
             store.write(txn -> {
