@@ -12,8 +12,22 @@ final class LmdbErrors {
     private static final int EROFS = 30;
     private static final int ENOSPC = 28;
     private static final int EAGAIN = 11;
+    private static final int EIO = 5;
+    /** Below this much free space an EIO from a write is taken for a full disk. */
+    private static final long NEARLY_FULL = 16L << 20;
 
     private LmdbErrors() {}
+
+    private static long usableSpace(Path dir) {
+        if (dir == null) {
+            return -1;
+        }
+        try {
+            return java.nio.file.Files.getFileStore(dir).getUsableSpace();
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
+    }
 
     static QuiverException translate(LmdbException e, Path dir, String action) {
         String where = dir == null ? "" : " (" + dir + ")";
@@ -42,6 +56,15 @@ final class LmdbErrors {
                 }
                 case ENOSPC -> {
                     return new QuiverException(ErrorKind.DISK_FULL, "no space left on device while " + action + where, e);
+                }
+                case EIO -> {
+                    // LMDB reports a short pwrite (the file system filled up mid-write) as EIO
+                    long free = usableSpace(dir);
+                    if (free >= 0 && free < NEARLY_FULL) {
+                        return new QuiverException(ErrorKind.DISK_FULL, "no space left on device while " + action + where
+                                + " (" + free + " bytes free; the write was cut short)", e);
+                    }
+                    return new QuiverException(ErrorKind.STORAGE, "I/O error while " + action + where + ": " + e.getMessage(), e);
                 }
                 case EAGAIN -> {
                     return new QuiverException(ErrorKind.ALREADY_OPEN, "store is locked" + where, e);

@@ -16,6 +16,7 @@ public final class WriteTxn extends Txn {
     private final ByteBuffer wkey = ByteBuffer.allocateDirect(Keys.SIZE_WITH_LEVEL);
     private ByteBuffer valueScratch = ByteBuffer.allocateDirect(4096);
     private boolean committed;
+    private boolean commitAttempted;
     private boolean lastAppended;
     private final java.util.Set<Integer> builtIndexes = new java.util.HashSet<>();
 
@@ -160,6 +161,8 @@ public final class WriteTxn extends Txn {
     public void commit() {
         checkOpen();
         try {
+            // LMDB frees the transaction even when the commit fails (e.g. ENOSPC): never abort it after
+            commitAttempted = true;
             txn.commit();
             committed = true;
         } catch (LmdbException e) {
@@ -183,7 +186,7 @@ public final class WriteTxn extends Txn {
         if (!closed) {
             closed = true;
             try {
-                if (!committed) {
+                if (!committed && !commitAttempted) {
                     txn.abort();
                 }
                 txn.close();

@@ -344,10 +344,18 @@ public final class ForestReader implements IndexReader {
             problems.add("node ids in use (" + forest.usedNodes().getCardinality() + ") differ from reachable nodes (" + reachable.getCardinality() + ")");
         }
         long[] missingVectors = {0};
+        long[] badVectors = {0};
+        ByteBuffer scratch = ByteBuffer.allocate(distance.itemBytes()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         live.forEach((int id) -> {
             try {
-                if (item(id) == 0L) {
+                long a = item(id);
+                if (a == 0L) {
                     missingVectors[0]++;
+                } else {
+                    String bad = checkVector(a, scratch);
+                    if (bad != null && badVectors[0]++ < 5) {
+                        problems.add("item " + Integer.toUnsignedString(id) + ": " + bad);
+                    }
                 }
             } catch (QuiverException e) {
                 problems.add("item " + Integer.toUnsignedString(id) + ": " + e.getMessage());
@@ -356,7 +364,30 @@ public final class ForestReader implements IndexReader {
         if (missingVectors[0] > 0) {
             problems.add(missingVectors[0] + " live id(s) have no stored vector");
         }
+        if (badVectors[0] > 5) {
+            problems.add((badVectors[0] - 5) + " more item(s) hold invalid vectors");
+        }
         return problems;
+    }
+
+    /**
+     * Whether a stored vector is sound: finite components and a header (norm) that matches them, as
+     * {@code add} wrote it. Garbage of the right size decodes, but searches would rank it wrongly.
+     */
+    private String checkVector(long a, ByteBuffer scratch) {
+        float[] v = distance.decode(a);
+        for (int i = 0; i < v.length; i++) {
+            if (!Float.isFinite(v[i])) {
+                return "component " + i + " of the stored vector is " + v[i];
+            }
+        }
+        float stored = Distance.header(a);
+        distance.encode(v, scratch);
+        float expected = scratch.getFloat(Distance.HEADER);
+        if (!(Math.abs(stored - expected) <= 1e-4f * Math.max(1f, Math.abs(expected)))) {
+            return "the stored header " + stored + " does not match the vector (" + expected + ")";
+        }
+        return null;
     }
 
     private void collect(int id, RoaringBitmap seen, long[] dups, RoaringBitmap reachable, int depth) {

@@ -1,0 +1,375 @@
+package io.quiver.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import io.quiver.distance.DistanceKind;
+import io.quiver.index.ItemStore;
+import io.quiver.index.SearchOptions;
+import io.quiver.index.forest.ForestBuildOptions;
+import io.quiver.index.forest.ForestReader;
+import io.quiver.index.forest.ForestWriter;
+import io.quiver.storage.ErrorKind;
+import io.quiver.storage.KeyKind;
+import io.quiver.storage.QuiverException;
+import io.quiver.storage.ReadTxn;
+import io.quiver.storage.Store;
+import io.quiver.storage.StoreOptions;
+import io.quiver.testing.Vectors;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lmdbjava.Dbi;
+import org.lmdbjava.DbiFlags;
+import org.lmdbjava.Env;
+
+/**
+ * Bad input gives a {@link QuiverException} of the right kind with a message that says what and
+ * where, and leaves the committed data exactly as it was: bad vectors, corrupt, truncated and
+ * foreign files (read in a child JVM, so a native crash would show as a failed exit code rather
+ * than take the test JVM down), a store opened twice, read-only directories and a full disk.
+ */
+class BadInputTest {
+    private static final int N = 2000;
+    private static final int DIMS = 16;
+
+    @TempDir
+    Path tmp;
+    Path db;
+    float[][] base;
+    float[][] queries;
+
+    @BeforeEach
+    void setUp() {
+        db = tmp.resolve("db");
+        base = Vectors.clustered(N, DIMS, 8, 5);
+        queries = Vectors.clustered(10, DIMS, 8, 6);
+        try (Store store = Store.open(db)) {
+            Rel.buildForest(store, base, 8);
+        }
+    }
+
+    /** The answers of the committed state: ids of every query, then the item count. */
+    private List<String> snapshot(Store store) {
+        List<String> out = new ArrayList<>();
+        try (ReadTxn txn = store.read()) {
+            ForestReader r = ForestReader.open(txn, 0);
+            for (float[] q : queries) {
+                out.add(Arrays.toString(r.search(q, SearchOptions.k(10)).ids()));
+            }
+            out.add("items=" + ItemStore.open(txn, 0).currentIds().getLongCardinality());
+            out.add("problems=" + r.check());
+        }
+        return out;
+    }
+
+    private static QuiverException expect(ErrorKind kind, String text, ThrowingCallable call) {
+        Throwable t = org.assertj.core.api.Assertions.catchThrowable(call);
+        assertThat(t).as("expected a QuiverException %s", kind).isInstanceOf(QuiverException.class);
+        QuiverException q = (QuiverException) t;
+        assertThat(q.kind()).as(q.getMessage()).isEqualTo(kind);
+        assertThat(q.getMessage()).isNotBlank().doesNotContain("\n").containsIgnoringCase(text);
+        return q;
+    }
+
+    @Test
+    void badVectorsAbortTheirTransactionAndLeaveCommittedDataIntact() {
+        try (Store store = Store.open(db)) {
+            List<String> before = snapshot(store);
+            float[] good = base[0].clone();
+            float[][] bad = {new float[DIMS + 1], new float[DIMS - 1], new float[0], withValue(Float.NaN),
+                withValue(Float.POSITIVE_INFINITY), withValue(Float.NEGATIVE_INFINITY)};
+            ErrorKind[] kinds = {ErrorKind.WRONG_DIMENSIONS, ErrorKind.WRONG_DIMENSIONS, ErrorKind.INVALID_VECTOR, ErrorKind.INVALID_VECTOR,
+                ErrorKind.INVALID_VECTOR, ErrorKind.INVALID_VECTOR};
+            String[] texts = {"dimensions", "dimensions", "empty", "NaN", "Infinity", "Infinity"};
+            for (int i = 0; i < bad.length; i++) {
+                float[] v = bad[i];
+                // the good additions and deletions before the bad vector must vanish with the transaction
+                expect(kinds[i], texts[i], () -> store.write(txn -> {
+                    ForestWriter w = ForestWriter.open(txn, 0);
+                    w.add(N + 1, good);
+                    w.delete(3);
+                    w.add(N + 2, v);
+                    w.build(ForestBuildOptions.defaults());
+                }));
+                try (ReadTxn txn = store.read()) {
+                    ForestReader r = ForestReader.open(txn, 0);
+                    expect(kinds[i], texts[i], () -> r.search(v, SearchOptions.k(5)));
+                }
+                assertThat(snapshot(store)).as("after the bad vector %s", Arrays.toString(v)).isEqualTo(before);
+            }
+            // a dimension count that does not match the existing index
+            expect(ErrorKind.INDEX_MISMATCH, "dimensions", () -> store.write(txn -> ForestWriter.create(txn, 0, DistanceKind.EUCLIDEAN, DIMS + 1)));
+            expect(ErrorKind.INVALID_ARGUMENT, "dimensions", () -> store.write(txn -> ForestWriter.create(txn, 1, DistanceKind.EUCLIDEAN, 0)));
+            assertThat(snapshot(store)).isEqualTo(before);
+        }
+    }
+
+    private float[] withValue(float x) {
+        float[] v = base[1].clone();
+        v[DIMS / 2] = x;
+        return v;
+    }
+
+    @Test
+    void aStoreOpenedTwiceInOneProcessIsAlreadyOpen() throws IOException {
+        Path link = Files.createSymbolicLink(tmp.resolve("link"), db);
+        try (Store store = Store.open(db)) {
+            List<String> before = snapshot(store);
+            expect(ErrorKind.ALREADY_OPEN, "already open", () -> Store.open(db));
+            expect(ErrorKind.ALREADY_OPEN, "already open", () -> Store.open(db.resolve(".").resolve("..").resolve("db")));
+            expect(ErrorKind.ALREADY_OPEN, "already open", () -> Store.open(link));
+            expect(ErrorKind.ALREADY_OPEN, "already open", () -> Store.open(link, StoreOptions.builder().readOnly(true).build()));
+            assertThat(snapshot(store)).isEqualTo(before);
+        }
+        try (Store again = Store.open(link)) {
+            assertThat(again.isClosed()).isFalse();
+        }
+    }
+
+    // ---- damaged and foreign files, read by a child JVM --------------------------------------------
+
+    record Probe(int exit, String line) {}
+
+    private Probe probe(Path dir) throws Exception {
+        Process p = new ProcessBuilder(Rel.java(StoreProbe.class, dir.toString())).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("the probe of " + dir + " hung");
+        }
+        String text = new String(out, StandardCharsets.UTF_8);
+        String line = text.lines().filter(l -> l.startsWith("OK") || l.startsWith("QUIVER") || l.startsWith("OTHER")).findFirst().orElse(text);
+        return new Probe(p.exitValue(), line);
+    }
+
+    /** The probe exits cleanly: a QuiverException of one of {@code kinds}, never a crash or another exception. */
+    private void expectProbeFails(Path dir, String what, ErrorKind... kinds) throws Exception {
+        Probe p = probe(dir);
+        assertThat(p.exit()).as("%s: the probe must fail cleanly (exit 3), got %s: %s", what, p.exit(), p.line()).isEqualTo(3);
+        assertThat(Arrays.stream(kinds).anyMatch(k -> p.line().startsWith("QUIVER " + k + " "))).as("%s: %s", what, p.line()).isTrue();
+    }
+
+    private Path copyOfStore(String name) throws IOException {
+        Path d = Files.createDirectories(tmp.resolve(name));
+        Files.copy(db.resolve("data.mdb"), d.resolve("data.mdb"));
+        return d;
+    }
+
+    @Test
+    void truncatedDataFileFailsCleanly() throws Exception {
+        assertThat(probe(db).line()).startsWith("OK items=" + N + " problems=0");
+        long size = Files.size(db.resolve("data.mdb"));
+        for (long keep : new long[] {size / 2, size - 4096, 3 * 4096, 4096, 100}) {
+            Path d = copyOfStore("trunc" + keep);
+            try (RandomAccessFile f = new RandomAccessFile(d.resolve("data.mdb").toFile(), "rw")) {
+                f.setLength(keep);
+            }
+            expectProbeFails(d, "data.mdb truncated to " + keep + " of " + size + " bytes", ErrorKind.CORRUPTED, ErrorKind.FOREIGN_FILE, ErrorKind.NOT_FOUND);
+        }
+    }
+
+    @Test
+    void randomBytesAndOtherFilesAreForeign() throws Exception {
+        Random r = new Random(3);
+        byte[] noise = new byte[64 * 1024];
+        r.nextBytes(noise);
+        Path d = Files.createDirectories(tmp.resolve("noise"));
+        Files.write(d.resolve("data.mdb"), noise);
+        expectProbeFails(d, "random bytes", ErrorKind.FOREIGN_FILE);
+        expect(ErrorKind.FOREIGN_FILE, "not an LMDB file", () -> Store.open(d).close());
+
+        Path text = Files.createDirectories(tmp.resolve("text"));
+        Files.writeString(text.resolve("data.mdb"), "id,x,y\n1,2,3\n".repeat(2000));
+        expect(ErrorKind.FOREIGN_FILE, "not an LMDB file", () -> Store.open(text).close());
+
+        Path file = Files.writeString(tmp.resolve("plain.txt"), "hello");
+        expect(ErrorKind.FOREIGN_FILE, "not a store directory", () -> Store.open(file).close());
+    }
+
+    @Test
+    void lmdbFilesOfOtherProgramsAreForeign() throws Exception {
+        // another program's LMDB environment: a named database other than Quiver's
+        Path other = Files.createDirectories(tmp.resolve("other"));
+        try (Env<ByteBuffer> env = Env.create().setMapSize(1 << 24).setMaxDbs(2).open(other.toFile())) {
+            Dbi<ByteBuffer> dbi = env.openDbi("sessions", DbiFlags.MDB_CREATE);
+            ByteBuffer k = ByteBuffer.allocateDirect(8).putLong(42).flip();
+            ByteBuffer v = ByteBuffer.allocateDirect(5).put("hello".getBytes(StandardCharsets.UTF_8)).flip();
+            dbi.put(k, v);
+        }
+        long size = Files.size(other.resolve("data.mdb"));
+        expect(ErrorKind.FOREIGN_FILE, "not written by Quiver", () -> Store.open(other).close());
+        expectProbeFails(other, "another program's LMDB file", ErrorKind.FOREIGN_FILE);
+        assertThat(Files.size(other.resolve("data.mdb"))).as("the foreign file is left alone").isEqualTo(size);
+        try (Env<ByteBuffer> env = Env.create().setMapSize(1 << 24).setMaxDbs(2).open(other.toFile())) {
+            assertThat(env.getDbiNames()).extracting(b -> new String(b, StandardCharsets.UTF_8)).containsExactly("sessions");
+        }
+
+        // an LMDB file that uses a database called "quiver" for something else
+        Path impostor = Files.createDirectories(tmp.resolve("impostor"));
+        try (Env<ByteBuffer> env = Env.create().setMapSize(1 << 24).setMaxDbs(2).open(impostor.toFile())) {
+            Dbi<ByteBuffer> dbi = env.openDbi("quiver", DbiFlags.MDB_CREATE);
+            for (int i = 0; i < 10; i++) {
+                ByteBuffer k = ByteBuffer.allocateDirect(7);
+                k.putShort((short) (i == 0 ? 0xFFFF : i)).put((byte) 0).putInt(0).flip();
+                dbi.put(k, ByteBuffer.allocateDirect(8).putLong(-1).flip());
+            }
+        }
+        expect(ErrorKind.FOREIGN_FILE, "did not write", () -> Store.open(impostor).close());
+        expect(ErrorKind.FOREIGN_FILE, "did not write", () -> Store.open(impostor, StoreOptions.builder().readOnly(true).build()).close());
+
+        // data in the unnamed main database
+        Path plain = Files.createDirectories(tmp.resolve("plain"));
+        try (Env<ByteBuffer> env = Env.create().setMapSize(1 << 24).open(plain.toFile())) {
+            Dbi<ByteBuffer> dbi = env.openDbi((byte[]) null, DbiFlags.MDB_CREATE);
+            dbi.put(ByteBuffer.allocateDirect(4).putInt(1).flip(), ByteBuffer.allocateDirect(4).putInt(2).flip());
+        }
+        expect(ErrorKind.FOREIGN_FILE, "not written by Quiver", () -> Store.open(plain).close());
+    }
+
+    @Test
+    void corruptedDataPagesFailCleanly() throws Exception {
+        // overwrite bytes in the data pages (not the two meta pages): B-tree pages or values get garbage
+        long size = Files.size(db.resolve("data.mdb"));
+        Random r = new Random(9);
+        int crashes = 0;
+        List<String> outcomes = new ArrayList<>();
+        for (int round = 0; round < 4; round++) {
+            Path d = copyOfStore("corrupt" + round);
+            try (RandomAccessFile f = new RandomAccessFile(d.resolve("data.mdb").toFile(), "rw")) {
+                for (int i = 0; i < 64; i++) {
+                    long pos = 2 * 4096 + (long) (r.nextDouble() * (size - 2 * 4096 - 8));
+                    f.seek(pos);
+                    f.writeLong(r.nextLong());
+                }
+            }
+            Probe p = probe(d);
+            outcomes.add(p.exit() + ": " + p.line());
+            if (p.exit() != 0 && p.exit() != 3) {
+                crashes++;
+            }
+        }
+        assertThat(crashes).as("corrupt pages crashed the reader: %s", outcomes).isZero();
+    }
+
+    // ---- read-only --------------------------------------------------------------------------------
+
+    @Test
+    void readOnlyStoresRefuseWritesAndStillSearch() {
+        try (Store store = Store.open(db, StoreOptions.builder().readOnly(true).build())) {
+            List<String> before = snapshot(store);
+            expect(ErrorKind.READ_ONLY, "read-only", () -> store.write(txn -> { }));
+            expect(ErrorKind.READ_ONLY, "read-only", store::beginWrite);
+            assertThat(snapshot(store)).isEqualTo(before);
+        }
+        expect(ErrorKind.NOT_FOUND, "no store", () -> Store.open(tmp.resolve("absent"), StoreOptions.builder().readOnly(true).build()));
+    }
+
+    @Test
+    void aReadOnlyMountRefusesWritesClearlyAndStillSearches() throws Exception {
+        Path mnt = tmp.resolve("ro-mount");
+        assumeThat(Rel.mountTmpfs(mnt, "64m")).as("mounting a tmpfs needs root and a permissive sandbox").isTrue();
+        try {
+            Path d = Files.createDirectories(mnt.resolve("db"));
+            Files.copy(db.resolve("data.mdb"), d.resolve("data.mdb"));
+            assumeThat(Rel.remountReadOnly(mnt)).as("remount read-only").isTrue();
+            expect(ErrorKind.READ_ONLY, "not writable", () -> Store.open(d).close());
+            expect(ErrorKind.READ_ONLY, "", () -> Store.open(mnt.resolve("new-store")).close());
+            try (Store store = Store.open(d, StoreOptions.builder().readOnly(true).create(false).build())) {
+                assertThat(snapshot(store)).contains("items=" + N, "problems=[]");
+            }
+        } finally {
+            Rel.unmount(mnt);
+        }
+    }
+
+    // ---- a full disk ------------------------------------------------------------------------------
+
+    @Test
+    void aFullDiskIsDiskFullAndCommittedDataStaysReadable() throws Exception {
+        Path mnt = tmp.resolve("small-disk");
+        assumeThat(Rel.mountTmpfs(mnt, "8m")).as("mounting a tmpfs needs root and a permissive sandbox").isTrue();
+        try {
+            Path d = mnt.resolve("db");
+            int valueBytes = 64 * 1024;
+            int committed = 0;
+            QuiverException failure = null;
+            try (Store store = Store.open(d)) {
+                for (int txnNo = 0; txnNo < 1000 && failure == null; txnNo++) {
+                    int from = committed;
+                    try {
+                        store.write(txn -> {
+                            for (int id = from; id < from + 8; id++) {
+                                ByteBuffer out = txn.reserve(0, KeyKind.ITEM, id, valueBytes);
+                                out.putInt(0, id).putInt(valueBytes - 4, id);
+                            }
+                        });
+                        committed += 8;
+                    } catch (QuiverException e) {
+                        failure = e;
+                    }
+                }
+                assertThat(failure).as("writing 64 MB into an 8 MiB file system must fail").isNotNull();
+                assertThat(failure.kind()).as(failure.getMessage()).isIn(ErrorKind.DISK_FULL, ErrorKind.MAP_FULL);
+                assertThat(failure.getMessage()).containsAnyOf("no space left", "full").contains(d.toString());
+                assertThat(committed).isPositive();
+                // the same store still reads what was committed
+                assertThat(countValues(store, valueBytes)).isEqualTo(committed);
+            }
+            try (Store store = Store.open(d, StoreOptions.builder().readOnly(true).build())) {
+                assertThat(countValues(store, valueBytes)).isEqualTo(committed);
+            }
+            // and a writer that reopens it can still commit small changes (or fails as cleanly)
+            try (Store store = Store.open(d)) {
+                try {
+                    store.write(txn -> txn.delete(0, KeyKind.ITEM, 0));
+                    assertThat(countValues(store, valueBytes)).isEqualTo(committed - 1);
+                } catch (QuiverException e) {
+                    assertThat(e.kind()).isIn(ErrorKind.DISK_FULL, ErrorKind.MAP_FULL);
+                    assertThat(countValues(store, valueBytes)).isEqualTo(committed);
+                }
+            }
+        } finally {
+            Rel.unmount(mnt);
+        }
+    }
+
+    private static int countValues(Store store, int valueBytes) {
+        int[] n = {0};
+        try (ReadTxn txn = store.read()) {
+            txn.scan(0, KeyKind.ITEM, (id, level, v) -> {
+                assertThat(v.remaining()).isEqualTo(valueBytes);
+                assertThat(v.getInt(0)).isEqualTo(id);
+                assertThat(v.getInt(valueBytes - 4)).isEqualTo(id);
+                n[0]++;
+                return true;
+            });
+        }
+        return n[0];
+    }
+
+    @Test
+    void unknownIndexAndItem() {
+        try (Store store = Store.open(db)) {
+            try (ReadTxn txn = store.read()) {
+                expect(ErrorKind.UNKNOWN_INDEX, "index 7", () -> ForestReader.open(txn, 7));
+                expect(ErrorKind.INVALID_ARGUMENT, "index number", () -> ForestReader.open(txn, 70000));
+                ForestReader r = ForestReader.open(txn, 0);
+                expect(ErrorKind.UNKNOWN_ITEM, "item 4294967295", () -> r.searchItem(-1, SearchOptions.k(3)));
+                expect(ErrorKind.INVALID_ARGUMENT, "k", () -> SearchOptions.k(0));
+            }
+        }
+    }
+}
