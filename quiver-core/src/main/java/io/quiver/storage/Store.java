@@ -271,7 +271,14 @@ public final class Store implements AutoCloseable {
                 if (attempt > 3) {
                     throw LmdbErrors.translate(e, directory, "beginning a transaction");
                 }
-                adoptForeignResize();
+                // The caller counted this transaction as open, but the resize waits for every open
+                // one to close: step out while it runs, or it waits for itself.
+                txnEnded();
+                try {
+                    adoptForeignResize();
+                } finally {
+                    enter();
+                }
             } catch (LmdbException e) {
                 throw LmdbErrors.translate(e, directory, "beginning a transaction");
             }

@@ -1,0 +1,108 @@
+package io.quiver.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quiver.storage.KeyKind;
+import io.quiver.storage.ReadTxn;
+import io.quiver.storage.Store;
+import io.quiver.storage.StoreOptions;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Another process grows the map under a reader: this JVM opens the store with a 1 MiB map first
+ * and keeps reading while {@link GrowerProcess} writes many times that much, growing the map
+ * again and again. Each new snapshot here must begin despite LMDB's {@code MDB_MAP_RESIZED}
+ * (the store adopts the other process's size) and see everything committed before it began.
+ */
+class MapGrowthProcessTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aReaderSeesWhatAnotherProcessWroteAfterGrowingTheMap() throws Exception {
+        run(64L << 20);
+    }
+
+    @Test
+    @Tag("slow")
+    void aReaderFollowsAnotherProcessGrowingTheMapToOneGiB() throws Exception {
+        run(1L << 30);
+    }
+
+    private void run(long totalBytes) throws Exception {
+        Path db = tmp.resolve("db");
+        int valueBytes = 32 * 1024;
+        int values = (int) (totalBytes / valueBytes);
+        try (Store store = Store.open(db, StoreOptions.builder().initialMapSize(1L << 20).build())) {
+            store.write(txn -> txn.reserve(0, KeyKind.ITEM, 0, valueBytes).putInt(0, 0).putInt(valueBytes - 4, 0));
+            long mapBefore = store.mapSize();
+            Process child = new ProcessBuilder(Rel.java(GrowerProcess.class, db.toString(), Integer.toString(values - 1),
+                    Integer.toString(valueBytes), "64", "1")).redirectErrorStream(true).start();
+            AtomicInteger committed = new AtomicInteger(1);
+            List<String> out = new CopyOnWriteArrayList<>();
+            Thread pump = Thread.ofPlatform().daemon().start(() -> {
+                try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = in.readLine()) != null) {
+                        out.add(line);
+                        if (line.startsWith("COMMITTED ")) {
+                            committed.set(Integer.parseInt(line.substring(10)));
+                        }
+                    }
+                } catch (java.io.IOException ignored) {
+                    // the child ended
+                }
+            });
+            Random rnd = new Random(5);
+            long snapshots = 0;
+            int maxSeen = 0;
+            while (child.isAlive() || pump.isAlive()) {
+                int upTo = committed.get(); // committed before the snapshot begins
+                try (ReadTxn txn = store.read()) {
+                    snapshots++;
+                    for (int id : new int[] {upTo - 1, rnd.nextInt(upTo)}) {
+                        ByteBuffer v = txn.get(0, KeyKind.ITEM, id);
+                        assertThat(v).as("value %d committed before the snapshot (map %d, child: %s)", id, store.mapSize(), out).isNotNull();
+                        assertThat(v.remaining()).isEqualTo(valueBytes);
+                        assertThat(v.getInt(0)).isEqualTo(id);
+                        assertThat(v.getInt(valueBytes - 4)).isEqualTo(id);
+                    }
+                    maxSeen = Math.max(maxSeen, upTo);
+                }
+                if (!child.isAlive() && !pump.isAlive()) {
+                    break;
+                }
+                Thread.sleep(2);
+            }
+            assertThat(child.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(child.exitValue()).as("grower output: %s", out).isZero();
+            assertThat(out).anyMatch(l -> l.startsWith("DONE"));
+            assertThat(committed.get()).isEqualTo(values);
+            int[] count = {0};
+            try (ReadTxn txn = store.read()) {
+                txn.scan(0, KeyKind.ITEM, (id, level, v) -> {
+                    assertThat(v.getInt(0)).isEqualTo(id);
+                    count[0]++;
+                    return true;
+                });
+            }
+            assertThat(count[0]).isEqualTo(values);
+            assertThat(store.mapSize()).as("this process adopted the grown map").isGreaterThan(mapBefore).isGreaterThanOrEqualTo(totalBytes);
+            assertThat(store.resizeCount()).as("resizes adopted from the other process").isPositive();
+            System.out.printf("snapshots=%d, map %d -> %d, adopted resizes=%d, child: %s%n", snapshots, mapBefore, store.mapSize(),
+                    store.resizeCount(), out.get(out.size() - 1));
+        }
+    }
+}
