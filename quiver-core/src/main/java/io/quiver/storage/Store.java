@@ -131,31 +131,11 @@ public final class Store implements AutoCloseable {
             throw LmdbErrors.translate(e, dir, "opening");
         }
         try {
-            checkNotTruncated(env, dir);
             Dbi<ByteBuffer> dbi = openDbi(env, dir, options, fresh);
             return new Store(dir, canonical, options, env, dbi);
         } catch (RuntimeException e) {
             env.close();
             throw e;
-        }
-    }
-
-    /**
-     * A data file shorter than its last commit needs (a truncated copy, a partial restore) would
-     * make LMDB read pages past the end of the file through the map: SIGBUS, the JVM dies. The
-     * meta pages are read with plain I/O at open, so compare before touching any other page.
-     */
-    private static void checkNotTruncated(Env<ByteBuffer> env, Path dir) {
-        long needed = (env.info().lastPageNumber + 1) * env.stat().pageSize;
-        long actual;
-        try {
-            actual = Files.size(dir.resolve("data.mdb"));
-        } catch (IOException e) {
-            return;
-        }
-        if (actual < needed) {
-            throw new QuiverException(ErrorKind.CORRUPTED, dir.resolve("data.mdb") + " is truncated: it holds " + actual
-                    + " bytes, its last commit needs " + needed);
         }
     }
 
