@@ -19,13 +19,13 @@ final class BuildSource implements AutoCloseable {
     private final Txn current;
     private final ReadTxn committed;
     private final boolean ownsCommitted;
-    private final io.quiver.index.IntLongMap overlay;
+    private final VectorTable overlay;
     private final Arena arena = Arena.ofConfined();
     /** Addresses already looked up: a build touches each item many times, a B-tree lookup costs ~1 µs. */
     private final io.quiver.index.IntLongMap cache = new io.quiver.index.IntLongMap(1 << 12);
     private final long scratch;
 
-    BuildSource(int index, Txn current, ReadTxn committed, boolean ownsCommitted, io.quiver.index.IntLongMap overlay, int scratchBytes) {
+    BuildSource(int index, Txn current, ReadTxn committed, boolean ownsCommitted, VectorTable overlay, int scratchBytes) {
         this.index = index;
         this.current = current;
         this.committed = committed;
@@ -37,7 +37,7 @@ final class BuildSource implements AutoCloseable {
     /** The current item bytes of {@code id}, or 0. */
     long item(int id) {
         if (overlay != null) {
-            long a = overlay.get(id, 0L);
+            long a = overlay.get(id);
             if (a != 0L) {
                 return a;
             }

@@ -202,6 +202,7 @@ public final class ForestWriter implements IndexWriter {
         }
         long chunk = Long.MAX_VALUE;
         java.lang.foreign.Arena workingCopy = null;
+        VectorTable vectors = VectorTable.of(overlay);
         try {
             if (needed.getLongCardinality() * distance.itemBytes() <= budget) {
                 // The vectors this build reads over and over go into one contiguous off-heap block:
@@ -209,7 +210,7 @@ public final class ForestWriter implements IndexWriter {
                 // in random order costs a TLB miss per vector.
                 try (var s = trace.step("copy the vectors to memory")) {
                     workingCopy = java.lang.foreign.Arena.ofShared();
-                    overlay = copyVectors(needed, overlay, workingCopy, distance.itemBytes(), single);
+                    vectors = copyVectors(needed, overlay, workingCopy, distance.itemBytes(), single);
                 }
             } else {
                 chunk = Math.max(2L * splitAfter, budget / distance.itemBytes());
@@ -225,7 +226,6 @@ public final class ForestWriter implements IndexWriter {
                 phases = (int) Math.max(phases, (ts.ins.size() + chunk - 1) / chunk);
             }
             phases = Math.max(phases, 1);
-            final IntLongMap vectors = overlay;
             int threads = single ? 1 : Math.min(common.threads(), Math.max(1, trees.size()));
             try (var s = trace.step("updating the trees")) {
                 for (int phase = 0; phase < phases; phase++) {
@@ -299,10 +299,10 @@ public final class ForestWriter implements IndexWriter {
     }
 
     /** Copies the vectors of {@code ids} into {@code arena}; returns id → address of the copy. */
-    private IntLongMap copyVectors(RoaringBitmap ids, IntLongMap inserted, java.lang.foreign.Arena arena, int itemBytes, boolean single) {
+    private VectorTable copyVectors(RoaringBitmap ids, IntLongMap inserted, java.lang.foreign.Arena arena, int itemBytes, boolean single) {
         int n = ids.getCardinality();
-        long base = arena.allocate((long) n * itemBytes, 64).address();
-        IntLongMap out = new IntLongMap(n);
+        long base = arena.allocate(Math.max(1L, (long) n * itemBytes), 64).address();
+        VectorTable out = n == 0 ? VectorTable.of(new IntLongMap(1)) : VectorTable.forRange(ids.first(), ids.last(), n);
         int index = items.index();
         try (ReadTxn snapshot = single ? null : txn.store().read()) {
             long at = base;
@@ -344,7 +344,7 @@ public final class ForestWriter implements IndexWriter {
         void run(int t, BuildSource src, BuildCommon common);
     }
 
-    private void runParallel(int threads, boolean single, IntLongMap overlay, int scratch, BuildCommon common, int tasks, TreeTask task) {
+    private void runParallel(int threads, boolean single, VectorTable overlay, int scratch, BuildCommon common, int tasks, TreeTask task) {
         int index = items.index();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         BuildCommon c = new BuildCommon(common.threads(), common.seed(),
