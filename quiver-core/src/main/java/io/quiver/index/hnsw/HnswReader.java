@@ -71,6 +71,11 @@ public final class HnswReader implements IndexReader {
     private int[] visited = new int[1024];
     private int ordinals;
     private int generation;
+    /** Neighbours of the node being expanded that were not visited yet: ordinals and addresses. */
+    private int[] pendingOrdinal = new int[64];
+    private long[] pendingAddress = new long[64];
+    /** Where the touched bytes go, so that the JIT keeps the loads (see the expansion loop). */
+    private long touchSink;
 
     private final NodeHeap candidates = NodeHeap.min(256);
     private final NodeHeap beam = NodeHeap.max(256);
@@ -283,6 +288,16 @@ public final class HnswReader implements IndexReader {
             }
             long la = linkAddress[c];
             int n = linkCount[c];
+            if (n > pendingOrdinal.length) {
+                pendingOrdinal = new int[n];
+                pendingAddress = new long[n];
+            }
+            // First pass: find the unvisited neighbours and touch the first bytes of each vector.
+            // The loads are independent, so the CPU overlaps their cache and TLB misses (a vector
+            // sits on its own LMDB page); the distance pass then finds them in cache. Java has no
+            // prefetch instruction; this is the next best thing.
+            int pending = 0;
+            long touched = 0;
             for (int i = 0; i < n; i++) {
                 int nb = NativeMemory.getInt(la + 4L * i);
                 int o = ordinal(nb);
@@ -297,10 +312,17 @@ public final class HnswReader implements IndexReader {
                 if (a < 0) {
                     continue;
                 }
-                float d = distance.distance(q, a);
+                touched += NativeMemory.getLong(a + Distance.PAYLOAD);
+                pendingOrdinal[pending] = o;
+                pendingAddress[pending++] = a;
+            }
+            touchSink += touched;
+            for (int i = 0; i < pending; i++) {
+                int o = pendingOrdinal[i];
+                float d = distance.distance(q, pendingAddress[i]);
                 if (beam.size() < ef || d < beam.topDistance()) {
                     candidates.push(d, o);
-                    if (filter == null || filter.contains(nb)) {
+                    if (filter == null || filter.contains(idOf[o])) {
                         beam.push(d, o);
                         if (beam.size() > ef) {
                             beam.pop();
