@@ -48,6 +48,8 @@ public final class Store implements AutoCloseable {
     /** The on-disk format this code writes and reads. */
     public static final int FORMAT_VERSION = 1;
     private static final ConcurrentHashMap<Path, Store> OPEN = new ConcurrentHashMap<>();
+    /** The most a data file on a read-only file system may fall short of its last page (see padTruncatedFile). */
+    private static final long MAX_UNPADDED_SHORTFALL = 1L << 20;
 
     private final Path directory;
     private final Path canonical;
@@ -131,11 +133,47 @@ public final class Store implements AutoCloseable {
             throw LmdbErrors.translate(e, dir, "opening");
         }
         try {
+            if (!fresh) {
+                padTruncatedFile(env, dir);
+            }
             Dbi<ByteBuffer> dbi = openDbi(env, dir, options, fresh);
             return new Store(dir, canonical, options, env, dbi);
         } catch (RuntimeException e) {
             env.close();
             throw e;
+        }
+    }
+
+    /**
+     * A data file shorter than the pages its metadata claims would crash the JVM (SIGBUS) the
+     * first time LMDB touches a missing page. Padding it back with zeros turns those pages into
+     * ones LMDB and Quiver reject as corrupted. A healthy file may legitimately end a few pages
+     * early (LMDB does not write pages freed in the transaction that allocated them); padding is
+     * harmless there, as those pages are free.
+     */
+    private static void padTruncatedFile(Env<ByteBuffer> env, Path dir) {
+        Path data = dir.resolve("data.mdb");
+        long size;
+        long needed;
+        try {
+            long pageSize = env.stat().pageSize;
+            needed = (env.info().lastPageNumber + 1) * pageSize;
+            size = Files.size(data);
+        } catch (IOException | RuntimeException e) {
+            throw new QuiverException(ErrorKind.CORRUPTED, "cannot read the size of " + data + ": " + e.getMessage(), e);
+        }
+        if (size >= needed) {
+            return;
+        }
+        // Also done for read-only opens: growing a file with zeros changes no data LMDB uses.
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(data.toFile(), "rw")) {
+            f.setLength(needed);
+        } catch (IOException e) {
+            // Read-only file system: a short tail of free pages is normal, a large gap is damage.
+            if (needed - size > MAX_UNPADDED_SHORTFALL) {
+                throw new QuiverException(ErrorKind.CORRUPTED, data + " is " + (needed - size) + " bytes shorter than its metadata says (truncated?)"
+                        + " and cannot be repaired on this file system; restore a backup", e);
+            }
         }
     }
 
