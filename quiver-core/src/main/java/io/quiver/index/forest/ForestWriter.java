@@ -8,7 +8,7 @@ import io.quiver.index.Algorithm;
 import io.quiver.index.BuildCommon;
 import io.quiver.index.ConcurrentNodeIds;
 import io.quiver.index.IndexMetadata;
-import io.quiver.index.IndexWriter;
+import io.quiver.index.ItemBackedWriter;
 import io.quiver.index.IntLongMap;
 import io.quiver.index.ItemStore;
 import io.quiver.index.MemoryBudget;
@@ -45,13 +45,9 @@ import org.roaringbitmap.RoaringBitmap;
  * through their addresses in this transaction, and computes nodes in memory; this thread then
  * writes them. A cancelled build throws before writing anything.
  */
-public final class ForestWriter implements IndexWriter {
-    private final WriteTxn txn;
-    private final ItemStore items;
-
+public final class ForestWriter extends ItemBackedWriter {
     private ForestWriter(WriteTxn txn, ItemStore items) {
-        this.txn = txn;
-        this.items = items;
+        super(txn, items);
     }
 
     /** Opens {@code index}, creating it with this distance and dimension count when absent. */
@@ -64,48 +60,13 @@ public final class ForestWriter implements IndexWriter {
         return new ForestWriter(txn, ItemStore.open(txn, index));
     }
 
-    @Override
-    public int index() {
-        return items.index();
-    }
-
     public Distance distance() {
         return items.distance();
     }
 
     @Override
-    public void add(int id, float[] vector) {
-        items.add(id, vector);
-    }
-
-    @Override
-    public boolean delete(int id) {
-        return items.delete(id);
-    }
-
-    @Override
-    public void clear() {
-        items.clear();
-    }
-
-    @Override
-    public boolean contains(int id) {
-        return items.contains(id);
-    }
-
-    @Override
-    public float[] vector(int id) {
-        return items.vector(id);
-    }
-
-    @Override
     public boolean needsBuild() {
         return items.needsBuild() || items.metadata().algorithm() != Algorithm.FOREST;
-    }
-
-    @Override
-    public RoaringBitmap ids() {
-        return items.currentIds();
     }
 
     /** Per-tree state across the phases of one build. */

@@ -1,11 +1,10 @@
 package io.quiver.index.hnsw;
 
 import io.quiver.distance.DistanceKind;
-import io.quiver.index.IndexWriter;
+import io.quiver.index.ItemBackedWriter;
 import io.quiver.index.ItemStore;
 import io.quiver.index.ProgressTrace;
 import io.quiver.storage.WriteTxn;
-import org.roaringbitmap.RoaringBitmap;
 
 /**
  * Writes one HNSW index inside a write transaction: {@code add} and {@code delete} only store the
@@ -25,13 +24,9 @@ import org.roaringbitmap.RoaringBitmap;
  * dropped and the graph is built over the stored vectors (no re-import). Several builds in one
  * write transaction are fine. Use from the transaction's thread only.
  */
-public final class HnswWriter implements IndexWriter {
-    private final WriteTxn txn;
-    private final ItemStore items;
-
+public final class HnswWriter extends ItemBackedWriter {
     private HnswWriter(WriteTxn txn, ItemStore items) {
-        this.txn = txn;
-        this.items = items;
+        super(txn, items);
     }
 
     /**
@@ -48,51 +43,8 @@ public final class HnswWriter implements IndexWriter {
     }
 
     @Override
-    public int index() {
-        return items.index();
-    }
-
-    public DistanceKind distanceKind() {
-        return items.metadata().distanceKind();
-    }
-
-    public int dimensions() {
-        return items.metadata().dimensions();
-    }
-
-    @Override
-    public void add(int id, float[] vector) {
-        items.add(id, vector);
-    }
-
-    @Override
-    public boolean delete(int id) {
-        return items.delete(id);
-    }
-
-    @Override
-    public void clear() {
-        items.clear();
-    }
-
-    @Override
-    public boolean contains(int id) {
-        return items.contains(id);
-    }
-
-    @Override
-    public float[] vector(int id) {
-        return items.vector(id);
-    }
-
-    @Override
     public boolean needsBuild() {
         return items.needsBuild() || items.metadata().algorithm() != io.quiver.index.Algorithm.HNSW && !items.builtItems().isEmpty();
-    }
-
-    @Override
-    public RoaringBitmap ids() {
-        return items.currentIds();
     }
 
     /**
