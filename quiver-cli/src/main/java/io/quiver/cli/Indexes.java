@@ -37,6 +37,9 @@ final class Indexes {
         if (reader instanceof ForestReader f) {
             return f.check();
         }
+        if (reader instanceof HnswReader h) {
+            return h.check();
+        }
         return null;
     }
 

@@ -408,6 +408,103 @@ public final class HnswReader implements IndexReader {
     }
 
     /** Levels, nodes and mean degree per level, link bytes: computed now by reading every list. */
+    /**
+     * Verifies the whole graph (reads every link list; for {@code quiver check} and tests, never
+     * called by builds): every list decodes without duplicates or self links and within its degree
+     * cap; every node and every link target is a built item with a stored vector and a list on
+     * that level; a node on level l also has level l-1; incoming lists are exactly the transpose of
+     * the outgoing ones; every built item has a level-0 list; the entry point is built and on the
+     * top level. Returns the problems found (at most 100), empty when sound.
+     */
+    public List<String> check() {
+        List<String> problems = new ArrayList<>();
+        java.util.function.Consumer<String> report = p -> {
+            if (problems.size() < 100) {
+                problems.add(p);
+            }
+        };
+        RoaringBitmap built = built();
+        Map<Long, int[]> out = new java.util.HashMap<>();
+        Map<Long, int[]> in = new java.util.HashMap<>();
+        txn.scan(index, KeyKind.LINKS, (id, level, value) -> {
+            if (value.remaining() % 4 != 0) {
+                report.accept("links of " + Integer.toUnsignedString(id) + " at level byte " + level + " have " + value.remaining() + " bytes");
+                return true;
+            }
+            int n = value.remaining() / 4;
+            int[] l = new int[n];
+            for (int i = 0; i < n; i++) {
+                l[i] = value.getInt(4 * i);
+            }
+            if (Arrays.stream(l).distinct().count() != n) {
+                report.accept("duplicate links in the list of " + Integer.toUnsignedString(id) + " at level byte " + level);
+            }
+            long key = ((long) id << 8) | level;
+            if ((level & Links.IN) == 0) {
+                out.put(key, l);
+                int cap = level == 0 ? graph.m0() : graph.m();
+                if (n > cap) {
+                    report.accept("node " + Integer.toUnsignedString(id) + " has " + n + " links at level " + level + ", more than " + cap);
+                }
+            } else {
+                in.put(key, l);
+            }
+            return true;
+        });
+        for (Map.Entry<Long, int[]> e : out.entrySet()) {
+            int id = (int) (e.getKey() >> 8);
+            int level = (int) (e.getKey() & 0xFF);
+            String node = Integer.toUnsignedString(id);
+            if (!built.contains(id) || !txn.exists(index, KeyKind.ITEM, id)) {
+                report.accept("node " + node + " has links but is not a built item with a vector");
+            }
+            if (level > 0 && !out.containsKey(((long) id << 8) | (level - 1))) {
+                report.accept("node " + node + " is on level " + level + " but not on level " + (level - 1));
+            }
+            int[] back;
+            for (int x : e.getValue()) {
+                String target = Integer.toUnsignedString(x);
+                if (x == id) {
+                    report.accept("node " + node + " links to itself at level " + level);
+                } else if (!txn.exists(index, KeyKind.ITEM, x) || !built.contains(x)) {
+                    report.accept("link " + node + " -> " + target + " (level " + level + ") names a deleted or missing item");
+                } else if (!out.containsKey(((long) x << 8) | level)) {
+                    report.accept("link " + node + " -> " + target + ": the target has no list at level " + level);
+                }
+                back = in.get(((long) x << 8) | level | Links.IN);
+                if (back == null || Arrays.stream(back).noneMatch(b -> b == id)) {
+                    report.accept("link " + node + " -> " + target + " (level " + level + ") is missing from the target's incoming list");
+                }
+            }
+        }
+        for (Map.Entry<Long, int[]> e : in.entrySet()) {
+            int id = (int) (e.getKey() >> 8);
+            int level = (int) (e.getKey() & 0x7F);
+            for (int x : e.getValue()) {
+                int[] fwd = out.get(((long) x << 8) | level);
+                if (fwd == null || Arrays.stream(fwd).noneMatch(f -> f == id)) {
+                    report.accept("incoming list of " + Integer.toUnsignedString(id) + " (level " + level + ") names "
+                            + Integer.toUnsignedString(x) + ", which does not link to it");
+                }
+            }
+        }
+        for (int id : built) {
+            if (!out.containsKey((long) id << 8)) {
+                report.accept("built item " + Integer.toUnsignedString(id) + " has no level-0 links list");
+            }
+        }
+        if (built.isEmpty() == graph.hasEntry()) {
+            report.accept(built.isEmpty() ? "an empty graph has an entry point" : "a non-empty graph has no entry point");
+        } else if (graph.hasEntry()) {
+            if (!built.contains(graph.entry())) {
+                report.accept("entry point " + Integer.toUnsignedString(graph.entry()) + " is not a built item");
+            } else if (!out.containsKey(((long) graph.entry() << 8) | graph.maxLevel())) {
+                report.accept("entry point " + Integer.toUnsignedString(graph.entry()) + " is not on the top level " + graph.maxLevel());
+            }
+        }
+        return problems;
+    }
+
     @Override
     public IndexStats stats() {
         long[] nodes = new long[Links.MAX_LEVEL + 1];

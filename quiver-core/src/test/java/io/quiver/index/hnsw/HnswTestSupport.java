@@ -190,5 +190,9 @@ final class HnswTestSupport {
             assertThat(out).as("entry point on its level").containsKey(((long) hm.entry() << 8) | hm.maxLevel());
         }
         assertThat(IndexMetadata.read(txn, index).algorithm()).isEqualTo(io.quiver.index.Algorithm.HNSW);
+        // the product's own verification (quiver check) must agree with this independent one
+        if (txn instanceof io.quiver.storage.ReadTxn r) {
+            assertThat(HnswReader.open(r, index).check()).isEmpty();
+        }
     }
 }
