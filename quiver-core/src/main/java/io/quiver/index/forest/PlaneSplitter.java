@@ -32,9 +32,14 @@ final class PlaneSplitter extends Splitter {
         this.maxNorm2 = maxNorm2;
     }
 
+    /** Scratch layout: centroid p, centroid q, then the normal, each starting on a 64-byte boundary. */
+    private long slot() {
+        return (4L * (dims + 1) + 63) & ~63L;
+    }
+
     @Override
     int scratchBytes() {
-        return 3 * 4 * (dims + 1);
+        return (int) (3 * slot());
     }
 
     private float extra(long item) {
@@ -100,8 +105,8 @@ final class PlaneSplitter extends Splitter {
     BuildNode.Split createSplit(IntList ids, BuildSource src, SplittableRandom rnd) {
         int n = ids.size();
         long pAddr = src.scratch();
-        long qAddr = pAddr + 4L * (dims + 1);
-        long normalAddr = qAddr + 4L * (dims + 1);
+        long qAddr = pAddr + slot();
+        long normalAddr = qAddr + slot();
         float[] p = new float[dims + 1];
         float[] q = new float[dims + 1];
         float[] margins = new float[n];
@@ -204,7 +209,7 @@ final class PlaneSplitter extends Splitter {
 
     @Override
     void prepare(BuildNode.Split split, BuildSource src) {
-        MemorySegment.copy(((BuildNode.Plane) split).normal, 0, NativeMemory.ALL, NativeMemory.FLOAT, src.scratch() + 8L * (dims + 1), dims);
+        MemorySegment.copy(((BuildNode.Plane) split).normal, 0, NativeMemory.ALL, NativeMemory.FLOAT, src.scratch() + 2 * slot(), dims);
     }
 
     @Override
@@ -212,6 +217,6 @@ final class PlaneSplitter extends Splitter {
         BuildNode.Plane p = (BuildNode.Plane) split;
         // The same kernel over the same bytes as every earlier routing: an item is always found
         // on the side a build put it.
-        return k.dot(src.scratch() + 8L * (dims + 1), item + Distance.PAYLOAD, dims) + p.offset + p.extra * extra(item) > 0;
+        return k.dot(src.scratch() + 2 * slot(), item + Distance.PAYLOAD, dims) + p.offset + p.extra * extra(item) > 0;
     }
 }
