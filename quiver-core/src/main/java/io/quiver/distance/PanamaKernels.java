@@ -1,9 +1,8 @@
 package io.quiver.distance;
 
-import static io.quiver.storage.NativeMemory.ALL;
-import static io.quiver.storage.NativeMemory.getFloat;
-import static io.quiver.storage.NativeMemory.getLong;
 
+import io.quiver.storage.NativeMemory;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -35,8 +34,19 @@ public final class PanamaKernels implements VectorKernels {
         return FloatVector.SPECIES_PREFERRED.vectorBitSize() > 256 ? FloatVector.SPECIES_256 : FloatVector.SPECIES_PREFERRED;
     }
 
+    /**
+     * A segment of exactly {@code bytes} at {@code address}. Cheaper than it looks: escape analysis
+     * removes the object, and the exact bound lets the JIT drop per-load checks that a segment
+     * spanning the whole address space keeps (measured: 13 vs 30 ns for a 128-d dot product).
+     */
+    private static MemorySegment at(long address, long bytes) {
+        return MemorySegment.ofAddress(address).reinterpret(bytes);
+    }
+
     @Override
     public float dot(long a, long b, int n) {
+        MemorySegment sa = at(a, 4L * n);
+        MemorySegment sb = at(b, 4L * n);
         int i = 0;
         float sum = 0;
         if (n >= 4 * L) {
@@ -48,25 +58,27 @@ public final class PanamaKernels implements VectorKernels {
             int bound = n - n % (4 * L);
             for (; i < bound; i += 4 * L) {
                 long o = (long) i * 4;
-                acc0 = FloatVector.fromMemorySegment(S, ALL, a + o, LE).fma(FloatVector.fromMemorySegment(S, ALL, b + o, LE), acc0);
-                acc1 = FloatVector.fromMemorySegment(S, ALL, a + o + 4L * L, LE).fma(FloatVector.fromMemorySegment(S, ALL, b + o + 4L * L, LE), acc1);
-                acc2 = FloatVector.fromMemorySegment(S, ALL, a + o + 8L * L, LE).fma(FloatVector.fromMemorySegment(S, ALL, b + o + 8L * L, LE), acc2);
-                acc3 = FloatVector.fromMemorySegment(S, ALL, a + o + 12L * L, LE).fma(FloatVector.fromMemorySegment(S, ALL, b + o + 12L * L, LE), acc3);
+                acc0 = FloatVector.fromMemorySegment(S, sa, o, LE).fma(FloatVector.fromMemorySegment(S, sb, o, LE), acc0);
+                acc1 = FloatVector.fromMemorySegment(S, sa, o + 4L * L, LE).fma(FloatVector.fromMemorySegment(S, sb, o + 4L * L, LE), acc1);
+                acc2 = FloatVector.fromMemorySegment(S, sa, o + 8L * L, LE).fma(FloatVector.fromMemorySegment(S, sb, o + 8L * L, LE), acc2);
+                acc3 = FloatVector.fromMemorySegment(S, sa, o + 12L * L, LE).fma(FloatVector.fromMemorySegment(S, sb, o + 12L * L, LE), acc3);
             }
             sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
         }
         for (; i + L <= n; i += L) {
             long o = (long) i * 4;
-            sum += FloatVector.fromMemorySegment(S, ALL, a + o, LE).mul(FloatVector.fromMemorySegment(S, ALL, b + o, LE)).reduceLanes(VectorOperators.ADD);
+            sum += FloatVector.fromMemorySegment(S, sa, o, LE).mul(FloatVector.fromMemorySegment(S, sb, o, LE)).reduceLanes(VectorOperators.ADD);
         }
         for (; i < n; i++) {
-            sum += getFloat(a + i * 4L) * getFloat(b + i * 4L);
+            sum += sa.get(NativeMemory.FLOAT, i * 4L) * sb.get(NativeMemory.FLOAT, i * 4L);
         }
         return sum;
     }
 
     @Override
     public float squaredEuclidean(long a, long b, int n) {
+        MemorySegment sa = at(a, 4L * n);
+        MemorySegment sb = at(b, 4L * n);
         int i = 0;
         float sum = 0;
         if (n >= 4 * L) {
@@ -77,10 +89,10 @@ public final class PanamaKernels implements VectorKernels {
             int bound = n - n % (4 * L);
             for (; i < bound; i += 4 * L) {
                 long o = (long) i * 4;
-                FloatVector d0 = FloatVector.fromMemorySegment(S, ALL, a + o, LE).sub(FloatVector.fromMemorySegment(S, ALL, b + o, LE));
-                FloatVector d1 = FloatVector.fromMemorySegment(S, ALL, a + o + 4L * L, LE).sub(FloatVector.fromMemorySegment(S, ALL, b + o + 4L * L, LE));
-                FloatVector d2 = FloatVector.fromMemorySegment(S, ALL, a + o + 8L * L, LE).sub(FloatVector.fromMemorySegment(S, ALL, b + o + 8L * L, LE));
-                FloatVector d3 = FloatVector.fromMemorySegment(S, ALL, a + o + 12L * L, LE).sub(FloatVector.fromMemorySegment(S, ALL, b + o + 12L * L, LE));
+                FloatVector d0 = FloatVector.fromMemorySegment(S, sa, o, LE).sub(FloatVector.fromMemorySegment(S, sb, o, LE));
+                FloatVector d1 = FloatVector.fromMemorySegment(S, sa, o + 4L * L, LE).sub(FloatVector.fromMemorySegment(S, sb, o + 4L * L, LE));
+                FloatVector d2 = FloatVector.fromMemorySegment(S, sa, o + 8L * L, LE).sub(FloatVector.fromMemorySegment(S, sb, o + 8L * L, LE));
+                FloatVector d3 = FloatVector.fromMemorySegment(S, sa, o + 12L * L, LE).sub(FloatVector.fromMemorySegment(S, sb, o + 12L * L, LE));
                 acc0 = d0.fma(d0, acc0);
                 acc1 = d1.fma(d1, acc1);
                 acc2 = d2.fma(d2, acc2);
@@ -90,11 +102,11 @@ public final class PanamaKernels implements VectorKernels {
         }
         for (; i + L <= n; i += L) {
             long o = (long) i * 4;
-            FloatVector d = FloatVector.fromMemorySegment(S, ALL, a + o, LE).sub(FloatVector.fromMemorySegment(S, ALL, b + o, LE));
+            FloatVector d = FloatVector.fromMemorySegment(S, sa, o, LE).sub(FloatVector.fromMemorySegment(S, sb, o, LE));
             sum += d.mul(d).reduceLanes(VectorOperators.ADD);
         }
         for (; i < n; i++) {
-            float d = getFloat(a + i * 4L) - getFloat(b + i * 4L);
+            float d = sa.get(NativeMemory.FLOAT, i * 4L) - sb.get(NativeMemory.FLOAT, i * 4L);
             sum += d * d;
         }
         return sum;
@@ -102,6 +114,8 @@ public final class PanamaKernels implements VectorKernels {
 
     @Override
     public float manhattan(long a, long b, int n) {
+        MemorySegment sa = at(a, 4L * n);
+        MemorySegment sb = at(b, 4L * n);
         int i = 0;
         float sum = 0;
         if (n >= L) {
@@ -109,14 +123,14 @@ public final class PanamaKernels implements VectorKernels {
             int bound = n - n % L;
             for (; i < bound; i += L) {
                 long o = (long) i * 4;
-                FloatVector d = FloatVector.fromMemorySegment(S, ALL, a + o, LE)
-                        .sub(FloatVector.fromMemorySegment(S, ALL, b + o, LE));
+                FloatVector d = FloatVector.fromMemorySegment(S, sa, o, LE)
+                        .sub(FloatVector.fromMemorySegment(S, sb, o, LE));
                 acc = acc.add(d.abs());
             }
             sum = acc.reduceLanes(VectorOperators.ADD);
         }
         for (; i < n; i++) {
-            sum += Math.abs(getFloat(a + i * 4L) - getFloat(b + i * 4L));
+            sum += Math.abs(sa.get(NativeMemory.FLOAT, i * 4L) - sb.get(NativeMemory.FLOAT, i * 4L));
         }
         return sum;
     }
@@ -124,9 +138,11 @@ public final class PanamaKernels implements VectorKernels {
     @Override
     public int hamming(long a, long b, int words) {
         // Long.bitCount compiles to POPCNT; AVX2 has no wider popcount worth the shuffle tricks.
+        MemorySegment sa = at(a, 8L * words);
+        MemorySegment sb = at(b, 8L * words);
         int d = 0;
         for (int i = 0; i < words; i++) {
-            d += Long.bitCount(getLong(a + i * 8L) ^ getLong(b + i * 8L));
+            d += Long.bitCount(sa.get(NativeMemory.LONG, i * 8L) ^ sb.get(NativeMemory.LONG, i * 8L));
         }
         return d;
     }

@@ -8,7 +8,7 @@ import io.quiver.index.Algorithm;
 import io.quiver.index.IndexMetadata;
 import io.quiver.index.IndexReader;
 import io.quiver.index.IndexStats;
-import io.quiver.index.IntLongMap;
+import io.quiver.index.AddressCache;
 import io.quiver.index.ItemStore;
 import io.quiver.index.SearchOptions;
 import io.quiver.index.SearchResult;
@@ -56,13 +56,18 @@ public final class ForestReader implements IndexReader {
     /** More node visits than this in one search means the stored trees are not trees (a cycle). */
     private final long maxVisits;
     private final VectorKernels kernels = Kernels.get();
-    private final IntLongMap nodeCache = new IntLongMap(1024);
-    private final IntLongMap itemCache = new IntLongMap(1024);
+    private final AddressCache nodeCache;
+    private final AddressCache itemCache;
     private final Arena arena = Arena.ofAuto();
     private final long query;
     private final NodeQueue queue = new NodeQueue();
     private final TopK top = new TopK();
     private int[] candidates = new int[1024];
+    private long[] addresses = new long[1024];
+    /** How far ahead of the vector being measured the next one is touched. */
+    private static final int TOUCH_AHEAD = 4;
+    /** Keeps the touching loads alive. */
+    private long touchSink;
 
     private ForestReader(ReadTxn txn, ItemStore items, ForestMetadata forest) {
         this.txn = txn;
@@ -72,6 +77,9 @@ public final class ForestReader implements IndexReader {
         this.dims = distance.dimensions();
         this.forest = forest;
         this.live = items.builtItems();
+        RoaringBitmap nodes = forest.usedNodes();
+        this.nodeCache = new AddressCache(nodes.isEmpty() ? -1 : Integer.toUnsignedLong(nodes.last()), nodes.getLongCardinality(), CACHE_LIMIT);
+        this.itemCache = new AddressCache(live.isEmpty() ? -1 : Integer.toUnsignedLong(live.last()), live.getLongCardinality(), CACHE_LIMIT);
         this.maxVisits = 2 * (forest.usedNodes().getLongCardinality() + forest.nTrees()) + 16;
         this.query = arena.allocate(distance.itemBytes() + 64L, 64).address();
     }
@@ -109,7 +117,7 @@ public final class ForestReader implements IndexReader {
     }
 
     private long node(int id) {
-        long a = nodeCache.get(id, 0L);
+        long a = nodeCache.get(id);
         if (a != 0L) {
             return a;
         }
@@ -119,14 +127,12 @@ public final class ForestReader implements IndexReader {
         }
         TreeNodes.check(v, id, dims);
         a = NativeMemory.address(v);
-        if (nodeCache.size() < CACHE_LIMIT) {
-            nodeCache.put(id, a);
-        }
+        nodeCache.put(id, a);
         return a;
     }
 
     private long item(int id) {
-        long a = itemCache.get(id, 0L);
+        long a = itemCache.get(id);
         if (a != 0L) {
             return a;
         }
@@ -136,9 +142,7 @@ public final class ForestReader implements IndexReader {
         }
         distance.checkItem(v, id);
         a = NativeMemory.address(v);
-        if (itemCache.size() < CACHE_LIMIT) {
-            itemCache.put(id, a);
-        }
+        itemCache.put(id, a);
         return a;
     }
 
@@ -217,21 +221,33 @@ public final class ForestReader implements IndexReader {
             }
         }
         Arrays.sort(candidates, 0, n);
-        top.reset(k);
-        int last = 0;
-        boolean first = true;
+        // Distinct candidates and their addresses first, then rank them touching a vector a few
+        // places ahead of the one being measured: independent loads, so the cache and TLB misses
+        // of the next vectors overlap the arithmetic on this one (Java has no prefetch).
+        if (addresses.length < n) {
+            addresses = new long[Math.max(n, 2 * addresses.length)];
+        }
+        int m = 0;
         for (int i = 0; i < n; i++) {
             int id = candidates[i];
-            if (!first && id == last) {
+            if (m > 0 && id == candidates[m - 1]) {
                 continue;
             }
-            first = false;
-            last = id;
             long a = item(id);
             if (a != 0L) {
-                top.offer(distance.distance(q, a), id);
+                candidates[m] = id;
+                addresses[m++] = a;
             }
         }
+        top.reset(k);
+        long touched = 0;
+        for (int i = 0; i < m; i++) {
+            if (i + TOUCH_AHEAD < m) {
+                touched += NativeMemory.getLong(addresses[i + TOUCH_AHEAD] + Distance.PAYLOAD);
+            }
+            top.offer(distance.distance(q, addresses[i]), candidates[i]);
+        }
+        touchSink += touched;
         return new SearchResult(top.sorted(d -> distance.userDistance((float) d)), partial);
     }
 
