@@ -8,7 +8,6 @@ import io.quiver.storage.NativeMemory;
 import io.quiver.storage.QuiverException;
 import io.quiver.storage.Txn;
 import io.quiver.storage.WriteTxn;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.roaringbitmap.RoaringBitmap;
 
@@ -217,15 +216,7 @@ public final class ItemStore {
     /** The ids indexed by the last build. */
     public RoaringBitmap builtItems() {
         ByteBuffer v = txn.get(index, KeyKind.METADATA, IndexMetadata.ITEMS);
-        RoaringBitmap b = new RoaringBitmap();
-        if (v != null) {
-            try {
-                b.deserialize(v);
-            } catch (IOException | RuntimeException e) {
-                throw new QuiverException(ErrorKind.CORRUPTED, "item set of index " + index + " is corrupted: " + e.getMessage(), e);
-            }
-        }
-        return b;
+        return v == null ? new RoaringBitmap() : StoredBitmaps.read(v, "item set of index " + index);
     }
 
     public void writeBuiltItems(RoaringBitmap items) {

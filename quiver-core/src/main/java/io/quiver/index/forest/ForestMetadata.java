@@ -6,7 +6,6 @@ import io.quiver.storage.KeyKind;
 import io.quiver.storage.QuiverException;
 import io.quiver.storage.Txn;
 import io.quiver.storage.WriteTxn;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.roaringbitmap.RoaringBitmap;
 
@@ -41,14 +40,13 @@ record ForestMetadata(int splitAfter, long seed, int[] roots, RoaringBitmap used
             for (int i = 0; i < n; i++) {
                 roots[i] = v.getInt(17 + 4 * i);
             }
-            RoaringBitmap used = new RoaringBitmap();
             ByteBuffer rest = v.duplicate().order(v.order());
             rest.position(17 + 4 * n);
-            used.deserialize(rest.slice());
+            RoaringBitmap used = io.quiver.index.StoredBitmaps.read(rest.slice(), "node set of the forest of index " + index);
             return new ForestMetadata(splitAfter, seed, roots, used);
         } catch (QuiverException e) {
             throw e;
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             // Roaring's decoder throws whatever it meets in random bytes (negative sizes, underflows, ...).
             throw new QuiverException(ErrorKind.CORRUPTED, "forest metadata of index " + index + " is corrupted: " + e, e);
         }
