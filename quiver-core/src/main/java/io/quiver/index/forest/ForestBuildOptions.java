@@ -1,10 +1,9 @@
 package io.quiver.index.forest;
 
 import io.quiver.index.BuildCommon;
-import io.quiver.index.ProgressListener;
+import io.quiver.index.BuildCommonBuilder;
 import io.quiver.storage.ErrorKind;
 import io.quiver.storage.QuiverException;
-import java.util.function.BooleanSupplier;
 
 /**
  * How to build a forest.
@@ -52,14 +51,10 @@ public record ForestBuildOptions(int nTrees, int splitAfter, long memoryBudget, 
         return Math.max(10, Math.min(100, leafSize / 4));
     }
 
-    public static final class Builder {
+    public static final class Builder extends BuildCommonBuilder<Builder> {
         private int nTrees;
         private int splitAfter;
         private long memoryBudget;
-        private int threads = Runtime.getRuntime().availableProcessors();
-        private long seed = 42L;
-        private BooleanSupplier cancel;
-        private ProgressListener listener;
 
         public Builder nTrees(int nTrees) {
             this.nTrees = nTrees;
@@ -76,28 +71,8 @@ public record ForestBuildOptions(int nTrees, int splitAfter, long memoryBudget, 
             return this;
         }
 
-        public Builder threads(int threads) {
-            this.threads = threads;
-            return this;
-        }
-
-        public Builder seed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
-        public Builder cancel(BooleanSupplier cancel) {
-            this.cancel = cancel;
-            return this;
-        }
-
-        public Builder listener(ProgressListener listener) {
-            this.listener = listener;
-            return this;
-        }
-
         public ForestBuildOptions build() {
-            return new ForestBuildOptions(nTrees, splitAfter, memoryBudget, new BuildCommon(threads, seed, cancel, listener));
+            return new ForestBuildOptions(nTrees, splitAfter, memoryBudget, common());
         }
     }
 }

@@ -1,10 +1,9 @@
 package io.quiver.index.hnsw;
 
 import io.quiver.index.BuildCommon;
-import io.quiver.index.ProgressListener;
+import io.quiver.index.BuildCommonBuilder;
 import io.quiver.storage.ErrorKind;
 import io.quiver.storage.QuiverException;
-import java.util.function.BooleanSupplier;
 
 /**
  * How to build an HNSW graph.
@@ -54,15 +53,11 @@ public record HnswBuildOptions(int m, int m0, int efConstruction, float alpha, b
         return new Builder();
     }
 
-    public static final class Builder {
+    public static final class Builder extends BuildCommonBuilder<Builder> {
         private int m = 16;
         private int m0;
         private int efConstruction = 200;
         private float alpha = 1f;
-        private int threads = Runtime.getRuntime().availableProcessors();
-        private long seed = 42L;
-        private BooleanSupplier cancel;
-        private ProgressListener listener;
         private boolean forceRebuild;
 
         public Builder m(int m) {
@@ -86,26 +81,6 @@ public record HnswBuildOptions(int m, int m0, int efConstruction, float alpha, b
             return this;
         }
 
-        public Builder threads(int threads) {
-            this.threads = threads;
-            return this;
-        }
-
-        public Builder seed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
-        public Builder cancel(BooleanSupplier cancel) {
-            this.cancel = cancel;
-            return this;
-        }
-
-        public Builder listener(ProgressListener listener) {
-            this.listener = listener;
-            return this;
-        }
-
         public Builder forceRebuild(boolean force) {
             this.forceRebuild = force;
             return this;
@@ -113,7 +88,7 @@ public record HnswBuildOptions(int m, int m0, int efConstruction, float alpha, b
 
         public HnswBuildOptions build() {
             return new HnswBuildOptions(m, m0 == 0 ? 2 * m : m0, efConstruction, alpha, forceRebuild,
-                    new BuildCommon(threads, seed, cancel, listener));
+                    common());
         }
     }
 }
