@@ -108,10 +108,11 @@ wait_quiet() {
         sleep 10; waited=$((waited + 15))
     done
 }
-child_cpu() {  # CPU seconds (user+sys) of this shell's finished children, from the times builtin
-    local f; f="$(mktemp)"; times >"$f"
-    tail -n1 "$f" | awk '{s=0; for(i=1;i<=2;i++){split($i,a,"m"); sub("s","",a[2]); s+=a[1]*60+a[2]} printf "%.2f", s}'
-    rm -f "$f"
+TIMES_FILE="$(mktemp)"
+child_cpu() {  # sets CHILD_CPU: CPU seconds (user+sys) of this shell's finished children (times builtin)
+    # must run in the main shell: inside $(...) the times builtin would report the subshell's own zeros
+    times >"$TIMES_FILE"
+    CHILD_CPU="$(tail -n1 "$TIMES_FILE" | awk '{s=0; for(i=1;i<=2;i++){split($i,a,"m"); sub("s","",a[2]); s+=a[1]*60+a[2]} printf "%.2f", s}')"
 }
 load1() { cut -d' ' -f1-3 /proc/loadavg; }
 
@@ -122,7 +123,7 @@ ANNOY_VER="$(sed -n 's/^#define ANNOY_VERSION_\(MAJOR\|MINOR\|PATCH\)[[:space:]]
 pkgver() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null || echo "?"; }
 
 TMP="$(mktemp)"
-trap 'rm -f "$TMP"' EXIT
+trap 'rm -f "$TMP" "$TIMES_FILE"' EXIT
 {
     echo "# Quiver peer baselines, produced by scripts/peers.sh"
     echo "# date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -141,7 +142,7 @@ run() {  # run DESCRIPTION CMD... : append the CSV rows of one driver invocation
     local what="$1"; shift
     local b0 t0 c0 l0 b1 t1 c1 wall other
     [ "${WAIT_QUIET:-1}" = 1 ] && wait_quiet || QUIET_NOTE="no idle check"
-    read -r b0 t0 < <(busy_ticks); c0="$(child_cpu)"; l0="$(load1)"
+    read -r b0 t0 < <(busy_ticks); child_cpu; c0="$CHILD_CPU"; l0="$(load1)"
     log "$what (load $l0, $QUIET_NOTE)"
     local hdr=()
     [ "$HEADER_DONE" = 1 ] && hdr=(--no-header)
@@ -150,7 +151,7 @@ run() {  # run DESCRIPTION CMD... : append the CSV rows of one driver invocation
     # shellcheck disable=SC2086
     "$@" "${hdr[@]}" ${DRIVER_OPTS:-} 2>>"$LOG" | tee -a "$TMP" >&2
     HEADER_DONE=1
-    read -r b1 t1 < <(busy_ticks); c1="$(child_cpu)"
+    read -r b1 t1 < <(busy_ticks); child_cpu; c1="$CHILD_CPU"
     wall="$(awk -v t=$((t1 - t0)) -v hz="$HZ" -v n="$NCPU" 'BEGIN{printf "%.0f", t/hz/n}')"
     other="$(awk -v b=$((b1 - b0)) -v hz="$HZ" -v c0="$c0" -v c1="$c1" 'BEGIN{o=b/hz-(c1-c0); if(o<0)o=0; printf "%.1f", o}')"
     local guard
