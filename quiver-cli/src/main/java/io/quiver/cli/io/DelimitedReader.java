@@ -1,11 +1,7 @@
 package io.quiver.cli.io;
 
 import io.quiver.cli.CliException;
-import java.io.BufferedInputStream;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,10 +16,8 @@ import java.util.Locale;
 final class DelimitedReader implements VectorReader {
     private final Path file;
     private final char sep;
-    private final CountingInput counter;
-    private final BufferedReader in;
+    private final TextLines lines;
     private final long size;
-    private long lineNo;
     private long row;
     private boolean started;
     private int idColumn = -1;
@@ -33,8 +27,7 @@ final class DelimitedReader implements VectorReader {
         this.file = file;
         this.sep = sep;
         this.size = Files.size(file);
-        this.counter = new CountingInput(new BufferedInputStream(Files.newInputStream(file), 1 << 16));
-        this.in = new BufferedReader(new InputStreamReader(counter, StandardCharsets.UTF_8), 1 << 16);
+        this.lines = new TextLines(file);
     }
 
     @Override
@@ -45,16 +38,9 @@ final class DelimitedReader implements VectorReader {
     @Override
     public VectorRecord next() throws IOException {
         while (true) {
-            String line = in.readLine();
+            String line = lines.next();
             if (line == null) {
                 return null;
-            }
-            lineNo++;
-            if (lineNo == 1 && !line.isEmpty() && line.charAt(0) == '\uFEFF') {
-                line = line.substring(1);
-            }
-            if (line.isBlank()) {
-                continue;
             }
             split(line);
             if (!started) {
@@ -63,7 +49,7 @@ final class DelimitedReader implements VectorReader {
                     for (int i = 0; i < fields.size(); i++) {
                         if (fields.get(i).trim().equalsIgnoreCase("id")) {
                             if (idColumn >= 0) {
-                                throw CliException.badInput(where(lineNo) + ": the header has two id columns");
+                                throw CliException.badInput(where(lines.lineNo()) + ": the header has two id columns");
                             }
                             idColumn = i;
                         }
@@ -102,21 +88,21 @@ final class DelimitedReader implements VectorReader {
                 continue;
             }
             if (t.isEmpty()) {
-                throw CliException.badInput(where(lineNo) + ": column " + (i + 1) + " is empty");
+                throw CliException.badInput(where(lines.lineNo()) + ": column " + (i + 1) + " is empty");
             }
             try {
                 v[c++] = Float.parseFloat(t);
             } catch (NumberFormatException e) {
-                throw CliException.badInput(where(lineNo) + ": column " + (i + 1) + " '" + shorten(t) + "' is not a number");
+                throw CliException.badInput(where(lines.lineNo()) + ": column " + (i + 1) + " '" + shorten(t) + "' is not a number");
             }
         }
         if (idColumn >= 0 && idColumn >= fields.size()) {
-            throw CliException.badInput(where(lineNo) + ": the line has no id column (" + fields.size() + " columns)");
+            throw CliException.badInput(where(lines.lineNo()) + ": the line has no id column (" + fields.size() + " columns)");
         }
         if (c < v.length) {
             v = java.util.Arrays.copyOf(v, c);
         }
-        return new VectorRecord(lineNo, row++, id, v);
+        return new VectorRecord(lines.lineNo(), row++, id, v);
     }
 
     private long parseId(String t) {
@@ -126,7 +112,7 @@ final class DelimitedReader implements VectorReader {
             if (t.matches("-?\\d+")) {
                 return Long.MAX_VALUE;
             }
-            throw CliException.badInput(where(lineNo) + ": id '" + shorten(t) + "' is not an integer");
+            throw CliException.badInput(where(lines.lineNo()) + ": id '" + shorten(t) + "' is not an integer");
         }
     }
 
@@ -161,7 +147,7 @@ final class DelimitedReader implements VectorReader {
             }
         }
         if (quoted) {
-            throw CliException.badInput(where(lineNo) + ": unterminated quote");
+            throw CliException.badInput(where(lines.lineNo()) + ": unterminated quote");
         }
         fields.add(cur.toString());
         // A trailing separator ("1,2,3,") leaves an empty last field: ignore it.
@@ -172,7 +158,7 @@ final class DelimitedReader implements VectorReader {
 
     @Override
     public long bytesRead() {
-        return counter.count();
+        return lines.bytesRead();
     }
 
     @Override
@@ -187,7 +173,7 @@ final class DelimitedReader implements VectorReader {
 
     @Override
     public void close() throws IOException {
-        in.close();
+        lines.close();
     }
 
     @SuppressWarnings("unused")
