@@ -415,10 +415,6 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    void writeEnded() {
-        txnEnded();
-    }
-
     /** The current map size in bytes (address space reserved, not disk used). */
     public long mapSize() {
         return mapSize;

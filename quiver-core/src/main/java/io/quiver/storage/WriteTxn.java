@@ -191,7 +191,7 @@ public final class WriteTxn extends Txn {
                 }
                 txn.close();
             } finally {
-                store.writeEnded();
+                store.txnEnded();
             }
         }
     }
