@@ -4,7 +4,9 @@ package io.quiver.distance;
 import io.quiver.storage.NativeMemory;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -16,6 +18,8 @@ public final class PanamaKernels implements VectorKernels {
     private static final VectorSpecies<Float> S = species();
     private static final int L = S.length();
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    /** As many byte lanes as {@code S} has float lanes, for widening int8 codes. */
+    private static final VectorSpecies<Byte> BYTES = L >= 8 ? VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8)) : null;
 
     /** The preferred width, or {@code -Dquiver.simd.bits=256} to force one (measured in KernelBenchmark). */
     private static VectorSpecies<Float> species() {
@@ -110,6 +114,43 @@ public final class PanamaKernels implements VectorKernels {
             sum += d * d;
         }
         return sum;
+    }
+
+    @Override
+    public float squaredEuclideanInt8(long q, long c, int n) {
+        MemorySegment sq = at(q, 4L * n);
+        MemorySegment sc = at(c, n);
+        int i = 0;
+        float sum = 0;
+        if (BYTES != null && n >= 4 * L) {
+            // L bytes widen to L float lanes (sign-extend, then convert); four sums as in dot.
+            FloatVector acc0 = FloatVector.zero(S);
+            FloatVector acc1 = FloatVector.zero(S);
+            FloatVector acc2 = FloatVector.zero(S);
+            FloatVector acc3 = FloatVector.zero(S);
+            int bound = n - n % (4 * L);
+            for (; i < bound; i += 4 * L) {
+                long o = (long) i * 4;
+                FloatVector d0 = FloatVector.fromMemorySegment(S, sq, o, LE).sub(widen(sc, i));
+                FloatVector d1 = FloatVector.fromMemorySegment(S, sq, o + 4L * L, LE).sub(widen(sc, i + L));
+                FloatVector d2 = FloatVector.fromMemorySegment(S, sq, o + 8L * L, LE).sub(widen(sc, i + 2L * L));
+                FloatVector d3 = FloatVector.fromMemorySegment(S, sq, o + 12L * L, LE).sub(widen(sc, i + 3L * L));
+                acc0 = d0.fma(d0, acc0);
+                acc1 = d1.fma(d1, acc1);
+                acc2 = d2.fma(d2, acc2);
+                acc3 = d3.fma(d3, acc3);
+            }
+            sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) {
+            float d = sq.get(NativeMemory.FLOAT, i * 4L) - sc.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i);
+            sum += d * d;
+        }
+        return sum;
+    }
+
+    private static FloatVector widen(MemorySegment codes, long offset) {
+        return (FloatVector) ByteVector.fromMemorySegment(BYTES, codes, offset, LE).convertShape(VectorOperators.B2F, S, 0);
     }
 
     @Override

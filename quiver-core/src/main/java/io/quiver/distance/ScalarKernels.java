@@ -3,6 +3,8 @@ package io.quiver.distance;
 import static io.quiver.storage.NativeMemory.getFloat;
 import static io.quiver.storage.NativeMemory.getLong;
 
+import io.quiver.storage.NativeMemory;
+
 /** Plain loops, for JVMs without the Vector API module (or with {@code -Dquiver.simd=false}). */
 public final class ScalarKernels implements VectorKernels {
     @Override
@@ -43,6 +45,23 @@ public final class ScalarKernels implements VectorKernels {
             s0 += d * d;
         }
         return (s0 + s1) + (s2 + s3);
+    }
+
+    @Override
+    public float squaredEuclideanInt8(long q, long c, int n) {
+        float s0 = 0, s1 = 0;
+        int i = 0;
+        for (; i + 1 < n; i += 2) {
+            float d0 = getFloat(q + 4L * i) - NativeMemory.getByte(c + i);
+            float d1 = getFloat(q + 4L * i + 4) - NativeMemory.getByte(c + i + 1);
+            s0 += d0 * d0;
+            s1 += d1 * d1;
+        }
+        for (; i < n; i++) {
+            float d = getFloat(q + 4L * i) - NativeMemory.getByte(c + i);
+            s0 += d * d;
+        }
+        return s0 + s1;
     }
 
     @Override

@@ -16,6 +16,12 @@ public interface VectorKernels {
     /** Sum of |a[i]-b[i]| over {@code n} floats. */
     float manhattan(long a, long b, int n);
 
+    /**
+     * Sum of (q[i]-c[i])^2 where {@code q} is {@code n} floats and {@code c} is {@code n} signed
+     * bytes: a float query against an int8 code (see {@link ScalarQuantizer}).
+     */
+    float squaredEuclideanInt8(long q, long c, int n);
+
     /** Number of differing bits over {@code words} 64-bit words. */
     int hamming(long a, long b, int words);
 

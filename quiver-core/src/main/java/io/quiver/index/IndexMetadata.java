@@ -20,6 +20,7 @@ public record IndexMetadata(int index, DistanceKind distanceKind, int dimensions
     public static final int ITEMS = 1;
     public static final int FOREST = 2;
     public static final int HNSW = 3;
+    public static final int CODES = 4;
 
     /** The most dimensions an index may have (4 MiB float vectors); larger counts in metadata mean corruption. */
     public static final int MAX_DIMENSIONS = 1 << 20;

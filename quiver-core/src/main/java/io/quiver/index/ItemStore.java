@@ -126,6 +126,7 @@ public final class ItemStore {
         w.deleteAll(index, KeyKind.UPDATED);
         w.deleteAll(index, KeyKind.TREE_NODE);
         w.deleteAll(index, KeyKind.LINKS);
+        ItemCodes.dropAll(w, index);
         w.delete(index, KeyKind.METADATA, IndexMetadata.ITEMS);
         w.delete(index, KeyKind.METADATA, IndexMetadata.FOREST);
         w.delete(index, KeyKind.METADATA, IndexMetadata.HNSW);
@@ -147,6 +148,7 @@ public final class ItemStore {
             case HNSW -> {
                 w.deleteAll(index, KeyKind.LINKS);
                 w.delete(index, KeyKind.METADATA, IndexMetadata.HNSW);
+                ItemCodes.dropAll(w, index);
             }
             case NONE -> { }
         }

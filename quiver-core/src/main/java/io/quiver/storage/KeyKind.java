@@ -17,7 +17,13 @@ public enum KeyKind {
      * A stored vector, keyed by the user's item id. The largest kind, so that loading ascending
      * ids into the last index of a store appends at the end of the B-tree ({@code MDB_APPEND}).
      */
-    ITEM(4);
+    ITEM(4),
+    /**
+     * The int8 code of a stored vector (graph traversal reads these, a quarter of the vector's
+     * bytes, densely packed in leaf pages), keyed by item id. Written by builds only, so item
+     * imports into a fresh index still append: ITEM stays the largest kind until the first build.
+     */
+    CODE(5);
 
     private final byte code;
 

@@ -50,6 +50,28 @@ class KernelsTest {
         }
     }
 
+    /** The int8 kernel: float query against signed byte codes, at odd offsets, all code values. */
+    @Property(tries = 200)
+    void int8KernelsAgree(@ForAll @IntRange(min = 1, max = 1600) int n, @ForAll @IntRange(min = 0, max = 7) int misalign, @ForAll long seed) {
+        java.util.Random r = new java.util.Random(seed);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment seg = arena.allocate(5L * n + 64);
+            long q = seg.address() + misalign;
+            long c = q + 4L * n + 1;
+            double l2 = 0;
+            for (int i = 0; i < n; i++) {
+                float x = (float) (r.nextGaussian() * 100);
+                byte y = (byte) r.nextInt(256);
+                NativeMemory.putFloat(q + 4L * i, x);
+                NativeMemory.ALL.set(java.lang.foreign.ValueLayout.JAVA_BYTE, c + i, y);
+                l2 += (double) (x - y) * (x - y);
+            }
+            double tol = 1e-5 * l2 + 1e-3;
+            assertThat((double) scalar.squaredEuclideanInt8(q, c, n)).isCloseTo(l2, within(tol));
+            assertThat((double) panama.squaredEuclideanInt8(q, c, n)).isCloseTo(l2, within(tol));
+        }
+    }
+
     @Test
     void distancesMatchTheirDefinitions() {
         float[] x = {1, 2, 3, 4};

@@ -1,8 +1,11 @@
 package io.quiver.index.hnsw;
 
+import io.quiver.distance.Distance;
+import io.quiver.distance.ScalarQuantizer;
 import io.quiver.index.Algorithm;
 import io.quiver.index.BuildCommon;
 import io.quiver.index.IndexMetadata;
+import io.quiver.index.ItemCodes;
 import io.quiver.index.ItemStore;
 import io.quiver.index.ProgressTrace;
 import io.quiver.storage.ErrorKind;
@@ -168,6 +171,9 @@ final class HnswBuilder {
                 }
                 touched = writeLinks(g, removed, removedTop, inserted);
             }
+            try (var s = trace.step("write int8 codes")) {
+                writeCodes(full, inserted, removed, after, built);
+            }
             try (var s = trace.step("write metadata")) {
                 HnswMetadata hm = new HnswMetadata(g.hasEntry(), g.hasEntry() ? g.entryId() : 0, Math.max(0, g.maxLevel()), m, m0, efc, alpha, seed);
                 hm.write(txn, index);
@@ -179,6 +185,40 @@ final class HnswBuilder {
             }
         }
         return trace;
+    }
+
+    /**
+     * Keeps one code per built item: a build from scratch fits the range to the items and codes
+     * them all; an incremental build codes what it inserted with the stored range (clamping what
+     * falls outside) and drops the codes of removed items. A graph first built empty fits its range
+     * when items arrive.
+     */
+    private void writeCodes(boolean full, RoaringBitmap inserted, RoaringBitmap removed, RoaringBitmap after, RoaringBitmap built) {
+        Distance d = items.distance();
+        boolean wanted = options.int8Codes() && ScalarQuantizer.supports(d.kind());
+        ScalarQuantizer sq = null;
+        RoaringBitmap targets = inserted;
+        if (full) {
+            ItemCodes.dropAll(txn, index);
+        } else {
+            sq = ItemCodes.read(txn, index, d);
+            if (sq != null) {
+                for (int r : removed) {
+                    txn.delete(index, KeyKind.CODE, r);
+                }
+            }
+        }
+        if (sq == null && wanted && (full || built.isEmpty()) && !after.isEmpty()) {
+            sq = ItemCodes.fit(txn, index, d, after);
+            ItemCodes.writeRange(txn, index, sq);
+            targets = after;
+        }
+        if (sq == null) {
+            return;
+        }
+        for (int id : targets) {
+            ItemCodes.put(txn, index, sq, id);
+        }
     }
 
     private void prepareRepair(BuildGraph g, VectorCopies copies, RoaringBitmap removed, Map<Integer, Integer> removedTop,

@@ -1,0 +1,149 @@
+package io.quiver.distance;
+
+import io.quiver.storage.ErrorKind;
+import io.quiver.storage.NativeMemory;
+import io.quiver.storage.QuiverException;
+import java.nio.ByteBuffer;
+
+/**
+ * Int8 codes of float vectors, a quarter of their size, for ranking candidates before the exact
+ * distance decides: one global range {@code [lo, lo + 255·step]} maps every component to a byte
+ * (values outside it are clamped). With one scale for all components, the squared Euclidean
+ * distance between codes is proportional to the one between the decoded vectors, so the codes
+ * rank like the vectors up to rounding. Cosine vectors are normalised before coding, where
+ * Euclidean order equals angular order.
+ *
+ * <p>Queries are not rounded: they are mapped into code units as floats and compared with
+ * {@link VectorKernels#squaredEuclideanInt8}, which halves the rounding error.
+ *
+ * <pre>{@code
+ * ScalarQuantizer.Fitter f = ScalarQuantizer.fitter(distance);
+ * for (long item : sample) f.add(item);
+ * ScalarQuantizer sq = f.fit();
+ * sq.encodeItem(itemAddress, out);            // [version][dimensions bytes]
+ * sq.encodeQuery(query, scratch);             // dimensions floats
+ * float approx = sq.distance(scratch, code);  // ranks like distance.distance
+ * }</pre>
+ *
+ * @param lo the value coded as byte -128
+ * @param step the value of one code unit
+ */
+public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float step) {
+    /** Version byte at offset 0 of a stored code. */
+    public static final byte CODE_VERSION = 1;
+    /** Offset of the first code byte in a stored code. */
+    public static final int CODE_PAYLOAD = 1;
+    private static final VectorKernels KERNELS = Kernels.get();
+
+    public ScalarQuantizer {
+        if (!supports(kind)) {
+            throw new QuiverException(ErrorKind.INVALID_ARGUMENT, "int8 codes are for euclidean and cosine indexes, not " + kind.cliName());
+        }
+        if (!(step > 0) || !Float.isFinite(step) || !Float.isFinite(lo)) {
+            throw new QuiverException(ErrorKind.CORRUPTED, "int8 code range lo=" + lo + " step=" + step + " is invalid");
+        }
+    }
+
+    /**
+     * Whether codes serve this distance. Manhattan and dot product are left out: per-component
+     * scaling keeps their order only approximately and the dot product's transform needs the norm
+     * bound; binary distances are already one bit per component.
+     */
+    public static boolean supports(DistanceKind kind) {
+        return kind == DistanceKind.EUCLIDEAN || kind == DistanceKind.COSINE;
+    }
+
+    /** Bytes of one stored code. */
+    public int codeBytes() {
+        return CODE_PAYLOAD + dimensions;
+    }
+
+    /** Bytes of one encoded query (floats in code units). */
+    public int queryBytes() {
+        return 4 * dimensions;
+    }
+
+    private float scale(long item) {
+        if (kind != DistanceKind.COSINE) {
+            return 1f;
+        }
+        float norm = Distance.header(item);
+        return norm == 0f ? 0f : 1f / norm;
+    }
+
+    /** Writes the code of the encoded item at {@code item} into {@code out} at absolute positions. */
+    public void encodeItem(long item, ByteBuffer out) {
+        float s = scale(item);
+        out.put(0, CODE_VERSION);
+        for (int i = 0; i < dimensions; i++) {
+            float u = (NativeMemory.getFloat(item + Distance.PAYLOAD + 4L * i) * s - lo) / step;
+            int c = Math.round(u);
+            out.put(CODE_PAYLOAD + i, (byte) (Math.clamp(c, 0, 255) - 128));
+        }
+    }
+
+    /** Writes {@code vector} in code units ({@code dimensions} floats) at {@code out}. */
+    public void encodeQuery(float[] vector, long out) {
+        double n2 = 0;
+        for (float x : vector) {
+            n2 += (double) x * x;
+        }
+        float s = kind != DistanceKind.COSINE ? 1f : n2 == 0 ? 0f : (float) (1 / Math.sqrt(n2));
+        for (int i = 0; i < dimensions; i++) {
+            NativeMemory.putFloat(out + 4L * i, (vector[i] * s - lo) / step - 128f);
+        }
+    }
+
+    /** Approximate ordering distance between an encoded query and a stored code (its address). */
+    public float distance(long query, long code) {
+        return KERNELS.squaredEuclideanInt8(query, code + CODE_PAYLOAD, dimensions);
+    }
+
+    /** Checks a stored value's size and version; throws CORRUPTED if it is not a code of this quantizer. */
+    public void checkCode(ByteBuffer value, int id) {
+        if (value.remaining() != codeBytes() || value.get(0) != CODE_VERSION) {
+            throw new QuiverException(ErrorKind.CORRUPTED, "int8 code of item " + Integer.toUnsignedString(id) + " has " + value.remaining()
+                    + " bytes, expected " + codeBytes());
+        }
+    }
+
+    public static Fitter fitter(Distance distance) {
+        return new Fitter(distance);
+    }
+
+    /** Collects the value range of sample items (encoded item addresses). */
+    public static final class Fitter {
+        private final Distance distance;
+        private float min = Float.POSITIVE_INFINITY;
+        private float max = Float.NEGATIVE_INFINITY;
+
+        private Fitter(Distance distance) {
+            if (!supports(distance.kind())) {
+                throw new QuiverException(ErrorKind.INVALID_ARGUMENT, "int8 codes are for euclidean and cosine indexes, not " + distance.kind().cliName());
+            }
+            this.distance = distance;
+        }
+
+        public void add(long item) {
+            float s = distance.kind() == DistanceKind.COSINE ? (Distance.header(item) == 0f ? 0f : 1f / Distance.header(item)) : 1f;
+            for (int i = 0; i < distance.dimensions(); i++) {
+                float x = NativeMemory.getFloat(item + Distance.PAYLOAD + 4L * i) * s;
+                if (x < min) {
+                    min = x;
+                }
+                if (x > max) {
+                    max = x;
+                }
+            }
+        }
+
+        /** The quantizer for the range seen (a unit range around 0 when nothing or one value was seen). */
+        public ScalarQuantizer fit() {
+            if (!(max > min)) {
+                float c = Float.isFinite(min) ? min : 0f;
+                return new ScalarQuantizer(distance.kind(), distance.dimensions(), c - 0.5f, 1f / 255);
+            }
+            return new ScalarQuantizer(distance.kind(), distance.dimensions(), min, (max - min) / 255);
+        }
+    }
+}

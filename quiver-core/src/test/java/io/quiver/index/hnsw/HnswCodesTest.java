@@ -1,0 +1,208 @@
+package io.quiver.index.hnsw;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.quiver.distance.DistanceKind;
+import io.quiver.distance.ScalarQuantizer;
+import io.quiver.index.IndexMetadata;
+import io.quiver.index.ItemCodes;
+import io.quiver.index.SearchOptions;
+import io.quiver.index.SearchResult;
+import io.quiver.index.forest.ForestBuildOptions;
+import io.quiver.index.forest.ForestWriter;
+import io.quiver.storage.KeyKind;
+import io.quiver.storage.ReadTxn;
+import io.quiver.storage.Store;
+import io.quiver.storage.Txn;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.roaringbitmap.RoaringBitmap;
+
+/** The int8 codes an HNSW index keeps for traversal: maintained with the graph, and searches stay exact-ranked. */
+class HnswCodesTest {
+    static final int DIMS = HnswIndexTest.DIMS;
+
+    @TempDir
+    Path dir;
+
+    private static RoaringBitmap coded(Txn txn) {
+        RoaringBitmap ids = new RoaringBitmap();
+        txn.scan(0, KeyKind.CODE, (id, level, value) -> {
+            ids.add(id);
+            return true;
+        });
+        return ids;
+    }
+
+    private static RoaringBitmap ids(Map<Integer, float[]> d) {
+        return RoaringBitmap.bitmapOf(d.keySet().stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    @Test
+    void codesFollowInsertsDeletesAndRebuilds() {
+        Map<Integer, float[]> d = HnswIndexTest.data(3000, 3);
+        Map<Integer, float[]> live = new LinkedHashMap<>();
+        try (Store store = Store.open(dir)) {
+            store.write(txn -> {
+                HnswWriter w = HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, DIMS);
+                d.forEach((id, v) -> {
+                    if (id < 2000) {
+                        w.add(id, v);
+                        live.put(id, v);
+                    }
+                });
+                w.build(HnswIndexTest.opts());
+            });
+            ScalarQuantizer first;
+            try (ReadTxn txn = store.read()) {
+                first = ItemCodes.read(txn, 0, DistanceKind.EUCLIDEAN.create(DIMS));
+                assertThat(first).isNotNull();
+                assertThat(coded(txn)).isEqualTo(ids(live));
+                HnswTestSupport.checkGraph(txn, 0);
+            }
+            store.write(txn -> {
+                HnswWriter w = HnswWriter.open(txn, 0);
+                for (int id = 0; id < 2000; id += 7) {
+                    w.delete(id);
+                    live.remove(id);
+                }
+                for (int id = 2000; id < 3000; id++) {
+                    w.add(id, d.get(id));
+                    live.put(id, d.get(id));
+                }
+                w.build(HnswIndexTest.opts());
+            });
+            try (ReadTxn txn = store.read()) {
+                // an incremental build keeps the range and codes exactly the live items
+                assertThat(ItemCodes.read(txn, 0, DistanceKind.EUCLIDEAN.create(DIMS))).isEqualTo(first);
+                assertThat(coded(txn)).isEqualTo(ids(live));
+                HnswTestSupport.checkGraph(txn, 0);
+                assertThat(HnswIndexTest.meanRecall(txn, live, DistanceKind.EUCLIDEAN, 64, null, 100)).isGreaterThanOrEqualTo(0.95);
+            }
+            // without codes, a rebuild from scratch removes them; the walk then uses the vectors
+            store.write(txn -> HnswWriter.open(txn, 0).build(HnswBuildOptions.builder().m(12).efConstruction(100).threads(2)
+                    .forceRebuild(true).int8Codes(false).build()));
+            try (ReadTxn txn = store.read()) {
+                assertThat(txn.get(0, KeyKind.METADATA, IndexMetadata.CODES)).isNull();
+                assertThat(coded(txn)).isEmpty();
+                HnswTestSupport.checkGraph(txn, 0);
+                assertThat(HnswIndexTest.meanRecall(txn, live, DistanceKind.EUCLIDEAN, 64, null, 100)).isGreaterThanOrEqualTo(0.95);
+            }
+        }
+    }
+
+    @Test
+    void searchesWithCodesRankByExactDistance() {
+        for (DistanceKind kind : new DistanceKind[] {DistanceKind.EUCLIDEAN, DistanceKind.COSINE}) {
+            Map<Integer, float[]> d = HnswIndexTest.data(3000, 4);
+            double[] recall = new double[2];
+            for (int codes = 0; codes < 2; codes++) {
+                boolean withCodes = codes == 1;
+                try (Store store = Store.open(dir.resolve(kind.cliName() + codes))) {
+                    store.write(txn -> {
+                        HnswWriter w = HnswWriter.create(txn, 0, kind, DIMS);
+                        d.forEach(w::add);
+                        w.build(HnswBuildOptions.builder().m(12).efConstruction(100).threads(2).int8Codes(withCodes).build());
+                    });
+                    try (ReadTxn txn = store.read()) {
+                        assertThat(coded(txn).getCardinality()).isEqualTo(withCodes ? 3000 : 0);
+                        HnswTestSupport.checkGraph(txn, 0);
+                        recall[codes] = HnswIndexTest.meanRecall(txn, d, kind, 64, null, 200);
+                        HnswReader r = HnswReader.open(txn, 0);
+                        // re-ranked: an item finds itself first at distance 0, and distances ascend
+                        SearchResult self = r.searchItem(123, SearchOptions.k(5));
+                        assertThat(self.ids()[0]).isEqualTo(123);
+                        assertThat(self.neighbors().get(0).distance()).isCloseTo(0f, within(1e-5f));
+                        for (int i = 1; i < self.neighbors().size(); i++) {
+                            assertThat(self.neighbors().get(i).distance()).isGreaterThanOrEqualTo(self.neighbors().get(i - 1).distance());
+                        }
+                    }
+                }
+            }
+            assertThat(recall[1]).as(kind.cliName() + " with codes").isGreaterThanOrEqualTo(0.95);
+            assertThat(recall[1]).as(kind.cliName() + " codes vs vectors").isCloseTo(recall[0], within(0.02));
+        }
+    }
+
+    @Test
+    void itemsOutsideTheFittedRangeAreStillFound() {
+        Map<Integer, float[]> d = HnswIndexTest.data(2000, 5);
+        try (Store store = Store.open(dir)) {
+            store.write(txn -> {
+                HnswWriter w = HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, DIMS);
+                d.forEach(w::add);
+                w.build(HnswIndexTest.opts());
+            });
+            // far outside the range the codes were fitted to: every component clamps
+            float[][] far = new float[20][DIMS];
+            for (int i = 0; i < far.length; i++) {
+                for (int j = 0; j < DIMS; j++) {
+                    far[i][j] = 1000f + 10f * i + (j % 3);
+                }
+            }
+            store.write(txn -> {
+                HnswWriter w = HnswWriter.open(txn, 0);
+                for (int i = 0; i < far.length; i++) {
+                    w.add(10_000 + i, far[i]);
+                }
+                w.build(HnswIndexTest.opts());
+            });
+            try (ReadTxn txn = store.read()) {
+                HnswTestSupport.checkGraph(txn, 0);
+                HnswReader r = HnswReader.open(txn, 0);
+                for (int i = 0; i < far.length; i++) {
+                    SearchResult res = r.search(far[i], SearchOptions.builder().k(1).ef(64).build());
+                    assertThat(res.ids()).as("far item %d", i).containsExactly(10_000 + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aGraphFirstBuiltEmptyGetsCodesWhenItemsArrive() {
+        Map<Integer, float[]> d = HnswIndexTest.data(1000, 6);
+        try (Store store = Store.open(dir)) {
+            store.write(txn -> HnswWriter.create(txn, 0, DistanceKind.COSINE, DIMS).build(HnswIndexTest.opts()));
+            store.write(txn -> {
+                HnswWriter w = HnswWriter.open(txn, 0);
+                d.forEach(w::add);
+                w.build(HnswIndexTest.opts());
+            });
+            try (ReadTxn txn = store.read()) {
+                assertThat(coded(txn)).isEqualTo(ids(d));
+                HnswTestSupport.checkGraph(txn, 0);
+            }
+        }
+    }
+
+    @Test
+    void convertingToAForestOrClearingDropsTheCodes() {
+        Map<Integer, float[]> d = HnswIndexTest.data(1000, 7);
+        try (Store store = Store.open(dir)) {
+            store.write(txn -> {
+                HnswWriter w = HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, DIMS);
+                d.forEach(w::add);
+                w.build(HnswIndexTest.opts());
+            });
+            store.write(txn -> ForestWriter.open(txn, 0).build(ForestBuildOptions.builder().nTrees(4).build()));
+            try (ReadTxn txn = store.read()) {
+                assertThat(coded(txn)).isEmpty();
+                assertThat(txn.get(0, KeyKind.METADATA, IndexMetadata.CODES)).isNull();
+            }
+            store.write(txn -> HnswWriter.open(txn, 0).build(HnswIndexTest.opts()));
+            try (ReadTxn txn = store.read()) {
+                assertThat(coded(txn)).isEqualTo(ids(d));
+                HnswTestSupport.checkGraph(txn, 0);
+            }
+            store.write(txn -> HnswWriter.open(txn, 0).clear());
+            try (ReadTxn txn = store.read()) {
+                assertThat(coded(txn)).isEmpty();
+                assertThat(txn.get(0, KeyKind.METADATA, IndexMetadata.CODES)).isNull();
+            }
+        }
+    }
+}
