@@ -24,6 +24,11 @@ public final class BuildParams {
     @Option(names = "--alpha", paramLabel = "A", description = "hnsw: neighbour pruning factor (default ${DEFAULT-VALUE})", defaultValue = "1.0")
     public double alpha;
 
+    @Option(names = "--int8-codes", paramLabel = "true|false", arity = "1",
+            description = "hnsw: build and walk the graph on int8 codes of the vectors, re-ranking with the exact vectors (default ${DEFAULT-VALUE}; euclidean and cosine only)",
+            defaultValue = "true")
+    public boolean int8Codes;
+
     @Option(names = "--threads", paramLabel = "N", description = "build threads (default: available processors)")
     public Integer threads;
 
@@ -54,7 +59,7 @@ public final class BuildParams {
         return switch (algo) {
             case FOREST -> "trees=" + (trees == 0 ? "auto" : trees) + ";split_after=" + (splitAfter == 0 ? "auto" : splitAfter);
             case HNSW -> "m=" + m + ";m0=" + (m0 == 0 ? 2 * m : m0) + ";ef_construction=" + efConstruction
-                    + (alpha != 1.0 ? String.format(Locale.ROOT, ";alpha=%.2f", alpha) : "");
+                    + (alpha != 1.0 ? String.format(Locale.ROOT, ";alpha=%.2f", alpha) : "") + (int8Codes ? "" : ";int8_codes=false");
             case NONE -> "";
         };
     }
@@ -62,7 +67,7 @@ public final class BuildParams {
     public java.util.Map<String, Object> asMap(Algorithm algo) {
         return switch (algo) {
             case FOREST -> Json.obj("trees", trees, "split_after", splitAfter, "threads", threads(), "seed", seed);
-            case HNSW -> Json.obj("m", m, "m0", m0 == 0 ? 2 * m : m0, "ef_construction", efConstruction, "alpha", alpha, "threads", threads(), "seed", seed);
+            case HNSW -> Json.obj("m", m, "m0", m0 == 0 ? 2 * m : m0, "ef_construction", efConstruction, "alpha", alpha, "int8_codes", int8Codes, "threads", threads(), "seed", seed);
             case NONE -> Json.obj();
         };
     }

@@ -57,7 +57,7 @@ final class Indexes {
                         .cancel(cancel).listener(listener).build());
             }
             case HNSW -> HnswWriter.open(txn, index).build(HnswBuildOptions.builder()
-                    .m(p.m).m0(p.m0).efConstruction(p.efConstruction).alpha(p.alpha).threads(p.threads()).seed(p.seed)
+                    .m(p.m).m0(p.m0).efConstruction(p.efConstruction).alpha(p.alpha).int8Codes(p.int8Codes).threads(p.threads()).seed(p.seed)
                     .forceRebuild(forceRebuild).cancel(cancel).listener(listener).build());
             case NONE -> throw CliException.usage("--algo must be forest or hnsw");
         };

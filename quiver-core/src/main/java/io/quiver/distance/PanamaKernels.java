@@ -149,6 +149,39 @@ public final class PanamaKernels implements VectorKernels {
         return sum;
     }
 
+    @Override
+    public float squaredEuclideanBytes(long a, long b, int n) {
+        MemorySegment sa = at(a, n);
+        MemorySegment sb = at(b, n);
+        int i = 0;
+        float sum = 0;
+        if (BYTES != null && n >= 4 * L) {
+            // The terms are integers: each lane sums them exactly up to 2^24 and rounds beyond,
+            // like any float sum; the scalar path sums in int.
+            FloatVector acc0 = FloatVector.zero(S);
+            FloatVector acc1 = FloatVector.zero(S);
+            FloatVector acc2 = FloatVector.zero(S);
+            FloatVector acc3 = FloatVector.zero(S);
+            int bound = n - n % (4 * L);
+            for (; i < bound; i += 4 * L) {
+                FloatVector d0 = widen(sa, i).sub(widen(sb, i));
+                FloatVector d1 = widen(sa, i + L).sub(widen(sb, i + L));
+                FloatVector d2 = widen(sa, i + 2L * L).sub(widen(sb, i + 2L * L));
+                FloatVector d3 = widen(sa, i + 3L * L).sub(widen(sb, i + 3L * L));
+                acc0 = d0.fma(d0, acc0);
+                acc1 = d1.fma(d1, acc1);
+                acc2 = d2.fma(d2, acc2);
+                acc3 = d3.fma(d3, acc3);
+            }
+            sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) {
+            int d = sa.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i) - sb.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i);
+            sum += d * d;
+        }
+        return sum;
+    }
+
     private static FloatVector widen(MemorySegment codes, long offset) {
         return (FloatVector) ByteVector.fromMemorySegment(BYTES, codes, offset, LE).convertShape(VectorOperators.B2F, S, 0);
     }

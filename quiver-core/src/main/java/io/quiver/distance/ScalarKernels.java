@@ -65,6 +65,16 @@ public final class ScalarKernels implements VectorKernels {
     }
 
     @Override
+    public float squaredEuclideanBytes(long a, long b, int n) {
+        int s = 0;
+        for (int i = 0; i < n; i++) {
+            int d = NativeMemory.getByte(a + i) - NativeMemory.getByte(b + i);
+            s += d * d;
+        }
+        return s;
+    }
+
+    @Override
     public float manhattan(long a, long b, int n) {
         float s0 = 0, s1 = 0;
         int i = 0;

@@ -73,12 +73,16 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
 
     /** Writes the code of the encoded item at {@code item} into {@code out} at absolute positions. */
     public void encodeItem(long item, ByteBuffer out) {
+        encodeItem(item, NativeMemory.address(out));
+    }
+
+    /** Writes the code of the encoded item at {@code item} into native memory at {@code out} ({@link #codeBytes()}). */
+    public void encodeItem(long item, long out) {
         float s = scale(item);
-        out.put(0, CODE_VERSION);
+        NativeMemory.ALL.set(java.lang.foreign.ValueLayout.JAVA_BYTE, out, CODE_VERSION);
         for (int i = 0; i < dimensions; i++) {
             float u = (NativeMemory.getFloat(item + Distance.PAYLOAD + 4L * i) * s - lo) / step;
-            int c = Math.round(u);
-            out.put(CODE_PAYLOAD + i, (byte) (Math.clamp(c, 0, 255) - 128));
+            NativeMemory.ALL.set(java.lang.foreign.ValueLayout.JAVA_BYTE, out + CODE_PAYLOAD + i, (byte) (Math.clamp(Math.round(u), 0, 255) - 128));
         }
     }
 
@@ -94,9 +98,22 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
         }
     }
 
+    /** Writes the encoded item at {@code item} in code units ({@code dimensions} floats) at {@code out}. */
+    public void encodeQueryFromItem(long item, long out) {
+        float s = scale(item);
+        for (int i = 0; i < dimensions; i++) {
+            NativeMemory.putFloat(out + 4L * i, (NativeMemory.getFloat(item + Distance.PAYLOAD + 4L * i) * s - lo) / step - 128f);
+        }
+    }
+
     /** Approximate ordering distance between an encoded query and a stored code (its address). */
     public float distance(long query, long code) {
         return KERNELS.squaredEuclideanInt8(query, code + CODE_PAYLOAD, dimensions);
+    }
+
+    /** Approximate ordering distance between two stored codes (addresses): both sides rounded. */
+    public float codeDistance(long a, long b) {
+        return KERNELS.squaredEuclideanBytes(a + CODE_PAYLOAD, b + CODE_PAYLOAD, dimensions);
     }
 
     /** Checks a stored value's size and version; throws CORRUPTED if it is not a code of this quantizer. */

@@ -22,6 +22,9 @@ public interface VectorKernels {
      */
     float squaredEuclideanInt8(long q, long c, int n);
 
+    /** Sum of (a[i]-b[i])^2 over {@code n} signed bytes: two int8 codes. */
+    float squaredEuclideanBytes(long a, long b, int n);
+
     /** Number of differing bits over {@code words} 64-bit words. */
     int hamming(long a, long b, int words);
 

@@ -69,6 +69,15 @@ class KernelsTest {
             double tol = 1e-5 * l2 + 1e-3;
             assertThat((double) scalar.squaredEuclideanInt8(q, c, n)).isCloseTo(l2, within(tol));
             assertThat((double) panama.squaredEuclideanInt8(q, c, n)).isCloseTo(l2, within(tol));
+            // two codes: the query's bytes against the codes, shifted by one byte
+            long b = c + 1;
+            double bytes = 0;
+            for (int i = 0; i + 1 < n; i++) {
+                int d = NativeMemory.getByte(c + i) - NativeMemory.getByte(b + i);
+                bytes += d * d;
+            }
+            assertThat((double) scalar.squaredEuclideanBytes(c, b, n - 1)).isCloseTo(bytes, within(1e-6 * bytes));
+            assertThat((double) panama.squaredEuclideanBytes(c, b, n - 1)).isCloseTo(bytes, within(1e-6 * bytes));
         }
     }
 

@@ -1,6 +1,7 @@
 package io.quiver.index.hnsw;
 
 import io.quiver.distance.Distance;
+import io.quiver.distance.ScalarQuantizer;
 import io.quiver.index.IntLongMap;
 import io.quiver.storage.ReadTxn;
 import java.util.HashMap;
@@ -21,6 +22,8 @@ import org.roaringbitmap.RoaringBitmap;
 final class BuildGraph {
     final int index;
     final Distance distance;
+    /** Not null when the build measures on int8 codes (copies and committed CODE values) instead of vectors. */
+    final ScalarQuantizer codes;
     final int m;
     final int m0;
     final int efConstruction;
@@ -43,9 +46,10 @@ final class BuildGraph {
     final Object entryLock = new Object();
     private volatile long entry = -1; // (level << 32 | id), -1 when the graph is empty
 
-    BuildGraph(int index, Distance distance, int m, int m0, int efConstruction, float alpha, long seed, RoaringBitmap blocked) {
+    BuildGraph(int index, Distance distance, ScalarQuantizer codes, int m, int m0, int efConstruction, float alpha, long seed, RoaringBitmap blocked) {
         this.index = index;
         this.distance = distance;
+        this.codes = codes;
         this.m = m;
         this.m0 = m0;
         this.efConstruction = efConstruction;

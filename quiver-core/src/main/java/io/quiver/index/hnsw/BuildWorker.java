@@ -1,6 +1,7 @@
 package io.quiver.index.hnsw;
 
 import io.quiver.distance.Distance;
+import io.quiver.distance.ScalarQuantizer;
 import io.quiver.index.IntLongMap;
 import io.quiver.storage.KeyKind;
 import io.quiver.storage.NativeMemory;
@@ -21,6 +22,14 @@ final class BuildWorker {
     private final int index;
     private final int slotCount;
     private final boolean keepPruned;
+    /** Not null when distances are measured between int8 codes (see {@link BuildGraph#codes}). */
+    private final ScalarQuantizer codes;
+    private final int codeBytes;
+    /** Scratch for the inserted node in code units (codes only); the buffer field keeps the memory alive. */
+    private final ByteBuffer queryBuffer;
+    private final long queryUnits;
+    /** Where the touched bytes go, so that the JIT keeps the loads (see {@link #searchLevel}). */
+    private long touchSink;
 
     // Committed nodes this worker met: id -> ordinal, with the item address per ordinal.
     private final IntLongMap ordinals = new IntLongMap(256);
@@ -34,6 +43,7 @@ final class BuildWorker {
     private final NodeHeap candidates = NodeHeap.min(256);
     private final NodeHeap beam = NodeHeap.max(256);
     private int[] list = new int[64];
+    private long[] pendingAddress = new long[64];
     private float[] sortedDist = new float[256];
     private int[] sortedId = new int[256];
     private int[] chosen = new int[64];
@@ -52,6 +62,10 @@ final class BuildWorker {
         this.index = g.index;
         this.slotCount = g.slotCount;
         this.keepPruned = g.distance.kind() == io.quiver.distance.DistanceKind.DOT;
+        this.codes = g.codes;
+        this.codeBytes = codes == null ? 0 : codes.codeBytes();
+        this.queryBuffer = ByteBuffer.allocateDirect(codes == null ? 8 : codes.queryBytes() + 64);
+        this.queryUnits = NativeMemory.address(queryBuffer);
         this.visited = new int[slotCount + 256];
     }
 
@@ -75,7 +89,17 @@ final class BuildWorker {
         return slotCount + o;
     }
 
-    /** Item address of a resolved key, or -1 when the item is gone. */
+    /** From the node being inserted (see {@link #insertFrom}) to an address from {@link #address}. */
+    private float distQ(long q, long a) {
+        return codes != null ? codes.distance(q, a) : distance.distance(q, a);
+    }
+
+    /** The build's distance between two addresses from {@link #address}: codes or vectors. */
+    private float dist(long a, long b) {
+        return codes != null ? codes.codeDistance(a, b) : distance.distance(a, b);
+    }
+
+    /** Item (or code) address of a resolved key, or -1 when the item is gone. */
     private long address(int key, int id) {
         if (key < slotCount) {
             return g.slots[key].vector;
@@ -83,7 +107,7 @@ final class BuildWorker {
         int o = key - slotCount;
         long a = itemAddress[o];
         if (a == 0) {
-            ByteBuffer v = txn == null ? null : txn.get(index, KeyKind.ITEM, id);
+            ByteBuffer v = txn == null ? null : txn.get(index, codes != null ? KeyKind.CODE : KeyKind.ITEM, id);
             a = v == null ? -1 : NativeMemory.address(v);
             itemAddress[o] = a;
         }
@@ -152,7 +176,7 @@ final class BuildWorker {
                 if (a <= 0) {
                     continue;
                 }
-                float d = distance.distance(q, a);
+                float d = distQ(q, a);
                 if (d < curDist) {
                     curDist = d;
                     cur = nb;
@@ -180,6 +204,13 @@ final class BuildWorker {
             int c = candidates.topNode();
             candidates.pop();
             int n = links(c, level);
+            if (pendingAddress.length < n) {
+                pendingAddress = new long[list.length];
+            }
+            // As in HnswReader: resolve the unvisited neighbours first and touch their bytes so
+            // that their cache misses overlap, then measure.
+            int pending = 0;
+            long touched = 0;
             for (int i = 0; i < n; i++) {
                 int nb = list[i];
                 if (nb == self) {
@@ -194,7 +225,22 @@ final class BuildWorker {
                 if (a <= 0) {
                     continue;
                 }
-                float d = distance.distance(q, a);
+                if (codes != null) {
+                    for (int off = 0; off < codeBytes; off += 64) {
+                        touched += NativeMemory.getByte(a + off);
+                    }
+                    touched += NativeMemory.getByte(a + codeBytes - 1);
+                } else {
+                    touched += NativeMemory.getLong(a + Distance.PAYLOAD);
+                }
+                list[pending] = nb;
+                pendingAddress[pending++] = a;
+            }
+            touchSink += touched;
+            for (int i = 0; i < pending; i++) {
+                int nb = list[i];
+                long a = pendingAddress[i];
+                float d = distQ(q, a);
                 if (beam.size() < ef || d < beam.topDistance()) {
                     candidates.push(d, nb);
                     beam.push(d, nb);
@@ -234,7 +280,7 @@ final class BuildWorker {
             float dc = dist[i];
             boolean keep = true;
             for (int j = 0; j < count; j++) {
-                float dcs = distance.distance(ca, chosenAddress[j]);
+                float dcs = dist(ca, chosenAddress[j]);
                 if (alpha * dcs < dc) {
                     keep = false;
                     break;
@@ -281,9 +327,15 @@ final class BuildWorker {
 
     private void insertFrom(GraphNode q, long e) {
         long qa = q.vector;
+        if (codes != null) {
+            // The search for its neighbours measures the exact vector against their codes (one
+            // side rounded, not two); the neighbour heuristic then compares codes with codes.
+            codes.encodeQueryFromItem(q.vector + codeBytes, queryUnits);
+            qa = queryUnits;
+        }
         int ep = (int) e;
         int top = (int) (e >>> 32);
-        float epDist = distance.distance(qa, address(ep));
+        float epDist = distQ(qa, address(ep));
         for (int l = top; l > q.level; l--) {
             greedy(qa, ep, epDist, l, q.id);
             ep = greedyId;
@@ -341,7 +393,7 @@ final class BuildWorker {
         for (int i = 0; i < n; i++) {
             long a = address(ids[i]);
             if (a > 0) {
-                candidates.push(distance.distance(base, a), ids[i]);
+                candidates.push(dist(base, a), ids[i]);
             }
         }
         int c = candidates.size();
@@ -400,7 +452,7 @@ final class BuildWorker {
                     visited[k] = generation;
                     long a = address(k, x);
                     if (a > 0) {
-                        candidates.push(distance.distance(base, a), x);
+                        candidates.push(dist(base, a), x);
                     }
                 }
             }
@@ -413,7 +465,7 @@ final class BuildWorker {
             long ca = address(sortedId[i]);
             boolean keep = true;
             for (int j = 0; j < count && keep; j++) {
-                keep = g.alpha * distance.distance(ca, chosenAddress[j]) >= sortedDist[i];
+                keep = g.alpha * dist(ca, chosenAddress[j]) >= sortedDist[i];
             }
             if (keep) {
                 used[i] = true;

@@ -90,13 +90,17 @@ final class HnswBuilder {
         RoaringBitmap dirtyBefore = full ? new RoaringBitmap() : TxnDirtyNodes.get(txn, index);
         RoaringBitmap blocked = removed.clone();
         blocked.or(RoaringBitmap.andNot(dirtyBefore, after));
-        BuildGraph g = new BuildGraph(index, items.distance(), m, m0, efc, alpha, seed, blocked);
+        ScalarQuantizer codes;
+        try (var s = trace.step("fit int8 codes")) {
+            codes = codeRange(full, after, built);
+        }
+        BuildGraph g = new BuildGraph(index, items.distance(), codes, m, m0, efc, alpha, seed, blocked);
         Map<Integer, Integer> removedTop = new HashMap<>();
         List<long[]> repairs = new ArrayList<>(); // {p, level} with deleted neighbours in repairTargets
         Map<Long, IntList> repairNeighbours = new HashMap<>();
         int firstNew;
         common.checkCancelled();
-        try (VectorCopies copies = new VectorCopies(items.distance().itemBytes(), inserted.getLongCardinality() + dirtyBefore.getLongCardinality())) {
+        try (VectorCopies copies = new VectorCopies(items.distance().itemBytes(), codes, inserted.getLongCardinality() + dirtyBefore.getLongCardinality())) {
             try (var s = trace.step("resolve entry point")) {
                 if (!full && old.hasEntry()) {
                     g.setEntry(old.entry(), old.maxLevel());
@@ -172,7 +176,7 @@ final class HnswBuilder {
                 touched = writeLinks(g, removed, removedTop, inserted);
             }
             try (var s = trace.step("write int8 codes")) {
-                writeCodes(full, inserted, removed, after, built);
+                writeCodes(codes, full, inserted, removed, after);
             }
             try (var s = trace.step("write metadata")) {
                 HnswMetadata hm = new HnswMetadata(g.hasEntry(), g.hasEntry() ? g.entryId() : 0, Math.max(0, g.maxLevel()), m, m0, efc, alpha, seed);
@@ -188,36 +192,48 @@ final class HnswBuilder {
     }
 
     /**
-     * Keeps one code per built item: a build from scratch fits the range to the items and codes
-     * them all; an incremental build codes what it inserted with the stored range (clamping what
-     * falls outside) and drops the codes of removed items. A graph first built empty fits its range
-     * when items arrive.
+     * The code range this build measures with and stores, or null for none. A build from scratch
+     * fits it to the items (when codes are wanted and the distance supports them); an incremental
+     * build keeps the stored one, so new items are coded (and clamped) like the old; a graph first
+     * built empty fits it when items arrive.
      */
-    private void writeCodes(boolean full, RoaringBitmap inserted, RoaringBitmap removed, RoaringBitmap after, RoaringBitmap built) {
+    private ScalarQuantizer codeRange(boolean full, RoaringBitmap after, RoaringBitmap built) {
         Distance d = items.distance();
-        boolean wanted = options.int8Codes() && ScalarQuantizer.supports(d.kind());
-        ScalarQuantizer sq = null;
-        RoaringBitmap targets = inserted;
-        if (full) {
-            ItemCodes.dropAll(txn, index);
-        } else {
-            sq = ItemCodes.read(txn, index, d);
-            if (sq != null) {
-                for (int r : removed) {
-                    txn.delete(index, KeyKind.CODE, r);
-                }
+        if (!full) {
+            ScalarQuantizer stored = ItemCodes.read(txn, index, d);
+            if (stored != null || !built.isEmpty()) {
+                return stored;
             }
         }
-        if (sq == null && wanted && (full || built.isEmpty()) && !after.isEmpty()) {
-            sq = ItemCodes.fit(txn, index, d, after);
-            ItemCodes.writeRange(txn, index, sq);
-            targets = after;
+        if (!options.int8Codes() || !ScalarQuantizer.supports(d.kind()) || after.isEmpty()) {
+            return null;
         }
-        if (sq == null) {
+        return ItemCodes.fit(txn, index, d, after);
+    }
+
+    /**
+     * Keeps exactly one code per built item: a new range codes every item, a kept one codes what
+     * this build inserted and drops what it removed.
+     */
+    private void writeCodes(ScalarQuantizer codes, boolean full, RoaringBitmap inserted, RoaringBitmap removed, RoaringBitmap after) {
+        ScalarQuantizer stored = full ? null : ItemCodes.read(txn, index, items.distance());
+        if (full || (stored == null && codes != null)) {
+            ItemCodes.dropAll(txn, index);
+        } else if (stored != null) {
+            for (int r : removed) {
+                txn.delete(index, KeyKind.CODE, r);
+            }
+        }
+        if (codes == null) {
             return;
         }
+        RoaringBitmap targets = inserted;
+        if (!codes.equals(stored)) {
+            ItemCodes.writeRange(txn, index, codes);
+            targets = after;
+        }
         for (int id : targets) {
-            ItemCodes.put(txn, index, sq, id);
+            ItemCodes.put(txn, index, codes, id);
         }
     }
 
