@@ -25,7 +25,7 @@ public final class BuildParams {
     public double alpha;
 
     @Option(names = "--int8-codes", paramLabel = "true|false", arity = "1",
-            description = "hnsw: build and walk the graph on int8 codes of the vectors, re-ranking with the exact vectors (default ${DEFAULT-VALUE}; euclidean and cosine only)",
+            description = "keep int8 codes of the vectors (a quarter of their bytes) to rank candidates on, re-ranking with the exact vectors; hnsw also builds on them (default ${DEFAULT-VALUE}; euclidean and cosine only)",
             defaultValue = "true")
     public boolean int8Codes;
 
@@ -57,7 +57,7 @@ public final class BuildParams {
     /** The parameters of {@code algo} as {@code key=value;...} (no commas: goes in a CSV column). */
     public String describe(Algorithm algo) {
         return switch (algo) {
-            case FOREST -> "trees=" + (trees == 0 ? "auto" : trees) + ";split_after=" + (splitAfter == 0 ? "auto" : splitAfter);
+            case FOREST -> "trees=" + (trees == 0 ? "auto" : trees) + ";split_after=" + (splitAfter == 0 ? "auto" : splitAfter) + (int8Codes ? "" : ";int8_codes=false");
             case HNSW -> "m=" + m + ";m0=" + (m0 == 0 ? 2 * m : m0) + ";ef_construction=" + efConstruction
                     + (alpha != 1.0 ? String.format(Locale.ROOT, ";alpha=%.2f", alpha) : "") + (int8Codes ? "" : ";int8_codes=false");
             case NONE -> "";
@@ -66,7 +66,7 @@ public final class BuildParams {
 
     public java.util.Map<String, Object> asMap(Algorithm algo) {
         return switch (algo) {
-            case FOREST -> Json.obj("trees", trees, "split_after", splitAfter, "threads", threads(), "seed", seed);
+            case FOREST -> Json.obj("trees", trees, "split_after", splitAfter, "int8_codes", int8Codes, "threads", threads(), "seed", seed);
             case HNSW -> Json.obj("m", m, "m0", m0 == 0 ? 2 * m : m0, "ef_construction", efConstruction, "alpha", alpha, "int8_codes", int8Codes, "threads", threads(), "seed", seed);
             case NONE -> Json.obj();
         };

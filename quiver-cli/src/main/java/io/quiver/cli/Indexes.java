@@ -53,7 +53,7 @@ final class Indexes {
                     throw CliException.usage("--force-rebuild applies to hnsw only");
                 }
                 yield ForestWriter.open(txn, index).build(ForestBuildOptions.builder()
-                        .nTrees(p.trees).splitAfter(p.splitAfter).threads(p.threads()).seed(p.seed)
+                        .nTrees(p.trees).splitAfter(p.splitAfter).int8Codes(p.int8Codes).threads(p.threads()).seed(p.seed)
                         .cancel(cancel).listener(listener).build());
             }
             case HNSW -> HnswWriter.open(txn, index).build(HnswBuildOptions.builder()

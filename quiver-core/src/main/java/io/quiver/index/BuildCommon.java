@@ -12,8 +12,13 @@ import java.util.function.BooleanSupplier;
  * @param cancel polled often; when it returns true the build stops with {@link ErrorKind#CANCELLED}
  *     before writing anything, and the transaction holds no half-built state
  * @param listener live progress
+ * @param int8Codes keep an int8 code of every vector ({@link io.quiver.distance.ScalarQuantizer}, a
+ *     quarter of its bytes, packed densely) for searches to rank candidates with before the exact
+ *     vectors decide; HNSW builds also measure on them. Default on; Euclidean and cosine indexes
+ *     only (other distances ignore it). Decided when an index is built from scratch (first build,
+ *     conversion, HNSW {@code forceRebuild}): incremental builds keep what the index has
  */
-public record BuildCommon(int threads, long seed, BooleanSupplier cancel, ProgressListener listener) {
+public record BuildCommon(int threads, long seed, BooleanSupplier cancel, ProgressListener listener, boolean int8Codes) {
     public BuildCommon {
         if (threads <= 0) {
             throw new QuiverException(ErrorKind.INVALID_ARGUMENT, "threads must be positive, got " + threads);
@@ -27,7 +32,7 @@ public record BuildCommon(int threads, long seed, BooleanSupplier cancel, Progre
     }
 
     public static BuildCommon defaults() {
-        return new BuildCommon(Runtime.getRuntime().availableProcessors(), 42L, null, null);
+        return new BuildCommon(Runtime.getRuntime().availableProcessors(), 42L, null, null, true);
     }
 
     /** Throws {@link ErrorKind#CANCELLED} when the caller asked to stop. */

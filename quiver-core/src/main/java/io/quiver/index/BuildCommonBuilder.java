@@ -11,6 +11,7 @@ public abstract class BuildCommonBuilder<B extends BuildCommonBuilder<B>> {
     private long seed = 42L;
     private BooleanSupplier cancel;
     private ProgressListener listener;
+    private boolean int8Codes = true;
 
     @SuppressWarnings("unchecked")
     private B self() {
@@ -41,8 +42,14 @@ public abstract class BuildCommonBuilder<B extends BuildCommonBuilder<B>> {
         return self();
     }
 
+    /** Whether to keep int8 codes of the vectors (default true); see {@link BuildCommon#int8Codes()}. */
+    public B int8Codes(boolean codes) {
+        this.int8Codes = codes;
+        return self();
+    }
+
     /** The common options as set. */
     protected BuildCommon common() {
-        return new BuildCommon(threads, seed, cancel, listener);
+        return new BuildCommon(threads, seed, cancel, listener, int8Codes);
     }
 }

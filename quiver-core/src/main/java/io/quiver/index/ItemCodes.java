@@ -81,6 +81,83 @@ public final class ItemCodes {
         txn.put(index, KeyKind.CODE, id, tmp);
     }
 
+    /**
+     * The code range a build uses and stores, or null for none. A build from scratch ({@code full})
+     * fits it to the items when codes are {@code wanted} and the distance supports them; an
+     * incremental build keeps the stored one, so that new items are coded (and clamped) like the
+     * old; an index first built empty fits it when items arrive.
+     */
+    public static ScalarQuantizer rangeFor(Txn txn, int index, Distance d, boolean wanted, boolean full, RoaringBitmap after, RoaringBitmap builtBefore) {
+        if (!full) {
+            ScalarQuantizer stored = read(txn, index, d);
+            if (stored != null || !builtBefore.isEmpty()) {
+                return stored;
+            }
+        }
+        if (!wanted || !ScalarQuantizer.supports(d.kind()) || after.isEmpty()) {
+            return null;
+        }
+        return fit(txn, index, d, after);
+    }
+
+    /**
+     * Keeps exactly one code per built item: a new range codes every item of {@code after}, a kept
+     * one codes what the build inserted and drops what it removed. Costs the change, not the index,
+     * unless the range is new.
+     */
+    public static void update(WriteTxn txn, int index, Distance d, ScalarQuantizer codes, boolean full, RoaringBitmap inserted, RoaringBitmap removed,
+            RoaringBitmap after) {
+        ScalarQuantizer stored = full ? null : read(txn, index, d);
+        if (full || (stored == null && codes != null)) {
+            dropAll(txn, index);
+        } else if (stored != null) {
+            for (int r : removed) {
+                txn.delete(index, KeyKind.CODE, r);
+            }
+        }
+        if (codes == null) {
+            return;
+        }
+        RoaringBitmap targets = inserted;
+        if (!codes.equals(stored)) {
+            writeRange(txn, index, codes);
+            targets = after;
+        }
+        for (int id : targets) {
+            put(txn, index, codes, id);
+        }
+    }
+
+    /**
+     * Reports (reading every code) unless exactly the {@code built} items have a code of the right
+     * size and version; with no range ({@code codes} null) no code may exist.
+     */
+    public static void check(Txn txn, int index, ScalarQuantizer codes, RoaringBitmap built, java.util.function.Consumer<String> report) {
+        RoaringBitmap coded = new RoaringBitmap();
+        int[] reported = {0};
+        txn.scan(index, KeyKind.CODE, (id, level, value) -> {
+            coded.add(id);
+            String problem = codes == null ? "item " + Integer.toUnsignedString(id) + " has an int8 code but the index keeps no code range"
+                    : value.remaining() != codes.codeBytes() || value.get(0) != ScalarQuantizer.CODE_VERSION
+                            ? "int8 code of item " + Integer.toUnsignedString(id) + " has " + value.remaining() + " bytes, expected " + codes.codeBytes()
+                            : null;
+            if (problem != null && reported[0]++ < 5) {
+                report.accept(problem);
+            }
+            return true;
+        });
+        if (codes != null) {
+            RoaringBitmap uncoded = RoaringBitmap.andNot(built, coded);
+            if (!uncoded.isEmpty()) {
+                report.accept(uncoded.getCardinality() + " built item(s) have no int8 code, e.g. " + Integer.toUnsignedString(uncoded.first()));
+            }
+            RoaringBitmap stray = RoaringBitmap.andNot(coded, built);
+            if (!stray.isEmpty()) {
+                report.accept(stray.getCardinality() + " int8 code(s) belong to no built item, e.g. " + Integer.toUnsignedString(stray.first()));
+            }
+        }
+    }
+
     /** Removes every code and the range (a full rebuild, a conversion, a clear). */
     public static void dropAll(WriteTxn txn, int index) {
         txn.deleteAll(index, KeyKind.CODE);

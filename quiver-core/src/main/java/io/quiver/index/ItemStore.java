@@ -144,6 +144,7 @@ public final class ItemStore {
             case FOREST -> {
                 w.deleteAll(index, KeyKind.TREE_NODE);
                 w.delete(index, KeyKind.METADATA, IndexMetadata.FOREST);
+                ItemCodes.dropAll(w, index);
             }
             case HNSW -> {
                 w.deleteAll(index, KeyKind.LINKS);

@@ -3,12 +3,14 @@ package io.quiver.index.forest;
 import io.quiver.distance.BinaryDistance;
 import io.quiver.distance.Distance;
 import io.quiver.distance.Kernels;
+import io.quiver.distance.ScalarQuantizer;
 import io.quiver.distance.VectorKernels;
 import io.quiver.index.Algorithm;
 import io.quiver.index.IndexMetadata;
 import io.quiver.index.IndexReader;
 import io.quiver.index.IndexStats;
 import io.quiver.index.AddressCache;
+import io.quiver.index.ItemCodes;
 import io.quiver.index.ItemStore;
 import io.quiver.index.SearchOptions;
 import io.quiver.index.SearchResult;
@@ -30,6 +32,9 @@ import org.roaringbitmap.RoaringBitmap;
  * Searches a forest inside a read snapshot, as Annoy does: all roots go into one priority queue
  * keyed by the smallest margin met on the way down; leaves are opened in that order until
  * {@code searchK} candidates are gathered; the distinct candidates are then ranked exactly.
+ * When the index keeps int8 codes ({@link ScalarQuantizer}: a quarter of the bytes, packed four
+ * to a page where a vector fills one) the candidates are ranked on codes first and only the best
+ * {@link #RERANK_FACTOR}{@code ·k} are measured on their vectors.
  *
  * <pre>{@code
  * try (ReadTxn txn = store.read()) {
@@ -44,6 +49,8 @@ import org.roaringbitmap.RoaringBitmap;
 public final class ForestReader implements IndexReader {
     /** Candidates gathered per result for binary-quantised distances, relative to exact ones. */
     public static final int QUANTIZED_OVERSAMPLING = 3;
+    /** Candidates per result that the exact vectors re-rank after the codes ranked them all. */
+    public static final int RERANK_FACTOR = 4;
     private static final int CACHE_LIMIT = 8_000_000;
 
     private final ReadTxn txn;
@@ -58,6 +65,10 @@ public final class ForestReader implements IndexReader {
     private final VectorKernels kernels = Kernels.get();
     private final AddressCache nodeCache;
     private final AddressCache itemCache;
+    /** Null when the index keeps no codes. */
+    private final ScalarQuantizer codes;
+    private final AddressCache codeCache;
+    private final long queryUnits;
     private final Arena arena = Arena.ofAuto();
     private final long query;
     private final NodeQueue queue = new NodeQueue();
@@ -82,6 +93,10 @@ public final class ForestReader implements IndexReader {
         this.itemCache = new AddressCache(live.isEmpty() ? -1 : Integer.toUnsignedLong(live.last()), live.getLongCardinality(), CACHE_LIMIT);
         this.maxVisits = 2 * (forest.usedNodes().getLongCardinality() + forest.nTrees()) + 16;
         this.query = arena.allocate(distance.itemBytes() + 64L, 64).address();
+        this.codes = ItemCodes.read(txn, index, distance);
+        this.codeCache = codes == null ? null
+                : new AddressCache(live.isEmpty() ? -1 : Integer.toUnsignedLong(live.last()), live.getLongCardinality(), CACHE_LIMIT);
+        this.queryUnits = codes == null ? 0 : arena.allocate(codes.queryBytes() + 64L, 64).address();
     }
 
     /**
@@ -146,10 +161,29 @@ public final class ForestReader implements IndexReader {
         return a;
     }
 
+    /** Address of the code of {@code id}, or 0 when it has none (not a built item). */
+    private long code(int id) {
+        long a = codeCache.get(id);
+        if (a != 0L) {
+            return a;
+        }
+        ByteBuffer v = txn.get(index, KeyKind.CODE, id);
+        if (v == null) {
+            return 0L;
+        }
+        codes.checkCode(v, id);
+        a = NativeMemory.address(v);
+        codeCache.put(id, a);
+        return a;
+    }
+
     @Override
     public SearchResult search(float[] vector, SearchOptions options) {
         distance.validate(vector);
         distance.encode(vector, query);
+        if (codes != null) {
+            codes.encodeQuery(vector, queryUnits);
+        }
         return searchEncoded(query, options);
     }
 
@@ -158,6 +192,9 @@ public final class ForestReader implements IndexReader {
         long a = item(id);
         if (a == 0L || !live.contains(id)) {
             throw new QuiverException(ErrorKind.UNKNOWN_ITEM, "item " + Integer.toUnsignedString(id) + " is not in index " + index);
+        }
+        if (codes != null) {
+            codes.encodeQueryFromItem(a, queryUnits);
         }
         return searchEncoded(a, options);
     }
@@ -221,6 +258,9 @@ public final class ForestReader implements IndexReader {
             }
         }
         Arrays.sort(candidates, 0, n);
+        if (codes != null && n > RERANK_FACTOR * k) {
+            return rankOnCodes(q, n, k, partial);
+        }
         // Distinct candidates and their addresses first, then rank them touching a vector a few
         // places ahead of the one being measured: independent loads, so the cache and TLB misses
         // of the next vectors overlap the arithmetic on this one (Java has no prefetch).
@@ -248,6 +288,56 @@ public final class ForestReader implements IndexReader {
             top.offer(distance.distance(q, addresses[i]), candidates[i]);
         }
         touchSink += touched;
+        return new SearchResult(top.sorted(d -> distance.userDistance((float) d)), partial);
+    }
+
+    /**
+     * Ranks the sorted candidates on their codes (each touched whole a few candidates ahead, so
+     * that the misses overlap), then measures the best {@link #RERANK_FACTOR}{@code ·k} exactly.
+     */
+    private SearchResult rankOnCodes(long q, int n, int k, boolean partial) {
+        if (addresses.length < n) {
+            addresses = new long[Math.max(n, 2 * addresses.length)];
+        }
+        int m = 0;
+        for (int i = 0; i < n; i++) {
+            int id = candidates[i];
+            if (m > 0 && id == candidates[m - 1]) {
+                continue;
+            }
+            long a = code(id);
+            if (a != 0L) {
+                candidates[m] = id;
+                addresses[m++] = a;
+            } else if (item(id) != 0L) {
+                throw new QuiverException(ErrorKind.CORRUPTED, "item " + Integer.toUnsignedString(id) + " of index " + index
+                        + " has no int8 code; rebuild the index from scratch");
+            }
+        }
+        int r = Math.min(m, RERANK_FACTOR * k);
+        top.reset(r);
+        int bytes = codes.codeBytes();
+        long touched = 0;
+        for (int i = 0; i < m; i++) {
+            if (i + TOUCH_AHEAD < m) {
+                long a = addresses[i + TOUCH_AHEAD];
+                for (int off = 0; off < bytes; off += 64) {
+                    touched += NativeMemory.getByte(a + off);
+                }
+                touched += NativeMemory.getByte(a + bytes - 1);
+            }
+            top.offer(codes.distance(queryUnits, addresses[i]), candidates[i]);
+        }
+        r = top.drainIds(candidates);
+        for (int i = 0; i < r; i++) {
+            addresses[i] = item(candidates[i]);
+            touched += NativeMemory.getLong(addresses[i] + Distance.PAYLOAD);
+        }
+        touchSink += touched;
+        top.reset(k);
+        for (int i = 0; i < r; i++) {
+            top.offer(distance.distance(q, addresses[i]), candidates[i]);
+        }
         return new SearchResult(top.sorted(d -> distance.userDistance((float) d)), partial);
     }
 
@@ -383,6 +473,7 @@ public final class ForestReader implements IndexReader {
         if (badVectors[0] > 5) {
             problems.add((badVectors[0] - 5) + " more item(s) hold invalid vectors");
         }
+        ItemCodes.check(txn, index, codes, live, problems::add);
         return problems;
     }
 

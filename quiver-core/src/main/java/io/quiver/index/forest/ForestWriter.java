@@ -4,11 +4,13 @@ import io.quiver.distance.BinaryDistance;
 import io.quiver.distance.Distance;
 import io.quiver.distance.DistanceKind;
 import io.quiver.distance.FloatDistance;
+import io.quiver.distance.ScalarQuantizer;
 import io.quiver.index.Algorithm;
 import io.quiver.index.BuildCommon;
 import io.quiver.index.ConcurrentNodeIds;
 import io.quiver.index.IndexMetadata;
 import io.quiver.index.ItemBackedWriter;
+import io.quiver.index.ItemCodes;
 import io.quiver.index.IntLongMap;
 import io.quiver.index.ItemStore;
 import io.quiver.index.MemoryBudget;
@@ -249,6 +251,11 @@ public final class ForestWriter extends ItemBackedWriter {
                 }
             }
         }
+        try (var s = trace.step("write int8 codes")) {
+            boolean full = old == null;
+            ScalarQuantizer codes = ItemCodes.rangeFor(txn, index, distance, common.int8Codes(), full, after, changes.built());
+            ItemCodes.update(txn, index, distance, codes, full, changes.inserted(), changes.removed(), after);
+        }
         try (var s = trace.step("write the metadata")) {
             new ForestMetadata(splitAfter, seed, roots, used).write(txn, index);
             items.writeBuiltItems(after);
@@ -312,7 +319,7 @@ public final class ForestWriter extends ItemBackedWriter {
         int index = items.index();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         BuildCommon c = new BuildCommon(common.threads(), common.seed(),
-                () -> failure.get() != null || common.cancel().getAsBoolean(), common.listener());
+                () -> failure.get() != null || common.cancel().getAsBoolean(), common.listener(), common.int8Codes());
         if (single) {
             // Same-transaction rebuild: the structure exists only in this transaction.
             try (ReadTxn committed = txn.store().read();

@@ -62,6 +62,12 @@ final class TopK {
         }
     }
 
+    /** Copies the held ids (in heap order) into {@code out}; returns their count. */
+    int drainIds(int[] out) {
+        System.arraycopy(ids, 0, out, 0, size);
+        return size;
+    }
+
     /** The held pairs, closest first, with distances converted by {@code toUser}. */
     List<Neighbor> sorted(java.util.function.DoubleUnaryOperator toUser) {
         Neighbor[] out = new Neighbor[size];

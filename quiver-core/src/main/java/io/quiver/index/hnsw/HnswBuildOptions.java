@@ -24,13 +24,10 @@ import io.quiver.storage.QuiverException;
  * @param alpha DiskANN-style pruning slack: 1.0 is the plain HNSW heuristic, larger keeps more
  *     (longer) links. Applied to the ordering distance (squared for Euclidean)
  * @param forceRebuild rebuild the whole graph from the stored items
- * @param int8Codes keep an int8 code of every vector ({@link io.quiver.distance.ScalarQuantizer},
- *     a quarter of its bytes) so that searches walk the graph on codes and re-rank the beam with
- *     the exact vectors: default on, for Euclidean and cosine indexes (other distances ignore it).
- *     Like the graph's shape it is decided when the graph is built from scratch
- * @param common threads, seed, cancellation, progress
+ * @param common threads, seed, cancellation, progress, int8 codes (with codes, the graph is built
+ *     and walked on them and a search re-ranks its beam with the exact vectors)
  */
-public record HnswBuildOptions(int m, int m0, int efConstruction, float alpha, boolean forceRebuild, boolean int8Codes, BuildCommon common) {
+public record HnswBuildOptions(int m, int m0, int efConstruction, float alpha, boolean forceRebuild, BuildCommon common) {
     public HnswBuildOptions {
         if (m < 2 || m > 1024) {
             throw new QuiverException(ErrorKind.INVALID_ARGUMENT, "m must be in 2..1024, got " + m);
@@ -63,7 +60,6 @@ public record HnswBuildOptions(int m, int m0, int efConstruction, float alpha, b
         private int efConstruction = 200;
         private float alpha = 1f;
         private boolean forceRebuild;
-        private boolean int8Codes = true;
 
         public Builder m(int m) {
             this.m = m;
@@ -91,14 +87,8 @@ public record HnswBuildOptions(int m, int m0, int efConstruction, float alpha, b
             return this;
         }
 
-        /** Whether to keep int8 codes for traversal (default true); see the record's description. */
-        public Builder int8Codes(boolean codes) {
-            this.int8Codes = codes;
-            return this;
-        }
-
         public HnswBuildOptions build() {
-            return new HnswBuildOptions(m, m0 == 0 ? 2 * m : m0, efConstruction, alpha, forceRebuild, int8Codes,
+            return new HnswBuildOptions(m, m0 == 0 ? 2 * m : m0, efConstruction, alpha, forceRebuild,
                     common());
         }
     }

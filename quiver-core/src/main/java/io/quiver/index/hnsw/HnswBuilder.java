@@ -1,6 +1,5 @@
 package io.quiver.index.hnsw;
 
-import io.quiver.distance.Distance;
 import io.quiver.distance.ScalarQuantizer;
 import io.quiver.index.Algorithm;
 import io.quiver.index.BuildCommon;
@@ -92,7 +91,7 @@ final class HnswBuilder {
         blocked.or(RoaringBitmap.andNot(dirtyBefore, after));
         ScalarQuantizer codes;
         try (var s = trace.step("fit int8 codes")) {
-            codes = codeRange(full, after, built);
+            codes = ItemCodes.rangeFor(txn, index, items.distance(), common.int8Codes(), full, after, built);
         }
         BuildGraph g = new BuildGraph(index, items.distance(), codes, m, m0, efc, alpha, seed, blocked);
         Map<Integer, Integer> removedTop = new HashMap<>();
@@ -176,7 +175,7 @@ final class HnswBuilder {
                 touched = writeLinks(g, removed, removedTop, inserted);
             }
             try (var s = trace.step("write int8 codes")) {
-                writeCodes(codes, full, inserted, removed, after);
+                ItemCodes.update(txn, index, items.distance(), codes, full, inserted, removed, after);
             }
             try (var s = trace.step("write metadata")) {
                 HnswMetadata hm = new HnswMetadata(g.hasEntry(), g.hasEntry() ? g.entryId() : 0, Math.max(0, g.maxLevel()), m, m0, efc, alpha, seed);
@@ -189,52 +188,6 @@ final class HnswBuilder {
             }
         }
         return trace;
-    }
-
-    /**
-     * The code range this build measures with and stores, or null for none. A build from scratch
-     * fits it to the items (when codes are wanted and the distance supports them); an incremental
-     * build keeps the stored one, so new items are coded (and clamped) like the old; a graph first
-     * built empty fits it when items arrive.
-     */
-    private ScalarQuantizer codeRange(boolean full, RoaringBitmap after, RoaringBitmap built) {
-        Distance d = items.distance();
-        if (!full) {
-            ScalarQuantizer stored = ItemCodes.read(txn, index, d);
-            if (stored != null || !built.isEmpty()) {
-                return stored;
-            }
-        }
-        if (!options.int8Codes() || !ScalarQuantizer.supports(d.kind()) || after.isEmpty()) {
-            return null;
-        }
-        return ItemCodes.fit(txn, index, d, after);
-    }
-
-    /**
-     * Keeps exactly one code per built item: a new range codes every item, a kept one codes what
-     * this build inserted and drops what it removed.
-     */
-    private void writeCodes(ScalarQuantizer codes, boolean full, RoaringBitmap inserted, RoaringBitmap removed, RoaringBitmap after) {
-        ScalarQuantizer stored = full ? null : ItemCodes.read(txn, index, items.distance());
-        if (full || (stored == null && codes != null)) {
-            ItemCodes.dropAll(txn, index);
-        } else if (stored != null) {
-            for (int r : removed) {
-                txn.delete(index, KeyKind.CODE, r);
-            }
-        }
-        if (codes == null) {
-            return;
-        }
-        RoaringBitmap targets = inserted;
-        if (!codes.equals(stored)) {
-            ItemCodes.writeRange(txn, index, codes);
-            targets = after;
-        }
-        for (int id : targets) {
-            ItemCodes.put(txn, index, codes, id);
-        }
     }
 
     private void prepareRepair(BuildGraph g, VectorCopies copies, RoaringBitmap removed, Map<Integer, Integer> removedTop,

@@ -616,24 +616,7 @@ public final class HnswReader implements IndexReader {
                 report.accept("built item " + Integer.toUnsignedString(id) + " has no level-0 links list");
             }
         }
-        RoaringBitmap coded = new RoaringBitmap();
-        txn.scan(index, KeyKind.CODE, (id, level, value) -> {
-            coded.add(id);
-            if (codes == null) {
-                report.accept("item " + Integer.toUnsignedString(id) + " has an int8 code but the index keeps no code range");
-            } else if (value.remaining() != codes.codeBytes() || value.get(0) != ScalarQuantizer.CODE_VERSION) {
-                report.accept("int8 code of item " + Integer.toUnsignedString(id) + " has " + value.remaining() + " bytes, expected " + codes.codeBytes());
-            }
-            return true;
-        });
-        if (codes != null) {
-            for (int id : RoaringBitmap.andNot(built, coded)) {
-                report.accept("built item " + Integer.toUnsignedString(id) + " has no int8 code");
-            }
-            for (int id : RoaringBitmap.andNot(coded, built)) {
-                report.accept("item " + Integer.toUnsignedString(id) + " has an int8 code but is not built");
-            }
-        }
+        ItemCodes.check(txn, index, codes, built, report);
         if (built.isEmpty() == graph.hasEntry()) {
             report.accept(built.isEmpty() ? "an empty graph has an entry point" : "a non-empty graph has no entry point");
         } else if (graph.hasEntry()) {

@@ -111,7 +111,8 @@ class HnswCodesTest {
                     try (ReadTxn txn = store.read()) {
                         assertThat(coded(txn).getCardinality()).isEqualTo(withCodes ? 3000 : 0);
                         HnswTestSupport.checkGraph(txn, 0);
-                        recall[codes] = HnswIndexTest.meanRecall(txn, d, kind, 64, null, 200);
+                        // ef 128: on this 32-d data recall at ef 64 is 0.93-0.99 with or without codes (seed to seed)
+                        recall[codes] = HnswIndexTest.meanRecall(txn, d, kind, 128, null, 300);
                         HnswReader r = HnswReader.open(txn, 0);
                         // re-ranked: an item finds itself first at distance 0, and distances ascend
                         SearchResult self = r.searchItem(123, SearchOptions.k(5));
@@ -123,7 +124,7 @@ class HnswCodesTest {
                     }
                 }
             }
-            assertThat(recall[1]).as(kind.cliName() + " with codes").isGreaterThanOrEqualTo(0.95);
+            assertThat(recall[1]).as(kind.cliName() + " with codes").isGreaterThanOrEqualTo(0.97);
             assertThat(recall[1]).as(kind.cliName() + " codes vs vectors").isCloseTo(recall[0], within(0.02));
         }
     }
@@ -180,7 +181,7 @@ class HnswCodesTest {
     }
 
     @Test
-    void convertingToAForestOrClearingDropsTheCodes() {
+    void conversionsRecodeAndClearingDropsTheCodes() {
         Map<Integer, float[]> d = HnswIndexTest.data(1000, 7);
         try (Store store = Store.open(dir)) {
             store.write(txn -> {
@@ -188,7 +189,13 @@ class HnswCodesTest {
                 d.forEach(w::add);
                 w.build(HnswIndexTest.opts());
             });
+            // the forest keeps codes too; without them wanted, the conversion drops them
             store.write(txn -> ForestWriter.open(txn, 0).build(ForestBuildOptions.builder().nTrees(4).build()));
+            try (ReadTxn txn = store.read()) {
+                assertThat(coded(txn)).isEqualTo(ids(d));
+            }
+            store.write(txn -> HnswWriter.open(txn, 0).build(HnswBuildOptions.builder().int8Codes(false).build()));
+            store.write(txn -> ForestWriter.open(txn, 0).build(ForestBuildOptions.builder().nTrees(4).int8Codes(false).build()));
             try (ReadTxn txn = store.read()) {
                 assertThat(coded(txn)).isEmpty();
                 assertThat(txn.get(0, KeyKind.METADATA, IndexMetadata.CODES)).isNull();

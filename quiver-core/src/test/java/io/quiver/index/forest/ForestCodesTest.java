@@ -1,0 +1,105 @@
+package io.quiver.index.forest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.quiver.distance.DistanceKind;
+import io.quiver.index.SearchOptions;
+import io.quiver.index.SearchResult;
+import io.quiver.storage.KeyKind;
+import io.quiver.storage.ReadTxn;
+import io.quiver.storage.Store;
+import io.quiver.testing.Vectors;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.roaringbitmap.RoaringBitmap;
+
+/** A forest that keeps int8 codes ranks on them and re-ranks exactly: same recall, codes follow the items. */
+class ForestCodesTest {
+    @TempDir
+    Path dir;
+
+    static final float[][] BASE = ForestTest.BASE;
+    static final float[][] QUERIES = ForestTest.QUERIES;
+
+    private static ForestBuildOptions opts(boolean codes) {
+        return ForestBuildOptions.builder().nTrees(8).splitAfter(32).threads(2).seed(7).int8Codes(codes).build();
+    }
+
+    private static RoaringBitmap coded(ReadTxn txn) {
+        RoaringBitmap ids = new RoaringBitmap();
+        txn.scan(0, KeyKind.CODE, (id, level, value) -> {
+            ids.add(id);
+            return true;
+        });
+        return ids;
+    }
+
+    @Test
+    void rankingOnCodesKeepsRecallAndExactDistances() {
+        for (DistanceKind kind : new DistanceKind[] {DistanceKind.EUCLIDEAN, DistanceKind.COSINE}) {
+            double[] recall = new double[2];
+            for (int c = 0; c < 2; c++) {
+                boolean codes = c == 1;
+                try (Store store = Store.open(dir.resolve(kind.cliName() + c))) {
+                    store.write(txn -> {
+                        ForestWriter w = ForestWriter.create(txn, 0, kind, ForestTest.DIMS);
+                        for (int i = 0; i < BASE.length; i++) {
+                            w.add(i, BASE[i]);
+                        }
+                        w.build(opts(codes));
+                    });
+                    try (ReadTxn txn = store.read()) {
+                        ForestReader r = ForestReader.open(txn, 0);
+                        assertThat(r.check()).isEmpty();
+                        assertThat(coded(txn).getCardinality()).isEqualTo(codes ? BASE.length : 0);
+                        double sum = 0;
+                        for (float[] q : QUERIES) {
+                            SearchResult res = r.search(q, SearchOptions.builder().k(10).searchK(400).build());
+                            sum += Vectors.recall(res.ids(), Vectors.bruteForce(kind, BASE, q, 10, null));
+                            for (int i = 1; i < res.size(); i++) {
+                                assertThat(res.neighbors().get(i).distance()).isGreaterThanOrEqualTo(res.neighbors().get(i - 1).distance());
+                            }
+                        }
+                        recall[c] = sum / QUERIES.length;
+                        SearchResult self = r.searchItem(77, SearchOptions.builder().k(3).searchK(400).build());
+                        assertThat(self.ids()[0]).isEqualTo(77);
+                        assertThat(self.neighbors().get(0).distance()).isCloseTo(0f, within(1e-5f));
+                    }
+                }
+            }
+            assertThat(recall[1]).as(kind.cliName() + ": codes %.3f, vectors %.3f", recall[1], recall[0]).isCloseTo(recall[0], within(0.02));
+        }
+    }
+
+    @Test
+    void codesFollowIncrementalBuilds() {
+        try (Store store = Store.open(dir)) {
+            store.write(txn -> {
+                ForestWriter w = ForestWriter.create(txn, 0, DistanceKind.EUCLIDEAN, ForestTest.DIMS);
+                for (int i = 0; i < 3000; i++) {
+                    w.add(i, BASE[i]);
+                }
+                w.build(opts(true));
+            });
+            store.write(txn -> {
+                ForestWriter w = ForestWriter.open(txn, 0);
+                for (int i = 0; i < 3000; i += 5) {
+                    w.delete(i);
+                }
+                for (int i = 3000; i < BASE.length; i++) {
+                    w.add(i, BASE[i]);
+                }
+                w.build(opts(true));
+            });
+            try (ReadTxn txn = store.read()) {
+                ForestReader r = ForestReader.open(txn, 0);
+                assertThat(r.check()).isEmpty();
+                assertThat(coded(txn)).isEqualTo(r.ids());
+                assertThat(coded(txn).contains(5)).isFalse();
+                assertThat(coded(txn).contains(BASE.length - 1)).isTrue();
+            }
+        }
+    }
+}
