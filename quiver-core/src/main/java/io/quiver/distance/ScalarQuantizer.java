@@ -79,10 +79,15 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
     /** Writes the code of the encoded item at {@code item} into native memory at {@code out} ({@link #codeBytes()}). */
     public void encodeItem(long item, long out) {
         float s = scale(item);
+        float inv = 1f / step;
         NativeMemory.ALL.set(java.lang.foreign.ValueLayout.JAVA_BYTE, out, CODE_VERSION);
+        long src = item + Distance.PAYLOAD;
+        long dst = out + CODE_PAYLOAD;
+        // Clamp, then round half up by truncation: no branches and no Math.round, so the JIT
+        // vectorises the loop (codes for a whole index are written at every full build).
         for (int i = 0; i < dimensions; i++) {
-            float u = (NativeMemory.getFloat(item + Distance.PAYLOAD + 4L * i) * s - lo) / step;
-            NativeMemory.ALL.set(java.lang.foreign.ValueLayout.JAVA_BYTE, out + CODE_PAYLOAD + i, (byte) (Math.clamp(Math.round(u), 0, 255) - 128));
+            float u = Math.min(Math.max((NativeMemory.getFloat(src + 4L * i) * s - lo) * inv, 0f), 255f);
+            NativeMemory.ALL.set(java.lang.foreign.ValueLayout.JAVA_BYTE, dst + i, (byte) ((int) (u + 0.5f) - 128));
         }
     }
 
@@ -93,16 +98,18 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
             n2 += (double) x * x;
         }
         float s = kind != DistanceKind.COSINE ? 1f : n2 == 0 ? 0f : (float) (1 / Math.sqrt(n2));
+        float inv = 1f / step;
         for (int i = 0; i < dimensions; i++) {
-            NativeMemory.putFloat(out + 4L * i, (vector[i] * s - lo) / step - 128f);
+            NativeMemory.putFloat(out + 4L * i, (vector[i] * s - lo) * inv - 128f);
         }
     }
 
     /** Writes the encoded item at {@code item} in code units ({@code dimensions} floats) at {@code out}. */
     public void encodeQueryFromItem(long item, long out) {
         float s = scale(item);
+        float inv = 1f / step;
         for (int i = 0; i < dimensions; i++) {
-            NativeMemory.putFloat(out + 4L * i, (NativeMemory.getFloat(item + Distance.PAYLOAD + 4L * i) * s - lo) / step - 128f);
+            NativeMemory.putFloat(out + 4L * i, (NativeMemory.getFloat(item + Distance.PAYLOAD + 4L * i) * s - lo) * inv - 128f);
         }
     }
 

