@@ -89,7 +89,7 @@ public final class HnswReader implements IndexReader {
     private final NodeHeap beam = NodeHeap.max(256);
     private float[] outDist = new float[256];
     private long[] rerank = new long[256];
-    /** Bytes of a stored code rounded to the touch stride (0 without codes). */
+    /** Bytes of a stored code, all touched before it is measured (0 without codes). */
     private final int codeLines;
     private int[] outNode = new int[256];
     private final ByteBuffer query;
@@ -265,7 +265,7 @@ public final class HnswReader implements IndexReader {
             throw new QuiverException(ErrorKind.UNKNOWN_ITEM, "item " + Integer.toUnsignedString(id) + " is not in index " + index);
         }
         if (codes != null) {
-            codes.encodeQuery(distance.decode(a), queryUnitsAddress);
+            codes.encodeQueryFromItem(a, queryUnitsAddress);
         }
         return searchEncoded(a, options);
     }

@@ -29,6 +29,16 @@ class HnswRandomOpsTest {
     @Property(tries = 12, seed = "42")
     void graphStaysConsistent(@ForAll @LongRange(min = 0, max = 1_000_000) long seed) throws Exception {
         Path dir = Files.createTempDirectory("hnsw-random");
+        try {
+            run(dir, seed);
+        } finally {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private void run(Path dir, long seed) throws Exception {
         Random rnd = new Random(seed);
         Map<Integer, float[]> live = new HashMap<>();
         HnswBuildOptions opts = HnswBuildOptions.builder().m(8).efConstruction(32).threads(1 + rnd.nextInt(2)).seed(seed).build();
