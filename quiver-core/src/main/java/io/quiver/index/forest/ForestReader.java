@@ -395,7 +395,9 @@ public final class ForestReader implements IndexReader {
         s.put("splits", counts[1]);
         s.put("max_depth", counts[3]);
         s.put("mean_leaf_size", counts[0] == 0 ? 0.0 : (double) leafItems / counts[0]);
-        return new IndexStats(index, distance.kind().cliName(), dims, Algorithm.FOREST, size(), counts[2],
+        long codeBytes = codes == null ? 0 : size() * codes.codeBytes();
+        s.put("int8_code_bytes", codeBytes);
+        return new IndexStats(index, distance.kind().cliName(), dims, Algorithm.FOREST, size(), counts[2] + codeBytes,
                 size() * distance.itemBytes(), s);
     }
 

@@ -107,7 +107,7 @@ final class BuildGraph {
             if (lists == null) {
                 lists = new int[][] {Links.EMPTY};
             }
-            return new GraphNode(k, lists.length - 1, 0L, m, m0, lists);
+            return new GraphNode(k, lists.length - 1, 0L, 0L, m, m0, lists);
         });
     }
 

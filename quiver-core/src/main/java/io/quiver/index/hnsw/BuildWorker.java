@@ -330,7 +330,7 @@ final class BuildWorker {
         if (codes != null) {
             // The search for its neighbours measures the exact vector against their codes (one
             // side rounded, not two); the neighbour heuristic then compares codes with codes.
-            codes.encodeQueryFromItem(q.vector + codeBytes, queryUnits);
+            codes.encodeQueryFromItem(q.item, queryUnits);
             qa = queryUnits;
         }
         int ep = (int) e;

@@ -9,18 +9,24 @@ final class GraphNode {
     final int id;
     /** The node's top level. */
     final int level;
-    /** Address of the item bytes in the build's off-heap copy, or 0 when read from the committed snapshot. */
+    /**
+     * Address of what the build measures with (the item bytes, or its int8 code when the build
+     * uses codes) in the build's off-heap copies, or 0 when read from the committed snapshot.
+     */
     final long vector;
+    /** Address of the item bytes in the build's copies (the same as {@link #vector} without codes), or 0. */
+    final long item;
     private final int[][] links;
     private final int[] counts;
     /** The lists as the write transaction held them when loaded (null for a node new in this build). */
     final int[][] original;
     private volatile boolean dirty;
 
-    GraphNode(int id, int level, long vector, int m, int m0, int[][] original) {
+    GraphNode(int id, int level, long vector, long item, int m, int m0, int[][] original) {
         this.id = id;
         this.level = level;
         this.vector = vector;
+        this.item = item;
         this.original = original;
         this.links = new int[level + 1][];
         this.counts = new int[level + 1];

@@ -111,7 +111,7 @@ final class HnswBuilder {
                     }
                     int[][] lists = Links.readAllLevels(txn, index, d);
                     if (lists != null) {
-                        g.addSlot(new GraphNode(d, lists.length - 1, copies.copy(txn, index, d), m, m0, lists));
+                        g.addSlot(new GraphNode(d, lists.length - 1, copies.copy(txn, index, d), copies.lastItem(), m, m0, lists));
                     }
                 }
                 if (!removed.isEmpty()) {
@@ -125,7 +125,7 @@ final class HnswBuilder {
             try (var s = trace.step("copy new items")) {
                 firstNew = g.slotCount;
                 for (int id : inserted) {
-                    g.addSlot(new GraphNode(id, g.randomLevel(id), copies.copy(txn, index, id), m, m0, null));
+                    g.addSlot(new GraphNode(id, g.randomLevel(id), copies.copy(txn, index, id), copies.lastItem(), m, m0, null));
                 }
             }
             common.checkCancelled();
@@ -228,7 +228,7 @@ final class HnswBuilder {
             if (lists == null) {
                 lists = new int[][] {Links.EMPTY};
             }
-            g.addSlot(new GraphNode(p, lists.length - 1, copies.copy(txn, index, p), m, m0, lists));
+            g.addSlot(new GraphNode(p, lists.length - 1, copies.copy(txn, index, p), copies.lastItem(), m, m0, lists));
         }
         // Repairs on levels a node does not have cannot happen with consistent in-lists; drop them if they do.
         repairs.removeIf(r -> g.node((int) r[0]).level < r[1]);
