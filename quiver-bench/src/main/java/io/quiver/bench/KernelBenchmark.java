@@ -23,7 +23,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The distance kernels on vectors at unaligned addresses, as LMDB hands them out: the Vector API
- * path against the scalar fallback. Run: {@code java -jar quiver-bench/target/quiver-bench.jar KernelBenchmark}.
+ * path against the scalar fallback. The int8 kernels read the first {@code dims} bytes of the
+ * second vector as a code (any bytes are a valid code). Run: {@code java -jar quiver-bench/target/quiver-bench.jar KernelBenchmark}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -76,6 +77,18 @@ public class KernelBenchmark {
     @Benchmark
     public float manhattan() {
         return k.manhattan(a, b, dims);
+    }
+
+    /** Float query against an int8 code (graph walks and forest ranking on codes); b's bytes serve as the code. */
+    @Benchmark
+    public float squaredEuclideanInt8() {
+        return k.squaredEuclideanInt8(a, b, dims);
+    }
+
+    /** Int8 code against int8 code (HNSW builds on codes). */
+    @Benchmark
+    public float squaredEuclideanBytes() {
+        return k.squaredEuclideanBytes(a, b, dims);
     }
 
     @Benchmark
