@@ -21,7 +21,7 @@ import java.util.SplittableRandom;
  * vectors, then {@code --insert} new ones added and built in one transaction. Prints the time per
  * inserted item, the progress trace, peak RSS and peak heap. Modes:
  * <pre>
- * java ... io.quiver.bench.IncrementalBenchmark build  --db DIR --base 500000 --dims 768
+ * java ... io.quiver.bench.IncrementalBenchmark build  --db DIR --base 500000 --dims 768 [--int8-codes false]
  * java ... io.quiver.bench.IncrementalBenchmark insert --db DIR --insert 1000
  * java ... io.quiver.bench.IncrementalBenchmark search --db DIR --queries 1000 --ef 64
  * </pre>
@@ -43,6 +43,7 @@ public final class IncrementalBenchmark {
         int threads = Runtime.getRuntime().availableProcessors();
         int m = 16;
         int efc = 100;
+        boolean codes = true;
         for (int i = 1; i < args.length; i += 2) {
             switch (args[i]) {
                 case "--db" -> db = Path.of(args[i + 1]);
@@ -54,13 +55,14 @@ public final class IncrementalBenchmark {
                 case "--threads" -> threads = Integer.parseInt(args[i + 1]);
                 case "--m" -> m = Integer.parseInt(args[i + 1]);
                 case "--ef-construction" -> efc = Integer.parseInt(args[i + 1]);
+                case "--int8-codes" -> codes = Boolean.parseBoolean(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         if (db == null) {
             throw new IllegalArgumentException("--db DIR is required");
         }
-        HnswBuildOptions opts = HnswBuildOptions.builder().m(m).efConstruction(efc).threads(threads).build();
+        HnswBuildOptions opts = HnswBuildOptions.builder().m(m).efConstruction(efc).threads(threads).int8Codes(codes).build();
         Clusters data = new Clusters(dims, 1000, 42);
         switch (mode) {
             case "build" -> build(db, base, dims, data, opts);

@@ -3,6 +3,8 @@ package io.quiver.distance;
 import io.quiver.storage.ErrorKind;
 import io.quiver.storage.NativeMemory;
 import io.quiver.storage.QuiverException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 
 /**
@@ -80,15 +82,19 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
     public void encodeItem(long item, long out) {
         float s = scale(item);
         float inv = 1f / step;
-        NativeMemory.ALL.set(java.lang.foreign.ValueLayout.JAVA_BYTE, out, CODE_VERSION);
-        long src = item + Distance.PAYLOAD;
-        long dst = out + CODE_PAYLOAD;
-        // Clamp, then round half up by truncation: no branches and no Math.round, so the JIT
-        // vectorises the loop (codes for a whole index are written at every full build).
+        // Bulk copies around a loop over arrays: fast from the first call (an incremental build in
+        // a fresh process codes its items before the JIT has compiled anything, and element-wise
+        // native access is slow until then), and the JIT vectorises the loop later. Clamp, then
+        // round half up by truncation: no branches, no Math.round.
+        float[] x = new float[dimensions];
+        byte[] c = new byte[dimensions];
+        MemorySegment.copy(NativeMemory.ALL, NativeMemory.FLOAT, item + Distance.PAYLOAD, x, 0, dimensions);
         for (int i = 0; i < dimensions; i++) {
-            float u = Math.min(Math.max((NativeMemory.getFloat(src + 4L * i) * s - lo) * inv, 0f), 255f);
-            NativeMemory.ALL.set(java.lang.foreign.ValueLayout.JAVA_BYTE, dst + i, (byte) ((int) (u + 0.5f) - 128));
+            float u = Math.min(Math.max((x[i] * s - lo) * inv, 0f), 255f);
+            c[i] = (byte) ((int) (u + 0.5f) - 128);
         }
+        NativeMemory.ALL.set(ValueLayout.JAVA_BYTE, out, CODE_VERSION);
+        MemorySegment.copy(c, 0, NativeMemory.ALL, ValueLayout.JAVA_BYTE, out + CODE_PAYLOAD, dimensions);
     }
 
     /** Writes {@code vector} in code units ({@code dimensions} floats) at {@code out}. */
@@ -98,19 +104,24 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
             n2 += (double) x * x;
         }
         float s = kind != DistanceKind.COSINE ? 1f : n2 == 0 ? 0f : (float) (1 / Math.sqrt(n2));
-        float inv = 1f / step;
-        for (int i = 0; i < dimensions; i++) {
-            NativeMemory.putFloat(out + 4L * i, (vector[i] * s - lo) * inv - 128f);
-        }
+        toUnits(vector, s, out);
     }
 
     /** Writes the encoded item at {@code item} in code units ({@code dimensions} floats) at {@code out}. */
     public void encodeQueryFromItem(long item, long out) {
-        float s = scale(item);
+        float[] x = new float[dimensions];
+        MemorySegment.copy(NativeMemory.ALL, NativeMemory.FLOAT, item + Distance.PAYLOAD, x, 0, dimensions);
+        toUnits(x, scale(item), out);
+    }
+
+    /** {@code x} scaled by {@code s}, in code units, to native memory (array loop, then one bulk copy). */
+    private void toUnits(float[] x, float s, long out) {
         float inv = 1f / step;
+        float[] u = new float[dimensions];
         for (int i = 0; i < dimensions; i++) {
-            NativeMemory.putFloat(out + 4L * i, (NativeMemory.getFloat(item + Distance.PAYLOAD + 4L * i) * s - lo) * inv - 128f);
+            u[i] = (x[i] * s - lo) * inv - 128f;
         }
+        MemorySegment.copy(u, 0, NativeMemory.ALL, NativeMemory.FLOAT, out, dimensions);
     }
 
     /** Approximate ordering distance between an encoded query and a stored code (its address). */
