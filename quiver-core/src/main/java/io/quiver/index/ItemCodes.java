@@ -26,6 +26,12 @@ import org.roaringbitmap.RoaringBitmap;
 public final class ItemCodes {
     private static final byte VERSION = 1;
     private static final int BYTES = 9;
+    /**
+     * Fewer dimensions than this get no codes: a vector of up to 15 floats spans one or two cache
+     * lines, so a code saves no memory traffic and only adds rounding (which, on 5-d data, cut
+     * links a self-search then missed).
+     */
+    public static final int MIN_DIMENSIONS = 16;
     /** Items read to find the value range: enough to see the extremes of any real distribution. */
     private static final int SAMPLE = 20_000;
 
@@ -103,7 +109,7 @@ public final class ItemCodes {
                 return stored;
             }
         }
-        if (!wanted || !ScalarQuantizer.supports(d.kind()) || after.isEmpty()) {
+        if (!wanted || !ScalarQuantizer.supports(d.kind()) || d.dimensions() < MIN_DIMENSIONS || after.isEmpty()) {
             return null;
         }
         return fit(txn, index, d, after);
