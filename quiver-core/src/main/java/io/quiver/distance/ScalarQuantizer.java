@@ -65,7 +65,8 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
         return 4 * dimensions;
     }
 
-    private float scale(long item) {
+    /** What the components of the encoded item at {@code item} are multiplied by before coding: 1, or 1/norm for cosine. */
+    private static float scale(DistanceKind kind, long item) {
         if (kind != DistanceKind.COSINE) {
             return 1f;
         }
@@ -80,7 +81,7 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
 
     /** Writes the code of the encoded item at {@code item} into native memory at {@code out} ({@link #codeBytes()}). */
     public void encodeItem(long item, long out) {
-        float s = scale(item);
+        float s = scale(kind, item);
         float inv = 1f / step;
         // Bulk copies around a loop over arrays: fast from the first call (an incremental build in
         // a fresh process codes its items before the JIT has compiled anything, and element-wise
@@ -111,7 +112,7 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
     public void encodeQueryFromItem(long item, long out) {
         float[] x = new float[dimensions];
         MemorySegment.copy(NativeMemory.ALL, NativeMemory.FLOAT, item + Distance.PAYLOAD, x, 0, dimensions);
-        toUnits(x, scale(item), out);
+        toUnits(x, scale(kind, item), out);
     }
 
     /** {@code x} scaled by {@code s}, in code units, to native memory (array loop, then one bulk copy). */
@@ -160,7 +161,7 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
         }
 
         public void add(long item) {
-            float s = distance.kind() == DistanceKind.COSINE ? (Distance.header(item) == 0f ? 0f : 1f / Distance.header(item)) : 1f;
+            float s = scale(distance.kind(), item);
             for (int i = 0; i < distance.dimensions(); i++) {
                 float x = NativeMemory.getFloat(item + Distance.PAYLOAD + 4L * i) * s;
                 if (x < min) {

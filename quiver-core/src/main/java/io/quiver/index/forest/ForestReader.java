@@ -26,6 +26,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ObjIntConsumer;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
@@ -65,6 +66,10 @@ public final class ForestReader implements IndexReader {
     private final VectorKernels kernels = Kernels.get();
     private final AddressCache nodeCache;
     private final AddressCache itemCache;
+    /** How a value is checked when first read (held, so that a lookup allocates nothing). */
+    private final ObjIntConsumer<ByteBuffer> nodeCheck;
+    private final ObjIntConsumer<ByteBuffer> itemCheck;
+    private final ObjIntConsumer<ByteBuffer> codeCheck;
     /** Null when the index keeps no codes. */
     private final ScalarQuantizer codes;
     private final AddressCache codeCache;
@@ -97,6 +102,9 @@ public final class ForestReader implements IndexReader {
         this.codeCache = codes == null ? null
                 : new AddressCache(live.isEmpty() ? -1 : Integer.toUnsignedLong(live.last()), live.getLongCardinality(), CACHE_LIMIT);
         this.queryUnits = codes == null ? 0 : arena.allocate(codes.queryBytes() + 64L, 64).address();
+        this.nodeCheck = (v, id) -> TreeNodes.check(v, id, dims);
+        this.itemCheck = distance::checkItem;
+        this.codeCheck = codes == null ? null : codes::checkCode;
     }
 
     /**
@@ -131,50 +139,40 @@ public final class ForestReader implements IndexReader {
         return distance;
     }
 
-    private long node(int id) {
-        long a = nodeCache.get(id);
+    /**
+     * The address of {@code id}'s value of {@code kind}, looked up once per snapshot and checked
+     * by {@code check} when first read; 0 when the store has none.
+     */
+    private long cached(AddressCache cache, KeyKind kind, int id, ObjIntConsumer<ByteBuffer> check) {
+        long a = cache.get(id);
         if (a != 0L) {
             return a;
         }
-        ByteBuffer v = txn.get(index, KeyKind.TREE_NODE, id);
+        ByteBuffer v = txn.get(index, kind, id);
         if (v == null) {
+            return 0L;
+        }
+        check.accept(v, id);
+        a = NativeMemory.address(v);
+        cache.put(id, a);
+        return a;
+    }
+
+    private long node(int id) {
+        long a = cached(nodeCache, KeyKind.TREE_NODE, id, nodeCheck);
+        if (a == 0L) {
             throw TreeNodes.corrupted(id, "missing");
         }
-        TreeNodes.check(v, id, dims);
-        a = NativeMemory.address(v);
-        nodeCache.put(id, a);
         return a;
     }
 
     private long item(int id) {
-        long a = itemCache.get(id);
-        if (a != 0L) {
-            return a;
-        }
-        ByteBuffer v = txn.get(index, KeyKind.ITEM, id);
-        if (v == null) {
-            return 0L;
-        }
-        distance.checkItem(v, id);
-        a = NativeMemory.address(v);
-        itemCache.put(id, a);
-        return a;
+        return cached(itemCache, KeyKind.ITEM, id, itemCheck);
     }
 
     /** Address of the code of {@code id}, or 0 when it has none (not a built item). */
     private long code(int id) {
-        long a = codeCache.get(id);
-        if (a != 0L) {
-            return a;
-        }
-        ByteBuffer v = txn.get(index, KeyKind.CODE, id);
-        if (v == null) {
-            return 0L;
-        }
-        codes.checkCode(v, id);
-        a = NativeMemory.address(v);
-        codeCache.put(id, a);
-        return a;
+        return cached(codeCache, KeyKind.CODE, id, codeCheck);
     }
 
     @Override
@@ -258,44 +256,19 @@ public final class ForestReader implements IndexReader {
             }
         }
         Arrays.sort(candidates, 0, n);
-        if (codes != null && n > RERANK_FACTOR * k) {
-            return rankOnCodes(q, n, k, partial);
+        boolean onCodes = codes != null && n > RERANK_FACTOR * k;
+        int m = distinct(n, onCodes);
+        if (onCodes) {
+            m = bestOnCodes(m, RERANK_FACTOR * k);
         }
-        // Distinct candidates and their addresses first, then rank them touching a vector a few
-        // places ahead of the one being measured: independent loads, so the cache and TLB misses
-        // of the next vectors overlap the arithmetic on this one (Java has no prefetch).
-        if (addresses.length < n) {
-            addresses = new long[Math.max(n, 2 * addresses.length)];
-        }
-        int m = 0;
-        for (int i = 0; i < n; i++) {
-            int id = candidates[i];
-            if (m > 0 && id == candidates[m - 1]) {
-                continue;
-            }
-            long a = item(id);
-            if (a != 0L) {
-                candidates[m] = id;
-                addresses[m++] = a;
-            }
-        }
-        top.reset(k);
-        long touched = 0;
-        for (int i = 0; i < m; i++) {
-            if (i + TOUCH_AHEAD < m) {
-                touched += NativeMemory.getLong(addresses[i + TOUCH_AHEAD] + Distance.PAYLOAD);
-            }
-            top.offer(distance.distance(q, addresses[i]), candidates[i]);
-        }
-        touchSink += touched;
-        return new SearchResult(top.sorted(d -> distance.userDistance((float) d)), partial);
+        return rankExactly(q, m, k, partial);
     }
 
     /**
-     * Ranks the sorted candidates on their codes (each touched whole a few candidates ahead, so
-     * that the misses overlap), then measures the best {@link #RERANK_FACTOR}{@code ·k} exactly.
+     * Keeps the distinct ids of the sorted {@code candidates[0..n)} that have a value, with the
+     * address of their code ({@code onCodes}) or vector in {@link #addresses}; returns their count.
      */
-    private SearchResult rankOnCodes(long q, int n, int k, boolean partial) {
+    private int distinct(int n, boolean onCodes) {
         if (addresses.length < n) {
             addresses = new long[Math.max(n, 2 * addresses.length)];
         }
@@ -305,17 +278,25 @@ public final class ForestReader implements IndexReader {
             if (m > 0 && id == candidates[m - 1]) {
                 continue;
             }
-            long a = code(id);
+            long a = onCodes ? code(id) : item(id);
             if (a != 0L) {
                 candidates[m] = id;
                 addresses[m++] = a;
-            } else if (item(id) != 0L) {
+            } else if (onCodes && item(id) != 0L) {
                 throw new QuiverException(ErrorKind.CORRUPTED, "item " + Integer.toUnsignedString(id) + " of index " + index
                         + " has no int8 code; rebuild the index from scratch");
             }
         }
-        int r = Math.min(m, RERANK_FACTOR * k);
-        top.reset(r);
+        return m;
+    }
+
+    /**
+     * Ranks the {@code m} candidates on their codes (each touched whole a few candidates ahead, so
+     * that the misses overlap) and keeps the best {@code r} with their vectors' addresses; returns
+     * how many were kept.
+     */
+    private int bestOnCodes(int m, int r) {
+        top.reset(Math.min(m, r));
         int bytes = codes.codeBytes();
         long touched = 0;
         for (int i = 0; i < m; i++) {
@@ -328,16 +309,29 @@ public final class ForestReader implements IndexReader {
             }
             top.offer(codes.distance(queryUnits, addresses[i]), candidates[i]);
         }
-        r = top.drainIds(candidates);
-        for (int i = 0; i < r; i++) {
-            addresses[i] = item(candidates[i]);
-            touched += NativeMemory.getLong(addresses[i] + Distance.PAYLOAD);
-        }
         touchSink += touched;
+        int kept = top.drainIds(candidates);
+        for (int i = 0; i < kept; i++) {
+            addresses[i] = item(candidates[i]);
+        }
+        return kept;
+    }
+
+    /**
+     * The {@code k} closest of the {@code m} candidates by exact distance, touching a vector a few
+     * places ahead of the one being measured: independent loads, so the cache and TLB misses of
+     * the next vectors overlap the arithmetic on this one (Java has no prefetch).
+     */
+    private SearchResult rankExactly(long q, int m, int k, boolean partial) {
         top.reset(k);
-        for (int i = 0; i < r; i++) {
+        long touched = 0;
+        for (int i = 0; i < m; i++) {
+            if (i + TOUCH_AHEAD < m) {
+                touched += NativeMemory.getLong(addresses[i + TOUCH_AHEAD] + Distance.PAYLOAD);
+            }
             top.offer(distance.distance(q, addresses[i]), candidates[i]);
         }
+        touchSink += touched;
         return new SearchResult(top.sorted(d -> distance.userDistance((float) d)), partial);
     }
 

@@ -414,12 +414,7 @@ public final class HnswReader implements IndexReader {
      * kept candidates are measured again on the vectors and the k closest returned.
      */
     private SearchResult reranked(long q, int k, boolean partial) {
-        int n = beam.size();
-        if (outDist.length < n) {
-            outDist = new float[n * 2];
-            outNode = new int[n * 2];
-        }
-        beam.drainAscending(outDist, outNode);
+        int n = drainBeam();
         if (rerank.length < n) {
             rerank = new long[n * 2];
         }
@@ -487,13 +482,19 @@ public final class HnswReader implements IndexReader {
         return results(k, partial);
     }
 
-    private SearchResult results(int k, boolean partial) {
+    /** Moves the beam, closest first, into {@link #outDist} and {@link #outNode}; returns its size. */
+    private int drainBeam() {
         int n = beam.size();
         if (outDist.length < n) {
             outDist = new float[n * 2];
             outNode = new int[n * 2];
         }
         beam.drainAscending(outDist, outNode);
+        return n;
+    }
+
+    private SearchResult results(int k, boolean partial) {
+        int n = drainBeam();
         int count = Math.min(k, n);
         List<Neighbor> out = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {

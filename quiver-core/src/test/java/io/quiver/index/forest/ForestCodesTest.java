@@ -9,6 +9,7 @@ import io.quiver.index.SearchResult;
 import io.quiver.storage.KeyKind;
 import io.quiver.storage.ReadTxn;
 import io.quiver.storage.Store;
+import io.quiver.testing.StoredIds;
 import io.quiver.testing.Vectors;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -28,12 +29,7 @@ class ForestCodesTest {
     }
 
     private static RoaringBitmap coded(ReadTxn txn) {
-        RoaringBitmap ids = new RoaringBitmap();
-        txn.scan(0, KeyKind.CODE, (id, level, value) -> {
-            ids.add(id);
-            return true;
-        });
-        return ids;
+        return StoredIds.of(txn, 0, KeyKind.CODE);
     }
 
     @Test
@@ -43,13 +39,7 @@ class ForestCodesTest {
             for (int c = 0; c < 2; c++) {
                 boolean codes = c == 1;
                 try (Store store = Store.open(dir.resolve(kind.cliName() + c))) {
-                    store.write(txn -> {
-                        ForestWriter w = ForestWriter.create(txn, 0, kind, ForestTest.DIMS);
-                        for (int i = 0; i < BASE.length; i++) {
-                            w.add(i, BASE[i]);
-                        }
-                        w.build(opts(codes));
-                    });
+                    ForestTest.load(store, kind, BASE, opts(codes));
                     try (ReadTxn txn = store.read()) {
                         ForestReader r = ForestReader.open(txn, 0);
                         assertThat(r.check()).isEmpty();

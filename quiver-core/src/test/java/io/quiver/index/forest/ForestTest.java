@@ -33,7 +33,7 @@ class ForestTest {
         return ForestBuildOptions.builder().nTrees(trees).splitAfter(32).threads(2).seed(7).build();
     }
 
-    private static void load(Store store, DistanceKind kind, float[][] base, ForestBuildOptions o) {
+    static void load(Store store, DistanceKind kind, float[][] base, ForestBuildOptions o) {
         store.write(txn -> {
             ForestWriter w = ForestWriter.create(txn, 0, kind, base[0].length);
             for (int i = 0; i < base.length; i++) {

@@ -15,6 +15,7 @@ import io.quiver.storage.KeyKind;
 import io.quiver.storage.ReadTxn;
 import io.quiver.storage.Store;
 import io.quiver.storage.Txn;
+import io.quiver.testing.StoredIds;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -30,12 +31,16 @@ class HnswCodesTest {
     Path dir;
 
     private static RoaringBitmap coded(Txn txn) {
-        RoaringBitmap ids = new RoaringBitmap();
-        txn.scan(0, KeyKind.CODE, (id, level, value) -> {
-            ids.add(id);
-            return true;
+        return StoredIds.of(txn, 0, KeyKind.CODE);
+    }
+
+    /** Creates index 0 with every item of {@code d} and builds it. */
+    private static void build(Store store, DistanceKind kind, Map<Integer, float[]> d, HnswBuildOptions opts) {
+        store.write(txn -> {
+            HnswWriter w = HnswWriter.create(txn, 0, kind, DIMS);
+            d.forEach(w::add);
+            w.build(opts);
         });
-        return ids;
     }
 
     private static RoaringBitmap ids(Map<Integer, float[]> d) {
@@ -103,11 +108,7 @@ class HnswCodesTest {
             for (int codes = 0; codes < 2; codes++) {
                 boolean withCodes = codes == 1;
                 try (Store store = Store.open(dir.resolve(kind.cliName() + codes))) {
-                    store.write(txn -> {
-                        HnswWriter w = HnswWriter.create(txn, 0, kind, DIMS);
-                        d.forEach(w::add);
-                        w.build(HnswBuildOptions.builder().m(12).efConstruction(100).threads(2).int8Codes(withCodes).build());
-                    });
+                    build(store, kind, d, HnswBuildOptions.builder().m(12).efConstruction(100).threads(2).int8Codes(withCodes).build());
                     try (ReadTxn txn = store.read()) {
                         assertThat(coded(txn).getCardinality()).isEqualTo(withCodes ? 3000 : 0);
                         HnswTestSupport.checkGraph(txn, 0);
@@ -133,11 +134,7 @@ class HnswCodesTest {
     void itemsOutsideTheFittedRangeAreStillFound() {
         Map<Integer, float[]> d = HnswIndexTest.data(2000, 5);
         try (Store store = Store.open(dir)) {
-            store.write(txn -> {
-                HnswWriter w = HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, DIMS);
-                d.forEach(w::add);
-                w.build(HnswIndexTest.opts());
-            });
+            build(store, DistanceKind.EUCLIDEAN, d, HnswIndexTest.opts());
             // far outside the range the codes were fitted to: every component clamps
             float[][] far = new float[20][DIMS];
             for (int i = 0; i < far.length; i++) {
@@ -184,11 +181,7 @@ class HnswCodesTest {
     void conversionsRecodeAndClearingDropsTheCodes() {
         Map<Integer, float[]> d = HnswIndexTest.data(1000, 7);
         try (Store store = Store.open(dir)) {
-            store.write(txn -> {
-                HnswWriter w = HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, DIMS);
-                d.forEach(w::add);
-                w.build(HnswIndexTest.opts());
-            });
+            build(store, DistanceKind.EUCLIDEAN, d, HnswIndexTest.opts());
             // the forest keeps codes too; without them wanted, the conversion drops them
             store.write(txn -> ForestWriter.open(txn, 0).build(ForestBuildOptions.builder().nTrees(4).build()));
             try (ReadTxn txn = store.read()) {
