@@ -125,6 +125,14 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
         MemorySegment.copy(u, 0, NativeMemory.ALL, NativeMemory.FLOAT, out, dimensions);
     }
 
+    /**
+     * Whether the codes are the integers from an integer {@code lo}: data of integers in that range
+     * (pixels, counts) are coded without rounding, so measuring on codes loses nothing.
+     */
+    public boolean onIntegerGrid() {
+        return step == 1f && lo == Math.rint(lo);
+    }
+
     /** Approximate ordering distance between an encoded query and a stored code (its address). */
     public float distance(long query, long code) {
         return KERNELS.squaredEuclideanInt8(query, code + CODE_PAYLOAD, dimensions);
@@ -152,6 +160,7 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
         private final Distance distance;
         private float min = Float.POSITIVE_INFINITY;
         private float max = Float.NEGATIVE_INFINITY;
+        private boolean integers = true;
 
         private Fitter(Distance distance) {
             if (!supports(distance.kind())) {
@@ -170,11 +179,19 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
                 if (x > max) {
                     max = x;
                 }
+                integers &= x == Math.rint(x);
             }
         }
 
-        /** The quantizer for the range seen (a unit range around 0 when nothing or one value was seen). */
+        /**
+         * The quantizer for the range seen: integers spanning at most 256 values get step 1 from
+         * the smallest, which codes them exactly ({@link #onIntegerGrid()}); other data get 255
+         * steps from min to max (a unit range around 0 when nothing or one value was seen).
+         */
         public ScalarQuantizer fit() {
+            if (integers && Float.isFinite(min) && max - min <= 255) {
+                return new ScalarQuantizer(distance.kind(), distance.dimensions(), min, 1f);
+            }
             if (!(max > min)) {
                 float c = Float.isFinite(min) ? min : 0f;
                 return new ScalarQuantizer(distance.kind(), distance.dimensions(), c - 0.5f, 1f / 255);

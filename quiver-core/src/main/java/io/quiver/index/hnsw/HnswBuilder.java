@@ -93,13 +93,17 @@ final class HnswBuilder {
         try (var s = trace.step("fit int8 codes")) {
             codes = ItemCodes.rangeFor(txn, index, items.distance(), common.int8Codes(), full, after, built);
         }
-        BuildGraph g = new BuildGraph(index, items.distance(), codes, m, m0, efc, alpha, seed, blocked);
+        // Measuring on codes halves the build's memory traffic, but where they round, the graph
+        // comes out worse (recall@10 at ef 64 on 32-d clustered data: 0.950-0.957 built on
+        // codes, 0.961-0.964 built on vectors, both walked on codes); so only exact codes serve.
+        ScalarQuantizer measure = codes != null && codes.onIntegerGrid() ? codes : null;
+        BuildGraph g = new BuildGraph(index, items.distance(), measure, m, m0, efc, alpha, seed, blocked);
         Map<Integer, Integer> removedTop = new HashMap<>();
         List<long[]> repairs = new ArrayList<>(); // {p, level} with deleted neighbours in repairTargets
         Map<Long, IntList> repairNeighbours = new HashMap<>();
         int firstNew;
         common.checkCancelled();
-        try (VectorCopies copies = new VectorCopies(items.distance().itemBytes(), codes, inserted.getLongCardinality() + dirtyBefore.getLongCardinality())) {
+        try (VectorCopies copies = new VectorCopies(items.distance().itemBytes(), measure, inserted.getLongCardinality() + dirtyBefore.getLongCardinality())) {
             try (var s = trace.step("resolve entry point")) {
                 if (!full && old.hasEntry()) {
                     g.setEntry(old.entry(), old.maxLevel());
