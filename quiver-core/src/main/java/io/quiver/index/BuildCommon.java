@@ -14,7 +14,7 @@ import java.util.function.BooleanSupplier;
  * @param listener live progress
  * @param int8Codes keep an int8 code of every vector ({@link io.quiver.distance.ScalarQuantizer}, a
  *     quarter of its bytes, packed densely) for searches to rank candidates with before the exact
- *     vectors decide; HNSW builds also measure on them. Default on; Euclidean and cosine indexes
+ *     vectors decide; HNSW builds also measure on them when they are exact (integer data). Default on; Euclidean and cosine indexes
  *     of at least 16 dimensions only (others ignore it). Decided when an index is built from scratch (first build,
  *     conversion, HNSW {@code forceRebuild}): incremental builds keep what the index has
  */
