@@ -191,15 +191,31 @@ public final class ForestWriter extends ItemBackedWriter {
             phases = Math.max(phases, 1);
             int threads = single ? 1 : Math.min(common.threads(), Math.max(1, trees.size()));
             try (var s = trace.step("updating the trees")) {
+                // Trees grown from nothing over all items are built together, level by level; the
+                // others are updated one per task.
+                List<TreeState> fresh = new ArrayList<>();
+                List<TreeState> rest = new ArrayList<>(trees);
+                if (chunk == Long.MAX_VALUE && splitter instanceof PlaneSplitter plane && allIds != null) {
+                    for (TreeState ts : trees) {
+                        if (ts.root instanceof BuildNode.Leaf l && l.ids.isEmpty() && l.storedId == -1 && ts.rem.isEmpty()
+                                && ts.ins.size() == allIds.length) {
+                            fresh.add(ts);
+                        }
+                    }
+                    if (!fresh.isEmpty()) {
+                        buildTogether(fresh, plane, allIds, vectors, splitAfter, dims, single, common, s);
+                        rest.removeAll(fresh);
+                    }
+                }
                 for (int phase = 0; phase < phases; phase++) {
                     final int ph = phase;
                     final long ch = chunk;
                     final int sa = splitAfter;
                     final int totalPhases = phases;
                     AtomicInteger done = new AtomicInteger();
-                    int totalTasks = trees.size();
-                    runParallel(threads, single, vectors, splitter.scratchBytes() + 64, common, trees.size(), (t, src, c) -> {
-                        TreeState ts = trees.get(t);
+                    int totalTasks = rest.size();
+                    runParallel(threads, single, vectors, splitter.scratchBytes() + 64, common, rest.size(), (t, src, c) -> {
+                        TreeState ts = rest.get(t);
                         int from = (int) Math.min(ts.ins.size(), ph * ch);
                         int to = (int) Math.min(ts.ins.size(), from + ch);
                         IntList part = ts.ins.slice(from, to);
@@ -264,6 +280,41 @@ public final class ForestWriter extends ItemBackedWriter {
             txn.markBuilt(index);
         }
         return trace;
+    }
+
+    /**
+     * Builds {@code fresh} (new trees over all of {@code allIds}) with {@link LevelBuilder}, in
+     * groups small enough for the heap.
+     */
+    private void buildTogether(List<TreeState> fresh, PlaneSplitter splitter, int[] allIds, VectorTable vectors, int splitAfter,
+            int dims, boolean single, BuildCommon common, ProgressTrace.Scope step) {
+        int n = allIds.length;
+        long[] addresses = new long[n];
+        VectorTable byPosition = VectorTable.forRange(0, Math.max(0, n - 1), Math.max(1, n));
+        for (int i = 0; i < n; i++) {
+            addresses[i] = vectors.get(allIds[i]);
+            byPosition.put(i, addresses[i]);
+        }
+        LevelBuilder builder = new LevelBuilder(splitter, allIds, addresses, splitAfter, dims);
+        int group = LevelBuilder.groupSize(n);
+        int threads = single ? 1 : common.threads();
+        // levels of a balanced tree, for the progress estimate
+        int levels = 1 + (int) Math.ceil(Math.log(Math.max(2.0, (double) n / splitAfter)) / Math.log(2));
+        int groups = (fresh.size() + group - 1) / group;
+        for (int from = 0, g = 0; from < fresh.size(); from += group, g++) {
+            List<TreeState> part = fresh.subList(from, Math.min(fresh.size(), from + group));
+            SplittableRandom[] rnds = new SplittableRandom[part.size()];
+            for (int t = 0; t < rnds.length; t++) {
+                rnds[t] = part.get(t).rnd;
+            }
+            long done = (long) g * levels;
+            BuildNode[] roots = builder.build(rnds,
+                    (tasks, task) -> runParallel(Math.min(threads, tasks), single, byPosition, splitter.scratchBytes() + 64, common, tasks, task::run),
+                    level -> step.progress(done + Math.min(level, levels), (long) groups * levels));
+            for (int t = 0; t < roots.length; t++) {
+                part.get(t).root = roots[t];
+            }
+        }
     }
 
     /** Copies the vectors of {@code ids} into {@code arena}; returns id → address of the copy. */

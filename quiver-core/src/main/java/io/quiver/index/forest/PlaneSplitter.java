@@ -105,54 +105,25 @@ final class PlaneSplitter extends Splitter {
 
     @Override
     BuildNode.Split createSplit(IntList ids, BuildSource src, SplittableRandom rnd) {
+        return createSplit(ids, src, rnd, 0);
+    }
+
+    /**
+     * {@link #createSplit(IntList, BuildSource, SplittableRandom)} from attempt {@code firstAttempt}
+     * on: {@link LevelBuilder} makes attempt 0 itself, over many trees at once, and comes here
+     * only when that plane was degenerate or unbalanced, so the outcome is what the sequential
+     * path would have produced.
+     */
+    BuildNode.Split createSplit(IntList ids, BuildSource src, SplittableRandom rnd, int firstAttempt) {
         int n = ids.size();
-        long pAddr = src.scratch();
-        long qAddr = pAddr + slot();
-        long normalAddr = qAddr + slot();
-        float[] p = new float[dims + 1];
-        float[] q = new float[dims + 1];
+        long normalAddr = src.scratch() + 2 * slot();
         float[] margins = new float[n];
-        float[] tmp = new float[dims];
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            int i = rnd.nextInt(n);
-            int j = rnd.nextInt(n - 1);
-            j += (j >= i) ? 1 : 0;
-            init(p, pAddr, src.item(ids.get(i)), tmp);
-            init(q, qAddr, src.item(ids.get(j)), tmp);
-            int ic = 1;
-            int jc = 1;
-            int steps = Math.min(TWO_MEANS_STEPS, 2 * n);
-            for (int s = 0; s < steps; s++) {
-                long z = src.item(ids.get(rnd.nextInt(n)));
-                float di = ic * centroidDistance(p, pAddr, z);
-                float dj = jc * centroidDistance(q, qAddr, z);
-                if (di < dj) {
-                    absorb(p, pAddr, z, ic++, tmp);
-                } else if (dj < di) {
-                    absorb(q, qAddr, z, jc++, tmp);
-                }
-            }
-            float[] normal = new float[dims];
-            double len = 0;
-            for (int d = 0; d < dims; d++) {
-                normal[d] = p[d] - q[d];
-                len += (double) normal[d] * normal[d];
-            }
-            float extraW = kind == DistanceKind.DOT ? p[dims] - q[dims] : 0f;
-            len += (double) extraW * extraW;
-            if (len == 0) {
+        for (int attempt = firstAttempt; attempt < ATTEMPTS; attempt++) {
+            BuildNode.Plane plane = twoMeans(ids, src, rnd);
+            if (plane == null) {
                 continue;
             }
-            float invLen = (float) (1.0 / Math.sqrt(len));
-            float offset = 0f;
-            for (int d = 0; d < dims; d++) {
-                normal[d] *= invLen;
-                if (kind == DistanceKind.EUCLIDEAN || kind == DistanceKind.MANHATTAN) {
-                    offset -= normal[d] * (p[d] + q[d]) * 0.5f;
-                }
-            }
-            extraW *= invLen;
-            MemorySegment.copy(normal, 0, NativeMemory.ALL, NativeMemory.FLOAT, normalAddr, dims);
+            MemorySegment.copy(plane.normal, 0, NativeMemory.ALL, NativeMemory.FLOAT, normalAddr, dims);
             int right = 0;
             long next = src.item(ids.get(0));
             long touched = 0;
@@ -164,7 +135,7 @@ final class PlaneSplitter extends Splitter {
                     next = src.item(ids.get(t + 1));
                     touched += NativeMemory.getLong(next + Distance.PAYLOAD);
                 }
-                float m = k.dot(normalAddr, item + Distance.PAYLOAD, dims) + offset + extraW * extra(item);
+                float m = margin(normalAddr, plane, item);
                 margins[t] = m;
                 if (m > 0) {
                     right++;
@@ -172,23 +143,100 @@ final class PlaneSplitter extends Splitter {
             }
             touchSink += touched;
             if (right > 0 && right < n) {
-                if (Math.min(right, n - right) * 20 >= n || attempt == ATTEMPTS - 1) {
-                    return balanced(normal, offset, extraW, margins, right, n);
+                if (balancedEnough(right, n) || attempt == ATTEMPTS - 1) {
+                    return balanced(plane, margins, right, n);
                 }
             } else if (attempt == ATTEMPTS - 1) {
-                return balanced(normal, offset, extraW, margins, right, n);
+                return balanced(plane, margins, right, n);
             }
         }
         return null;
+    }
+
+    /** Whether a plane with {@code right} of {@code n} items on its right side is kept as it is. */
+    static boolean balancedEnough(int right, int n) {
+        return right > 0 && right < n && Math.min(right, n - right) * 20 >= n;
+    }
+
+    /**
+     * One attempt's plane: two centroids from a short two-means over random items of {@code ids},
+     * the plane halfway between them; null when the centroids coincide.
+     */
+    BuildNode.Plane twoMeans(IntList ids, BuildSource src, SplittableRandom rnd) {
+        int n = ids.size();
+        long pAddr = src.scratch();
+        long qAddr = pAddr + slot();
+        float[] p = new float[dims + 1];
+        float[] q = new float[dims + 1];
+        float[] tmp = new float[dims];
+        int i = rnd.nextInt(n);
+        int j = rnd.nextInt(n - 1);
+        j += (j >= i) ? 1 : 0;
+        init(p, pAddr, src.item(ids.get(i)), tmp);
+        init(q, qAddr, src.item(ids.get(j)), tmp);
+        int ic = 1;
+        int jc = 1;
+        int steps = Math.min(TWO_MEANS_STEPS, 2 * n);
+        long next = steps > 0 ? src.item(ids.get(rnd.nextInt(n))) : 0L;
+        long touched = 0;
+        for (int s = 0; s < steps; s++) {
+            long z = next;
+            if (s + 1 < steps) {
+                // The samples are random items, each a cache miss per line: draw the next one now
+                // (the same stream of draws) and touch all its lines, so that its misses overlap
+                // this step's arithmetic.
+                next = src.item(ids.get(rnd.nextInt(n)));
+                for (long off = 0; off < 4L * dims; off += 64) {
+                    touched += NativeMemory.getByte(next + Distance.PAYLOAD + off);
+                }
+            }
+            float di = ic * centroidDistance(p, pAddr, z);
+            float dj = jc * centroidDistance(q, qAddr, z);
+            if (di < dj) {
+                absorb(p, pAddr, z, ic++, tmp);
+            } else if (dj < di) {
+                absorb(q, qAddr, z, jc++, tmp);
+            }
+        }
+        touchSink += touched;
+        float[] normal = new float[dims];
+        double len = 0;
+        for (int d = 0; d < dims; d++) {
+            normal[d] = p[d] - q[d];
+            len += (double) normal[d] * normal[d];
+        }
+        float extraW = kind == DistanceKind.DOT ? p[dims] - q[dims] : 0f;
+        len += (double) extraW * extraW;
+        if (len == 0) {
+            return null;
+        }
+        float invLen = (float) (1.0 / Math.sqrt(len));
+        float offset = 0f;
+        for (int d = 0; d < dims; d++) {
+            normal[d] *= invLen;
+            if (kind == DistanceKind.EUCLIDEAN || kind == DistanceKind.MANHATTAN) {
+                offset -= normal[d] * (p[d] + q[d]) * 0.5f;
+            }
+        }
+        return new BuildNode.Plane(normal, offset, extraW * invLen);
+    }
+
+    /**
+     * The signed margin of the item at {@code item} from {@code plane}, whose normal is copied at
+     * {@code normalAddr}. Every side decision of a build and of routing goes through here (same
+     * kernel, same bytes, same order of operations), so an item is always found on the side a
+     * build put it.
+     */
+    float margin(long normalAddr, BuildNode.Plane plane, long item) {
+        return k.dot(normalAddr, item + Distance.PAYLOAD, dims) + plane.offset + plane.extra * extra(item);
     }
 
     /**
      * Keeps the plane when both sides hold at least 5% of the items; otherwise shifts it to the
      * median margin, a parallel plane that halves the set (still a valid plane for routing).
      */
-    private BuildNode.Plane balanced(float[] normal, float offset, float extraW, float[] margins, int right, int n) {
-        if (right > 0 && right < n && Math.min(right, n - right) * 20 >= n) {
-            BuildNode.Plane plane = new BuildNode.Plane(normal, offset, extraW);
+    private BuildNode.Plane balanced(BuildNode.Plane plane, float[] margins, int right, int n) {
+        if (balancedEnough(right, n)) {
             // margins were computed exactly as goesRight computes them (same kernel, same order)
             boolean[] sides = new boolean[n];
             for (int i = 0; i < n; i++) {
@@ -215,7 +263,7 @@ final class PlaneSplitter extends Splitter {
                 cut = sorted[t];
             }
         }
-        return new BuildNode.Plane(normal, offset - cut, extraW);
+        return new BuildNode.Plane(plane.normal, plane.offset - cut, plane.extra);
     }
 
     @Override
@@ -225,9 +273,6 @@ final class PlaneSplitter extends Splitter {
 
     @Override
     boolean goesRight(BuildNode.Split split, long item, BuildSource src) {
-        BuildNode.Plane p = (BuildNode.Plane) split;
-        // The same kernel over the same bytes as every earlier routing: an item is always found
-        // on the side a build put it.
-        return k.dot(src.scratch() + 2 * slot(), item + Distance.PAYLOAD, dims) + p.offset + p.extra * extra(item) > 0;
+        return margin(src.scratch() + 2 * slot(), (BuildNode.Plane) split, item) > 0;
     }
 }

@@ -13,7 +13,7 @@ import org.roaringbitmap.RoaringBitmap;
  * the first build too (an empty leaf receiving every item). Thread-confined.
  */
 final class TreeUpdater {
-    private static final int MAX_DEPTH = 200;
+    static final int MAX_DEPTH = 200;
 
     private final Splitter splitter;
     private final BuildSource src;
