@@ -8,6 +8,7 @@ import io.quiver.index.Algorithm;
 import io.quiver.index.IndexMetadata;
 import io.quiver.index.IndexReader;
 import io.quiver.index.ItemStore;
+import io.quiver.index.ProgressTrace;
 import io.quiver.index.SearchOptions;
 import io.quiver.storage.ErrorKind;
 import io.quiver.storage.ReadTxn;
@@ -157,13 +158,17 @@ final class BenchCommand implements Callable<Integer> {
             return new Prepared(0);
         }
         long t0 = System.nanoTime();
-        store.writeAndReturn(txn -> {
+        ProgressTrace trace = store.writeAndReturn(txn -> {
             try (Progress.Listener l = new Progress.Listener(a.cliName() + ": ")) {
                 return Indexes.build(txn, index, a, params, false, Cli::cancelRequested, l);
             }
         });
         double s = (System.nanoTime() - t0) / 1e9;
-        Cli.info("built %s (%s) in %.2fs", a.cliName(), params.describe(a), s);
+        StringBuilder steps = new StringBuilder();
+        for (ProgressTrace.Step step : trace.steps()) {
+            steps.append(String.format(Locale.ROOT, "; %s %.3fs", step.name(), step.duration().toNanos() / 1e9));
+        }
+        Cli.info("built %s (%s) in %.2fs%s", a.cliName(), params.describe(a), s, steps);
         return new Prepared(s);
     }
 

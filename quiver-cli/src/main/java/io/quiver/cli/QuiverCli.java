@@ -41,6 +41,8 @@ public final class QuiverCli implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        // The kernels compile on a background thread while the command parses, opens and reads.
+        io.quiver.distance.Kernels.warmUpInBackground();
         // Ctrl-C: ask a running build to stop (its transaction then aborts: nothing is committed)
         // and give the command a moment to close the store cleanly.
         java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);

@@ -6,6 +6,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -147,6 +148,26 @@ public final class PanamaKernels implements VectorKernels {
             sum += d * d;
         }
         return sum;
+    }
+
+    @Override
+    public void quantize(long src, long dst, int n, float scale, float lo, float inv) {
+        MemorySegment ss = at(src, 4L * n);
+        MemorySegment sd = at(dst, n);
+        int i = 0;
+        if (BYTES != null) {
+            // Clamp, round half up by truncation, shift to signed, then narrow the int lanes to
+            // bytes: Java's casts, lane by lane, so the bytes equal the scalar path's.
+            for (; i + L <= n; i += L) {
+                FloatVector u = FloatVector.fromMemorySegment(S, ss, 4L * i, LE).mul(scale).sub(lo).mul(inv).max(0f).min(255f).add(0.5f);
+                IntVector c = ((IntVector) u.convert(VectorOperators.F2I, 0)).sub(128);
+                c.convertShape(VectorOperators.I2B, BYTES, 0).reinterpretAsBytes().intoMemorySegment(sd, i, LE);
+            }
+        }
+        for (; i < n; i++) {
+            float u = Math.min(Math.max((ss.get(NativeMemory.FLOAT, 4L * i) * scale - lo) * inv, 0f), 255f);
+            sd.set(java.lang.foreign.ValueLayout.JAVA_BYTE, i, (byte) ((int) (u + 0.5f) - 128));
+        }
     }
 
     @Override

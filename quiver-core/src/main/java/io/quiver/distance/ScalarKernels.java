@@ -65,6 +65,14 @@ public final class ScalarKernels implements VectorKernels {
     }
 
     @Override
+    public void quantize(long src, long dst, int n, float scale, float lo, float inv) {
+        for (int i = 0; i < n; i++) {
+            float u = Math.min(Math.max((getFloat(src + 4L * i) * scale - lo) * inv, 0f), 255f);
+            NativeMemory.ALL.set(java.lang.foreign.ValueLayout.JAVA_BYTE, dst + i, (byte) ((int) (u + 0.5f) - 128));
+        }
+    }
+
+    @Override
     public float squaredEuclideanBytes(long a, long b, int n) {
         int s = 0;
         for (int i = 0; i < n; i++) {

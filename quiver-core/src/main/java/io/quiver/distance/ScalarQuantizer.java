@@ -81,21 +81,21 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
 
     /** Writes the code of the encoded item at {@code item} into native memory at {@code out} ({@link #codeBytes()}). */
     public void encodeItem(long item, long out) {
-        float s = scale(kind, item);
-        float inv = 1f / step;
-        // Bulk copies around a loop over arrays: fast from the first call (an incremental build in
-        // a fresh process codes its items before the JIT has compiled anything, and element-wise
-        // native access is slow until then), and the JIT vectorises the loop later. Clamp, then
-        // round half up by truncation: no branches, no Math.round.
-        float[] x = new float[dimensions];
-        byte[] c = new byte[dimensions];
-        MemorySegment.copy(NativeMemory.ALL, NativeMemory.FLOAT, item + Distance.PAYLOAD, x, 0, dimensions);
-        for (int i = 0; i < dimensions; i++) {
-            float u = Math.min(Math.max((x[i] * s - lo) * inv, 0f), 255f);
-            c[i] = (byte) ((int) (u + 0.5f) - 128);
-        }
         NativeMemory.ALL.set(ValueLayout.JAVA_BYTE, out, CODE_VERSION);
-        MemorySegment.copy(c, 0, NativeMemory.ALL, ValueLayout.JAVA_BYTE, out + CODE_PAYLOAD, dimensions);
+        // Clamp, then round half up by truncation: no branches, no Math.round (see the kernel).
+        Kernels.get().quantize(item + Distance.PAYLOAD, out + CODE_PAYLOAD, dimensions, scale(kind, item), lo, 1f / step);
+    }
+
+    /**
+     * Codes the encoded items at {@code items[from..to)} into native memory from {@code out}, one
+     * {@link #codeBytes()} code after the other.
+     */
+    public void encodeItems(long[] items, int from, int to, long out) {
+        long at = out;
+        for (int i = from; i < to; i++) {
+            encodeItem(items[i], at);
+            at += codeBytes();
+        }
     }
 
     /** Writes {@code vector} in code units ({@code dimensions} floats) at {@code out}. */
@@ -181,6 +181,13 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
                 }
                 integers &= x == Math.rint(x);
             }
+        }
+
+        /** Adds what {@code other} saw (fitters of parts of one sample, merged: the same range as one fitter). */
+        public void merge(Fitter other) {
+            min = Math.min(min, other.min);
+            max = Math.max(max, other.max);
+            integers &= other.integers;
         }
 
         /**

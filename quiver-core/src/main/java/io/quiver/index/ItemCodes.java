@@ -56,6 +56,50 @@ public final class ItemCodes {
         out.putFloat(5, sq.step());
     }
 
+    /**
+     * {@link #fit} over vectors already in memory, in {@code parts} parts that {@code parallel}
+     * may fit at once: {@code addresses[i]} holds the vector of the i-th of the ids {@link #fit}
+     * would read, in the same order, so both give the same range.
+     */
+    public static ScalarQuantizer fit(Distance distance, long[] addresses, int parts, java.util.function.BiConsumer<Integer, java.util.function.IntConsumer> parallel) {
+        long stride = Math.max(1, addresses.length / SAMPLE);
+        int samples = (int) ((addresses.length + stride - 1) / stride);
+        ScalarQuantizer.Fitter[] fitters = new ScalarQuantizer.Fitter[parts];
+        parallel.accept(parts, p -> {
+            ScalarQuantizer.Fitter f = ScalarQuantizer.fitter(distance);
+            for (long s = (long) samples * p / parts; s < (long) samples * (p + 1) / parts; s++) {
+                f.add(addresses[(int) (s * stride)]);
+            }
+            fitters[p] = f;
+        });
+        for (int p = 1; p < parts; p++) {
+            fitters[0].merge(fitters[p]);
+        }
+        return fitters[0].fit();
+    }
+
+    /** Whether a build from scratch of {@code d} keeps codes when they are {@code wanted}. */
+    public static boolean used(Distance d, boolean wanted) {
+        return wanted && ScalarQuantizer.supports(d.kind()) && d.dimensions() >= MIN_DIMENSIONS;
+    }
+
+    /**
+     * Replaces every code of the index with {@code encoded}: the codes of {@code ids} (ascending),
+     * {@link ScalarQuantizer#codeBytes()} bytes each, coded by {@code sq} (a build from scratch
+     * that coded its in-memory copies on its worker threads). Leaves this thread only the puts.
+     */
+    public static void replaceAll(WriteTxn txn, int index, ScalarQuantizer sq, int[] ids, long encoded) {
+        dropAll(txn, index);
+        writeRange(txn, index, sq);
+        int bytes = sq.codeBytes();
+        boolean append = true;
+        for (int i = 0; i < ids.length; i++) {
+            ByteBuffer out = append ? txn.reserveAppend(index, KeyKind.CODE, ids[i], bytes) : txn.reserve(index, KeyKind.CODE, ids[i], bytes);
+            java.lang.foreign.MemorySegment.copy(NativeMemory.ALL, encoded + (long) i * bytes, NativeMemory.ALL, NativeMemory.address(out), bytes);
+            append = append && txn.lastReserveAppended();
+        }
+    }
+
     /** Fits a range to (an even sample of) the stored vectors of {@code ids}. */
     public static ScalarQuantizer fit(Txn txn, int index, Distance distance, RoaringBitmap ids) {
         ScalarQuantizer.Fitter f = ScalarQuantizer.fitter(distance);
@@ -109,7 +153,7 @@ public final class ItemCodes {
                 return stored;
             }
         }
-        if (!wanted || !ScalarQuantizer.supports(d.kind()) || d.dimensions() < MIN_DIMENSIONS || after.isEmpty()) {
+        if (!used(d, wanted) || after.isEmpty()) {
             return null;
         }
         return fit(txn, index, d, after);

@@ -20,6 +20,7 @@ import io.quiver.storage.KeyKind;
 import io.quiver.storage.NativeMemory;
 import io.quiver.storage.QuiverException;
 import io.quiver.storage.ReadTxn;
+import io.quiver.storage.WorkingMemory;
 import io.quiver.storage.WriteTxn;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -164,120 +165,153 @@ public final class ForestWriter extends ItemBackedWriter {
             needed.or(after);
         }
         long chunk = Long.MAX_VALUE;
-        java.lang.foreign.Arena workingCopy = null;
+        WorkingMemory workingCopy = null;
         VectorTable vectors = VectorTable.of(overlay);
+        // A build from scratch codes its in-memory copies on the worker threads (see codeCopies).
+        WorkingMemory codeMemory = null;
+        ScalarQuantizer precoded = null;
+        long encoded = 0;
         try {
-            if (needed.getLongCardinality() * distance.itemBytes() <= budget) {
-                // The vectors this build reads over and over go into one contiguous off-heap block:
-                // LMDB keeps each large vector on its own 4 KiB overflow page, and walking those
-                // in random order costs a TLB miss per vector.
-                try (var s = trace.step("copy the vectors to memory")) {
-                    workingCopy = java.lang.foreign.Arena.ofShared();
-                    vectors = copyVectors(needed, overlay, workingCopy, distance.itemBytes(), single);
-                }
-            } else {
-                chunk = Math.max(2L * splitAfter, budget / distance.itemBytes());
-                // Chunks are inserted one after the other: the first must be a fair sample.
-                for (TreeState ts : trees) {
-                    if (ts.ins.size() > chunk) {
-                        shuffle(ts.ins, seed);
+            try {
+                if (needed.getLongCardinality() * distance.itemBytes() <= budget) {
+                    // The vectors this build reads over and over go into one contiguous off-heap block:
+                    // LMDB keeps each large vector on its own 4 KiB overflow page, and walking those
+                    // in random order costs a TLB miss per vector.
+                    try (var s = trace.step("copy the vectors to memory")) {
+                        long stride = (distance.itemBytes() + 63) & ~63L;
+                        workingCopy = WorkingMemory.allocate(needed.getLongCardinality() * stride + 64);
+                        vectors = copyVectors(needed, overlay, workingCopy.address(), distance.itemBytes(), single, common);
                     }
-                }
-            }
-            int phases = 0;
-            for (TreeState ts : trees) {
-                phases = (int) Math.max(phases, (ts.ins.size() + chunk - 1) / chunk);
-            }
-            phases = Math.max(phases, 1);
-            int threads = single ? 1 : Math.min(common.threads(), Math.max(1, trees.size()));
-            try (var s = trace.step("updating the trees")) {
-                // Trees grown from nothing over all items are built together, level by level; the
-                // others are updated one per task.
-                List<TreeState> fresh = new ArrayList<>();
-                List<TreeState> rest = new ArrayList<>(trees);
-                if (chunk == Long.MAX_VALUE && splitter instanceof PlaneSplitter plane && allIds != null) {
+                } else {
+                    chunk = Math.max(2L * splitAfter, budget / distance.itemBytes());
+                    // Chunks are inserted one after the other: the first must be a fair sample.
                     for (TreeState ts : trees) {
-                        if (ts.root instanceof BuildNode.Leaf l && l.ids.isEmpty() && l.storedId == -1 && ts.rem.isEmpty()
-                                && ts.ins.size() == allIds.length) {
-                            fresh.add(ts);
+                        if (ts.ins.size() > chunk) {
+                            shuffle(ts.ins, seed);
                         }
                     }
-                    if (!fresh.isEmpty()) {
-                        buildTogether(fresh, plane, allIds, vectors, splitAfter, dims, single, common, s);
-                        rest.removeAll(fresh);
+                }
+                long[] addresses = null;
+                if (chunk == Long.MAX_VALUE && allIds != null) {
+                    addresses = new long[allIds.length];
+                    for (int i = 0; i < allIds.length; i++) {
+                        addresses[i] = vectors.get(allIds[i]);
                     }
                 }
-                for (int phase = 0; phase < phases; phase++) {
-                    final int ph = phase;
-                    final long ch = chunk;
-                    final int sa = splitAfter;
-                    final int totalPhases = phases;
-                    AtomicInteger done = new AtomicInteger();
-                    int totalTasks = rest.size();
-                    runParallel(threads, single, vectors, splitter.scratchBytes() + 64, common, rest.size(), (t, src, c) -> {
-                        TreeState ts = rest.get(t);
-                        int from = (int) Math.min(ts.ins.size(), ph * ch);
-                        int to = (int) Math.min(ts.ins.size(), from + ch);
-                        IntList part = ts.ins.slice(from, to);
-                        IntList rem = ph == 0 ? ts.rem : new IntList(0);
-                        TreeUpdater u = new TreeUpdater(splitter, src, ts.rnd, sa, dims, c);
-                        ts.root = u.update(ts.root, part, rem);
-                        if (!u.lost.isEmpty()) {
-                            // Removed items routing could not find: take them out the slow way.
-                            ts.root = u.purge(ts.root, u.lost.clone());
-                        }
-                        ts.freed.addAll(u.freed);
-                        s.progress(done.incrementAndGet() + (long) ph * totalTasks, (long) totalPhases * totalTasks);
-                    });
+                if (old == null && addresses != null && addresses.length > 0 && ItemCodes.used(distance, common.int8Codes())) {
+                    try (var s = trace.step("code the items")) {
+                        long[] all = addresses;
+                        int parts = single ? 1 : common.threads();
+                        precoded = ItemCodes.fit(distance, all, parts,
+                                (tasks, task) -> runParallel(parts, single, null, 64, common, tasks, (t, src, c) -> task.accept(t)));
+                        codeMemory = WorkingMemory.allocate((long) addresses.length * precoded.codeBytes());
+                        encoded = codeMemory.address();
+                        codeCopies(precoded, addresses, encoded, single, common);
+                    }
                 }
+                int phases = 0;
+                for (TreeState ts : trees) {
+                    phases = (int) Math.max(phases, (ts.ins.size() + chunk - 1) / chunk);
+                }
+                phases = Math.max(phases, 1);
+                int threads = single ? 1 : Math.min(common.threads(), Math.max(1, trees.size()));
+                try (var s = trace.step("updating the trees")) {
+                    // Trees grown from nothing over all items are built together, level by level; the
+                    // others are updated one per task.
+                    List<TreeState> fresh = new ArrayList<>();
+                    List<TreeState> rest = new ArrayList<>(trees);
+                    if (chunk == Long.MAX_VALUE && splitter instanceof PlaneSplitter plane && allIds != null) {
+                        for (TreeState ts : trees) {
+                            if (ts.root instanceof BuildNode.Leaf l && l.ids.isEmpty() && l.storedId == -1 && ts.rem.isEmpty()
+                                    && ts.ins.size() == allIds.length) {
+                                fresh.add(ts);
+                            }
+                        }
+                        if (!fresh.isEmpty()) {
+                            buildTogether(fresh, plane, allIds, addresses, splitAfter, dims, single, common, s);
+                            rest.removeAll(fresh);
+                        }
+                    }
+                    for (int phase = 0; phase < phases; phase++) {
+                        final int ph = phase;
+                        final long ch = chunk;
+                        final int sa = splitAfter;
+                        final int totalPhases = phases;
+                        AtomicInteger done = new AtomicInteger();
+                        int totalTasks = rest.size();
+                        runParallel(threads, single, vectors, splitter.scratchBytes() + 64, common, rest.size(), (t, src, c) -> {
+                            TreeState ts = rest.get(t);
+                            int from = (int) Math.min(ts.ins.size(), ph * ch);
+                            int to = (int) Math.min(ts.ins.size(), from + ch);
+                            IntList part = ts.ins.slice(from, to);
+                            IntList rem = ph == 0 ? ts.rem : new IntList(0);
+                            TreeUpdater u = new TreeUpdater(splitter, src, ts.rnd, sa, dims, c);
+                            ts.root = u.update(ts.root, part, rem);
+                            if (!u.lost.isEmpty()) {
+                                // Removed items routing could not find: take them out the slow way.
+                                ts.root = u.purge(ts.root, u.lost.clone());
+                            }
+                            ts.freed.addAll(u.freed);
+                            s.progress(done.incrementAndGet() + (long) ph * totalTasks, (long) totalPhases * totalTasks);
+                        });
+                    }
+                }
+            } finally {
+                if (workingCopy != null) {
+                    workingCopy.close();
+                }
+            }
+            common.checkCancelled();
+
+            RoaringBitmap used = old != null ? old.usedNodes().clone() : new RoaringBitmap();
+            int[] roots = new int[trees.size()];
+            try (var s = trace.step("writing the tree nodes")) {
+                if (!droppedRoots.isEmpty()) {
+                    try (BuildSource src = new BuildSource(index, txn, null, false, null, 64)) {
+                        TreeUpdater u = new TreeUpdater(splitter, src, new SplittableRandom(seed), splitAfter, dims, common);
+                        IntList ids = new IntList(64);
+                        for (int r : droppedRoots) {
+                            u.collectIds(new BuildNode.Stored(r), ids);
+                        }
+                        for (int i = 0; i < ids.size(); i++) {
+                            txn.delete(index, KeyKind.TREE_NODE, ids.get(i));
+                            used.remove(ids.get(i));
+                        }
+                    }
+                }
+                ConcurrentNodeIds alloc = new ConcurrentNodeIds(used);
+                NodeWriter writer = new NodeWriter(txn, index, dims, alloc, used);
+                for (int t = 0; t < trees.size(); t++) {
+                    roots[t] = writer.write(trees.get(t).root);
+                }
+                for (TreeState ts : trees) {
+                    for (int i = 0; i < ts.freed.size(); i++) {
+                        int id = ts.freed.get(i);
+                        txn.delete(index, KeyKind.TREE_NODE, id);
+                        used.remove(id);
+                    }
+                }
+            }
+            try (var s = trace.step("write int8 codes")) {
+                if (precoded != null) {
+                    ItemCodes.replaceAll(txn, index, precoded, allIds, encoded);
+                } else {
+                    boolean full = old == null;
+                    ScalarQuantizer codes = ItemCodes.rangeFor(txn, index, distance, common.int8Codes(), full, after, changes.built());
+                    ItemCodes.update(txn, index, distance, codes, full, changes.inserted(), changes.removed(), after);
+                }
+            }
+            try (var s = trace.step("write the metadata")) {
+                new ForestMetadata(splitAfter, seed, roots, used).write(txn, index);
+                items.writeBuiltItems(after);
+                items.clearUpdated();
+                items.setMetadata(items.metadata().withAlgorithm(Algorithm.FOREST).withMaxNorm2(maxNorm2));
+                txn.markBuilt(index);
             }
         } finally {
-            if (workingCopy != null) {
-                workingCopy.close();
+            if (codeMemory != null) {
+                codeMemory.close();
             }
-        }
-        common.checkCancelled();
-
-        RoaringBitmap used = old != null ? old.usedNodes().clone() : new RoaringBitmap();
-        int[] roots = new int[trees.size()];
-        try (var s = trace.step("writing the tree nodes")) {
-            if (!droppedRoots.isEmpty()) {
-                try (BuildSource src = new BuildSource(index, txn, null, false, null, 64)) {
-                    TreeUpdater u = new TreeUpdater(splitter, src, new SplittableRandom(seed), splitAfter, dims, common);
-                    IntList ids = new IntList(64);
-                    for (int r : droppedRoots) {
-                        u.collectIds(new BuildNode.Stored(r), ids);
-                    }
-                    for (int i = 0; i < ids.size(); i++) {
-                        txn.delete(index, KeyKind.TREE_NODE, ids.get(i));
-                        used.remove(ids.get(i));
-                    }
-                }
-            }
-            ConcurrentNodeIds alloc = new ConcurrentNodeIds(used);
-            NodeWriter writer = new NodeWriter(txn, index, dims, alloc, used);
-            for (int t = 0; t < trees.size(); t++) {
-                roots[t] = writer.write(trees.get(t).root);
-            }
-            for (TreeState ts : trees) {
-                for (int i = 0; i < ts.freed.size(); i++) {
-                    int id = ts.freed.get(i);
-                    txn.delete(index, KeyKind.TREE_NODE, id);
-                    used.remove(id);
-                }
-            }
-        }
-        try (var s = trace.step("write int8 codes")) {
-            boolean full = old == null;
-            ScalarQuantizer codes = ItemCodes.rangeFor(txn, index, distance, common.int8Codes(), full, after, changes.built());
-            ItemCodes.update(txn, index, distance, codes, full, changes.inserted(), changes.removed(), after);
-        }
-        try (var s = trace.step("write the metadata")) {
-            new ForestMetadata(splitAfter, seed, roots, used).write(txn, index);
-            items.writeBuiltItems(after);
-            items.clearUpdated();
-            items.setMetadata(items.metadata().withAlgorithm(Algorithm.FOREST).withMaxNorm2(maxNorm2));
-            txn.markBuilt(index);
         }
         return trace;
     }
@@ -286,13 +320,11 @@ public final class ForestWriter extends ItemBackedWriter {
      * Builds {@code fresh} (new trees over all of {@code allIds}) with {@link LevelBuilder}, in
      * groups small enough for the heap.
      */
-    private void buildTogether(List<TreeState> fresh, PlaneSplitter splitter, int[] allIds, VectorTable vectors, int splitAfter,
+    private void buildTogether(List<TreeState> fresh, PlaneSplitter splitter, int[] allIds, long[] addresses, int splitAfter,
             int dims, boolean single, BuildCommon common, ProgressTrace.Scope step) {
         int n = allIds.length;
-        long[] addresses = new long[n];
         VectorTable byPosition = VectorTable.forRange(0, Math.max(0, n - 1), Math.max(1, n));
         for (int i = 0; i < n; i++) {
-            addresses[i] = vectors.get(allIds[i]);
             byPosition.put(i, addresses[i]);
         }
         LevelBuilder builder = new LevelBuilder(splitter, allIds, addresses, splitAfter, dims);
@@ -317,17 +349,33 @@ public final class ForestWriter extends ItemBackedWriter {
         }
     }
 
-    /** Copies the vectors of {@code ids} into {@code arena}; returns id → address of the copy. */
-    private VectorTable copyVectors(RoaringBitmap ids, IntLongMap inserted, java.lang.foreign.Arena arena, int itemBytes, boolean single) {
+    /**
+     * Codes the vectors at {@code addresses} into {@code out}, one code after the other, on the
+     * build threads: the same bytes {@link ItemCodes#update} would code, without its lookups, and
+     * off the writing thread.
+     */
+    private void codeCopies(ScalarQuantizer sq, long[] addresses, long out, boolean single, BuildCommon common) {
+        int chunk = 2048;
+        int tasks = (addresses.length + chunk - 1) / chunk;
+        int bytes = sq.codeBytes();
+        runParallel(single ? 1 : Math.min(common.threads(), tasks), single, null, 64, common, tasks, (t, src, c) -> {
+            c.checkCancelled();
+            sq.encodeItems(addresses, t * chunk, Math.min(addresses.length, (t + 1) * chunk), out + (long) t * chunk * bytes);
+        });
+    }
+
+    /** Copies the vectors of {@code ids} into {@code block}; returns id → address of the copy. */
+    private VectorTable copyVectors(RoaringBitmap ids, IntLongMap inserted, long block, int itemBytes, boolean single, BuildCommon common) {
         int n = ids.getCardinality();
         // Each copy is placed so that its payload (after the 5-byte header) starts a cache line:
-        // vector loads then never straddle two lines.
+        // vector loads then never straddle two lines. The block holds n strides plus 64 bytes.
         long stride = (itemBytes + 63) & ~63L;
-        long base = arena.allocate(n * stride + 64, 64).address() + (64 - Distance.PAYLOAD);
+        long base = block + (64 - Distance.PAYLOAD);
         VectorTable out = n == 0 ? VectorTable.of(new IntLongMap(1)) : VectorTable.forRange(ids.first(), ids.last(), n);
         int index = items.index();
         try (ReadTxn snapshot = single ? null : txn.store().read()) {
-            long at = base;
+            long[] from = new long[n];
+            int i = 0;
             for (int id : ids) {
                 long a = inserted.get(id, 0L);
                 if (a == 0L) {
@@ -337,10 +385,21 @@ public final class ForestWriter extends ItemBackedWriter {
                     }
                     a = NativeMemory.address(v);
                 }
-                java.lang.foreign.MemorySegment.copy(NativeMemory.ALL, a, NativeMemory.ALL, at, itemBytes);
-                out.put(id, at);
-                at += stride;
+                from[i] = a;
+                out.put(id, base + i * stride);
+                i++;
             }
+            // The copying itself on the build threads: it is first-touch page faults and memory
+            // bandwidth, and two threads get more of both. The sources stay valid: nothing writes
+            // until it is done, and this thread keeps its snapshot open.
+            int chunk = 2048;
+            int tasks = (n + chunk - 1) / chunk;
+            runParallel(single ? 1 : Math.min(common.threads(), Math.max(1, tasks)), single, null, 64, common, tasks, (t, src, c) -> {
+                int to = Math.min(n, (t + 1) * chunk);
+                for (int j = t * chunk; j < to; j++) {
+                    java.lang.foreign.MemorySegment.copy(NativeMemory.ALL, from[j], NativeMemory.ALL, base + j * stride, itemBytes);
+                }
+            });
         }
         return out;
     }

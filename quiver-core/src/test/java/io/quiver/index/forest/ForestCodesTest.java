@@ -4,13 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.quiver.distance.DistanceKind;
+import io.quiver.distance.ScalarQuantizer;
+import io.quiver.index.ItemCodes;
+import io.quiver.index.ItemStore;
 import io.quiver.index.SearchOptions;
 import io.quiver.index.SearchResult;
 import io.quiver.storage.KeyKind;
+import io.quiver.storage.NativeMemory;
 import io.quiver.storage.ReadTxn;
 import io.quiver.storage.Store;
 import io.quiver.testing.StoredIds;
 import io.quiver.testing.Vectors;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,6 +65,30 @@ class ForestCodesTest {
                 }
             }
             assertThat(recall[1]).as(kind.cliName() + ": codes %.3f, vectors %.3f", recall[1], recall[0]).isCloseTo(recall[0], within(0.02));
+        }
+    }
+
+    /**
+     * A build from scratch codes its in-memory copies on its worker threads; the range and every
+     * code must be what the incremental path computes from the stored vectors.
+     */
+    @Test
+    void codesOfABuildFromScratchEqualTheStoredVectorsCodes() {
+        for (DistanceKind kind : new DistanceKind[] {DistanceKind.EUCLIDEAN, DistanceKind.COSINE}) {
+            try (Store store = Store.open(dir.resolve(kind.cliName()))) {
+                ForestTest.load(store, kind, BASE, opts(true));
+                try (ReadTxn txn = store.read()) {
+                    ItemStore items = ItemStore.open(txn, 0);
+                    RoaringBitmap ids = items.currentIds();
+                    ScalarQuantizer stored = ItemCodes.read(txn, 0, items.distance());
+                    assertThat(stored).isEqualTo(ItemCodes.fit(txn, 0, items.distance(), ids));
+                    ByteBuffer expected = ByteBuffer.allocateDirect(stored.codeBytes());
+                    for (int id : ids) {
+                        stored.encodeItem(NativeMemory.address(txn.get(0, KeyKind.ITEM, id)), expected);
+                        assertThat(txn.get(0, KeyKind.CODE, id)).as("%s code of %d", kind.cliName(), id).isEqualTo(expected);
+                    }
+                }
+            }
         }
     }
 
