@@ -161,26 +161,33 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
         private float min = Float.POSITIVE_INFINITY;
         private float max = Float.NEGATIVE_INFINITY;
         private boolean integers = true;
+        private final float[] scratch;
 
         private Fitter(Distance distance) {
             if (!supports(distance.kind())) {
                 throw new QuiverException(ErrorKind.INVALID_ARGUMENT, "int8 codes are for euclidean and cosine indexes, not " + distance.kind().cliName());
             }
             this.distance = distance;
+            this.scratch = new float[distance.dimensions()];
         }
 
         public void add(long item) {
             float s = scale(distance.kind(), item);
-            for (int i = 0; i < distance.dimensions(); i++) {
-                float x = NativeMemory.getFloat(item + Distance.PAYLOAD + 4L * i) * s;
-                if (x < min) {
-                    min = x;
-                }
-                if (x > max) {
-                    max = x;
-                }
-                integers &= x == Math.rint(x);
+            // One bulk copy, then a loop over a heap array: element-wise native reads are slow
+            // until the JIT has compiled them, and a build fits its range first thing.
+            MemorySegment.copy(NativeMemory.ALL, NativeMemory.FLOAT, item + Distance.PAYLOAD, scratch, 0, scratch.length);
+            float lo = min;
+            float hi = max;
+            boolean whole = integers;
+            for (float v : scratch) {
+                float x = v * s;
+                lo = Math.min(lo, x);
+                hi = Math.max(hi, x);
+                whole &= x == Math.rint(x);
             }
+            min = lo;
+            max = hi;
+            integers = whole;
         }
 
         /** Adds what {@code other} saw (fitters of parts of one sample, merged: the same range as one fitter). */
