@@ -55,10 +55,8 @@ public final class Kernels {
             // Coding items: a build from scratch codes every item in one burst.
             ScalarQuantizer sq = new ScalarQuantizer(DistanceKind.EUCLIDEAN, max, -1f, 1f);
             long code = arena.allocate(sq.codeBytes() + 64L, 64).address();
-            long[] items = new long[2_000];
-            java.util.Arrays.fill(items, a);
-            for (int i = 0; i < items.length; i++) {
-                sq.encodeItems(items, i, i + 1, code);
+            for (int i = 0; i < 2_000; i++) {
+                sq.encodeItem(a, code);
             }
             for (int i = 0; i < 16_000; i++) {
                 int n = lengths[i & 1];

@@ -44,7 +44,7 @@ public final class ForestWarmUp {
         int dims = 275;
         int n = 3000;
         FloatDistance d = (FloatDistance) DistanceKind.EUCLIDEAN.create(dims);
-        long stride = (d.itemBytes() + 63) & ~63L;
+        long stride = ForestWriter.copyStride(d.itemBytes());
         try (WorkingMemory m = WorkingMemory.allocate(n * stride + 64)) {
             SplittableRandom r = new SplittableRandom(1);
             long[] addresses = new long[n];

@@ -178,8 +178,7 @@ public final class ForestWriter extends ItemBackedWriter {
                     // LMDB keeps each large vector on its own 4 KiB overflow page, and walking those
                     // in random order costs a TLB miss per vector.
                     try (var s = trace.step("copy the vectors to memory")) {
-                        long stride = (distance.itemBytes() + 63) & ~63L;
-                        workingCopy = WorkingMemory.allocate(needed.getLongCardinality() * stride + 64);
+                        workingCopy = WorkingMemory.allocate(needed.getLongCardinality() * copyStride(distance.itemBytes()) + 64);
                         vectors = copyVectors(needed, overlay, workingCopy.address(), distance.itemBytes(), single, common);
                     }
                 } else {
@@ -355,13 +354,30 @@ public final class ForestWriter extends ItemBackedWriter {
      * off the writing thread.
      */
     private void codeCopies(ScalarQuantizer sq, long[] addresses, long out, boolean single, BuildCommon common) {
-        int chunk = 2048;
-        int tasks = (addresses.length + chunk - 1) / chunk;
         int bytes = sq.codeBytes();
-        runParallel(single ? 1 : Math.min(common.threads(), tasks), single, null, 64, common, tasks, (t, src, c) -> {
+        forChunks(addresses.length, single, common, (from, to, c) -> {
             c.checkCancelled();
-            sq.encodeItems(addresses, t * chunk, Math.min(addresses.length, (t + 1) * chunk), out + (long) t * chunk * bytes);
+            sq.encodeItems(addresses, from, to, out + (long) from * bytes);
         });
+    }
+
+    /** Work on positions {@code from..to} of a chunked pass. */
+    @FunctionalInterface
+    private interface ChunkTask {
+        void run(int from, int to, BuildCommon common);
+    }
+
+    /** Runs {@code task} over {@code 0..n} in chunks of 2,048 positions, on the build threads. */
+    private void forChunks(int n, boolean single, BuildCommon common, ChunkTask task) {
+        int chunk = 2048;
+        int tasks = (n + chunk - 1) / chunk;
+        runParallel(single ? 1 : Math.min(common.threads(), Math.max(1, tasks)), single, null, 64, common, tasks,
+                (t, src, c) -> task.run(t * chunk, Math.min(n, (t + 1) * chunk), c));
+    }
+
+    /** Bytes between two vectors of a working copy: whole cache lines (see {@link #copyVectors}). */
+    static long copyStride(int itemBytes) {
+        return (itemBytes + 63) & ~63L;
     }
 
     /** Copies the vectors of {@code ids} into {@code block}; returns id → address of the copy. */
@@ -369,7 +385,7 @@ public final class ForestWriter extends ItemBackedWriter {
         int n = ids.getCardinality();
         // Each copy is placed so that its payload (after the 5-byte header) starts a cache line:
         // vector loads then never straddle two lines. The block holds n strides plus 64 bytes.
-        long stride = (itemBytes + 63) & ~63L;
+        long stride = copyStride(itemBytes);
         long base = block + (64 - Distance.PAYLOAD);
         VectorTable out = n == 0 ? VectorTable.of(new IntLongMap(1)) : VectorTable.forRange(ids.first(), ids.last(), n);
         int index = items.index();
@@ -392,11 +408,8 @@ public final class ForestWriter extends ItemBackedWriter {
             // The copying itself on the build threads: it is first-touch page faults and memory
             // bandwidth, and two threads get more of both. The sources stay valid: nothing writes
             // until it is done, and this thread keeps its snapshot open.
-            int chunk = 2048;
-            int tasks = (n + chunk - 1) / chunk;
-            runParallel(single ? 1 : Math.min(common.threads(), Math.max(1, tasks)), single, null, 64, common, tasks, (t, src, c) -> {
-                int to = Math.min(n, (t + 1) * chunk);
-                for (int j = t * chunk; j < to; j++) {
+            forChunks(n, single, common, (first, end, c) -> {
+                for (int j = first; j < end; j++) {
                     java.lang.foreign.MemorySegment.copy(NativeMemory.ALL, from[j], NativeMemory.ALL, base + j * stride, itemBytes);
                 }
             });
