@@ -84,6 +84,8 @@ public final class HnswReader implements IndexReader {
     private long[] pendingAddress = new long[64];
     /** Where the touched bytes go, so that the JIT keeps the loads (see the expansion loop). */
     private long touchSink;
+    /** Distance of the node {@link #descend} returned, in the walk's units. */
+    private float descentDistance;
 
     private final NodeHeap candidates = NodeHeap.min(256);
     private final NodeHeap beam = NodeHeap.max(256);
@@ -288,9 +290,20 @@ public final class HnswReader implements IndexReader {
         if (filter != null && filter.getLongCardinality() <= bruteForceLimit(ef)) {
             return scan(q, filter, options);
         }
-        boolean stoppable = options.stoppable();
-        boolean partial = false;
         long u = queryUnitsAddress;
+        int cur = descend(q, u);
+        boolean partial = walkLevel0(q, u, cur, descentDistance, ef, filter, options);
+        return codes != null ? reranked(q, k, partial) : results(k, partial);
+    }
+
+    /**
+     * Greedy descent through the upper levels; returns the ordinal to start level 0 from and leaves
+     * its distance in {@link #descentDistance}. Kept out of {@link #walkLevel0} so that the JIT
+     * compiles the two apart: in one method the inliner ran out of its node budget
+     * (NodeCountInliningCutoff, seen with -XX:+PrintInlining) and left the level-0 loop calling
+     * the heap, the ordinal map and even the byte loads that touch codes.
+     */
+    private int descend(long q, long u) {
         int cur = ordinal(graph.entry());
         long ea = walkAddress(cur);
         if (ea < 0) {
@@ -317,6 +330,17 @@ public final class HnswReader implements IndexReader {
                 }
             }
         }
+        descentDistance = curDist;
+        return cur;
+    }
+
+    /**
+     * The beam search of width {@code ef} on level 0 from ordinal {@code cur}; leaves the result in
+     * {@link #beam} and returns whether it stopped early.
+     */
+    private boolean walkLevel0(long q, long u, int cur, float curDist, int ef, RoaringBitmap filter, SearchOptions options) {
+        boolean stoppable = options.stoppable();
+        boolean partial = false;
         if (++generation == Integer.MAX_VALUE) {
             Arrays.fill(visited, 0);
             generation = 1;
@@ -406,7 +430,7 @@ public final class HnswReader implements IndexReader {
                 }
             }
         }
-        return codes != null ? reranked(q, k, partial) : results(k, partial);
+        return partial;
     }
 
     /**
