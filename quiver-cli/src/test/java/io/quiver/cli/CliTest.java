@@ -227,7 +227,8 @@ class CliTest {
         for (String algo : List.of("forest", "hnsw")) {
             String sweep = algo.equals("forest") ? "search-k=10,3000" : "ef=10,300";
             Run b = ok("bench", "--base", dir.resolve("base.fvecs").toString(), "--queries", dir.resolve("q.fvecs").toString(), "--truth", t.toString(),
-                    "--distance", "euclidean", "--algo", algo, "--k", "10", "--sweep", sweep, "--query-threads", "2", "--m", "8");
+                    "--distance", "euclidean", "--algo", algo, "--k", "10", "--sweep", sweep, "--query-threads", "2", "--m", "8",
+                    "--runs", algo.equals("hnsw") ? "3" : "1");
             List<String> rows = b.out().strip().lines().toList();
             assertThat(rows).hasSize(3);
             assertThat(rows.get(0)).isEqualTo(BenchCommand.HEADER);
@@ -237,6 +238,10 @@ class CliTest {
             assertThat(Double.parseDouble(last[5])).as("recall at the largest sweep value").isGreaterThan(0.9);
             assertThat(Double.parseDouble(last[6])).isPositive();
         }
+        fails(ExitCodes.USAGE, "--runs must be positive", "bench", "--base", dir.resolve("base.fvecs").toString(), "--queries",
+                dir.resolve("q.fvecs").toString(), "--truth", t.toString(), "--distance", "euclidean", "--algo", "hnsw", "--runs", "0");
+        assertThat(BenchCommand.median(new double[] {5, 1, 3})).isEqualTo(3);
+        assertThat(BenchCommand.median(new double[] {4, 1, 3, 10})).isEqualTo(3.5);
         fails(ExitCodes.USAGE, "--sweep ef does not apply to forest", "bench", "--base", dir.resolve("base.fvecs").toString(), "--queries",
                 dir.resolve("q.fvecs").toString(), "--truth", t.toString(), "--distance", "euclidean", "--algo", "forest", "--sweep", "ef=10");
     }
