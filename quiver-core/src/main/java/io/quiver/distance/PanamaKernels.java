@@ -21,6 +21,10 @@ public final class PanamaKernels implements VectorKernels {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     /** As many byte lanes as {@code S} has float lanes, for widening int8 codes. */
     private static final VectorSpecies<Byte> BYTES = L >= 8 ? VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8)) : null;
+    /** The float lanes the int8-code kernels widen into (see {@link #codeSpecies()}). */
+    private static final VectorSpecies<Float> C = codeSpecies();
+    private static final int LC = C.length();
+    private static final VectorSpecies<Byte> CODE_BYTES = LC >= 8 ? VectorSpecies.of(byte.class, VectorShape.forBitSize(LC * 8)) : null;
 
     /** The preferred width, or {@code -Dquiver.simd.bits=256} to force one (measured in KernelBenchmark). */
     private static VectorSpecies<Float> species() {
@@ -37,6 +41,27 @@ public final class PanamaKernels implements VectorKernels {
         // (KernelBenchmark: ~190 vs ~100 ns for a 784-d dot product): unaligned 64-byte loads split
         // a cache line every time and Zen executes 512-bit operations as two halves.
         return FloatVector.SPECIES_PREFERRED.vectorBitSize() > 256 ? FloatVector.SPECIES_256 : FloatVector.SPECIES_PREFERRED;
+    }
+
+    /**
+     * The int8-code kernels take the CPU's widest lanes, unlike the float ones: their code loads
+     * are a quarter as wide (16 bytes for 16 lanes), so the split cache lines that make 512-bit
+     * float loads slow here are rare, and each widening instruction does twice the work. Measured
+     * with KernelBenchmark on the AMD EPYC machines we run on, 784 dimensions: float query vs code
+     * 64-71 ns with 512-bit lanes, 86-89 ns with 256-bit ones; code vs code 68 vs 92-95 ns.
+     * {@code -Dquiver.simd.codebits=256} (or 128) overrides.
+     */
+    private static VectorSpecies<Float> codeSpecies() {
+        String bits = System.getProperty("quiver.simd.codebits");
+        if (bits != null) {
+            return switch (bits) {
+                case "128" -> FloatVector.SPECIES_128;
+                case "256" -> FloatVector.SPECIES_256;
+                case "512" -> FloatVector.SPECIES_512;
+                default -> FloatVector.SPECIES_PREFERRED;
+            };
+        }
+        return FloatVector.SPECIES_PREFERRED;
     }
 
     /**
@@ -123,23 +148,27 @@ public final class PanamaKernels implements VectorKernels {
         MemorySegment sc = at(c, n);
         int i = 0;
         float sum = 0;
-        if (BYTES != null && n >= 4 * L) {
-            // L bytes widen to L float lanes (sign-extend, then convert); four sums as in dot.
-            FloatVector acc0 = FloatVector.zero(S);
-            FloatVector acc1 = FloatVector.zero(S);
-            FloatVector acc2 = FloatVector.zero(S);
-            FloatVector acc3 = FloatVector.zero(S);
-            int bound = n - n % (4 * L);
-            for (; i < bound; i += 4 * L) {
+        if (CODE_BYTES != null && n >= 4 * LC) {
+            // LC bytes widen to LC float lanes (sign-extend, then convert); four sums as in dot.
+            FloatVector acc0 = FloatVector.zero(C);
+            FloatVector acc1 = FloatVector.zero(C);
+            FloatVector acc2 = FloatVector.zero(C);
+            FloatVector acc3 = FloatVector.zero(C);
+            int bound = n - n % (4 * LC);
+            for (; i < bound; i += 4 * LC) {
                 long o = (long) i * 4;
-                FloatVector d0 = FloatVector.fromMemorySegment(S, sq, o, LE).sub(widen(sc, i));
-                FloatVector d1 = FloatVector.fromMemorySegment(S, sq, o + 4L * L, LE).sub(widen(sc, i + L));
-                FloatVector d2 = FloatVector.fromMemorySegment(S, sq, o + 8L * L, LE).sub(widen(sc, i + 2L * L));
-                FloatVector d3 = FloatVector.fromMemorySegment(S, sq, o + 12L * L, LE).sub(widen(sc, i + 3L * L));
+                FloatVector d0 = FloatVector.fromMemorySegment(C, sq, o, LE).sub(widenCode(sc, i));
+                FloatVector d1 = FloatVector.fromMemorySegment(C, sq, o + 4L * LC, LE).sub(widenCode(sc, i + LC));
+                FloatVector d2 = FloatVector.fromMemorySegment(C, sq, o + 8L * LC, LE).sub(widenCode(sc, i + 2L * LC));
+                FloatVector d3 = FloatVector.fromMemorySegment(C, sq, o + 12L * LC, LE).sub(widenCode(sc, i + 3L * LC));
                 acc0 = d0.fma(d0, acc0);
                 acc1 = d1.fma(d1, acc1);
                 acc2 = d2.fma(d2, acc2);
                 acc3 = d3.fma(d3, acc3);
+            }
+            for (; i + LC <= n; i += LC) {
+                FloatVector d = FloatVector.fromMemorySegment(C, sq, (long) i * 4, LE).sub(widenCode(sc, i));
+                acc0 = d.fma(d, acc0);
             }
             sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
         }
@@ -176,23 +205,27 @@ public final class PanamaKernels implements VectorKernels {
         MemorySegment sb = at(b, n);
         int i = 0;
         float sum = 0;
-        if (BYTES != null && n >= 4 * L) {
+        if (CODE_BYTES != null && n >= 4 * LC) {
             // The terms are integers: each lane sums them exactly up to 2^24 and rounds beyond,
             // like any float sum; the scalar path sums in int.
-            FloatVector acc0 = FloatVector.zero(S);
-            FloatVector acc1 = FloatVector.zero(S);
-            FloatVector acc2 = FloatVector.zero(S);
-            FloatVector acc3 = FloatVector.zero(S);
-            int bound = n - n % (4 * L);
-            for (; i < bound; i += 4 * L) {
-                FloatVector d0 = widen(sa, i).sub(widen(sb, i));
-                FloatVector d1 = widen(sa, i + L).sub(widen(sb, i + L));
-                FloatVector d2 = widen(sa, i + 2L * L).sub(widen(sb, i + 2L * L));
-                FloatVector d3 = widen(sa, i + 3L * L).sub(widen(sb, i + 3L * L));
+            FloatVector acc0 = FloatVector.zero(C);
+            FloatVector acc1 = FloatVector.zero(C);
+            FloatVector acc2 = FloatVector.zero(C);
+            FloatVector acc3 = FloatVector.zero(C);
+            int bound = n - n % (4 * LC);
+            for (; i < bound; i += 4 * LC) {
+                FloatVector d0 = widenCode(sa, i).sub(widenCode(sb, i));
+                FloatVector d1 = widenCode(sa, i + LC).sub(widenCode(sb, i + LC));
+                FloatVector d2 = widenCode(sa, i + 2L * LC).sub(widenCode(sb, i + 2L * LC));
+                FloatVector d3 = widenCode(sa, i + 3L * LC).sub(widenCode(sb, i + 3L * LC));
                 acc0 = d0.fma(d0, acc0);
                 acc1 = d1.fma(d1, acc1);
                 acc2 = d2.fma(d2, acc2);
                 acc3 = d3.fma(d3, acc3);
+            }
+            for (; i + LC <= n; i += LC) {
+                FloatVector d = widenCode(sa, i).sub(widenCode(sb, i));
+                acc0 = d.fma(d, acc0);
             }
             sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
         }
@@ -203,8 +236,8 @@ public final class PanamaKernels implements VectorKernels {
         return sum;
     }
 
-    private static FloatVector widen(MemorySegment codes, long offset) {
-        return (FloatVector) ByteVector.fromMemorySegment(BYTES, codes, offset, LE).convertShape(VectorOperators.B2F, S, 0);
+    private static FloatVector widenCode(MemorySegment codes, long offset) {
+        return (FloatVector) ByteVector.fromMemorySegment(CODE_BYTES, codes, offset, LE).convertShape(VectorOperators.B2F, C, 0);
     }
 
     @Override
