@@ -26,21 +26,14 @@ public final class PanamaKernels implements VectorKernels {
     private static final int LC = C.length();
     private static final VectorSpecies<Byte> CODE_BYTES = LC >= 8 ? VectorSpecies.of(byte.class, VectorShape.forBitSize(LC * 8)) : null;
 
-    /** The preferred width, or {@code -Dquiver.simd.bits=256} to force one (measured in KernelBenchmark). */
+    /** The float kernels' width: at most 256 bits, or {@code -Dquiver.simd.bits=128|256|512}. */
     private static VectorSpecies<Float> species() {
-        String bits = System.getProperty("quiver.simd.bits");
-        if (bits != null) {
-            return switch (bits) {
-                case "128" -> FloatVector.SPECIES_128;
-                case "256" -> FloatVector.SPECIES_256;
-                case "512" -> FloatVector.SPECIES_512;
-                default -> FloatVector.SPECIES_PREFERRED;
-            };
-        }
-        // 512-bit lanes measured slower than 256-bit ones on the AMD EPYC (Zen) machines we run on
-        // (KernelBenchmark: ~190 vs ~100 ns for a 784-d dot product): unaligned 64-byte loads split
-        // a cache line every time and Zen executes 512-bit operations as two halves.
-        return FloatVector.SPECIES_PREFERRED.vectorBitSize() > 256 ? FloatVector.SPECIES_256 : FloatVector.SPECIES_PREFERRED;
+        // 512-bit lanes measured no faster than 256-bit ones on the AMD EPYC (Zen) machines we run
+        // on (KernelBenchmark, 784-d: ~190 against ~100 ns under load once, 66-69 ns both when
+        // idle): unaligned 64-byte loads split a cache line every time and Zen executes 512-bit
+        // operations as two halves.
+        return fromProperty("quiver.simd.bits",
+                FloatVector.SPECIES_PREFERRED.vectorBitSize() > 256 ? FloatVector.SPECIES_256 : FloatVector.SPECIES_PREFERRED);
     }
 
     /**
@@ -49,19 +42,24 @@ public final class PanamaKernels implements VectorKernels {
      * float loads slow here are rare, and each widening instruction does twice the work. Measured
      * with KernelBenchmark on the AMD EPYC machines we run on, 784 dimensions: float query vs code
      * 64-71 ns with 512-bit lanes, 86-89 ns with 256-bit ones; code vs code 68 vs 92-95 ns.
-     * {@code -Dquiver.simd.codebits=256} (or 128) overrides.
+     * {@code -Dquiver.simd.codebits=128|256|512} overrides.
      */
     private static VectorSpecies<Float> codeSpecies() {
-        String bits = System.getProperty("quiver.simd.codebits");
-        if (bits != null) {
-            return switch (bits) {
-                case "128" -> FloatVector.SPECIES_128;
-                case "256" -> FloatVector.SPECIES_256;
-                case "512" -> FloatVector.SPECIES_512;
-                default -> FloatVector.SPECIES_PREFERRED;
-            };
+        return fromProperty("quiver.simd.codebits", FloatVector.SPECIES_PREFERRED);
+    }
+
+    /** The width a system property names (128, 256 or 512 bits; anything else: the CPU's), or {@code otherwise} when unset. */
+    private static VectorSpecies<Float> fromProperty(String property, VectorSpecies<Float> otherwise) {
+        String bits = System.getProperty(property);
+        if (bits == null) {
+            return otherwise;
         }
-        return FloatVector.SPECIES_PREFERRED;
+        return switch (bits) {
+            case "128" -> FloatVector.SPECIES_128;
+            case "256" -> FloatVector.SPECIES_256;
+            case "512" -> FloatVector.SPECIES_512;
+            default -> FloatVector.SPECIES_PREFERRED;
+        };
     }
 
     /**
