@@ -178,23 +178,29 @@ public final class PanamaKernels implements VectorKernels {
     }
 
     @Override
-    public void quantize(long src, long dst, int n, float scale, float lo, float inv) {
+    public boolean quantize(long src, long dst, int n, float scale, float lo, float inv) {
         MemorySegment ss = at(src, 4L * n);
         MemorySegment sd = at(dst, n);
         int i = 0;
+        boolean exact = true;
         if (BYTES != null) {
             // Clamp, round half up by truncation, shift to signed, then narrow the int lanes to
-            // bytes: Java's casts, lane by lane, so the bytes equal the scalar path's.
+            // bytes: Java's casts, lane by lane, so the bytes equal the scalar path's. A lane is
+            // exact when its rounded value converts back to the unclamped one.
             for (; i + L <= n; i += L) {
-                FloatVector u = FloatVector.fromMemorySegment(S, ss, 4L * i, LE).mul(scale).sub(lo).mul(inv).max(0f).min(255f).add(0.5f);
-                IntVector c = ((IntVector) u.convert(VectorOperators.F2I, 0)).sub(128);
-                c.convertShape(VectorOperators.I2B, BYTES, 0).reinterpretAsBytes().intoMemorySegment(sd, i, LE);
+                FloatVector t = FloatVector.fromMemorySegment(S, ss, 4L * i, LE).mul(scale).sub(lo).mul(inv);
+                IntVector c = (IntVector) t.max(0f).min(255f).add(0.5f).convert(VectorOperators.F2I, 0);
+                exact &= c.convert(VectorOperators.I2F, 0).compare(VectorOperators.EQ, t).allTrue();
+                c.sub(128).convertShape(VectorOperators.I2B, BYTES, 0).reinterpretAsBytes().intoMemorySegment(sd, i, LE);
             }
         }
         for (; i < n; i++) {
-            float u = Math.min(Math.max((ss.get(NativeMemory.FLOAT, 4L * i) * scale - lo) * inv, 0f), 255f);
-            sd.set(java.lang.foreign.ValueLayout.JAVA_BYTE, i, (byte) ((int) (u + 0.5f) - 128));
+            float t = (ss.get(NativeMemory.FLOAT, 4L * i) * scale - lo) * inv;
+            int c = (int) (Math.min(Math.max(t, 0f), 255f) + 0.5f);
+            exact &= c == t;
+            sd.set(java.lang.foreign.ValueLayout.JAVA_BYTE, i, (byte) (c - 128));
         }
+        return exact;
     }
 
     @Override

@@ -65,11 +65,15 @@ public final class ScalarKernels implements VectorKernels {
     }
 
     @Override
-    public void quantize(long src, long dst, int n, float scale, float lo, float inv) {
+    public boolean quantize(long src, long dst, int n, float scale, float lo, float inv) {
+        boolean exact = true;
         for (int i = 0; i < n; i++) {
-            float u = Math.min(Math.max((getFloat(src + 4L * i) * scale - lo) * inv, 0f), 255f);
-            NativeMemory.ALL.set(java.lang.foreign.ValueLayout.JAVA_BYTE, dst + i, (byte) ((int) (u + 0.5f) - 128));
+            float t = (getFloat(src + 4L * i) * scale - lo) * inv;
+            int c = (int) (Math.min(Math.max(t, 0f), 255f) + 0.5f);
+            exact &= c == t;
+            NativeMemory.ALL.set(java.lang.foreign.ValueLayout.JAVA_BYTE, dst + i, (byte) (c - 128));
         }
+        return exact;
     }
 
     @Override

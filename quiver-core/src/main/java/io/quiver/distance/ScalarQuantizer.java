@@ -33,6 +33,11 @@ import java.nio.ByteBuffer;
 public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float step) {
     /** Version byte at offset 0 of a stored code. */
     public static final byte CODE_VERSION = 1;
+    /**
+     * The same layout, for a code that is its item exactly (integer data coded with step 1): its
+     * distance to a query orders like the item's own, so a search need not re-rank it.
+     */
+    public static final byte CODE_EXACT = 2;
     /** Offset of the first code byte in a stored code. */
     public static final int CODE_PAYLOAD = 1;
     private static final VectorKernels KERNELS = Kernels.get();
@@ -81,9 +86,14 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
 
     /** Writes the code of the encoded item at {@code item} into native memory at {@code out} ({@link #codeBytes()}). */
     public void encodeItem(long item, long out) {
-        NativeMemory.ALL.set(ValueLayout.JAVA_BYTE, out, CODE_VERSION);
         // Clamp, then round half up by truncation: no branches, no Math.round (see the kernel).
-        Kernels.get().quantize(item + Distance.PAYLOAD, out + CODE_PAYLOAD, dimensions, scale(kind, item), lo, 1f / step);
+        boolean exact = Kernels.get().quantize(item + Distance.PAYLOAD, out + CODE_PAYLOAD, dimensions, scale(kind, item), lo, 1f / step);
+        NativeMemory.ALL.set(ValueLayout.JAVA_BYTE, out, exact ? CODE_EXACT : CODE_VERSION);
+    }
+
+    /** Whether the stored code at {@code code} is its item exactly ({@link #CODE_EXACT}). */
+    public static boolean isExact(long code) {
+        return NativeMemory.ALL.get(ValueLayout.JAVA_BYTE, code) == CODE_EXACT;
     }
 
     /**
@@ -133,6 +143,11 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
         return step == 1f && lo == Math.rint(lo);
     }
 
+    /** Whether {@code b} is the first byte of a stored code. */
+    public static boolean isCodeHeader(byte b) {
+        return b == CODE_VERSION || b == CODE_EXACT;
+    }
+
     /** Approximate ordering distance between an encoded query and a stored code (its address). */
     public float distance(long query, long code) {
         return KERNELS.squaredEuclideanInt8(query, code + CODE_PAYLOAD, dimensions);
@@ -145,7 +160,7 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
 
     /** Checks a stored value's size and version; throws CORRUPTED if it is not a code of this quantizer. */
     public void checkCode(ByteBuffer value, int id) {
-        if (value.remaining() != codeBytes() || value.get(0) != CODE_VERSION) {
+        if (value.remaining() != codeBytes() || !isCodeHeader(value.get(0))) {
             throw new QuiverException(ErrorKind.CORRUPTED, "int8 code of item " + Integer.toUnsignedString(id) + " has " + value.remaining()
                     + " bytes, expected " + codeBytes());
         }

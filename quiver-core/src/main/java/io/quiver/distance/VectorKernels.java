@@ -26,9 +26,10 @@ public interface VectorKernels {
      * Codes {@code n} floats at {@code src} as signed bytes at {@code dst}:
      * {@code (byte) ((int) (min(max((x * scale - lo) * inv, 0), 255) + 0.5f) - 128)}, in exactly
      * these float operations (no fused multiply-add), so every implementation gives the same bytes
-     * (see {@link ScalarQuantizer}).
+     * (see {@link ScalarQuantizer}). Returns whether the code is exact: every
+     * {@code (x * scale - lo) * inv} was already an integer from 0 to 255.
      */
-    void quantize(long src, long dst, int n, float scale, float lo, float inv);
+    boolean quantize(long src, long dst, int n, float scale, float lo, float inv);
 
     /** Sum of (a[i]-b[i])^2 over {@code n} signed bytes: two int8 codes. */
     float squaredEuclideanBytes(long a, long b, int n);

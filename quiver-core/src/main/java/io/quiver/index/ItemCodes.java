@@ -209,7 +209,7 @@ public final class ItemCodes {
                 if (missing++ == 0) {
                     first = id;
                 }
-            } else if ((v.remaining() != codes.codeBytes() || v.get(0) != ScalarQuantizer.CODE_VERSION) && bad++ < 5) {
+            } else if ((v.remaining() != codes.codeBytes() || !ScalarQuantizer.isCodeHeader(v.get(0))) && bad++ < 5) {
                 report.accept("int8 code of item " + Integer.toUnsignedString(id) + " has " + v.remaining() + " bytes, expected " + codes.codeBytes());
             }
         }

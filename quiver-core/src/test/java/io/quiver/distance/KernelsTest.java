@@ -89,28 +89,33 @@ class KernelsTest {
     void quantizingAgreesWithTheDefinition(@ForAll @IntRange(min = 1, max = 1600) int n, @ForAll @IntRange(min = 0, max = 7) int misalign,
             @ForAll long seed) {
         java.util.Random r = new java.util.Random(seed);
-        float scale = r.nextBoolean() ? 1f : (float) (0.01 + r.nextDouble());
-        float lo = (float) (r.nextGaussian() * 10);
-        float inv = (float) (0.5 + r.nextDouble() * 20);
+        // A third of the vectors are integers inside an integer range (pixels): codes that are exact.
+        boolean integers = r.nextInt(3) == 0;
+        float scale = integers || r.nextBoolean() ? 1f : (float) (0.01 + r.nextDouble());
+        float lo = integers ? r.nextInt(200) - 100 : (float) (r.nextGaussian() * 10);
+        float inv = integers ? 1f : (float) (0.5 + r.nextDouble() * 20);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment seg = arena.allocate(6L * n + 64);
             long src = seg.address() + misalign;
             long d1 = src + 4L * n + 1;
             long d2 = d1 + n;
             byte[] expected = new byte[n];
+            boolean expectedExact = true;
             for (int i = 0; i < n; i++) {
-                float x = switch (r.nextInt(6)) {
+                float x = integers && r.nextInt(50) > 0 ? lo + r.nextInt(256) : switch (r.nextInt(6)) {
                     case 0 -> -0f;
                     case 1 -> (lo + (r.nextInt(256) + 0.5f) / inv) / scale; // near a rounding edge
                     case 2 -> (float) (r.nextGaussian() * 1e4); // far out of range
                     default -> (lo + (float) r.nextDouble() * 256 / inv) / scale;
                 };
                 NativeMemory.putFloat(src + 4L * i, x);
-                float u = Math.min(Math.max((x * scale - lo) * inv, 0f), 255f);
+                float t = (x * scale - lo) * inv;
+                float u = Math.min(Math.max(t, 0f), 255f);
                 expected[i] = (byte) ((int) (u + 0.5f) - 128);
+                expectedExact &= t == Math.rint(t) && t >= 0 && t <= 255;
             }
-            scalar.quantize(src, d1, n, scale, lo, inv);
-            panama.quantize(src, d2, n, scale, lo, inv);
+            assertThat(scalar.quantize(src, d1, n, scale, lo, inv)).as("scalar exactness").isEqualTo(expectedExact);
+            assertThat(panama.quantize(src, d2, n, scale, lo, inv)).as("panama exactness").isEqualTo(expectedExact);
             for (int i = 0; i < n; i++) {
                 assertThat(NativeMemory.getByte(d1 + i)).as("scalar, component %d", i).isEqualTo(expected[i]);
                 assertThat(NativeMemory.getByte(d2 + i)).as("panama, component %d", i).isEqualTo(expected[i]);

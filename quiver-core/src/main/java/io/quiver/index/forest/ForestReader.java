@@ -259,7 +259,7 @@ public final class ForestReader implements IndexReader {
         boolean onCodes = codes != null && n > RERANK_FACTOR * k;
         int m = distinct(n, onCodes);
         if (onCodes) {
-            m = bestOnCodes(m, RERANK_FACTOR * k);
+            m = bestOnCodes(m, RERANK_FACTOR * k, k);
         }
         return rankExactly(q, m, k, partial);
     }
@@ -293,12 +293,14 @@ public final class ForestReader implements IndexReader {
     /**
      * Ranks the {@code m} candidates on their codes (each touched whole a few candidates ahead, so
      * that the misses overlap) and keeps the best {@code r} with their vectors' addresses; returns
-     * how many were kept.
+     * how many were kept. When every code is exact ({@link ScalarQuantizer#CODE_EXACT}: integer
+     * data such as pixels), the codes rank as the vectors would, so only the best {@code k} are kept.
      */
-    private int bestOnCodes(int m, int r) {
+    private int bestOnCodes(int m, int r, int k) {
         top.reset(Math.min(m, r));
         int bytes = codes.codeBytes();
         long touched = 0;
+        boolean exact = true;
         for (int i = 0; i < m; i++) {
             if (i + TOUCH_AHEAD < m) {
                 long a = addresses[i + TOUCH_AHEAD];
@@ -307,9 +309,13 @@ public final class ForestReader implements IndexReader {
                 }
                 touched += NativeMemory.getByte(a + bytes - 1);
             }
+            exact &= ScalarQuantizer.isExact(addresses[i]);
             top.offer(codes.distance(queryUnits, addresses[i]), candidates[i]);
         }
         touchSink += touched;
+        if (exact) {
+            top.keep(k);
+        }
         int kept = top.drainIds(candidates);
         for (int i = 0; i < kept; i++) {
             addresses[i] = item(candidates[i]);

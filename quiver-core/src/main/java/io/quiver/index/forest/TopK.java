@@ -62,6 +62,34 @@ final class TopK {
         }
     }
 
+    /** Drops the farthest pairs until at most {@code n} are held. */
+    void keep(int n) {
+        while (size > n) {
+            float d = dist[--size];
+            int id = ids[size];
+            int i = 0;
+            while (true) {
+                int c = 2 * i + 1;
+                if (c >= size) {
+                    break;
+                }
+                if (c + 1 < size && dist[c + 1] > dist[c]) {
+                    c++;
+                }
+                if (dist[c] <= d) {
+                    break;
+                }
+                dist[i] = dist[c];
+                ids[i] = ids[c];
+                i = c;
+            }
+            if (size > 0) {
+                dist[i] = d;
+                ids[i] = id;
+            }
+        }
+    }
+
     /** Copies the held ids (in heap order) into {@code out}; returns their count. */
     int drainIds(int[] out) {
         System.arraycopy(ids, 0, out, 0, size);

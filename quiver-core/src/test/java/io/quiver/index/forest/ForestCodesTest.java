@@ -121,4 +121,67 @@ class ForestCodesTest {
             }
         }
     }
+
+    /**
+     * Integer data coded with step 1 get exact codes, and a search then measures only its best k on
+     * the vectors. With every item a candidate, its answers must equal brute force's, also after an
+     * item whose code rounds has joined.
+     */
+    @Test
+    void exactCodesAnswerExactly() {
+        java.util.Random r = new java.util.Random(11);
+        float[][] base = new float[1500][32];
+        for (float[] v : base) {
+            for (int j = 0; j < v.length; j++) {
+                v[j] = r.nextInt(60);
+            }
+        }
+        try (Store store = Store.open(dir)) {
+            ForestTest.load(store, DistanceKind.EUCLIDEAN, base, opts(true));
+            try (ReadTxn txn = store.read()) {
+                for (int id = 0; id < base.length; id++) {
+                    assertThat(txn.get(0, KeyKind.CODE, id).get(0)).as("code header of %d", id).isEqualTo(ScalarQuantizer.CODE_EXACT);
+                }
+                assertExactAnswers(ForestReader.open(txn, 0), base, r);
+            }
+            float[][] grown = java.util.Arrays.copyOf(base, base.length + 1);
+            grown[base.length] = base[0].clone();
+            grown[base.length][0] += 0.5f;
+            store.write(txn -> {
+                ForestWriter w = ForestWriter.open(txn, 0);
+                w.add(base.length, grown[base.length]);
+                w.build(opts(true));
+            });
+            try (ReadTxn txn = store.read()) {
+                assertThat(txn.get(0, KeyKind.CODE, base.length).get(0)).isEqualTo(ScalarQuantizer.CODE_VERSION);
+                ForestReader reader = ForestReader.open(txn, 0);
+                SearchResult res = reader.search(grown[base.length], SearchOptions.builder().k(2).searchK(100_000).build());
+                assertThat(res.neighbors().get(0).id()).isEqualTo(base.length);
+                assertThat(res.neighbors().get(1).distance()).isCloseTo(0.5f, within(1e-6f));
+                assertExactAnswers(reader, grown, r);
+            }
+        }
+    }
+
+    /** Top-10 distances of integer and fractional queries, every item a candidate, equal brute force's. */
+    private static void assertExactAnswers(ForestReader reader, float[][] base, java.util.Random r) {
+        for (int t = 0; t < 30; t++) {
+            float[] q = new float[base[0].length];
+            for (int j = 0; j < q.length; j++) {
+                q[j] = t % 2 == 0 ? r.nextInt(60) : (float) (r.nextDouble() * 60);
+            }
+            double[] exact = java.util.Arrays.stream(base).mapToDouble(v -> {
+                double s = 0;
+                for (int j = 0; j < q.length; j++) {
+                    s += (q[j] - v[j]) * (double) (q[j] - v[j]);
+                }
+                return Math.sqrt(s);
+            }).sorted().limit(10).toArray();
+            SearchResult res = reader.search(q, SearchOptions.builder().k(10).searchK(100_000).build());
+            assertThat(res.neighbors()).hasSize(10);
+            for (int i = 0; i < 10; i++) {
+                assertThat((double) res.neighbors().get(i).distance()).as("query %d, rank %d", t, i).isCloseTo(exact[i], within(1e-3));
+            }
+        }
+    }
 }

@@ -205,4 +205,71 @@ class HnswCodesTest {
             }
         }
     }
+
+    /**
+     * Integer data coded with step 1 get exact codes, and a search then measures only its best k on
+     * the vectors. Its answers must still be the exact ones, also after an item whose code rounds
+     * has joined (its code is not exact, so beams holding it are re-ranked whole).
+     */
+    @Test
+    void exactCodesAnswerExactly() {
+        java.util.Random r = new java.util.Random(5);
+        Map<Integer, float[]> d = new LinkedHashMap<>();
+        for (int id = 0; id < 1500; id++) {
+            float[] v = new float[DIMS];
+            for (int j = 0; j < DIMS; j++) {
+                v[j] = r.nextInt(60);
+            }
+            d.put(id, v);
+        }
+        try (Store store = Store.open(dir)) {
+            build(store, DistanceKind.EUCLIDEAN, d, HnswIndexTest.opts());
+            try (ReadTxn txn = store.read()) {
+                assertThat(ItemCodes.read(txn, 0, DistanceKind.EUCLIDEAN.create(DIMS)).onIntegerGrid()).isTrue();
+                for (int id : d.keySet()) {
+                    assertThat(txn.get(0, KeyKind.CODE, id).get(0)).as("code header of %d", id).isEqualTo(ScalarQuantizer.CODE_EXACT);
+                }
+                assertExactAnswers(HnswReader.open(txn, 0), d, r);
+            }
+            float[] half = d.get(0).clone();
+            half[0] += 0.5f;
+            store.write(txn -> {
+                HnswWriter w = HnswWriter.open(txn, 0);
+                w.add(5000, half);
+                w.build(HnswIndexTest.opts());
+            });
+            d.put(5000, half);
+            try (ReadTxn txn = store.read()) {
+                assertThat(txn.get(0, KeyKind.CODE, 5000).get(0)).isEqualTo(ScalarQuantizer.CODE_VERSION);
+                HnswReader reader = HnswReader.open(txn, 0);
+                SearchResult res = reader.search(half, SearchOptions.builder().k(2).ef(200).build());
+                assertThat(res.neighbors().get(0).id()).isEqualTo(5000);
+                assertThat(res.neighbors().get(0).distance()).isZero();
+                assertThat(res.neighbors().get(1).distance()).isCloseTo(0.5f, within(1e-6f));
+                assertExactAnswers(reader, d, r);
+            }
+        }
+    }
+
+    /** Top-10 distances of integer and fractional queries equal brute force's (ties may swap ids). */
+    private static void assertExactAnswers(HnswReader reader, Map<Integer, float[]> d, java.util.Random r) {
+        for (int t = 0; t < 30; t++) {
+            float[] q = new float[DIMS];
+            for (int j = 0; j < DIMS; j++) {
+                q[j] = t % 2 == 0 ? r.nextInt(60) : (float) (r.nextDouble() * 60);
+            }
+            double[] exact = d.values().stream().mapToDouble(v -> {
+                double s = 0;
+                for (int j = 0; j < DIMS; j++) {
+                    s += (q[j] - v[j]) * (double) (q[j] - v[j]);
+                }
+                return Math.sqrt(s);
+            }).sorted().limit(10).toArray();
+            SearchResult res = reader.search(q, SearchOptions.builder().k(10).ef(400).build());
+            assertThat(res.neighbors()).hasSize(10);
+            for (int i = 0; i < 10; i++) {
+                assertThat((double) res.neighbors().get(i).distance()).as("query %d, rank %d", t, i).isCloseTo(exact[i], within(1e-3));
+            }
+        }
+    }
 }
