@@ -14,8 +14,9 @@ import org.roaringbitmap.RoaringBitmap;
 /**
  * The int8 codes of one index's items ({@link ScalarQuantizer}) as the store keeps them: the range
  * under {@code [index][METADATA][CODES]} as {@code [version u8][lo f32][step f32]}, one code per
- * built item under {@code [index][CODE][id]}. Builds maintain them next to the structure; readers
- * traverse with them and re-rank with the exact vectors.
+ * built item under {@code [index][CODE][id]} ({@link ScalarQuantizer#CODE_EXACT} in its first byte when
+ * the code is the vector exactly). Builds maintain them next to the structure; readers traverse
+ * with them and re-rank with the exact vectors where codes round.
  *
  * <pre>{@code
  * ScalarQuantizer sq = ItemCodes.fit(txn, index, distance, ids);   // first build
