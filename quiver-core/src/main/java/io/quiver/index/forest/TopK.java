@@ -41,51 +41,39 @@ final class TopK {
             dist[i] = d;
             ids[i] = id;
         } else if (d < dist[0]) {
-            int i = 0;
-            while (true) {
-                int c = 2 * i + 1;
-                if (c >= size) {
-                    break;
-                }
-                if (c + 1 < size && dist[c + 1] > dist[c]) {
-                    c++;
-                }
-                if (dist[c] <= d) {
-                    break;
-                }
-                dist[i] = dist[c];
-                ids[i] = ids[c];
-                i = c;
-            }
-            dist[i] = d;
-            ids[i] = id;
+            replaceFarthest(d, id);
         }
+    }
+
+    /** Puts (d, id) in place of the farthest held pair and restores the heap. */
+    private void replaceFarthest(float d, int id) {
+        int i = 0;
+        while (true) {
+            int c = 2 * i + 1;
+            if (c >= size) {
+                break;
+            }
+            if (c + 1 < size && dist[c + 1] > dist[c]) {
+                c++;
+            }
+            if (dist[c] <= d) {
+                break;
+            }
+            dist[i] = dist[c];
+            ids[i] = ids[c];
+            i = c;
+        }
+        dist[i] = d;
+        ids[i] = id;
     }
 
     /** Drops the farthest pairs until at most {@code n} are held. */
     void keep(int n) {
         while (size > n) {
-            float d = dist[--size];
-            int id = ids[size];
-            int i = 0;
-            while (true) {
-                int c = 2 * i + 1;
-                if (c >= size) {
-                    break;
-                }
-                if (c + 1 < size && dist[c + 1] > dist[c]) {
-                    c++;
-                }
-                if (dist[c] <= d) {
-                    break;
-                }
-                dist[i] = dist[c];
-                ids[i] = ids[c];
-                i = c;
-            }
+            // the last pair takes the root's place, then sinks
+            size--;
             if (size > 0) {
-                dist[i] = d;
-                ids[i] = id;
+                replaceFarthest(dist[size], ids[size]);
             }
         }
     }
