@@ -52,11 +52,14 @@ public final class Kernels {
                 int n = lengths[i & 1];
                 sink += INSTANCE.dot(a, b, n) + INSTANCE.squaredEuclidean(a, b, n);
             }
-            // Coding items: a build from scratch codes every item in one burst.
-            ScalarQuantizer sq = new ScalarQuantizer(DistanceKind.EUCLIDEAN, max, -1f, 1f);
-            long code = arena.allocate(sq.codeBytes() + 64L, 64).address();
+            // Coding items: a build from scratch codes every item in one burst. Both outcomes of
+            // the exactness test: with step 1 the zeros code exactly, with step 0.3 they round;
+            // a path the warm-up never took would be compiled as a trap (see above).
+            ScalarQuantizer exact = new ScalarQuantizer(DistanceKind.EUCLIDEAN, max, -1f, 1f);
+            ScalarQuantizer rounding = new ScalarQuantizer(DistanceKind.EUCLIDEAN, max, -1f, 0.3f);
+            long code = arena.allocate(exact.codeBytes() + 64L, 64).address();
             for (int i = 0; i < 2_000; i++) {
-                sq.encodeItem(a, code);
+                ((i & 1) == 0 ? exact : rounding).encodeItem(a, code);
             }
             for (int i = 0; i < 16_000; i++) {
                 int n = lengths[i & 1];

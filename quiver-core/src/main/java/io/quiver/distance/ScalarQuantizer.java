@@ -87,7 +87,7 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
     /** Writes the code of the encoded item at {@code item} into native memory at {@code out} ({@link #codeBytes()}). */
     public void encodeItem(long item, long out) {
         // Clamp, then round half up by truncation: no branches, no Math.round (see the kernel).
-        boolean exact = Kernels.get().quantize(item + Distance.PAYLOAD, out + CODE_PAYLOAD, dimensions, scale(kind, item), lo, 1f / step);
+        boolean exact = KERNELS.quantize(item + Distance.PAYLOAD, out + CODE_PAYLOAD, dimensions, scale(kind, item), lo, 1f / step);
         NativeMemory.ALL.set(ValueLayout.JAVA_BYTE, out, exact ? CODE_EXACT : CODE_VERSION);
     }
 
