@@ -62,6 +62,8 @@ public final class Store implements AutoCloseable {
     private volatile boolean closed;
     private volatile long mapSize;
     private final java.util.concurrent.atomic.AtomicInteger resizes = new java.util.concurrent.atomic.AtomicInteger();
+    private final int pageSize;
+    private final java.util.concurrent.ConcurrentHashMap<String, Object> attachments = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Store(Path directory, Path canonical, StoreOptions options, Env<ByteBuffer> env, Dbi<ByteBuffer> dbi) {
         this.directory = directory;
@@ -70,6 +72,7 @@ public final class Store implements AutoCloseable {
         this.env = env;
         this.dbi = dbi;
         this.mapSize = env.info().mapSize;
+        this.pageSize = env.stat().pageSize;
     }
 
     /** Opens (creating when absent) the store in {@code directory} with default options. */
@@ -441,7 +444,40 @@ public final class Store implements AutoCloseable {
 
     /** LMDB page size. */
     public int pageSize() {
-        return env.stat().pageSize;
+        return pageSize;
+    }
+
+    /**
+     * How many times this process has remapped the file (a resize moves every value's address):
+     * a cache of addresses that outlives a transaction checks it.
+     */
+    public int mapGeneration() {
+        return resizes.get();
+    }
+
+    /**
+     * Whether the value at {@code address} (from a get on this store) sits in LMDB overflow pages
+     * of its own. Such a page stays where it is until its own key is overwritten or deleted (a
+     * change to its neighbours copies the leaf that points to it, not the page), which makes its
+     * address safe to remember across transactions for as long as the key is known to be
+     * unchanged and the map is not resized. An overflow value starts right after a page header;
+     * no value inside a shared leaf can start there (the page's offset table and the node's own
+     * header come first). With 4 KiB pages the map's pages line up with the address space's (an
+     * mmap is at least 4 KiB-aligned), so the test is exact; other page sizes answer false.
+     */
+    public boolean isOverflowValue(long address) {
+        return pageSize == 4096 && Math.floorMod(address - OVERFLOW_HEADER, 4096L) == 0;
+    }
+
+    /** LMDB's page header, which precedes the data of an overflow page ({@code PAGEHDRSZ}). */
+    private static final int OVERFLOW_HEADER = 16;
+
+    /**
+     * State that a layer above keeps per open store (for example caches keyed by index), created
+     * on first use; it lives as long as this {@code Store} object.
+     */
+    public <T> T attachment(String key, Class<T> type, java.util.function.Supplier<T> create) {
+        return type.cast(attachments.computeIfAbsent(key, k -> create.get()));
     }
 
     /**

@@ -19,6 +19,7 @@ public final class WriteTxn extends Txn {
     private boolean commitAttempted;
     private boolean lastAppended;
     private final java.util.Set<Integer> builtIndexes = new java.util.HashSet<>();
+    private final java.util.List<Runnable> afterCommit = new java.util.ArrayList<>();
 
     WriteTxn(Store store, org.lmdbjava.Txn<ByteBuffer> txn) {
         super(store, txn);
@@ -170,6 +171,23 @@ public final class WriteTxn extends Txn {
         } finally {
             close();
         }
+        for (Runnable r : afterCommit) {
+            r.run();
+        }
+    }
+
+    /**
+     * Runs {@code action} once this transaction has committed (never when it aborts or its commit
+     * fails), on the committing thread.
+     */
+    public void afterCommit(Runnable action) {
+        checkOpen();
+        afterCommit.add(action);
+    }
+
+    /** LMDB's id of this transaction: one more than the last committed one. */
+    public long id() {
+        return txn.getId();
     }
 
     /** Discards every change of this transaction and closes it. */

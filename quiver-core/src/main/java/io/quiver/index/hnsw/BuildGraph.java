@@ -43,6 +43,13 @@ final class BuildGraph {
     /** Old outgoing lists of deleted nodes, keyed {@code id << 8 | level}, for the repair. */
     final Map<Long, int[]> removedLinks = new HashMap<>();
 
+    /**
+     * Vector addresses remembered from earlier builds of this process, shared by the workers; null
+     * when the build measures on codes, builds from scratch, or the ids are too sparse to cache.
+     * Set before the workers start.
+     */
+    CommittedItemAddresses committedAddresses;
+
     final Object entryLock = new Object();
     private volatile long entry = -1; // (level << 32 | id), -1 when the graph is empty
 

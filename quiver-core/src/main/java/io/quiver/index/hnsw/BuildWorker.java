@@ -25,6 +25,8 @@ final class BuildWorker {
     /** Not null when distances are measured between int8 codes (see {@link BuildGraph#codes}). */
     private final ScalarQuantizer codes;
     private final int codeBytes;
+    /** Vector addresses shared across builds (see {@link CommittedItemAddresses}); null when not used. */
+    private final CommittedItemAddresses committed;
     /** Scratch for the inserted node in code units (codes only); the buffer field keeps the memory alive. */
     private final ByteBuffer queryBuffer;
     private final long queryUnits;
@@ -64,6 +66,7 @@ final class BuildWorker {
         this.keepPruned = g.distance.kind() == io.quiver.distance.DistanceKind.DOT;
         this.codes = g.codes;
         this.codeBytes = codes == null ? 0 : codes.codeBytes();
+        this.committed = txn == null || codes != null ? null : g.committedAddresses;
         this.queryBuffer = ByteBuffer.allocateDirect(codes == null ? 8 : codes.queryBytes() + 64);
         this.queryUnits = NativeMemory.address(queryBuffer);
         this.visited = new int[slotCount + 256];
@@ -107,8 +110,14 @@ final class BuildWorker {
         int o = key - slotCount;
         long a = itemAddress[o];
         if (a == 0) {
-            ByteBuffer v = txn == null ? null : txn.get(index, codes != null ? KeyKind.CODE : KeyKind.ITEM, id);
-            a = v == null ? -1 : NativeMemory.address(v);
+            a = committed == null ? 0L : committed.get(id);
+            if (a == 0) {
+                ByteBuffer v = txn == null ? null : txn.get(index, codes != null ? KeyKind.CODE : KeyKind.ITEM, id);
+                a = v == null ? -1 : NativeMemory.address(v);
+                if (a > 0 && committed != null) {
+                    committed.offer(id, a);
+                }
+            }
             itemAddress[o] = a;
         }
         return a;

@@ -98,6 +98,13 @@ final class HnswBuilder {
         // codes, 0.961-0.964 built on vectors, both walked on codes); so only exact codes serve.
         ScalarQuantizer measure = codes != null && codes.onIntegerGrid() ? codes : null;
         BuildGraph g = new BuildGraph(index, items.distance(), measure, m, m0, efc, alpha, seed, blocked);
+        RoaringBitmap changed = RoaringBitmap.or(inserted, removed);
+        if (full) {
+            CommittedItemAddresses.of(txn.store(), index).clear();
+        } else if (measure == null) {
+            long largest = Math.max(after.isEmpty() ? -1 : Integer.toUnsignedLong(after.last()), built.isEmpty() ? -1 : Integer.toUnsignedLong(built.last()));
+            g.committedAddresses = CommittedItemAddresses.of(txn.store(), index).open(txn, changed, largest, built.getLongCardinality() + inserted.getLongCardinality());
+        }
         Map<Integer, Integer> removedTop = new HashMap<>();
         List<long[]> repairs = new ArrayList<>(); // {p, level} with deleted neighbours in repairTargets
         Map<Long, IntList> repairNeighbours = new HashMap<>();
@@ -168,6 +175,10 @@ final class HnswBuilder {
                 // Read transactions must end before writing: they pin pages and block map growth.
                 for (ReadTxn r : snapshots) {
                     r.close();
+                }
+                if (g.committedAddresses != null) {
+                    // a worker may have met a changed id in its snapshot, whose page the commit frees
+                    g.committedAddresses.forget(changed);
                 }
             }
             common.checkCancelled();

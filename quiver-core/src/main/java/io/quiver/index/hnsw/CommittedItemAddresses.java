@@ -1,0 +1,125 @@
+package io.quiver.index.hnsw;
+
+import io.quiver.storage.Store;
+import io.quiver.storage.WriteTxn;
+import java.util.concurrent.atomic.AtomicLongArray;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * Where the committed vectors of one index sit in LMDB's map, remembered by a process from one
+ * incremental build to the next. Each build otherwise looks up every committed node it meets in
+ * the B-tree once per worker: at 500k items nearly every node an insert visits is new to the
+ * batch, and those lookups grow with the index while the rest of an insert does not.
+ *
+ * <p>Only vectors in overflow pages are kept ({@link Store#isOverflowValue}: 2 KiB and more, for
+ * example 768 floats): such a page stays put until its own key changes, and every change to a key
+ * of an index passes through the index's list of changed items, which the next build reads. So
+ * the cache is right for a build when
+ * <ul>
+ *   <li>the last commit before the build's transaction is the one that ended the build that last
+ *       used the cache (or the cache's build ran earlier in the same transaction): no other write,
+ *       from this process or another, came in between;</li>
+ *   <li>the map has not been resized since (a resize, also one adopted from another process,
+ *       remaps the file);</li>
+ *   <li>the ids this build inserts or deletes are forgotten before its workers start, and again
+ *       after they end (a worker may have read such an id from its snapshot meanwhile).</li>
+ * </ul>
+ * Anything else empties it. Thread-safe for the workers of one build; builds are serialised by
+ * LMDB's single writer.
+ *
+ * <pre>{@code
+ * CommittedItemAddresses cache = CommittedItemAddresses.of(store, index).open(txn, changed, largestId, count);
+ * long a = cache == null ? 0 : cache.get(id);  // 0: look it up in the snapshot, then offer(id, address)
+ * }</pre>
+ */
+final class CommittedItemAddresses {
+    /** Largest id span covered: 4M ids, 32 MiB of heap at most. */
+    static final int MAX_IDS = 1 << 22;
+    private static final AtomicLongArray EMPTY = new AtomicLongArray(0);
+
+    private final Store store;
+    private AtomicLongArray addresses = EMPTY;
+    /** The commit that ended the last build using the cache; -1 when unknown. */
+    private long confirmedTxn = -1;
+    /** The transaction of a build that has not committed yet; -1 when none. */
+    private long openTxn = -1;
+    private int mapGeneration = -1;
+
+    private CommittedItemAddresses(Store store) {
+        this.store = store;
+    }
+
+    /** The cache of {@code index} in {@code store}, created empty on first use. */
+    static CommittedItemAddresses of(Store store, int index) {
+        return store.attachment("hnsw-item-addresses/" + index, CommittedItemAddresses.class, () -> new CommittedItemAddresses(store));
+    }
+
+    /**
+     * Readies the cache for an incremental build in {@code txn} that changes the ids in
+     * {@code changed}, over ids up to {@code largestId} ({@code count} of them). Returns null when
+     * those ids are too many or too sparse to cache in an array (the build then looks up as before).
+     */
+    synchronized CommittedItemAddresses open(WriteTxn txn, RoaringBitmap changed, long largestId, long count) {
+        long id = txn.id();
+        boolean continues = confirmedTxn == id - 1 || openTxn == id;
+        if (!continues || mapGeneration != store.mapGeneration()) {
+            addresses = EMPTY;
+        }
+        confirmedTxn = -1;
+        openTxn = id;
+        mapGeneration = store.mapGeneration();
+        long span = largestId + 1;
+        if (largestId < 0 || span > MAX_IDS || span > 4 * count + 1024) {
+            addresses = EMPTY;
+            return null;
+        }
+        if (addresses.length() < span) {
+            AtomicLongArray bigger = new AtomicLongArray((int) Math.min(MAX_IDS, Math.max(span, 2L * addresses.length())));
+            for (int i = 0; i < addresses.length(); i++) {
+                bigger.setPlain(i, addresses.getPlain(i));
+            }
+            addresses = bigger;
+        }
+        forget(changed);
+        txn.afterCommit(() -> confirm(id));
+        return this;
+    }
+
+    /** Forgets every id of {@code ids}: their values changed in this transaction. */
+    synchronized void forget(RoaringBitmap ids) {
+        AtomicLongArray a = addresses;
+        for (int id : ids) {
+            if (id >= 0 && id < a.length()) {
+                a.setOpaque(id, 0L);
+            }
+        }
+    }
+
+    /** Empties the cache (a build from scratch may have replaced any value). */
+    synchronized void clear() {
+        addresses = EMPTY;
+        confirmedTxn = -1;
+        openTxn = -1;
+    }
+
+    private synchronized void confirm(long txnId) {
+        if (openTxn == txnId) {
+            confirmedTxn = txnId;
+            openTxn = -1;
+        }
+    }
+
+    /** The remembered address of {@code id}'s vector, or 0. */
+    long get(int id) {
+        AtomicLongArray a = addresses;
+        return id >= 0 && id < a.length() ? a.getOpaque(id) : 0L;
+    }
+
+    /** Remembers {@code address}, read from a snapshot of the last commit, if it may be kept. */
+    void offer(int id, long address) {
+        AtomicLongArray a = addresses;
+        if (id >= 0 && id < a.length() && store.isOverflowValue(address)) {
+            a.setOpaque(id, address);
+        }
+    }
+}
