@@ -475,6 +475,10 @@ public final class Store implements AutoCloseable {
     /**
      * State that a layer above keeps per open store (for example caches keyed by index), created
      * on first use; it lives as long as this {@code Store} object.
+     *
+     * <pre>{@code
+     * MyCache c = store.attachment("my-cache/" + index, MyCache.class, MyCache::new);
+     * }</pre>
      */
     public <T> T attachment(String key, Class<T> type, java.util.function.Supplier<T> create) {
         return type.cast(attachments.computeIfAbsent(key, k -> create.get()));

@@ -179,6 +179,11 @@ public final class WriteTxn extends Txn {
     /**
      * Runs {@code action} once this transaction has committed (never when it aborts or its commit
      * fails), on the committing thread.
+     *
+     * <pre>{@code
+     * long id = txn.id();
+     * txn.afterCommit(() -> cache.confirm(id)); // the cache now matches commit `id`
+     * }</pre>
      */
     public void afterCommit(Runnable action) {
         checkOpen();
