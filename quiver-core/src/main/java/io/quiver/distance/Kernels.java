@@ -14,7 +14,20 @@ public final class Kernels {
         }
     }
 
+    /** Set once a build has started its threads: see {@link #buildStarted()}. */
+    private static volatile boolean buildStarted;
+
     private Kernels() {}
+
+    /**
+     * Tells the warm-up that a build is running: it then skips the kernels that only searches
+     * (and builds that measure on int8 codes, which compile them by their own use) need. On two
+     * cores, that stage of the warm-up took a core from the first HNSW insert batch of a fresh
+     * process for most of its 2-3 seconds, for kernels the batch never called.
+     */
+    public static void buildStarted() {
+        buildStarted = true;
+    }
 
     public static VectorKernels get() {
         return INSTANCE;
@@ -61,7 +74,7 @@ public final class Kernels {
             for (int i = 0; i < 2_000; i++) {
                 ((i & 1) == 0 ? exact : rounding).encodeItem(a, code);
             }
-            for (int i = 0; i < 16_000; i++) {
+            for (int i = 0; i < 16_000 && !((i & 1023) == 0 && buildStarted); i++) {
                 int n = lengths[i & 1];
                 sink += INSTANCE.squaredEuclideanInt8(a, b, n) + INSTANCE.squaredEuclideanBytes(a, b, n);
             }

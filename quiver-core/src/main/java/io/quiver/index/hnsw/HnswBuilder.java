@@ -1,5 +1,6 @@
 package io.quiver.index.hnsw;
 
+import io.quiver.distance.Kernels;
 import io.quiver.distance.ScalarQuantizer;
 import io.quiver.index.Algorithm;
 import io.quiver.index.BuildCommon;
@@ -140,6 +141,7 @@ final class HnswBuilder {
                 }
             }
             common.checkCancelled();
+            Kernels.buildStarted();
             int threads = Math.max(1, Math.min(common.threads(), (g.slotCount - firstNew + repairs.size()) / 32 + 1));
             List<ReadTxn> snapshots = new ArrayList<>();
             try {
