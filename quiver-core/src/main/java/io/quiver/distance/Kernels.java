@@ -14,19 +14,37 @@ public final class Kernels {
         }
     }
 
-    /** Set once a build has started its threads: see {@link #buildStarted()}. */
-    private static volatile boolean buildStarted;
+    /** Builds whose threads are running: see {@link #buildThreadsStarted()}. */
+    private static final java.util.concurrent.atomic.AtomicInteger RUNNING_BUILDS = new java.util.concurrent.atomic.AtomicInteger();
 
     private Kernels() {}
 
     /**
-     * Tells the warm-up that a build is running: it then skips the kernels that only searches
-     * (and builds that measure on int8 codes, which compile them by their own use) need. On two
-     * cores, that stage of the warm-up took a core from the first HNSW insert batch of a fresh
-     * process for most of its 2-3 seconds, for kernels the batch never called.
+     * Tells the warm-up that a build's threads are running, until {@link #buildThreadsEnded()}: it
+     * then holds back the kernels that only searches need (the int8-code distances; builds that
+     * measure on codes compile them by their own calls) and finishes them once no build runs. On
+     * two cores that stage took a core from the first HNSW insert batch of a fresh process for
+     * most of its 2-3 seconds, for kernels the batch never called.
+     *
+     * <pre>{@code
+     * Kernels.buildThreadsStarted();
+     * try { runWorkers(); } finally { Kernels.buildThreadsEnded(); }
+     * }</pre>
      */
-    public static void buildStarted() {
-        buildStarted = true;
+    public static void buildThreadsStarted() {
+        RUNNING_BUILDS.incrementAndGet();
+    }
+
+    /** See {@link #buildThreadsStarted()}. */
+    public static void buildThreadsEnded() {
+        RUNNING_BUILDS.decrementAndGet();
+    }
+
+    /** Waits while a build's threads run (the warm-up thread only). */
+    private static void yieldToBuilds() {
+        while (RUNNING_BUILDS.get() > 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L);
+        }
     }
 
     public static VectorKernels get() {
@@ -74,7 +92,10 @@ public final class Kernels {
             for (int i = 0; i < 2_000; i++) {
                 ((i & 1) == 0 ? exact : rounding).encodeItem(a, code);
             }
-            for (int i = 0; i < 16_000 && !((i & 1023) == 0 && buildStarted); i++) {
+            for (int i = 0; i < 16_000; i++) {
+                if ((i & 255) == 0) {
+                    yieldToBuilds();
+                }
                 int n = lengths[i & 1];
                 sink += INSTANCE.squaredEuclideanInt8(a, b, n) + INSTANCE.squaredEuclideanBytes(a, b, n);
             }

@@ -141,9 +141,9 @@ final class HnswBuilder {
                 }
             }
             common.checkCancelled();
-            Kernels.buildStarted();
             int threads = Math.max(1, Math.min(common.threads(), (g.slotCount - firstNew + repairs.size()) / 32 + 1));
             List<ReadTxn> snapshots = new ArrayList<>();
+            Kernels.buildThreadsStarted();
             try {
                 List<BuildWorker> workers = new ArrayList<>();
                 for (int t = 0; t < threads; t++) {
@@ -174,6 +174,7 @@ final class HnswBuilder {
                     run(workers, g.slotCount - from, s, (w, i) -> w.insert(g.slots[from + i]));
                 }
             } finally {
+                Kernels.buildThreadsEnded();
                 // Read transactions must end before writing: they pin pages and block map growth.
                 for (ReadTxn r : snapshots) {
                     r.close();
