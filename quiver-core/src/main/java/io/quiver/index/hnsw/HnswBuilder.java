@@ -99,10 +99,11 @@ final class HnswBuilder {
         // codes, 0.961-0.964 built on vectors, both walked on codes); so only exact codes serve.
         ScalarQuantizer measure = codes != null && codes.onIntegerGrid() ? codes : null;
         BuildGraph g = new BuildGraph(index, items.distance(), measure, m, m0, efc, alpha, seed, blocked);
-        RoaringBitmap changed = RoaringBitmap.or(inserted, removed);
+        RoaringBitmap changed = null; // the ids whose remembered addresses this build must forget
         if (full) {
             CommittedItemAddresses.of(txn.store(), index).clear();
         } else if (measure == null) {
+            changed = RoaringBitmap.or(inserted, removed);
             long largest = Math.max(after.isEmpty() ? -1 : Integer.toUnsignedLong(after.last()), built.isEmpty() ? -1 : Integer.toUnsignedLong(built.last()));
             g.committedAddresses = CommittedItemAddresses.of(txn.store(), index).open(txn, changed, largest, built.getLongCardinality() + inserted.getLongCardinality());
         }
