@@ -85,6 +85,12 @@ public class KernelBenchmark {
         return k.squaredEuclideanInt8(a, b, dims);
     }
 
+    /** Float query against a forest split's int8 normal (every step of a forest search). */
+    @Benchmark
+    public float dotInt8() {
+        return k.dotInt8(a, b, dims);
+    }
+
     /** Int8 code against int8 code (HNSW builds on codes). */
     @Benchmark
     public float squaredEuclideanBytes() {

@@ -81,7 +81,7 @@ public final class Kernels {
             float sink = 0;
             for (int i = 0; i < 16_000; i++) {
                 int n = lengths[i & 1];
-                sink += INSTANCE.dot(a, b, n) + INSTANCE.squaredEuclidean(a, b, n);
+                sink += INSTANCE.dot(a, b, n) + INSTANCE.squaredEuclidean(a, b, n) + INSTANCE.dotInt8(a, b, n);
             }
             // Coding items: a build from scratch codes every item in one burst. Both outcomes of
             // the exactness test: with step 1 the zeros code exactly, with step 0.3 they round;

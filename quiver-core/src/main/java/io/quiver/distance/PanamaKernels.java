@@ -178,6 +178,36 @@ public final class PanamaKernels implements VectorKernels {
     }
 
     @Override
+    public float dotInt8(long q, long c, int n) {
+        MemorySegment sq = at(q, 4L * n);
+        MemorySegment sc = at(c, n);
+        int i = 0;
+        float sum = 0;
+        if (CODE_BYTES != null && n >= 4 * LC) {
+            FloatVector acc0 = FloatVector.zero(C);
+            FloatVector acc1 = FloatVector.zero(C);
+            FloatVector acc2 = FloatVector.zero(C);
+            FloatVector acc3 = FloatVector.zero(C);
+            int bound = n - n % (4 * LC);
+            for (; i < bound; i += 4 * LC) {
+                long o = (long) i * 4;
+                acc0 = FloatVector.fromMemorySegment(C, sq, o, LE).fma(widenCode(sc, i), acc0);
+                acc1 = FloatVector.fromMemorySegment(C, sq, o + 4L * LC, LE).fma(widenCode(sc, i + LC), acc1);
+                acc2 = FloatVector.fromMemorySegment(C, sq, o + 8L * LC, LE).fma(widenCode(sc, i + 2L * LC), acc2);
+                acc3 = FloatVector.fromMemorySegment(C, sq, o + 12L * LC, LE).fma(widenCode(sc, i + 3L * LC), acc3);
+            }
+            for (; i + LC <= n; i += LC) {
+                acc0 = FloatVector.fromMemorySegment(C, sq, (long) i * 4, LE).fma(widenCode(sc, i), acc0);
+            }
+            sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) {
+            sum += sq.get(NativeMemory.FLOAT, i * 4L) * sc.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i);
+        }
+        return sum;
+    }
+
+    @Override
     public boolean quantize(long src, long dst, int n, float scale, float lo, float inv) {
         MemorySegment ss = at(src, 4L * n);
         MemorySegment sd = at(dst, n);

@@ -65,6 +65,20 @@ public final class ScalarKernels implements VectorKernels {
     }
 
     @Override
+    public float dotInt8(long q, long c, int n) {
+        float s0 = 0, s1 = 0;
+        int i = 0;
+        for (; i + 1 < n; i += 2) {
+            s0 += getFloat(q + 4L * i) * NativeMemory.getByte(c + i);
+            s1 += getFloat(q + 4L * i + 4) * NativeMemory.getByte(c + i + 1);
+        }
+        for (; i < n; i++) {
+            s0 += getFloat(q + 4L * i) * NativeMemory.getByte(c + i);
+        }
+        return s0 + s1;
+    }
+
+    @Override
     public boolean quantize(long src, long dst, int n, float scale, float lo, float inv) {
         boolean exact = true;
         for (int i = 0; i < n; i++) {

@@ -23,6 +23,12 @@ public interface VectorKernels {
     float squaredEuclideanInt8(long q, long c, int n);
 
     /**
+     * Sum of q[i]*c[i] where {@code q} is {@code n} floats and {@code c} is {@code n} signed bytes:
+     * a float query against a forest split's int8 normal.
+     */
+    float dotInt8(long q, long c, int n);
+
+    /**
      * Codes {@code n} floats at {@code src} as signed bytes at {@code dst}:
      * {@code (byte) ((int) (min(max((x * scale - lo) * inv, 0), 255) + 0.5f) - 128)}, in exactly
      * these float operations (no fused multiply-add), so every implementation gives the same bytes

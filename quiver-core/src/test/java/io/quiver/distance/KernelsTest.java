@@ -59,16 +59,24 @@ class KernelsTest {
             long q = seg.address() + misalign;
             long c = q + 4L * n + 1;
             double l2 = 0;
+            double dot = 0;
+            double magnitude = 0;
             for (int i = 0; i < n; i++) {
                 float x = (float) (r.nextGaussian() * 100);
                 byte y = (byte) r.nextInt(256);
                 NativeMemory.putFloat(q + 4L * i, x);
                 NativeMemory.ALL.set(java.lang.foreign.ValueLayout.JAVA_BYTE, c + i, y);
                 l2 += (double) (x - y) * (x - y);
+                dot += (double) x * y;
+                magnitude += Math.abs((double) x * y);
             }
             double tol = 1e-5 * l2 + 1e-3;
             assertThat((double) scalar.squaredEuclideanInt8(q, c, n)).isCloseTo(l2, within(tol));
             assertThat((double) panama.squaredEuclideanInt8(q, c, n)).isCloseTo(l2, within(tol));
+            // a signed sum: its rounding error scales with the sum of the terms' magnitudes
+            double dotTol = 1e-5 * magnitude + 1e-3;
+            assertThat((double) scalar.dotInt8(q, c, n)).isCloseTo(dot, within(dotTol));
+            assertThat((double) panama.dotInt8(q, c, n)).isCloseTo(dot, within(dotTol));
             // two codes: the query's bytes against the codes, shifted by one byte
             long b = c + 1;
             double bytes = 0;

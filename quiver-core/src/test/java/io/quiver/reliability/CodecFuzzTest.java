@@ -53,6 +53,8 @@ import org.roaringbitmap.RoaringBitmap;
 class CodecFuzzTest {
     private static final int N = 400;
     private static final int DIMS = 8;
+    /** The type byte of the split nodes builds write (TreeNodes.PLANE8: an int8 plane). */
+    private static final byte SPLIT = 3;
     private static Fixture fixture;
     private static final ExecutorService EXEC = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "fuzz-reader");
@@ -154,7 +156,7 @@ class CodecFuzzTest {
     @Example
     void splitChildPointingToAMissingNodeIsCorrupted() throws Exception {
         Fixture f = fixture();
-        int split = findNode(f, (byte) 1);
+        int split = findNode(f, SPLIT);
         ByteBuffer orig = committed(f, KeyKind.TREE_NODE, split);
         int missing = f.nodeIds()[f.nodeIds().length - 1] + 1000;
         for (int off : new int[] {2, 6}) {
@@ -167,7 +169,7 @@ class CodecFuzzTest {
     @Example
     void cyclesAreCorruptedNotAHang() throws Exception {
         Fixture f = fixture();
-        int split = findNode(f, (byte) 1);
+        int split = findNode(f, SPLIT);
         ByteBuffer orig = committed(f, KeyKind.TREE_NODE, split);
         // both children the node itself: no leaf is ever reached below it
         ByteBuffer v = copy(orig);
@@ -181,7 +183,7 @@ class CodecFuzzTest {
         // a root pointing back to the root of the same tree from its left child
         int root = rootOfTree0(f);
         ByteBuffer rootOrig = committed(f, KeyKind.TREE_NODE, root);
-        if (rootOrig.get(1) == 1) {
+        if (rootOrig.get(1) == SPLIT) {
             v = copy(rootOrig);
             v.putInt(2, root);
             expectCorrupted(f, KeyKind.TREE_NODE, root, bytes(v), rootOrig);
@@ -196,7 +198,7 @@ class CodecFuzzTest {
         try (ReadTxn txn = f.store().read()) {
             for (int id : f.nodeIds()) {
                 ByteBuffer v = txn.get(0, KeyKind.TREE_NODE, id);
-                if (v.get(1) == 1) {
+                if (v.get(1) == SPLIT) {
                     splits.add(id);
                 }
             }

@@ -39,14 +39,25 @@ abstract sealed class BuildNode permits BuildNode.Stored, BuildNode.Leaf, BuildN
 
     /** A hyperplane split of float vectors. */
     static final class Plane extends Split {
+        /** The normal that routes items: {@code scale * codes[i]} for each i when {@code codes} is set. */
         final float[] normal;
         final float offset;
         final float extra;
+        /** The normal as int8 codes ({@link TreeNodes#PLANE8}), or null for a stored float plane. */
+        final byte[] codes;
+        final float scale;
 
-        Plane(float[] normal, float offset, float extra) {
+        Plane(float[] normal, float offset, float extra, byte[] codes, float scale) {
             this.normal = normal;
             this.offset = offset;
             this.extra = extra;
+            this.codes = codes;
+            this.scale = scale;
+        }
+
+        /** The same plane moved along its normal: {@code offset} replaced. */
+        Plane withOffset(float newOffset) {
+            return new Plane(normal, newOffset, extra, codes, scale);
         }
     }
 

@@ -245,6 +245,11 @@ public final class ForestReader implements IndexReader {
                     }
                 }
                 found = n;
+            } else if (type == TreeNodes.PLANE8) {
+                float margin = NativeMemory.getFloat(a + TreeNodes.SCALE) * kernels.dotInt8(q + Distance.PAYLOAD, a + TreeNodes.CODES, dims)
+                        + NativeMemory.getFloat(a + TreeNodes.OFFSET);
+                queue.push(Math.min(d, margin), TreeNodes.right(a));
+                queue.push(Math.min(d, -margin), TreeNodes.left(a));
             } else if (type == TreeNodes.PLANE) {
                 float margin = kernels.dot(a + TreeNodes.NORMAL, q + Distance.PAYLOAD, dims) + NativeMemory.getFloat(a + TreeNodes.OFFSET);
                 queue.push(Math.min(d, margin), TreeNodes.right(a));
@@ -415,7 +420,7 @@ public final class ForestReader implements IndexReader {
             return c;
         }
         counts[1]++;
-        counts[2] += type == TreeNodes.PLANE ? TreeNodes.planeBytes(dims) : TreeNodes.bitBytes();
+        counts[2] += TreeNodes.splitBytes(type, dims);
         return walk(TreeNodes.left(a), depth + 1, counts, visited) + walk(TreeNodes.right(a), depth + 1, counts, visited);
     }
 

@@ -54,7 +54,19 @@ final class NodeWriter {
                     out.putInt(TreeNodes.LEAF_IDS + 4 * i, leaf.ids.get(i));
                 }
             }
+            case BuildNode.Plane p when p.codes != null -> {
+                ByteBuffer out = txn.reserve(index, KeyKind.TREE_NODE, id, TreeNodes.plane8Bytes(dims));
+                out.put(0, TreeNodes.VERSION);
+                out.put(1, TreeNodes.PLANE8);
+                out.putInt(TreeNodes.LEFT, left);
+                out.putInt(TreeNodes.RIGHT, right);
+                out.putFloat(TreeNodes.OFFSET, p.offset);
+                out.putFloat(TreeNodes.EXTRA, p.extra);
+                out.putFloat(TreeNodes.SCALE, p.scale);
+                out.put(TreeNodes.CODES, p.codes);
+            }
             case BuildNode.Plane p -> {
+                // a float plane of an index built before PLANE8, rewritten as it was (its children changed)
                 ByteBuffer out = txn.reserve(index, KeyKind.TREE_NODE, id, TreeNodes.planeBytes(dims));
                 out.put(0, TreeNodes.VERSION);
                 out.put(1, TreeNodes.PLANE);

@@ -211,14 +211,38 @@ final class PlaneSplitter extends Splitter {
             return null;
         }
         float invLen = (float) (1.0 / Math.sqrt(len));
-        float offset = 0f;
+        float max = 0f;
         for (int d = 0; d < dims; d++) {
             normal[d] *= invLen;
-            if (kind == DistanceKind.EUCLIDEAN || kind == DistanceKind.MANHATTAN) {
+            max = Math.max(max, Math.abs(normal[d]));
+        }
+        // The plane is stored as int8 codes (TreeNodes.PLANE8) and routes with exactly the floats
+        // they decode to; the offset puts that plane, not the unrounded one, halfway.
+        float scale = max / 127f;
+        byte[] codes = new byte[dims];
+        if (scale > 0f) {
+            for (int d = 0; d < dims; d++) {
+                codes[d] = (byte) Math.round(normal[d] / scale);
+            }
+        }
+        decode(codes, scale, normal);
+        float offset = 0f;
+        if (kind == DistanceKind.EUCLIDEAN || kind == DistanceKind.MANHATTAN) {
+            for (int d = 0; d < dims; d++) {
                 offset -= normal[d] * (p[d] + q[d]) * 0.5f;
             }
         }
-        return new BuildNode.Plane(normal, offset, extraW * invLen);
+        return new BuildNode.Plane(normal, offset, extraW * invLen, codes, scale);
+    }
+
+    /**
+     * The normal an int8 plane routes with: {@code scale * codes[i]}, one float multiplication each.
+     * Builds and the loading of stored planes both come here, so they agree to the bit.
+     */
+    static void decode(byte[] codes, float scale, float[] normal) {
+        for (int d = 0; d < codes.length; d++) {
+            normal[d] = codes[d] * scale;
+        }
     }
 
     /**
@@ -263,7 +287,7 @@ final class PlaneSplitter extends Splitter {
                 cut = sorted[t];
             }
         }
-        return new BuildNode.Plane(plane.normal, plane.offset - cut, plane.extra);
+        return plane.withOffset(plane.offset - cut);
     }
 
     @Override

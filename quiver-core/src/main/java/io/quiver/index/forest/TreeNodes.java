@@ -13,14 +13,24 @@ import java.nio.ByteBuffer;
  *   <li>{@code PLANE}: {@code [left u32][right u32][offset f32][extra f32][normal f32 * dims]} —
  *       items with {@code normal·x + offset + extra·x_extra > 0} go right ({@code x_extra} is the
  *       dot-product transform's extra component, 0 for other distances and for queries);</li>
+ *   <li>{@code PLANE8}: {@code [left u32][right u32][offset f32][extra f32][scale f32][codes i8 * dims]} —
+ *       a plane whose normal is {@code scale·codes[i]}: what builds write. A quarter of the bytes
+ *       of {@code PLANE}, stored inline in LMDB's pages instead of an overflow page each, so a search
+ *       step reads 13 cache lines instead of 50 at 784 dimensions. The normal that routes items is
+ *       exactly those products (computed as floats the same way by builds and updates), so an item is
+ *       still found where it was put; searches take {@code scale·dot(q, codes)}, equal up to
+ *       rounding;</li>
  *   <li>{@code BIT}: {@code [left u32][right u32][bit u32]} — bit vectors with the bit set go right.</li>
  * </ul>
+ * {@code PLANE} nodes are no longer written; indexes built before {@code PLANE8} existed hold them
+ * and stay readable and updatable.
  */
 final class TreeNodes {
     static final byte VERSION = 1;
     static final byte LEAF = 0;
     static final byte PLANE = 1;
     static final byte BIT = 2;
+    static final byte PLANE8 = 3;
 
     static final int LEAF_COUNT = 2;
     static final int LEAF_IDS = 6;
@@ -30,6 +40,8 @@ final class TreeNodes {
     static final int EXTRA = 14;
     static final int NORMAL = 18;
     static final int BIT_INDEX = 10;
+    static final int SCALE = 18;
+    static final int CODES = 22;
 
     private TreeNodes() {}
 
@@ -39,6 +51,19 @@ final class TreeNodes {
 
     static int planeBytes(int dims) {
         return NORMAL + 4 * dims;
+    }
+
+    static int plane8Bytes(int dims) {
+        return CODES + dims;
+    }
+
+    /** Bytes of a split node of {@code type}. */
+    static int splitBytes(byte type, int dims) {
+        return switch (type) {
+            case PLANE -> planeBytes(dims);
+            case PLANE8 -> plane8Bytes(dims);
+            default -> bitBytes();
+        };
     }
 
     static int bitBytes() {
@@ -81,6 +106,14 @@ final class TreeNodes {
             case PLANE -> {
                 if (n != planeBytes(dims)) {
                     throw corrupted(nodeId, "split plane of " + n + " bytes for " + dims + " dimensions");
+                }
+            }
+            case PLANE8 -> {
+                if (n != plane8Bytes(dims)) {
+                    throw corrupted(nodeId, "int8 split plane of " + n + " bytes for " + dims + " dimensions");
+                }
+                if (!Float.isFinite(v.getFloat(SCALE)) || v.getFloat(SCALE) < 0f) {
+                    throw corrupted(nodeId, "int8 split plane with scale " + v.getFloat(SCALE));
                 }
             }
             case BIT -> {

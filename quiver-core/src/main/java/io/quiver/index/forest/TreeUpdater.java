@@ -231,7 +231,18 @@ final class TreeUpdater {
                 for (int i = 0; i < dims; i++) {
                     normal[i] = NativeMemory.getFloat(a + TreeNodes.NORMAL + 4L * i);
                 }
-                BuildNode.Plane p = new BuildNode.Plane(normal, NativeMemory.getFloat(a + TreeNodes.OFFSET), NativeMemory.getFloat(a + TreeNodes.EXTRA));
+                BuildNode.Plane p = new BuildNode.Plane(normal, NativeMemory.getFloat(a + TreeNodes.OFFSET), NativeMemory.getFloat(a + TreeNodes.EXTRA), null, 0f);
+                p.left = new BuildNode.Stored(TreeNodes.left(a));
+                p.right = new BuildNode.Stored(TreeNodes.right(a));
+                n = p;
+            }
+            case TreeNodes.PLANE8 -> {
+                byte[] codes = new byte[dims];
+                v.get(TreeNodes.CODES, codes);
+                float scale = NativeMemory.getFloat(a + TreeNodes.SCALE);
+                float[] normal = new float[dims];
+                PlaneSplitter.decode(codes, scale, normal);
+                BuildNode.Plane p = new BuildNode.Plane(normal, NativeMemory.getFloat(a + TreeNodes.OFFSET), NativeMemory.getFloat(a + TreeNodes.EXTRA), codes, scale);
                 p.left = new BuildNode.Stored(TreeNodes.left(a));
                 p.right = new BuildNode.Stored(TreeNodes.right(a));
                 n = p;

@@ -191,6 +191,87 @@ class ForestTest {
         }
     }
 
+    /**
+     * Indexes built before int8 planes ({@link TreeNodes#PLANE8}) hold float planes: rewriting a
+     * fresh forest's planes that way, it still searches as well, and an incremental build over it
+     * routes, adds and deletes correctly, keeping old planes as they were and writing new ones as int8.
+     */
+    @Test
+    void forestsWithFloatPlanesStayReadableAndUpdatable() {
+        float[][] live = new float[N][];
+        System.arraycopy(BASE, 0, live, 0, 3000);
+        try (Store store = Store.open(dir.resolve("old")); Store full = Store.open(dir.resolve("full"))) {
+            load(store, DistanceKind.EUCLIDEAN, live, opts(10));
+            double before = meanRecall(store, DistanceKind.EUCLIDEAN, live, 300, null);
+            store.write(txn -> {
+                java.util.Map<Integer, byte[]> planes = new java.util.HashMap<>();
+                txn.scan(0, io.quiver.storage.KeyKind.TREE_NODE, (id, level, v) -> {
+                    if (v.get(1) == TreeNodes.PLANE8) {
+                        planes.put(id, floatPlane(v));
+                    }
+                    return true;
+                });
+                assertThat(planes).isNotEmpty();
+                planes.forEach((id, bytes) -> txn.put(0, io.quiver.storage.KeyKind.TREE_NODE, id, bytes));
+            });
+            assertThat(nodeTypes(store)).containsOnlyKeys(TreeNodes.LEAF, TreeNodes.PLANE);
+            try (ReadTxn txn = store.read()) {
+                assertThat(ForestReader.open(txn, 0).check()).isEmpty();
+            }
+            assertThat(meanRecall(store, DistanceKind.EUCLIDEAN, live, 300, null)).isCloseTo(before, org.assertj.core.api.Assertions.within(0.01));
+
+            store.write(txn -> {
+                ForestWriter w = ForestWriter.create(txn, 0, DistanceKind.EUCLIDEAN, DIMS);
+                for (int i = 3000; i < N; i++) {
+                    w.add(i, BASE[i]);
+                }
+                for (int i = 1000; i < 1300; i++) {
+                    w.delete(i);
+                }
+                w.build(opts(10));
+            });
+            System.arraycopy(BASE, 3000, live, 3000, N - 3000);
+            java.util.Arrays.fill(live, 1000, 1300, null);
+            try (ReadTxn txn = store.read()) {
+                assertThat(ForestReader.open(txn, 0).check()).isEmpty();
+            }
+            assertThat(nodeTypes(store)).containsKeys(TreeNodes.PLANE, TreeNodes.PLANE8);
+            load(full, DistanceKind.EUCLIDEAN, live, opts(10));
+            double updated = meanRecall(store, DistanceKind.EUCLIDEAN, live, 300, null);
+            double rebuilt = meanRecall(full, DistanceKind.EUCLIDEAN, live, 300, null);
+            // one-sided: a single 10-tree forest's recall varies by a few hundredths with its seed
+            assertThat(updated).as("updated %.3f vs rebuilt %.3f", updated, rebuilt).isGreaterThanOrEqualTo(rebuilt - 0.03);
+        }
+    }
+
+    /** The float-plane encoding of an int8 plane: the same children, offset and routing normal. */
+    private static byte[] floatPlane(java.nio.ByteBuffer v) {
+        byte[] codes = new byte[DIMS];
+        v.get(TreeNodes.CODES, codes);
+        float[] normal = new float[DIMS];
+        PlaneSplitter.decode(codes, v.getFloat(TreeNodes.SCALE), normal);
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(TreeNodes.planeBytes(DIMS)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        out.put(0, TreeNodes.VERSION).put(1, TreeNodes.PLANE);
+        out.putInt(TreeNodes.LEFT, v.getInt(TreeNodes.LEFT)).putInt(TreeNodes.RIGHT, v.getInt(TreeNodes.RIGHT));
+        out.putFloat(TreeNodes.OFFSET, v.getFloat(TreeNodes.OFFSET)).putFloat(TreeNodes.EXTRA, v.getFloat(TreeNodes.EXTRA));
+        for (int i = 0; i < DIMS; i++) {
+            out.putFloat(TreeNodes.NORMAL + 4 * i, normal[i]);
+        }
+        return out.array();
+    }
+
+    /** How many stored nodes of index 0 have each type byte. */
+    private static java.util.Map<Byte, Integer> nodeTypes(Store store) {
+        java.util.Map<Byte, Integer> types = new java.util.TreeMap<>();
+        try (ReadTxn txn = store.read()) {
+            txn.scan(0, io.quiver.storage.KeyKind.TREE_NODE, (id, level, v) -> {
+                types.merge(v.get(1), 1, Integer::sum);
+                return true;
+            });
+        }
+        return types;
+    }
+
     @Test
     void deletingEverythingLeavesEmptyTreesAndTheyRefill() {
         try (Store store = Store.open(dir)) {
@@ -319,20 +400,29 @@ class ForestTest {
         }
     }
 
+    /**
+     * Averaged over four seeds: the recall of one 8-tree forest on 300 queries swings by up to
+     * 0.08 from seed to seed whichever way it was built (measured over seeds 1-8), more than the
+     * difference this test looks for.
+     */
     @Test
     void aMemoryBudgetBuildsFromSamplesWithTheSameQuality() {
-        try (Store a = Store.open(dir.resolve("a")); Store b = Store.open(dir.resolve("b"))) {
-            load(a, DistanceKind.EUCLIDEAN, BASE, opts(8));
-            int itemBytes = DistanceKind.EUCLIDEAN.create(DIMS).itemBytes();
-            load(b, DistanceKind.EUCLIDEAN, BASE, ForestBuildOptions.builder().nTrees(8).splitAfter(32).threads(2).seed(7)
-                    .memoryBudget((N / 4L) * itemBytes).build());
-            try (ReadTxn txn = b.read()) {
-                assertThat(ForestReader.open(txn, 0).check()).isEmpty();
+        int itemBytes = DistanceKind.EUCLIDEAN.create(DIMS).itemBytes();
+        double ra = 0;
+        double rb = 0;
+        for (int seed = 1; seed <= 4; seed++) {
+            try (Store a = Store.open(dir.resolve("a" + seed)); Store b = Store.open(dir.resolve("b" + seed))) {
+                load(a, DistanceKind.EUCLIDEAN, BASE, ForestBuildOptions.builder().nTrees(8).splitAfter(32).threads(2).seed(seed).build());
+                load(b, DistanceKind.EUCLIDEAN, BASE, ForestBuildOptions.builder().nTrees(8).splitAfter(32).threads(2).seed(seed)
+                        .memoryBudget((N / 4L) * itemBytes).build());
+                try (ReadTxn txn = b.read()) {
+                    assertThat(ForestReader.open(txn, 0).check()).isEmpty();
+                }
+                ra += meanRecall(a, DistanceKind.EUCLIDEAN, BASE, 300, null) / 4;
+                rb += meanRecall(b, DistanceKind.EUCLIDEAN, BASE, 300, null) / 4;
             }
-            double ra = meanRecall(a, DistanceKind.EUCLIDEAN, BASE, 300, null);
-            double rb = meanRecall(b, DistanceKind.EUCLIDEAN, BASE, 300, null);
-            assertThat(rb).isGreaterThan(ra - 0.05);
         }
+        assertThat(rb).isGreaterThan(ra - 0.05);
     }
 
     @Test
