@@ -21,8 +21,9 @@ public final class Kernels {
 
     /**
      * Tells the warm-up that a build's threads are running, until {@link #buildThreadsEnded()}: it
-     * then holds back the kernels that only searches need (the int8-code distances; builds that
-     * measure on codes compile them by their own calls) and finishes them once no build runs. On
+     * then holds back the kernels that only searches need (the int8-code distances and the forest
+     * search's float-by-int8 dot product; builds that measure on codes compile them by their own
+     * calls) and finishes them once no build runs. On
      * two cores that stage took a core from the first HNSW insert batch of a fresh process for
      * most of its 2-3 seconds, for kernels the batch never called.
      *
@@ -81,7 +82,7 @@ public final class Kernels {
             float sink = 0;
             for (int i = 0; i < 16_000; i++) {
                 int n = lengths[i & 1];
-                sink += INSTANCE.dot(a, b, n) + INSTANCE.squaredEuclidean(a, b, n) + INSTANCE.dotInt8(a, b, n);
+                sink += INSTANCE.dot(a, b, n) + INSTANCE.squaredEuclidean(a, b, n);
             }
             // Coding items: a build from scratch codes every item in one burst. Both outcomes of
             // the exactness test: with step 1 the zeros code exactly, with step 0.3 they round;
@@ -97,7 +98,7 @@ public final class Kernels {
                     yieldToBuilds();
                 }
                 int n = lengths[i & 1];
-                sink += INSTANCE.squaredEuclideanInt8(a, b, n) + INSTANCE.squaredEuclideanBytes(a, b, n);
+                sink += INSTANCE.squaredEuclideanInt8(a, b, n) + INSTANCE.squaredEuclideanBytes(a, b, n) + INSTANCE.dotInt8(a, b, n);
             }
             if (sink != 0) {
                 throw new AssertionError("kernels of zeros returned " + sink);
