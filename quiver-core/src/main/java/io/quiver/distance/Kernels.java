@@ -14,34 +14,34 @@ public final class Kernels {
         }
     }
 
-    /** Builds whose threads are running: see {@link #buildThreadsStarted()}. */
+    /** Builds running: see {@link #buildStarted()}. */
     private static final java.util.concurrent.atomic.AtomicInteger RUNNING_BUILDS = new java.util.concurrent.atomic.AtomicInteger();
 
     private Kernels() {}
 
     /**
-     * Tells the warm-up that a build's threads are running, until {@link #buildThreadsEnded()}: it
-     * then holds back the kernels that only searches need (the int8-code distances and the forest
-     * search's float-by-int8 dot product; builds that measure on codes compile them by their own
-     * calls) and finishes them once no build runs. On
-     * two cores that stage took a core from the first HNSW insert batch of a fresh process for
-     * most of its 2-3 seconds, for kernels the batch never called.
+     * Tells the warm-up that a build is running, until {@link #buildEnded()}: it then holds back
+     * the kernels that only searches need (the int8-code distances and the forest search's
+     * float-by-int8 dot product; builds that measure on codes compile them by their own calls) and
+     * finishes them once no build runs. On two cores that stage took a core from the first HNSW
+     * insert batch of a fresh process for most of its 2-3 seconds, for kernels the batch never
+     * called.
      *
      * <pre>{@code
-     * Kernels.buildThreadsStarted();
-     * try { runWorkers(); } finally { Kernels.buildThreadsEnded(); }
+     * Kernels.buildStarted();
+     * try { runWorkersAndWrite(); } finally { Kernels.buildEnded(); }
      * }</pre>
      */
-    public static void buildThreadsStarted() {
+    public static void buildStarted() {
         RUNNING_BUILDS.incrementAndGet();
     }
 
-    /** See {@link #buildThreadsStarted()}. */
-    public static void buildThreadsEnded() {
+    /** See {@link #buildStarted()}. */
+    public static void buildEnded() {
         RUNNING_BUILDS.decrementAndGet();
     }
 
-    /** Waits while a build's threads run (the warm-up thread only). */
+    /** Waits while a build runs (the warm-up thread only). */
     private static void yieldToBuilds() {
         while (RUNNING_BUILDS.get() > 0) {
             java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L);

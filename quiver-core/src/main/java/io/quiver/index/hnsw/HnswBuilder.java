@@ -144,66 +144,71 @@ final class HnswBuilder {
             common.checkCancelled();
             int threads = Math.max(1, Math.min(common.threads(), (g.slotCount - firstNew + repairs.size()) / 32 + 1));
             List<ReadTxn> snapshots = new ArrayList<>();
-            Kernels.buildThreadsStarted();
+            // Until the links are written: on two cores the warm-up's search-only stage, resumed as
+            // soon as the workers ended, doubled "writing links" of a fresh process's first batch.
+            Kernels.buildStarted();
             try {
-                List<BuildWorker> workers = new ArrayList<>();
-                for (int t = 0; t < threads; t++) {
-                    ReadTxn r = full ? null : txn.store().read();
-                    if (r != null) {
-                        snapshots.add(r);
+                try {
+                    List<BuildWorker> workers = new ArrayList<>();
+                    for (int t = 0; t < threads; t++) {
+                        ReadTxn r = full ? null : txn.store().read();
+                        if (r != null) {
+                            snapshots.add(r);
+                        }
+                        workers.add(new BuildWorker(g, r));
                     }
-                    workers.add(new BuildWorker(g, r));
+                    if (!repairs.isEmpty()) {
+                        try (var s = trace.step("repair deleted links")) {
+                            run(workers, repairs.size(), s, (w, i) -> {
+                                long[] r = repairs.get(i);
+                                int p = (int) r[0];
+                                int level = (int) r[1];
+                                w.repair(g.node(p), level, repairNeighbours.get(((long) p << 8) | level).toArray());
+                            });
+                        }
+                    }
+                    try (var s = trace.step("inserting items")) {
+                        int start = firstNew;
+                        if (!g.hasEntry() && g.slotCount > firstNew) {
+                            GraphNode first = g.slots[firstNew];
+                            g.setEntry(first.id, first.level);
+                            start++;
+                        }
+                        int from = start;
+                        run(workers, g.slotCount - from, s, (w, i) -> w.insert(g.slots[from + i]));
+                    }
+                } finally {
+                    // Read transactions must end before writing: they pin pages and block map growth.
+                    for (ReadTxn r : snapshots) {
+                        r.close();
+                    }
+                    if (g.committedAddresses != null) {
+                        // a worker may have met a changed id in its snapshot, whose page the commit frees
+                        g.committedAddresses.forget(changed);
+                    }
                 }
-                if (!repairs.isEmpty()) {
-                    try (var s = trace.step("repair deleted links")) {
-                        run(workers, repairs.size(), s, (w, i) -> {
-                            long[] r = repairs.get(i);
-                            int p = (int) r[0];
-                            int level = (int) r[1];
-                            w.repair(g.node(p), level, repairNeighbours.get(((long) p << 8) | level).toArray());
-                        });
+                common.checkCancelled();
+                RoaringBitmap touched;
+                try (var s = trace.step("writing links")) {
+                    if (full) {
+                        items.dropStructure(previous);
                     }
+                    touched = writeLinks(g, removed, removedTop, inserted);
                 }
-                try (var s = trace.step("inserting items")) {
-                    int start = firstNew;
-                    if (!g.hasEntry() && g.slotCount > firstNew) {
-                        GraphNode first = g.slots[firstNew];
-                        g.setEntry(first.id, first.level);
-                        start++;
-                    }
-                    int from = start;
-                    run(workers, g.slotCount - from, s, (w, i) -> w.insert(g.slots[from + i]));
+                try (var s = trace.step("write int8 codes")) {
+                    ItemCodes.update(txn, index, items.distance(), codes, full, inserted, removed, after);
+                }
+                try (var s = trace.step("write metadata")) {
+                    HnswMetadata hm = new HnswMetadata(g.hasEntry(), g.hasEntry() ? g.entryId() : 0, Math.max(0, g.maxLevel()), m, m0, efc, alpha, seed);
+                    hm.write(txn, index);
+                    items.setMetadata(items.metadata().withAlgorithm(Algorithm.HNSW));
+                    items.writeBuiltItems(after);
+                    items.clearUpdated();
+                    touched.or(removed);
+                    TxnDirtyNodes.add(txn, index, touched, full);
                 }
             } finally {
-                Kernels.buildThreadsEnded();
-                // Read transactions must end before writing: they pin pages and block map growth.
-                for (ReadTxn r : snapshots) {
-                    r.close();
-                }
-                if (g.committedAddresses != null) {
-                    // a worker may have met a changed id in its snapshot, whose page the commit frees
-                    g.committedAddresses.forget(changed);
-                }
-            }
-            common.checkCancelled();
-            RoaringBitmap touched;
-            try (var s = trace.step("writing links")) {
-                if (full) {
-                    items.dropStructure(previous);
-                }
-                touched = writeLinks(g, removed, removedTop, inserted);
-            }
-            try (var s = trace.step("write int8 codes")) {
-                ItemCodes.update(txn, index, items.distance(), codes, full, inserted, removed, after);
-            }
-            try (var s = trace.step("write metadata")) {
-                HnswMetadata hm = new HnswMetadata(g.hasEntry(), g.hasEntry() ? g.entryId() : 0, Math.max(0, g.maxLevel()), m, m0, efc, alpha, seed);
-                hm.write(txn, index);
-                items.setMetadata(items.metadata().withAlgorithm(Algorithm.HNSW));
-                items.writeBuiltItems(after);
-                items.clearUpdated();
-                touched.or(removed);
-                TxnDirtyNodes.add(txn, index, touched, full);
+                Kernels.buildEnded();
             }
         }
         return trace;
