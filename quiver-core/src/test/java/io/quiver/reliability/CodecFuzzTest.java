@@ -166,6 +166,22 @@ class CodecFuzzTest {
         }
     }
 
+    /** An int8 split plane's scale (at byte 18) that is not a finite non-negative float, or a wrong size. */
+    @Example
+    void int8PlaneWithABadScaleOrSizeIsCorrupted() throws Exception {
+        Fixture f = fixture();
+        int split = findNode(f, SPLIT);
+        ByteBuffer orig = committed(f, KeyKind.TREE_NODE, split);
+        for (float scale : new float[] {Float.NaN, Float.POSITIVE_INFINITY, -0.5f}) {
+            ByteBuffer v = copy(orig);
+            v.putFloat(18, scale);
+            expectCorrupted(f, KeyKind.TREE_NODE, split, bytes(v), orig);
+        }
+        byte[] b = bytes(orig);
+        expectCorrupted(f, KeyKind.TREE_NODE, split, java.util.Arrays.copyOf(b, b.length - 1), orig);
+        expectCorrupted(f, KeyKind.TREE_NODE, split, java.util.Arrays.copyOf(b, b.length + 1), orig);
+    }
+
     @Example
     void cyclesAreCorruptedNotAHang() throws Exception {
         Fixture f = fixture();

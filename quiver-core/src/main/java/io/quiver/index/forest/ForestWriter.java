@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.roaringbitmap.RoaringBitmap;
 
@@ -49,6 +50,14 @@ import org.roaringbitmap.RoaringBitmap;
  * writes them. A cancelled build throws before writing anything.
  */
 public final class ForestWriter extends ItemBackedWriter {
+    /**
+     * Removed items that the last {@link #build} could not find by routing their committed vectors,
+     * summed over the trees, and so removed by walking the whole tree. Zero unless an id was built
+     * and deleted within one write transaction or a dot-product index's largest norm grew: routing
+     * must find every item where a build put it.
+     */
+    private long lastMissedRemovals;
+
     private ForestWriter(WriteTxn txn, ItemStore items) {
         super(txn, items);
     }
@@ -65,6 +74,11 @@ public final class ForestWriter extends ItemBackedWriter {
 
     public Distance distance() {
         return items.distance();
+    }
+
+    /** See {@link #lastMissedRemovals}; for tests of the routing. */
+    long lastMissedRemovals() {
+        return lastMissedRemovals;
     }
 
     @Override
@@ -90,6 +104,7 @@ public final class ForestWriter extends ItemBackedWriter {
 
     /** Brings the forest up to date with every change since the last build; returns the trace. */
     public ProgressTrace build(ForestBuildOptions options) {
+        lastMissedRemovals = 0;
         BuildCommon common = options.common();
         ProgressTrace trace = new ProgressTrace(common.listener());
         int index = items.index();
@@ -214,6 +229,7 @@ public final class ForestWriter extends ItemBackedWriter {
                 }
                 phases = Math.max(phases, 1);
                 int threads = single ? 1 : Math.min(common.threads(), Math.max(1, trees.size()));
+                AtomicLong missed = new AtomicLong();
                 try (var s = trace.step("updating the trees")) {
                     // Trees grown from nothing over all items are built together, level by level; the
                     // others are updated one per task.
@@ -247,6 +263,7 @@ public final class ForestWriter extends ItemBackedWriter {
                             TreeUpdater u = new TreeUpdater(splitter, src, ts.rnd, sa, dims, c);
                             ts.root = u.update(ts.root, part, rem);
                             if (!u.lost.isEmpty()) {
+                                missed.addAndGet(u.lost.getLongCardinality());
                                 // Removed items routing could not find: take them out the slow way.
                                 ts.root = u.purge(ts.root, u.lost.clone());
                             }
@@ -255,6 +272,7 @@ public final class ForestWriter extends ItemBackedWriter {
                         });
                     }
                 }
+                lastMissedRemovals = missed.get();
             } finally {
                 if (workingCopy != null) {
                     workingCopy.close();

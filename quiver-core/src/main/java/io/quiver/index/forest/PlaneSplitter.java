@@ -222,7 +222,8 @@ final class PlaneSplitter extends Splitter {
         byte[] codes = new byte[dims];
         if (scale > 0f) {
             for (int d = 0; d < dims; d++) {
-                codes[d] = (byte) Math.round(normal[d] / scale);
+                // clamped: with a subnormal scale the quotient can round past 127 and wrap
+                codes[d] = (byte) Math.max(-127, Math.min(127, Math.round(normal[d] / scale)));
             }
         }
         decode(codes, scale, normal);

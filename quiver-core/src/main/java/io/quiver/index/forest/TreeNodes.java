@@ -14,16 +14,16 @@ import java.nio.ByteBuffer;
  *       items with {@code normal·x + offset + extra·x_extra > 0} go right ({@code x_extra} is the
  *       dot-product transform's extra component, 0 for other distances and for queries);</li>
  *   <li>{@code PLANE8}: {@code [left u32][right u32][offset f32][extra f32][scale f32][codes i8 * dims]} —
- *       a plane whose normal is {@code scale·codes[i]}: what builds write. A quarter of the bytes
- *       of {@code PLANE}, stored inline in LMDB's pages instead of an overflow page each, so a search
- *       step reads 13 cache lines instead of 50 at 784 dimensions. The normal that routes items is
- *       exactly those products (computed as floats the same way by builds and updates), so an item is
- *       still found where it was put; searches take {@code scale·dot(q, codes)}, equal up to
- *       rounding;</li>
+ *       a plane whose normal is {@code scale·codes[i]}: what builds create. A quarter of the bytes
+ *       of {@code PLANE}, stored inline in LMDB's pages (up to about 2,000 dimensions with 4 KiB
+ *       pages) instead of an overflow page each, so a search step reads 13 cache lines instead of
+ *       50 at 784 dimensions. The normal that routes items is exactly those products (computed as
+ *       floats the same way by builds and updates), so an item is still found where it was put;
+ *       searches take {@code scale·dot(q, codes)}, equal up to rounding;</li>
  *   <li>{@code BIT}: {@code [left u32][right u32][bit u32]} — bit vectors with the bit set go right.</li>
  * </ul>
- * {@code PLANE} nodes are no longer written; indexes built before {@code PLANE8} existed hold them
- * and stay readable and updatable.
+ * {@code PLANE} nodes are no longer created; indexes built before {@code PLANE8} existed hold them,
+ * stay readable and updatable, and keep them (an update rewrites a float plane as a float plane).
  */
 final class TreeNodes {
     static final byte VERSION = 1;

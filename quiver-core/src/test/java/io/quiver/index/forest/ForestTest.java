@@ -164,6 +164,8 @@ class ForestTest {
                         }
                     }
                     w.build(opts(10));
+                    // every deleted item was committed: routing its vector finds it where a build put it
+                    assertThat(w.lastMissedRemovals()).as("batch %d", from / batch).isZero();
                 });
                 try (ReadTxn txn = inc.read()) {
                     ForestReader reader = ForestReader.open(txn, 0);
@@ -229,6 +231,8 @@ class ForestTest {
                     w.delete(i);
                 }
                 w.build(opts(10));
+                // the float planes route the deleted items to their leaves, as they did when built
+                assertThat(w.lastMissedRemovals()).isZero();
             });
             System.arraycopy(BASE, 3000, live, 3000, N - 3000);
             java.util.Arrays.fill(live, 1000, 1300, null);
