@@ -55,11 +55,7 @@ final class NodeWriter {
                 }
             }
             case BuildNode.Plane p when p.codes != null -> {
-                ByteBuffer out = txn.reserve(index, KeyKind.TREE_NODE, id, TreeNodes.plane8Bytes(dims));
-                out.put(0, TreeNodes.VERSION);
-                out.put(1, TreeNodes.PLANE8);
-                out.putInt(TreeNodes.LEFT, left);
-                out.putInt(TreeNodes.RIGHT, right);
+                ByteBuffer out = split(id, TreeNodes.PLANE8, TreeNodes.plane8Bytes(dims), left, right);
                 out.putFloat(TreeNodes.OFFSET, p.offset);
                 out.putFloat(TreeNodes.EXTRA, p.extra);
                 out.putFloat(TreeNodes.SCALE, p.scale);
@@ -67,11 +63,7 @@ final class NodeWriter {
             }
             case BuildNode.Plane p -> {
                 // a float plane of an index built before PLANE8, rewritten as it was (its children changed)
-                ByteBuffer out = txn.reserve(index, KeyKind.TREE_NODE, id, TreeNodes.planeBytes(dims));
-                out.put(0, TreeNodes.VERSION);
-                out.put(1, TreeNodes.PLANE);
-                out.putInt(TreeNodes.LEFT, left);
-                out.putInt(TreeNodes.RIGHT, right);
+                ByteBuffer out = split(id, TreeNodes.PLANE, TreeNodes.planeBytes(dims), left, right);
                 out.putFloat(TreeNodes.OFFSET, p.offset);
                 out.putFloat(TreeNodes.EXTRA, p.extra);
                 for (int i = 0; i < dims; i++) {
@@ -79,15 +71,21 @@ final class NodeWriter {
                 }
             }
             case BuildNode.Bit b -> {
-                ByteBuffer out = txn.reserve(index, KeyKind.TREE_NODE, id, TreeNodes.bitBytes());
-                out.put(0, TreeNodes.VERSION);
-                out.put(1, TreeNodes.BIT);
-                out.putInt(TreeNodes.LEFT, left);
-                out.putInt(TreeNodes.RIGHT, right);
+                ByteBuffer out = split(id, TreeNodes.BIT, TreeNodes.bitBytes(), left, right);
                 out.putInt(TreeNodes.BIT_INDEX, b.bit);
             }
             case BuildNode.Stored st -> throw new IllegalStateException();
         }
         return id;
+    }
+
+    /** Reserves a split node of {@code type} and writes the header every split shares. */
+    private ByteBuffer split(int id, byte type, int bytes, int left, int right) {
+        ByteBuffer out = txn.reserve(index, KeyKind.TREE_NODE, id, bytes);
+        out.put(0, TreeNodes.VERSION);
+        out.put(1, type);
+        out.putInt(TreeNodes.LEFT, left);
+        out.putInt(TreeNodes.RIGHT, right);
+        return out;
     }
 }
