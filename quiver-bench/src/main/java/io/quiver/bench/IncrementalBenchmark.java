@@ -1,6 +1,7 @@
 package io.quiver.bench;
 
 import io.quiver.distance.DistanceKind;
+import io.quiver.distance.Kernels;
 import io.quiver.index.ProgressTrace;
 import io.quiver.index.SearchOptions;
 import io.quiver.index.hnsw.HnswBuildOptions;
@@ -38,6 +39,9 @@ public final class IncrementalBenchmark {
     private IncrementalBenchmark() {}
 
     public static void main(String[] args) throws Exception {
+        // First thing, as the quiver command line does: the kernels compile while this process
+        // makes its data, as they would while a tool reads its input.
+        Kernels.warmUpInBackground();
         String mode = args[0];
         Path db = null;
         int base = 50_000;
