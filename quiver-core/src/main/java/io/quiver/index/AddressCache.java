@@ -18,9 +18,17 @@ public final class AddressCache {
      */
     public AddressCache(long largestId, long count, int sparseLimit) {
         long span = largestId + 1;
-        boolean useDense = largestId >= 0 && span <= 4 * count + 1024 && span <= (1 << 28);
+        boolean useDense = largestId >= 0 && denseEnough(span, count) && span <= (1 << 28);
         this.dense = new long[useDense ? (int) span : 0];
         this.sparseLimit = sparseLimit;
+    }
+
+    /**
+     * Whether {@code count} ids spread over {@code span} consecutive values are dense enough for an
+     * array indexed by id: at most four slots per id, plus slack so that small sets always qualify.
+     */
+    public static boolean denseEnough(long span, long count) {
+        return span <= 4 * count + 1024;
     }
 
     /** The cached address of {@code id}, or 0. */

@@ -245,13 +245,11 @@ public final class ForestReader implements IndexReader {
                     }
                 }
                 found = n;
-            } else if (type == TreeNodes.PLANE8) {
-                float margin = NativeMemory.getFloat(a + TreeNodes.SCALE) * kernels.dotInt8(q + Distance.PAYLOAD, a + TreeNodes.CODES, dims)
-                        + NativeMemory.getFloat(a + TreeNodes.OFFSET);
-                queue.push(Math.min(d, margin), TreeNodes.right(a));
-                queue.push(Math.min(d, -margin), TreeNodes.left(a));
-            } else if (type == TreeNodes.PLANE) {
-                float margin = kernels.dot(a + TreeNodes.NORMAL, q + Distance.PAYLOAD, dims) + NativeMemory.getFloat(a + TreeNodes.OFFSET);
+            } else if (type != TreeNodes.BIT) {
+                float dot = type == TreeNodes.PLANE8
+                        ? NativeMemory.getFloat(a + TreeNodes.SCALE) * kernels.dotInt8(q + Distance.PAYLOAD, a + TreeNodes.CODES, dims)
+                        : kernels.dot(a + TreeNodes.NORMAL, q + Distance.PAYLOAD, dims);
+                float margin = dot + NativeMemory.getFloat(a + TreeNodes.OFFSET);
                 queue.push(Math.min(d, margin), TreeNodes.right(a));
                 queue.push(Math.min(d, -margin), TreeNodes.left(a));
             } else {

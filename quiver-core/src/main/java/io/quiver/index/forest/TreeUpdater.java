@@ -226,33 +226,27 @@ final class TreeUpdater {
                 }
                 n = new BuildNode.Leaf(ids);
             }
-            case TreeNodes.PLANE -> {
+            case TreeNodes.PLANE, TreeNodes.PLANE8 -> {
                 float[] normal = new float[dims];
-                for (int i = 0; i < dims; i++) {
-                    normal[i] = NativeMemory.getFloat(a + TreeNodes.NORMAL + 4L * i);
+                byte[] codes = null;
+                float scale = 0f;
+                if (v.get(1) == TreeNodes.PLANE8) {
+                    codes = new byte[dims];
+                    v.get(TreeNodes.CODES, codes);
+                    scale = NativeMemory.getFloat(a + TreeNodes.SCALE);
+                    PlaneSplitter.decode(codes, scale, normal);
+                } else {
+                    for (int i = 0; i < dims; i++) {
+                        normal[i] = NativeMemory.getFloat(a + TreeNodes.NORMAL + 4L * i);
+                    }
                 }
-                BuildNode.Plane p = new BuildNode.Plane(normal, NativeMemory.getFloat(a + TreeNodes.OFFSET), NativeMemory.getFloat(a + TreeNodes.EXTRA), null, 0f);
-                p.left = new BuildNode.Stored(TreeNodes.left(a));
-                p.right = new BuildNode.Stored(TreeNodes.right(a));
-                n = p;
+                n = new BuildNode.Plane(normal, NativeMemory.getFloat(a + TreeNodes.OFFSET), NativeMemory.getFloat(a + TreeNodes.EXTRA), codes, scale);
             }
-            case TreeNodes.PLANE8 -> {
-                byte[] codes = new byte[dims];
-                v.get(TreeNodes.CODES, codes);
-                float scale = NativeMemory.getFloat(a + TreeNodes.SCALE);
-                float[] normal = new float[dims];
-                PlaneSplitter.decode(codes, scale, normal);
-                BuildNode.Plane p = new BuildNode.Plane(normal, NativeMemory.getFloat(a + TreeNodes.OFFSET), NativeMemory.getFloat(a + TreeNodes.EXTRA), codes, scale);
-                p.left = new BuildNode.Stored(TreeNodes.left(a));
-                p.right = new BuildNode.Stored(TreeNodes.right(a));
-                n = p;
-            }
-            default -> {
-                BuildNode.Bit b = new BuildNode.Bit(NativeMemory.getInt(a + TreeNodes.BIT_INDEX));
-                b.left = new BuildNode.Stored(TreeNodes.left(a));
-                b.right = new BuildNode.Stored(TreeNodes.right(a));
-                n = b;
-            }
+            default -> n = new BuildNode.Bit(NativeMemory.getInt(a + TreeNodes.BIT_INDEX));
+        }
+        if (n instanceof BuildNode.Split split) {
+            split.left = new BuildNode.Stored(TreeNodes.left(a));
+            split.right = new BuildNode.Stored(TreeNodes.right(a));
         }
         n.storedId = nodeId;
         n.dirty = false;

@@ -1,5 +1,6 @@
 package io.quiver.index.forest;
 
+import io.quiver.index.AddressCache;
 import io.quiver.index.IntLongMap;
 
 /**
@@ -25,7 +26,7 @@ final class VectorTable {
     /** A table for {@code count} ids between {@code first} and {@code last} (unsigned). */
     static VectorTable forRange(int first, int last, int count) {
         long span = Integer.toUnsignedLong(last) - Integer.toUnsignedLong(first) + 1;
-        if (span <= 4L * count + 1024 && span < Integer.MAX_VALUE - 8) {
+        if (AddressCache.denseEnough(span, count) && span < Integer.MAX_VALUE - 8) {
             return new VectorTable(first, new long[(int) span], null);
         }
         return new VectorTable(0, null, new IntLongMap(count));

@@ -1,5 +1,6 @@
 package io.quiver.index.hnsw;
 
+import io.quiver.index.AddressCache;
 import io.quiver.storage.Store;
 import io.quiver.storage.WriteTxn;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -69,7 +70,7 @@ final class CommittedItemAddresses {
         openTxn = id;
         mapGeneration = store.mapGeneration();
         long span = largestId + 1;
-        if (largestId < 0 || span > MAX_IDS || span > 4 * count + 1024) {
+        if (largestId < 0 || span > MAX_IDS || !AddressCache.denseEnough(span, count)) {
             addresses = EMPTY;
             return null;
         }
