@@ -43,6 +43,10 @@ public final class QuiverCli implements Callable<Integer> {
     public static void main(String[] args) {
         // The kernels compile on a background thread while the command parses, opens and reads.
         io.quiver.distance.Kernels.warmUpInBackground();
+        if (opensStore(args)) {
+            // 0.25 s off a one-query 'quiver search' in a new JVM (docs/BENCHMARKS.md)
+            io.quiver.storage.Store.loadNativeLibraryInBackground();
+        }
         // Ctrl-C: ask a running build to stop (its transaction then aborts: nothing is committed)
         // and give the command a moment to close the store cleanly.
         java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
@@ -147,6 +151,11 @@ public final class QuiverCli implements Callable<Integer> {
     }
 
     /** Version from the jar manifest. */
+    /** Whether the command line names a command (not help or the version), all of which open a store but 'truth'. */
+    static boolean opensStore(String[] args) {
+        return args.length > 0 && !args[0].startsWith("-") && !args[0].equals("help") && !args[0].equals("truth");
+    }
+
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {

@@ -69,6 +69,16 @@ class CliTest {
     }
 
     @Test
+    void onlyCommandsThatOpenAStoreLoadLmdbEarly() {
+        assertThat(QuiverCli.opensStore(new String[] {"search", "--db", "x"})).isTrue();
+        assertThat(QuiverCli.opensStore(new String[] {"build", "--db", "x", "--algo", "hnsw"})).isTrue();
+        assertThat(QuiverCli.opensStore(new String[] {"--version"})).isFalse();
+        assertThat(QuiverCli.opensStore(new String[] {"help", "search"})).isFalse();
+        assertThat(QuiverCli.opensStore(new String[] {"truth", "--base", "b.fvecs"})).isFalse();
+        assertThat(QuiverCli.opensStore(new String[0])).isFalse();
+    }
+
+    @Test
     void importBuildSearchDeleteRebuild() throws IOException {
         String d = db.toString();
         ok("import", "--db", d, "--index", "0", "--distance", "euclidean", dir.resolve("base.fvecs").toString());

@@ -93,7 +93,7 @@ class QuiverLauncherIT {
         fails(ExitCodes.NEEDS_BUILD, "never been built", "search", "--db", "db", "--index", "1", "--k", "3", "--item", "500");
 
         Run trace = ok("build", "--db", "db", "--index", "0", "--algo", "forest");
-        assertThat(trace.out()).contains("total (build + commit)");
+        assertThat(trace.out()).contains("open the store").contains("total (open + build + commit)");
         ok("build", "--db", "db", "--index", "1", "--algo", "hnsw", "--m", "8", "--ef-construction", "40");
 
         Run s = ok("search", "--db", "db", "--index", "0", "--k", "5", "--item", "10003");
