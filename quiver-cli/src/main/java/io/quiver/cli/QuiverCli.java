@@ -150,12 +150,12 @@ public final class QuiverCli implements Callable<Integer> {
         return s.strip().replaceAll("\\s*[\\r\\n]+\\s*", "; ");
     }
 
-    /** Version from the jar manifest. */
-    /** Whether the command line names a command (not help or the version), all of which open a store but 'truth'. */
+    /** Whether the command line names a command that opens a store: any but help, the version and 'truth'. */
     static boolean opensStore(String[] args) {
         return args.length > 0 && !args[0].startsWith("-") && !args[0].equals("help") && !args[0].equals("truth");
     }
 
+    /** Version from the jar manifest. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {

@@ -30,7 +30,11 @@ class CliBadInputTest {
     record Run(int code, String out, String err) {}
 
     static Run cli(String... args) throws Exception {
-        Process p = new ProcessBuilder(CrashSafetyTest.cli(args)).start();
+        return run(CrashSafetyTest.cli(args));
+    }
+
+    static Run run(List<String> command) throws Exception {
+        Process p = new ProcessBuilder(command).start();
         byte[] out = p.getInputStream().readAllBytes();
         byte[] err = p.getErrorStream().readAllBytes();
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
@@ -103,6 +107,19 @@ class CliBadInputTest {
         fails(2, "4294967296", "delete", "--db", db.toString(), "--ids", "5,4294967296");
         fails(23, "dimensions", "search", "--db", db.toString(), "--vector", "1,2,3");
         fails(25, "item 7777", "search", "--db", db.toString(), "--item", "7777");
+        assertThat(answers()).isEqualTo(before);
+    }
+
+    @Test
+    void aNativeLibraryThatDoesNotLoadFailsWithOneLine() throws Exception {
+        // The command starts loading the library on a thread of its own; the failure must still
+        // reach the user as one line, with lmdbjava's reason and the settings that fix it.
+        List<String> command = new java.util.ArrayList<>(CrashSafetyTest.cli("search", "--db", db.toString(), "--k", "3", "--item", "5"));
+        command.add(1, "-Dlmdbjava.native.lib=" + tmp.resolve("absent.so"));
+        Run r = run(command);
+        assertThat(r.code()).as(r.err()).isEqualTo(18);
+        assertThat(r.err().strip().lines().toList()).hasSize(1);
+        assertThat(r.err()).contains("cannot load LMDB's native library", "absent.so", "lmdbjava.extract.dir");
         assertThat(answers()).isEqualTo(before);
     }
 

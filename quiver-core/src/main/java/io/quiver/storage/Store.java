@@ -99,7 +99,8 @@ public final class Store implements AutoCloseable {
                 try {
                     org.lmdbjava.Meta.version();
                 } catch (Throwable ignored) {
-                    // open() loads it again and reports the failure where it can be handled
+                    // The class is then unusable: open() fails with NoClassDefFoundError, whose
+                    // cause carries this failure (for example a noexec java.io.tmpdir)
                 }
             });
         }
@@ -164,6 +165,8 @@ public final class Store implements AutoCloseable {
             env = Env.create().setMapSize(initial).setMaxDbs(4).setMaxReaders(options.maxReaders()).open(dir.toFile(), flags);
         } catch (LmdbException e) {
             throw LmdbErrors.translate(e, dir, "opening");
+        } catch (LinkageError e) {
+            throw nativeLibraryMissing(e);
         }
         try {
             if (!fresh) {
@@ -175,6 +178,25 @@ public final class Store implements AutoCloseable {
             env.close();
             throw e;
         }
+    }
+
+    /**
+     * LMDB's native library did not load (here or on the thread of
+     * {@link #loadNativeLibraryInBackground}): one line naming the first cause, instead of an
+     * error several stack traces deep.
+     */
+    private static QuiverException nativeLibraryMissing(LinkageError e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String why = String.valueOf(root.getMessage()).lines().findFirst().orElse(root.getClass().getSimpleName());
+        if (why.startsWith("Exception ")) { // an ExceptionInInitializerError seen from another thread
+            why = why.substring("Exception ".length());
+        }
+        return new QuiverException(ErrorKind.STORAGE, "cannot load LMDB's native library: " + why + " (lmdbjava extracts it into "
+                + "java.io.tmpdir or -Dlmdbjava.extract.dir, which must allow executing files; -Dlmdbjava.native.lib=FILE names "
+                + "an installed liblmdb)", e);
     }
 
     /**
