@@ -100,7 +100,10 @@ public final class IncrementalBenchmark {
                 }
                 insert(db, insert, batches, data, opts);
             }
-            case "search" -> search(db, queries, ef, data);
+            case "search" -> {
+                Kernels.warmUpSearchKernelsInBackground();
+                search(db, queries, ef, data);
+            }
             default -> throw new IllegalArgumentException("mode must be build, insert or search");
         }
         report();

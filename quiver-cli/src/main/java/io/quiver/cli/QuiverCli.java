@@ -47,6 +47,9 @@ public final class QuiverCli implements Callable<Integer> {
             // 0.25 s off a one-query 'quiver search' in a new JVM (docs/BENCHMARKS.md)
             io.quiver.storage.Store.loadNativeLibraryInBackground();
         }
+        if (searches(args)) {
+            io.quiver.distance.Kernels.warmUpSearchKernelsInBackground();
+        }
         // Ctrl-C: ask a running build to stop (its transaction then aborts: nothing is committed)
         // and give the command a moment to close the store cleanly.
         java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
@@ -153,6 +156,14 @@ public final class QuiverCli implements Callable<Integer> {
     /** Whether the command line names a command that opens a store: any but help, the version and 'truth'. */
     static boolean opensStore(String[] args) {
         return args.length > 0 && !args[0].startsWith("-") && !args[0].equals("help") && !args[0].equals("truth");
+    }
+
+    /**
+     * Whether the command searches, so that the search-only kernels should compile from the start
+     * (the others start them at their first search, if any: see Kernels).
+     */
+    static boolean searches(String[] args) {
+        return args.length > 0 && (args[0].equals("search") || args[0].equals("bench") || args[0].equals("demo"));
     }
 
     /** Version from the jar manifest. */

@@ -16,6 +16,15 @@ class KernelsTest {
     private final VectorKernels panama = new PanamaKernels();
 
     @Test
+    void bothWarmUpStagesRunToTheEnd() throws InterruptedException {
+        // The search stage starts on request (a search, or a tool about to search) and runs after
+        // the shared one; each checks that its kernels of zeros returned zero.
+        Kernels.warmUpSearchKernelsInBackground();
+        Kernels.warmUpSearchKernelsInBackground(); // once per JVM
+        assertThat(Kernels.awaitWarmUp(120_000)).isTrue();
+    }
+
+    @Test
     void theVectorApiIsChosenWhenAvailable() {
         assertThat(Kernels.get().name()).startsWith("panama");
     }

@@ -198,6 +198,7 @@ public final class ForestReader implements IndexReader {
     }
 
     private SearchResult searchEncoded(long q, SearchOptions options) {
+        io.quiver.distance.Kernels.warmUpSearchKernelsInBackground();
         int k = options.k();
         int searchK = options.searchK() > 0 ? options.searchK()
                 : k * forest.nTrees() * (distance.kind().isQuantized() ? QUANTIZED_OVERSAMPLING : 1);

@@ -281,6 +281,7 @@ public final class HnswReader implements IndexReader {
     }
 
     private SearchResult searchEncoded(long q, SearchOptions options) {
+        io.quiver.distance.Kernels.warmUpSearchKernelsInBackground();
         int k = options.k();
         int ef = Math.max(k, options.ef() == 0 ? 64 : options.ef());
         RoaringBitmap filter = options.filter();
