@@ -169,6 +169,11 @@ class HnswIndexTest {
 
     @Test
     void growingInBatchesWithDeletesMatchesOneShotBuild() {
+        // One build thread for both indexes: with two, each graph depends on how the threads
+        // interleave, and the gap between two such builds swung from -0.001 to 0.021 over eleven
+        // runs (0.007 on average), past the 0.02 allowed once in a full-suite run. Parallel and
+        // repeated incremental builds are checked by the tests around this one.
+        HnswBuildOptions serial = HnswBuildOptions.builder().m(12).efConstruction(100).threads(1).build();
         Map<Integer, float[]> all = data(N, 6);
         Map<Integer, float[]> live = new LinkedHashMap<>();
         Random rnd = new Random(7);
@@ -200,7 +205,7 @@ class HnswIndexTest {
                             deleted.add(hm.entry());
                         }
                     }
-                    w.build(opts());
+                    w.build(serial);
                 });
                 try (ReadTxn txn = store.read()) {
                     HnswTestSupport.checkGraph(txn, 0);
@@ -208,7 +213,7 @@ class HnswIndexTest {
             }
             double grown;
             try (ReadTxn txn = store.read()) {
-                grown = meanRecall(txn, live, DistanceKind.EUCLIDEAN, 64, null, 200);
+                grown = meanRecall(txn, live, DistanceKind.EUCLIDEAN, 64, null, 1000);
                 HnswReader r = HnswReader.open(txn, 0);
                 assertThat(r.size()).isEqualTo(live.size());
                 float[][] qs = HnswTestSupport.clustered(100, DIMS, 20, 5);
@@ -222,10 +227,11 @@ class HnswIndexTest {
                 oneShot.write(txn -> {
                     HnswWriter w = HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, DIMS);
                     live.forEach(w::add);
-                    w.build(opts());
+                    w.build(serial);
                 });
                 try (ReadTxn txn = oneShot.read()) {
-                    double once = meanRecall(txn, live, DistanceKind.EUCLIDEAN, 64, null, 200);
+                    double once = meanRecall(txn, live, DistanceKind.EUCLIDEAN, 64, null, 1000);
+                    System.out.println("grown " + grown + " vs one-shot " + once);
                     assertThat(grown).as("grown %s vs one-shot %s", grown, once).isGreaterThanOrEqualTo(once - 0.02);
                 }
             }
