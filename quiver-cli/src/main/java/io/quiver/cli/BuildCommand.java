@@ -48,6 +48,7 @@ final class BuildCommand implements Callable<Integer> {
         ProgressTrace trace;
         long buildNanos;
         long openNanos;
+        long total;
         try (Store store = Cli.openStore(db, Cli.Access.WRITE)) {
             openNanos = System.nanoTime() - t0;
             long[] tb = new long[1];
@@ -60,8 +61,8 @@ final class BuildCommand implements Callable<Integer> {
                 }
             });
             buildNanos = tb[0];
+            total = System.nanoTime() - t0;
         }
-        long total = System.nanoTime() - t0;
         if (json) {
             List<Object> steps = new ArrayList<>();
             for (ProgressTrace.Step s : trace.steps()) {

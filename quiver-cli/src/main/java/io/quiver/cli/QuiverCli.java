@@ -159,11 +159,12 @@ public final class QuiverCli implements Callable<Integer> {
     }
 
     /**
-     * Whether the command searches, so that the search-only kernels should compile from the start
-     * (the others start them at their first search, if any: see Kernels).
+     * Whether the command only searches, so that the search-only kernels should compile from the
+     * start. Commands that build first (bench, demo) start them at their first search instead:
+     * compiling them during the build would take the build's cores (see Kernels).
      */
     static boolean searches(String[] args) {
-        return args.length > 0 && (args[0].equals("search") || args[0].equals("bench") || args[0].equals("demo"));
+        return args.length > 0 && args[0].equals("search");
     }
 
     /** Version from the jar manifest. */

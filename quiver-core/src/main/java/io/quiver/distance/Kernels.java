@@ -70,9 +70,10 @@ public final class Kernels {
     /**
      * Starts compiling, on a background daemon thread and once per JVM, the kernels that only
      * searches use: the int8-code distances and the forest search's float-by-int8 dot product. The
-     * first search of a process calls this; a tool that is about to search calls it first thing,
-     * after {@link #warmUpInBackground()}. It runs after the shared kernels' warm-up and pauses
-     * while a build runs.
+     * first search of a process calls this; a tool that is about to search, and not to build,
+     * calls it first thing, after {@link #warmUpInBackground()}. It runs after the shared kernels'
+     * warm-up and pauses while a build runs (HNSW and forest builds say so through
+     * {@link #buildStarted()}).
      *
      * <p>It is not started with the shared kernels because a process that builds first loses by
      * it: running these kernels as Java objects until the JIT compiles them, and the compilations
@@ -87,8 +88,10 @@ public final class Kernels {
      */
     public static void warmUpSearchKernelsInBackground() {
         if (WARM_UP && !SEARCH_WARM_UP_STARTED.get() && SEARCH_WARM_UP_STARTED.compareAndSet(false, true)) {
-            searchWarmUp = Thread.ofPlatform().daemon().name("quiver-search-kernel-warmup").priority(Thread.MIN_PRIORITY)
-                    .uncaughtExceptionHandler(Kernels::warmUpFailed).start(Kernels::warmUpSearchKernels);
+            Thread t = Thread.ofPlatform().daemon().name("quiver-search-kernel-warmup").priority(Thread.MIN_PRIORITY)
+                    .uncaughtExceptionHandler(Kernels::warmUpFailed).unstarted(Kernels::warmUpSearchKernels);
+            searchWarmUp = t; // before it runs, so that awaitWarmUp always sees it
+            t.start();
         }
     }
 

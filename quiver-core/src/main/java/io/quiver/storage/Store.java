@@ -76,6 +76,11 @@ public final class Store implements AutoCloseable {
     }
 
     private static final java.util.concurrent.atomic.AtomicBoolean NATIVE_LOAD_STARTED = new java.util.concurrent.atomic.AtomicBoolean();
+    /**
+     * Why the background load failed, if it did: the JVM hands later users of the class only a
+     * summary of a failed class initialisation, without its causes (where JNR puts the reason).
+     */
+    private static volatile Throwable nativeLoadFailure;
 
     /**
      * Starts loading LMDB's native library on a background daemon thread, once per JVM, so that a
@@ -98,9 +103,9 @@ public final class Store implements AutoCloseable {
             Thread.ofPlatform().daemon().name("quiver-lmdb-load").start(() -> {
                 try {
                     org.lmdbjava.Meta.version();
-                } catch (Throwable ignored) {
-                    // The class is then unusable: open() fails with NoClassDefFoundError, whose
-                    // cause carries this failure (for example a noexec java.io.tmpdir)
+                } catch (Throwable t) {
+                    // open() then fails with NoClassDefFoundError and reports this instead
+                    nativeLoadFailure = t;
                 }
             });
         }
@@ -182,21 +187,45 @@ public final class Store implements AutoCloseable {
 
     /**
      * LMDB's native library did not load (here or on the thread of
-     * {@link #loadNativeLibraryInBackground}): one line naming the first cause, instead of an
-     * error several stack traces deep.
+     * {@link #loadNativeLibraryInBackground}): one line naming the deepest cause, instead of an
+     * error several stack traces deep. Other linkage errors (mismatched lmdbjava and JNR jars, for
+     * example) are bugs of the installation, not of the library file, and pass through unchanged.
      */
-    private static QuiverException nativeLibraryMissing(LinkageError e) {
-        Throwable root = e;
+    private static RuntimeException nativeLibraryMissing(LinkageError e) {
+        Throwable background = nativeLoadFailure;
+        Throwable reason = background != null ? background : e;
+        if (!isLibraryLoadFailure(reason) && !isLibraryLoadFailure(e)) {
+            throw e;
+        }
+        Throwable root = reason;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String why = String.valueOf(root.getMessage()).lines().findFirst().orElse(root.getClass().getSimpleName());
-        if (why.startsWith("Exception ")) { // an ExceptionInInitializerError seen from another thread
-            why = why.substring("Exception ".length());
+        String why = root.toString().lines().findFirst().orElse(root.getClass().getName());
+        QuiverException q = new QuiverException(ErrorKind.STORAGE, "cannot load LMDB's native library: " + why
+                + " (lmdbjava extracts it into java.io.tmpdir or -Dlmdbjava.extract.dir, which must allow executing files; "
+                + "-Dlmdbjava.native.lib=FILE names an installed liblmdb)", e);
+        if (background != null && background != e) {
+            q.addSuppressed(background);
         }
-        return new QuiverException(ErrorKind.STORAGE, "cannot load LMDB's native library: " + why + " (lmdbjava extracts it into "
-                + "java.io.tmpdir or -Dlmdbjava.extract.dir, which must allow executing files; -Dlmdbjava.native.lib=FILE names "
-                + "an installed liblmdb)", e);
+        return q;
+    }
+
+    /** Whether {@code t} says that LMDB's library (or JNR's native part) could not be loaded. */
+    private static boolean isLibraryLoadFailure(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof UnsatisfiedLinkError) {
+                return true;
+            }
+            if ((c instanceof NoClassDefFoundError || c instanceof ExceptionInInitializerError)
+                    && String.valueOf(c.getMessage()).contains("org.lmdbjava.Library")) {
+                return true;
+            }
+            if (c instanceof ExceptionInInitializerError && String.valueOf(c.getMessage()).contains("UnsatisfiedLinkError")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

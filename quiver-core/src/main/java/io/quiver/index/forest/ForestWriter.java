@@ -104,6 +104,16 @@ public final class ForestWriter extends ItemBackedWriter {
 
     /** Brings the forest up to date with every change since the last build; returns the trace. */
     public ProgressTrace build(ForestBuildOptions options) {
+        // The search-only kernels' warm-up, if a search started it, waits meanwhile.
+        io.quiver.distance.Kernels.buildStarted();
+        try {
+            return buildNow(options);
+        } finally {
+            io.quiver.distance.Kernels.buildEnded();
+        }
+    }
+
+    private ProgressTrace buildNow(ForestBuildOptions options) {
         lastMissedRemovals = 0;
         BuildCommon common = options.common();
         ProgressTrace trace = new ProgressTrace(common.listener());

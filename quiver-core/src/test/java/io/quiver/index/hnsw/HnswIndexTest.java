@@ -231,7 +231,6 @@ class HnswIndexTest {
                 });
                 try (ReadTxn txn = oneShot.read()) {
                     double once = meanRecall(txn, live, DistanceKind.EUCLIDEAN, 64, null, 1000);
-                    System.out.println("grown " + grown + " vs one-shot " + once);
                     assertThat(grown).as("grown %s vs one-shot %s", grown, once).isGreaterThanOrEqualTo(once - 0.02);
                 }
             }
