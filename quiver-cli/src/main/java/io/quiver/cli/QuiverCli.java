@@ -44,7 +44,7 @@ public final class QuiverCli implements Callable<Integer> {
         // The kernels compile on a background thread while the command parses, opens and reads.
         io.quiver.distance.Kernels.warmUpInBackground();
         if (opensStore(args)) {
-            // 0.25 s off a one-query 'quiver search' in a new JVM (docs/BENCHMARKS.md)
+            // a one-query 'quiver search' in a new JVM: median 1.43 -> 1.20 s (docs/BENCHMARKS.md)
             io.quiver.storage.Store.loadNativeLibraryInBackground();
         }
         if (searches(args)) {

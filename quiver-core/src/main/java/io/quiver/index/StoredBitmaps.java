@@ -33,9 +33,6 @@ public final class StoredBitmaps {
                 if (key <= lastKey || c.getCardinality() <= 0) {
                     throw new IllegalStateException("container " + key + " is empty or out of order");
                 }
-                if (c.first() > c.last()) {
-                    throw new IllegalStateException("container " + key + " is inconsistent");
-                }
                 checkValues(key, c);
                 lastKey = key;
                 p.advance();

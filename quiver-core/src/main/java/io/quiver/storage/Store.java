@@ -171,7 +171,11 @@ public final class Store implements AutoCloseable {
         } catch (LmdbException e) {
             throw LmdbErrors.translate(e, dir, "opening");
         } catch (LinkageError e) {
-            throw nativeLibraryMissing(e);
+            Throwable background = nativeLoadFailure;
+            if (!isLibraryLoadFailure(e) && (background == null || !isLibraryLoadFailure(background))) {
+                throw e; // mismatched lmdbjava and JNR jars, for example: not about the library file
+            }
+            throw nativeLibraryMissing(e, background);
         }
         try {
             if (!fresh) {
@@ -187,17 +191,11 @@ public final class Store implements AutoCloseable {
 
     /**
      * LMDB's native library did not load (here or on the thread of
-     * {@link #loadNativeLibraryInBackground}): one line naming the deepest cause, instead of an
-     * error several stack traces deep. Other linkage errors (mismatched lmdbjava and JNR jars, for
-     * example) are bugs of the installation, not of the library file, and pass through unchanged.
+     * {@link #loadNativeLibraryInBackground}, whose failure {@code background} is, if any): one
+     * line naming the deepest cause, instead of an error several stack traces deep.
      */
-    private static RuntimeException nativeLibraryMissing(LinkageError e) {
-        Throwable background = nativeLoadFailure;
-        Throwable reason = background != null ? background : e;
-        if (!isLibraryLoadFailure(reason) && !isLibraryLoadFailure(e)) {
-            throw e;
-        }
-        Throwable root = reason;
+    private static QuiverException nativeLibraryMissing(LinkageError e, Throwable background) {
+        Throwable root = background != null ? background : e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
@@ -217,11 +215,10 @@ public final class Store implements AutoCloseable {
             if (c instanceof UnsatisfiedLinkError) {
                 return true;
             }
+            // another thread's failed initialisation, seen here as a summary without its causes
+            String m = String.valueOf(c.getMessage());
             if ((c instanceof NoClassDefFoundError || c instanceof ExceptionInInitializerError)
-                    && String.valueOf(c.getMessage()).contains("org.lmdbjava.Library")) {
-                return true;
-            }
-            if (c instanceof ExceptionInInitializerError && String.valueOf(c.getMessage()).contains("UnsatisfiedLinkError")) {
+                    && (m.contains("org.lmdbjava.Library") || m.contains("UnsatisfiedLinkError"))) {
                 return true;
             }
         }
