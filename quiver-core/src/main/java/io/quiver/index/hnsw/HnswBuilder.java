@@ -193,7 +193,7 @@ final class HnswBuilder {
                     if (full) {
                         items.dropStructure(previous);
                     }
-                    touched = writeLinks(g, removed, removedTop, inserted);
+                    touched = writeLinks(g, removed, removedTop, inserted, after);
                 }
                 try (var s = trace.step("write int8 codes")) {
                     ItemCodes.update(txn, index, items.distance(), codes, full, inserted, removed, after);
@@ -376,7 +376,7 @@ final class HnswBuilder {
      * Writes the changed lists, and keeps the incoming lists their transpose by diffing each changed
      * node's list against what it was. Returns the ids whose lists were written.
      */
-    private RoaringBitmap writeLinks(BuildGraph g, RoaringBitmap removed, Map<Integer, Integer> removedTop, RoaringBitmap inserted) {
+    private RoaringBitmap writeLinks(BuildGraph g, RoaringBitmap removed, Map<Integer, Integer> removedTop, RoaringBitmap inserted, RoaringBitmap after) {
         for (Map.Entry<Integer, Integer> e : removedTop.entrySet()) {
             int r = e.getKey();
             for (int l = 0; l <= e.getValue(); l++) {
@@ -446,13 +446,15 @@ final class HnswBuilder {
             int c = Integer.compareUnsigned((int) (x >>> 8), (int) (y >>> 8));
             return c != 0 ? c : Long.compare(x & 0xFF, y & 0xFF);
         });
-        List<Long> orphans = new ArrayList<>();
+        // Lists that may have become unreachable: a node with few incoming links whose list
+        // changed (or that is new) heads the check for a small island; see rescueIslands.
+        List<Long> suspects = new ArrayList<>();
         for (GraphNode n : dirty) {
             if (n.original == null) {
                 for (int l = 0; l <= n.level; l++) {
                     long k = (Integer.toUnsignedLong(n.id) << 8) | l;
                     if (!adds.containsKey(k)) {
-                        orphans.add(k);
+                        suspects.add(k);
                     }
                 }
             }
@@ -482,21 +484,181 @@ final class HnswBuilder {
                 }
             }
             if (set.isEmpty()) {
-                orphans.add(k);
                 txn.delete(index, KeyKind.LINKS, x, Links.IN | l);
             } else {
                 int[] ids = set.toArray();
                 Links.write(txn, index, x, Links.IN | l, ids, ids.length);
             }
-        }
-        for (long k : orphans) {
-            int x = (int) (k >>> 8);
-            int l = (int) (k & 0xFF);
-            if (!g.hasEntry() || x != g.entryId()) {
-                rescue(g, x, l, touched);
+            if (set.getCardinality() < ISLAND_LIMIT) {
+                suspects.add(k);
             }
         }
+        rescueIslands(g, suspects, touched, inserted);
+        rescueSmallLevels(g, after, touched);
         return touched;
+    }
+
+    /**
+     * How many nodes of a level the build walks from the entry point to find every node no walk
+     * reaches. Levels up to this size (the top levels of any index, all of a small one) are then
+     * checked whole, whatever island they hold: moving a deleted entry point, for one, changes
+     * what is reachable without changing any node's incoming list. Larger levels rely on the
+     * suspects of {@link #rescueIslands}.
+     */
+    static final int SMALL_LEVEL = 1024;
+
+    /**
+     * Walks the levels from the top while they have at most {@link #SMALL_LEVEL} nodes, and links
+     * in what the walk does not reach. In an index of at most that many items every node of every
+     * level is known, so nothing unreachable stays; in a larger one the walk finds the nodes that
+     * link to a reached node without being reached, and an island with no link out at all stays
+     * unseen (finding it would take a scan).
+     */
+    private void rescueSmallLevels(BuildGraph g, RoaringBitmap after, RoaringBitmap touched) {
+        if (!g.hasEntry()) {
+            return;
+        }
+        RoaringBitmap[] levels = after.getLongCardinality() <= SMALL_LEVEL ? levelsOf(after, g.maxLevel()) : null;
+        for (int l = g.maxLevel(); l >= 0; l--) {
+            for (int round = 0; round <= SMALL_LEVEL; round++) {
+                RoaringBitmap reached = new RoaringBitmap();
+                RoaringBitmap lost = new RoaringBitmap();
+                if (!walk(g.entryId(), l, reached, lost)) {
+                    return; // this level is large, and so are the ones below it
+                }
+                if (levels != null) {
+                    lost.or(RoaringBitmap.andNot(levels[l], reached));
+                }
+                if (lost.isEmpty() || rescue(g, lost.toArray(), reached::contains, reached.toArray(), l, touched) == Integer.MIN_VALUE) {
+                    break;
+                }
+            }
+        }
+    }
+
+    /** The nodes on each level 0..top among {@code ids} (a small index: reads every node's lists). */
+    private RoaringBitmap[] levelsOf(RoaringBitmap ids, int top) {
+        RoaringBitmap[] levels = new RoaringBitmap[top + 1];
+        for (int l = 0; l <= top; l++) {
+            levels[l] = new RoaringBitmap();
+        }
+        for (int id : ids) {
+            for (int l = 0; l <= top && Links.read(txn, index, id, l) != null; l++) {
+                levels[l].add(id);
+            }
+        }
+        return levels;
+    }
+
+    /**
+     * Collects in {@code reached} what a walk from {@code entry} on {@code level} reaches, and in
+     * {@code lost} the nodes that link to a reached node without being reached. Returns false,
+     * having stopped, when the level has more than {@link #SMALL_LEVEL} reachable nodes.
+     */
+    private boolean walk(int entry, int level, RoaringBitmap reached, RoaringBitmap lost) {
+        IntList queue = new IntList();
+        queue.add(entry);
+        reached.add(entry);
+        for (int i = 0; i < queue.size; i++) {
+            if (queue.size > SMALL_LEVEL) {
+                return false;
+            }
+            int[] out = Links.read(txn, index, queue.a[i], level);
+            if (out != null) {
+                for (int y : out) {
+                    if (reached.checkedAdd(y)) {
+                        queue.add(y);
+                    }
+                }
+            }
+        }
+        for (int i = 0; i < queue.size; i++) {
+            int[] in = Links.read(txn, index, queue.a[i], Links.IN | level);
+            if (in != null) {
+                for (int p : in) {
+                    if (!reached.contains(p)) {
+                        lost.add(p);
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The most nodes an island may have for a build to find and reconnect it. The HNSW heuristic
+     * leaves a few small groups of near-duplicates that only name each other (500k clustered
+     * 768-d items: 17 nodes in islands of 2-4 on level 0); no search can reach them. Every member
+     * of an island of s nodes has fewer than s incoming links, so a node with at least this many
+     * is no island's member, and the backward walk from a suspect stops after this many nodes.
+     */
+    static final int ISLAND_LIMIT = 8;
+
+    /**
+     * Finds the islands among the suspects (nodes whose incoming lists this build changed and left
+     * short) and gives each a link in from outside. Costs a few list reads per suspect, never a
+     * scan: a node is in an island when walking its incoming links backwards ends, within
+     * {@link #ISLAND_LIMIT} nodes, without meeting the entry point.
+     */
+    private void rescueIslands(BuildGraph g, List<Long> suspects, RoaringBitmap touched, RoaringBitmap inserted) {
+        if (!g.hasEntry()) {
+            return;
+        }
+        java.util.ArrayDeque<Long> queue = new java.util.ArrayDeque<>(suspects);
+        int budget = 4 * suspects.size() + 64; // each rescue re-checks at most a few nodes
+        while (!queue.isEmpty() && budget-- > 0) {
+            long k = queue.poll();
+            int x = (int) (k >>> 8);
+            int l = (int) (k & 0xFF);
+            if (x == g.entryId() || (g.blocked.contains(x) && !inserted.contains(x))) {
+                continue;
+            }
+            int[] island = island(g, x, l);
+            if (island == null) {
+                continue;
+            }
+            int replaced = rescue(g, island, y -> !contains(island, y), null, l, touched);
+            if (replaced == Integer.MIN_VALUE) {
+                continue; // nothing could take it; left as it is
+            }
+            // Whatever lost a link in the rescue, and the members that still only reach x, go round again.
+            if (replaced >= 0) {
+                queue.add((Integer.toUnsignedLong(replaced) << 8) | l);
+            }
+            for (int y : island) {
+                if (y != x) {
+                    queue.add((Integer.toUnsignedLong(y) << 8) | l);
+                }
+            }
+        }
+    }
+
+    /**
+     * The nodes that reach {@code x} on {@code level} (x first) when they are fewer than
+     * {@link #ISLAND_LIMIT} and exclude the entry point: an island no search enters. Null when x is
+     * reachable, or has too many ancestors to tell, which the limit takes as reachable.
+     */
+    private int[] island(BuildGraph g, int x, int level) {
+        IntList seen = new IntList();
+        seen.add(x);
+        for (int i = 0; i < seen.size; i++) {
+            int[] in = Links.read(txn, index, seen.a[i], Links.IN | level);
+            if (in == null) {
+                continue;
+            }
+            for (int p : in) {
+                if (p == g.entryId()) {
+                    return null;
+                }
+                if (!seen.contains(p)) {
+                    if (seen.size >= ISLAND_LIMIT) {
+                        return null;
+                    }
+                    seen.add(p);
+                }
+            }
+        }
+        return seen.toArray();
     }
 
     private long itemAddress(int id) {
@@ -505,70 +667,122 @@ final class HnswBuilder {
     }
 
     /**
-     * Gives a node that no list names at {@code level} (unreachable: the pruning of its
-     * neighbours' lists dropped it, or the nodes that named it were deleted) a way in: its closest
-     * neighbour that has room takes it, or else drops for it its farthest link whose target other
-     * nodes still name. Exact incoming lists make these nodes known without a scan.
+     * Gives an island (nodes no list outside it names at {@code level}: pruning dropped the links
+     * into it, or the nodes that held them were deleted) a way in. The member links of the island
+     * are tried from the closest outward: that neighbour takes the member if it has room, or else
+     * drops for it its farthest link whose target other nodes still name. When no member links
+     * outside, the closest of {@code others} (or the entry point, when null) that can take a link
+     * takes the first member the same way. Exact incoming lists make
+     * these nodes known without a scan. Returns the node that lost a link, -1 when none did, or
+     * {@link Integer#MIN_VALUE} when no node could take a link.
      */
-    private void rescue(BuildGraph g, int x, int level, RoaringBitmap touched) {
-        int[] out = Links.read(txn, index, x, level);
-        if (out == null || out.length == 0) {
-            return;
-        }
-        int cap = g.cap(level);
-        // Distances are measured before any write: write transaction values move when pages change.
-        long xa = itemAddress(x);
-        float[] dy = new float[out.length];
-        Integer[] order = new Integer[out.length];
-        for (int i = 0; i < out.length; i++) {
-            long ya = itemAddress(out[i]);
-            dy[i] = ya == 0 ? Float.MAX_VALUE : g.distance.distance(xa, ya);
-            order[i] = i;
-        }
-        Arrays.sort(order, (a, b) -> Float.compare(dy[a], dy[b]));
-        for (int oi : order) {
-            int y = out[oi];
-            int[] yl = Links.read(txn, index, y, level);
-            if (yl == null || dy[oi] == Float.MAX_VALUE) {
+    private int rescue(BuildGraph g, int[] island, java.util.function.IntPredicate outside, int[] others, int level, RoaringBitmap touched) {
+        for (int x : island) {
+            int[] out = Links.read(txn, index, x, level);
+            if (out == null || out.length == 0) {
                 continue;
             }
-            int replace = -1;
-            if (yl.length >= cap) {
-                long ya = itemAddress(y);
-                float worst = -Float.MAX_VALUE;
-                for (int i = 0; i < yl.length; i++) {
-                    int[] zin = Links.read(txn, index, yl[i], Links.IN | level);
-                    if (zin == null || zin.length < 2) {
-                        continue;
-                    }
-                    long za = itemAddress(yl[i]);
-                    float dz = za == 0 ? Float.MAX_VALUE : g.distance.distance(ya, za);
-                    if (dz > worst) {
-                        worst = dz;
-                        replace = i;
-                    }
+            // Distances are measured before any write: write transaction values move when pages change.
+            long xa = itemAddress(x);
+            float[] dy = new float[out.length];
+            Integer[] order = new Integer[out.length];
+            for (int i = 0; i < out.length; i++) {
+                long ya = outside.test(out[i]) ? itemAddress(out[i]) : 0;
+                dy[i] = ya == 0 ? Float.MAX_VALUE : g.distance.distance(xa, ya);
+                order[i] = i;
+            }
+            Arrays.sort(order, (a, b) -> Float.compare(dy[a], dy[b]));
+            for (int oi : order) {
+                if (dy[oi] == Float.MAX_VALUE) {
+                    break;
                 }
-                if (replace < 0) {
+                int r = linkIn(g, out[oi], x, level, touched);
+                if (r != Integer.MIN_VALUE) {
+                    return r;
+                }
+            }
+        }
+        // No member links out: the closest of the other nodes that can take a link, the entry point at least.
+        int x = island[0];
+        int[] from = others != null ? others : new int[] {g.entryId()};
+        long xa = itemAddress(x);
+        float[] d = new float[from.length];
+        Integer[] order = new Integer[from.length];
+        for (int i = 0; i < from.length; i++) {
+            long ya = itemAddress(from[i]);
+            d[i] = ya == 0 ? Float.MAX_VALUE : g.distance.distance(xa, ya);
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Float.compare(d[a], d[b]));
+        for (int oi : order) {
+            int r = linkIn(g, from[oi], x, level, touched);
+            if (r != Integer.MIN_VALUE) {
+                return r;
+            }
+        }
+        return Integer.MIN_VALUE;
+    }
+
+    /**
+     * Adds the link {@code y -> x} on {@code level}, dropping y's farthest link whose target keeps
+     * another incoming link when y's list is full. Returns the id that lost its link, -1 when none
+     * did, or {@link Integer#MIN_VALUE} when y could take no link.
+     */
+    private int linkIn(BuildGraph g, int y, int x, int level, RoaringBitmap touched) {
+        int[] yl = Links.read(txn, index, y, level);
+        if (yl == null || y == x || contains(yl, x)) {
+            return Integer.MIN_VALUE;
+        }
+        int replace = -1;
+        if (yl.length >= g.cap(level)) {
+            long ya = itemAddress(y);
+            float worst = -Float.MAX_VALUE;
+            for (int i = 0; i < yl.length; i++) {
+                int[] zin = Links.read(txn, index, yl[i], Links.IN | level);
+                if (zin == null || zin.length < 2) {
                     continue;
                 }
+                long za = itemAddress(yl[i]);
+                float dz = za == 0 ? Float.MAX_VALUE : g.distance.distance(ya, za);
+                if (dz > worst) {
+                    worst = dz;
+                    replace = i;
+                }
             }
-            int[] now;
             if (replace < 0) {
-                now = Arrays.copyOf(yl, yl.length + 1);
-                now[yl.length] = x;
-            } else {
-                int z = yl[replace];
-                now = yl.clone();
-                now[replace] = x;
-                int[] zin = Links.read(txn, index, z, Links.IN | level);
-                int[] left = Arrays.stream(zin).filter(v -> v != y).toArray();
-                Links.write(txn, index, z, Links.IN | level, left, left.length);
+                return Integer.MIN_VALUE;
             }
-            Links.write(txn, index, y, level, now, now.length);
-            Links.write(txn, index, x, Links.IN | level, new int[] {y}, 1);
-            touched.add(y);
-            return;
         }
+        int[] now;
+        int dropped = -1;
+        if (replace < 0) {
+            now = Arrays.copyOf(yl, yl.length + 1);
+            now[yl.length] = x;
+        } else {
+            dropped = yl[replace];
+            now = yl.clone();
+            now[replace] = x;
+            int[] zin = Links.read(txn, index, dropped, Links.IN | level);
+            int[] left = Arrays.stream(zin).filter(v -> v != y).toArray();
+            Links.write(txn, index, dropped, Links.IN | level, left, left.length);
+        }
+        Links.write(txn, index, y, level, now, now.length);
+        int[] xin = Links.read(txn, index, x, Links.IN | level);
+        RoaringBitmap xs = xin == null ? new RoaringBitmap() : RoaringBitmap.bitmapOf(xin);
+        xs.add(y);
+        int[] xNow = xs.toArray();
+        Links.write(txn, index, x, Links.IN | level, xNow, xNow.length);
+        touched.add(y);
+        return dropped;
+    }
+
+    private static boolean contains(int[] a, int v) {
+        for (int x : a) {
+            if (x == v) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void note(Map<Long, IntList> map, int target, int level, int source) {

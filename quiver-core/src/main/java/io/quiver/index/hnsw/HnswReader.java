@@ -579,7 +579,9 @@ public final class HnswReader implements IndexReader {
      * cap; every node and every link target is a built item with a stored vector and a list on
      * that level; a node on level l also has level l-1; incoming lists are exactly the transpose of
      * the outgoing ones; every built item has a level-0 list; the entry point is built and on the
-     * top level; when the index keeps int8 codes, exactly the built items have one, of the right size.
+     * top level, and every node of a level is reachable from it on that level (no search returns
+     * a node that is not); when the index keeps int8 codes, exactly the built items have one, of
+     * the right size.
      * Returns the problems found (at most 100), empty when sound.
      */
     public List<String> check() {
@@ -667,9 +669,43 @@ public final class HnswReader implements IndexReader {
                 report.accept("entry point " + Integer.toUnsignedString(graph.entry()) + " is not a built item");
             } else if (!out.containsKey(((long) graph.entry() << 8) | graph.maxLevel())) {
                 report.accept("entry point " + Integer.toUnsignedString(graph.entry()) + " is not on the top level " + graph.maxLevel());
+            } else {
+                checkReachable(out, report);
             }
         }
         return problems;
+    }
+
+    /** Reports the nodes of each level that no walk from the entry point on that level reaches: no search can return them. */
+    private void checkReachable(Map<Long, int[]> out, java.util.function.Consumer<String> report) {
+        for (int level = 0; level <= graph.maxLevel(); level++) {
+            RoaringBitmap onLevel = new RoaringBitmap();
+            for (long key : out.keySet()) {
+                if ((key & 0xFF) == level) {
+                    onLevel.add((int) (key >>> 8));
+                }
+            }
+            RoaringBitmap seen = RoaringBitmap.bitmapOf(graph.entry());
+            java.util.ArrayDeque<Integer> queue = new java.util.ArrayDeque<>();
+            queue.add(graph.entry());
+            while (!queue.isEmpty()) {
+                int[] l = out.get(((long) queue.poll() << 8) | level); // the keys of check(), signed
+                if (l != null) {
+                    for (int y : l) {
+                        if (seen.checkedAdd(y)) {
+                            queue.add(y);
+                        }
+                    }
+                }
+            }
+            RoaringBitmap lost = RoaringBitmap.andNot(onLevel, seen);
+            if (!lost.isEmpty()) {
+                StringBuilder some = new StringBuilder();
+                lost.stream().limit(5).forEach(x -> some.append(some.isEmpty() ? "" : ", ").append(Integer.toUnsignedString(x)));
+                report.accept(lost.getLongCardinality() + " node(s) on level " + level + " are unreachable from the entry point, so no search returns them: "
+                        + some + (lost.getLongCardinality() > 5 ? ", ..." : ""));
+            }
+        }
     }
 
     /** Levels, nodes and mean degree per level, link and code bytes: computed now by reading every list. */

@@ -14,6 +14,15 @@ final class IntList {
         a[size++] = v;
     }
 
+    boolean contains(int v) {
+        for (int i = 0; i < size; i++) {
+            if (a[i] == v) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     int[] toArray() {
         return Arrays.copyOf(a, size);
     }

@@ -21,7 +21,8 @@
  *       sorted. Searches never read them; they sit next to the outgoing lists (same key prefix) and
  *       make deletion exact and proportional to the change: the nodes that point to a deleted one
  *       are read from its incoming list instead of scanning the graph, and a node left without
- *       incoming links is seen and reconnected. They cost about as many bytes as the outgoing lists
+ *       incoming links, or a small island of nodes that only name each other, is seen and linked
+ *       in. They cost about as many bytes as the outgoing lists
  *       (a few percent of the vectors).</li>
  *   <li>{@code [index][METADATA][IndexMetadata.HNSW]}: entry point, top level, m, m0,
  *       efConstruction, alpha, seed ({@link io.quiver.index.hnsw.HnswMetadata}).</li>

@@ -37,7 +37,7 @@ class CommittedItemAddressesTest {
     /**
      * The first build, from scratch, never uses the cache: one thread keeps its graph the same on
      * every run. Built with two threads, tight clusters left up to 12 of 300 items unable to find
-     * themselves (an island, as the package docs describe) in about one run in two on a loaded machine.
+     * themselves in about one run in two on a loaded machine (before builds linked islands in).
      */
     private final HnswBuildOptions firstBuild = HnswBuildOptions.builder().m(16).efConstruction(100).threads(1).build();
 

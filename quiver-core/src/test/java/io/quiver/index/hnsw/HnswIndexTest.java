@@ -74,7 +74,16 @@ class HnswIndexTest {
                 assertThat(meanRecall(txn, d, DistanceKind.EUCLIDEAN, 64, null, 200)).isGreaterThanOrEqualTo(0.95);
                 HnswReader r = HnswReader.open(txn, 0);
                 assertThat(r.size()).isEqualTo(N);
-                assertThat(r.searchItem(17, SearchOptions.k(1)).ids()).containsExactly(17);
+                // Items find themselves through their stored vectors. Not every one: with two build
+                // threads a graph left 3-4 of the 5,000 unfound at ef 64 (mean of 25 builds), and
+                // one verify run missed item 17, which this line used to require.
+                int unfound = 0;
+                for (int id = 0; id < 500; id++) {
+                    int[] self = r.searchItem(id, SearchOptions.k(1)).ids();
+                    assertThat(self).hasSize(1);
+                    unfound += self[0] == id ? 0 : 1;
+                }
+                assertThat(unfound).isLessThanOrEqualTo(5);
                 IndexStats stats = r.stats();
                 assertThat(stats.algorithm()).isEqualTo(Algorithm.HNSW);
                 assertThat((Integer) stats.structure().get("levels")).isGreaterThanOrEqualTo(2);
@@ -424,10 +433,10 @@ class HnswIndexTest {
             try (ReadTxn txn = store.read()) {
                 HnswTestSupport.checkGraph(txn, 0);
                 HnswReader r = HnswReader.open(txn, 0);
-                // Every id, however large, comes back as itself. A multi-threaded build on 20 tight
-                // clusters can leave a small island after deletes (as in hnswlib; see the package
-                // docs), so up to 1% may be answered by a neighbour: the ids themselves are what
-                // this test is about.
+                // Every id, however large, comes back as itself. checkGraph has seen every node
+                // reachable from the entry point, but links are one-way: from where the descent
+                // enters level 0 on 20 tight clusters a node may still be missed, so up to 1% may
+                // be answered by a neighbour: the ids themselves are what this test is about.
                 int missed = 0;
                 for (Map.Entry<Integer, float[]> e : d.entrySet()) {
                     int[] ids = r.search(e.getValue(), SearchOptions.k(1)).ids();
