@@ -194,6 +194,10 @@ final class HnswBuilder {
                         items.dropStructure(previous);
                     }
                     touched = writeLinks(g, removed, removedTop, inserted, after);
+                    if (g.committedAddresses != null) {
+                        // the lists this build rewrote; a worker may have kept one from its snapshot
+                        g.committedAddresses.forgetLists(touched);
+                    }
                 }
                 try (var s = trace.step("write int8 codes")) {
                     ItemCodes.update(txn, index, items.distance(), codes, full, inserted, removed, after);

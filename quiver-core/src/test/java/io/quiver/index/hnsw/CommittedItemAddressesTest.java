@@ -56,7 +56,10 @@ class CommittedItemAddressesTest {
         live.remove(id);
     }
 
-    /** Returns how many ids the cache remembers, after checking each against the store. */
+    /** Level-0 lists the cache kept at the last {@link #checkCache}. */
+    private int keptLists;
+
+    /** Returns how many ids the cache remembers, after checking each (and each kept list) against the store. */
     private int checkCache(Store store) {
         CommittedItemAddresses cache = CommittedItemAddresses.of(store, 0);
         Distance d = DistanceKind.EUCLIDEAN.create(DIMS);
@@ -72,6 +75,15 @@ class CommittedItemAddressesTest {
             assertThat(d.decode(a)).as("vector at the remembered address of %d", id).containsExactly(live.get(id));
         }
         try (ReadTxn txn = store.read()) {
+            keptLists = 0;
+            for (int id = 0; id < 1000; id++) {
+                int[] kept = cache.links0(id);
+                if (kept != null) {
+                    keptLists++;
+                    assertThat(live).as("id %d with a kept list is live", id).containsKey(id);
+                    assertThat(kept).as("kept level-0 list of %d", id).containsExactly(Links.read(txn, 0, id, 0));
+                }
+            }
             HnswTestSupport.checkGraph(txn, 0);
             HnswReader r = HnswReader.open(txn, 0);
             int misses = 0;
@@ -87,7 +99,7 @@ class CommittedItemAddressesTest {
     }
 
     @Test
-    void rememberedAddressesAlwaysHoldTheCurrentVector(@TempDir Path dir) throws Exception {
+    void rememberedAddressesAndListsAlwaysMatchTheStore(@TempDir Path dir) throws Exception {
         try (Store store = Store.open(dir)) {
             store.write(txn -> {
                 HnswWriter w = HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, DIMS);
@@ -107,6 +119,7 @@ class CommittedItemAddressesTest {
             });
             int afterInsert = checkCache(store);
             assertThat(afterInsert).as("an incremental build remembers the committed nodes it met").isGreaterThan(20);
+            assertThat(keptLists).as("and the level-0 lists it read and did not change").isGreaterThan(20);
 
             // Replaced and deleted items in the next build's own transaction.
             store.write(txn -> {
