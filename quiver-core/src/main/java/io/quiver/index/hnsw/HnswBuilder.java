@@ -643,6 +643,11 @@ final class HnswBuilder {
      * reachable, or has too many ancestors to tell, which the limit takes as reachable.
      */
     private int[] island(BuildGraph g, int x, int level) {
+        return island(g, x, level, x);
+    }
+
+    /** {@link #island(BuildGraph, int, int)} as if the link {@code without -> x} were gone. */
+    private int[] island(BuildGraph g, int x, int level, int without) {
         IntList seen = new IntList();
         seen.add(x);
         for (int i = 0; i < seen.size; i++) {
@@ -651,6 +656,9 @@ final class HnswBuilder {
                 continue;
             }
             for (int p : in) {
+                if (i == 0 && p == without) {
+                    continue;
+                }
                 if (p == g.entryId()) {
                     return null;
                 }
@@ -664,6 +672,11 @@ final class HnswBuilder {
         }
         return seen.toArray();
     }
+
+    /** A link a rescue added: never the one another rescue drops, so two islands cannot trade one link forever. */
+    private record Link(int from, int to, int level) {}
+
+    private final java.util.Set<Link> rescueLinks = new java.util.HashSet<>();
 
     private long itemAddress(int id) {
         java.nio.ByteBuffer v = txn.get(index, KeyKind.ITEM, id);
@@ -739,18 +752,22 @@ final class HnswBuilder {
         }
         int replace = -1;
         if (yl.length >= g.cap(level)) {
+            // Drop the farthest link whose target stays reachable without it (and that no rescue added).
             long ya = itemAddress(y);
-            float worst = -Float.MAX_VALUE;
+            float[] dz = new float[yl.length];
+            Integer[] order = new Integer[yl.length];
             for (int i = 0; i < yl.length; i++) {
-                int[] zin = Links.read(txn, index, yl[i], Links.IN | level);
-                if (zin == null || zin.length < 2) {
-                    continue;
-                }
                 long za = itemAddress(yl[i]);
-                float dz = za == 0 ? Float.MAX_VALUE : g.distance.distance(ya, za);
-                if (dz > worst) {
-                    worst = dz;
+                dz[i] = za == 0 ? Float.MAX_VALUE : g.distance.distance(ya, za);
+                order[i] = i;
+            }
+            Arrays.sort(order, (a, b) -> Float.compare(dz[b], dz[a]));
+            for (int i : order) {
+                int z = yl[i];
+                int[] zin = Links.read(txn, index, z, Links.IN | level);
+                if (zin != null && zin.length >= 2 && !rescueLinks.contains(new Link(y, z, level)) && island(g, z, level, y) == null) {
                     replace = i;
+                    break;
                 }
             }
             if (replace < 0) {
@@ -777,6 +794,7 @@ final class HnswBuilder {
         int[] xNow = xs.toArray();
         Links.write(txn, index, x, Links.IN | level, xNow, xNow.length);
         touched.add(y);
+        rescueLinks.add(new Link(y, x, level));
         return dropped;
     }
 

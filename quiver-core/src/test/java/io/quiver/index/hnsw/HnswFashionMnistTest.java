@@ -116,6 +116,8 @@ class HnswFashionMnistTest {
                     }
                 }
                 assertThat(recallAt64).isGreaterThanOrEqualTo(0.95);
+                // The whole graph, reachability from the entry point included, on real data.
+                HnswTestSupport.checkGraph(txn, 0);
             }
         }
     }
