@@ -24,8 +24,9 @@ import picocli.CommandLine.Option;
 @Command(name = "check", mixinStandardHelpOptions = true, sortOptions = false,
         header = "Verify a store and its indexes.",
         description = {"Verifies a store: it opens, every index's metadata and every item decode, the structure is sound",
-            "(the family's own check: every tree or graph holds exactly the live items), and sampled items find",
-            "themselves by search. Prints OK or the problems; exits with 4 when it found any."})
+            "(the family's own check: every tree or graph holds exactly the live items, and every node of an HNSW",
+            "graph is reachable from its entry point), and sampled items find themselves by search. Prints OK or",
+            "the problems; exits with 4 when it found any."})
 final class CheckCommand implements Callable<Integer> {
     @Mixin
     Common common;

@@ -51,9 +51,12 @@ final class CommittedItemAddresses {
      * rewrites is forgotten when it ends.
      */
     private AtomicReferenceArray<int[]> lists = NO_LISTS;
-    /** Lists kept, against {@link #maxLists}: the copies cost heap (~100 bytes each at m0 = 32). */
-    private final java.util.concurrent.atomic.AtomicInteger listCount = new java.util.concurrent.atomic.AtomicInteger();
-    private final int maxLists = (int) Math.min(Integer.MAX_VALUE, Runtime.getRuntime().maxMemory() / 8 / 160);
+    /**
+     * Heap the kept lists take (array header and ids), against {@link #maxListBytes}: one eighth of
+     * the heap, whatever m0 is (a list of 32 ids costs 144 bytes).
+     */
+    private final java.util.concurrent.atomic.AtomicLong listBytes = new java.util.concurrent.atomic.AtomicLong();
+    private final long maxListBytes = Runtime.getRuntime().maxMemory() / 8;
     /** The commit that ended the last build using the cache; -1 when unknown. */
     private long confirmedTxn = -1;
     /** The transaction of a build that has not committed yet; -1 when none. */
@@ -123,8 +126,9 @@ final class CommittedItemAddresses {
     synchronized void forgetLists(RoaringBitmap ids) {
         AtomicReferenceArray<int[]> l = lists;
         for (int id : ids) {
-            if (id >= 0 && id < l.length() && l.getAndSet(id, null) != null) {
-                listCount.decrementAndGet();
+            int[] gone = id >= 0 && id < l.length() ? l.getAndSet(id, null) : null;
+            if (gone != null) {
+                listBytes.addAndGet(-bytes(gone));
             }
         }
     }
@@ -139,7 +143,7 @@ final class CommittedItemAddresses {
 
     private void dropLists() {
         lists = NO_LISTS;
-        listCount.set(0);
+        listBytes.set(0);
     }
 
     private synchronized void confirm(long txnId) {
@@ -164,9 +168,13 @@ final class CommittedItemAddresses {
     /** Remembers {@code id}'s level-0 list, copied from a snapshot of the last commit, while the heap allows. */
     void offerLinks0(int id, int[] list) {
         AtomicReferenceArray<int[]> l = lists;
-        if (id >= 0 && id < l.length() && listCount.get() < maxLists && l.compareAndExchangeRelease(id, null, list) == null) {
-            listCount.incrementAndGet();
+        if (id >= 0 && id < l.length() && listBytes.get() < maxListBytes && l.compareAndExchangeRelease(id, null, list) == null) {
+            listBytes.addAndGet(bytes(list));
         }
+    }
+
+    private static long bytes(int[] list) {
+        return 16 + 4L * list.length;
     }
 
     /** Remembers {@code address}, read from a snapshot of the last commit, if it may be kept. */

@@ -512,6 +512,18 @@ final class HnswBuilder {
     static final int SMALL_LEVEL = 1024;
 
     /**
+     * Rescues per small level and build, one walk each: a graph that leaves more of a level
+     * unreachable than this (m far too small for its data) is reported by check(), not mended
+     * at the price of a walk per node.
+     */
+    static final int SMALL_LEVEL_ROUNDS = 64;
+
+    /** What {@link #linkIn} and {@link #rescue} return when no node could take the link (ids are unsigned: any int is one). */
+    private static final long NO_LINK = Long.MIN_VALUE;
+    /** What they return when the link was added without dropping another. */
+    private static final long NONE_DROPPED = -1L;
+
+    /**
      * Walks the levels from the top while they have at most {@link #SMALL_LEVEL} nodes, and links
      * in what the walk does not reach. In an index of at most that many items every node of every
      * level is known, so nothing unreachable stays; in a larger one the walk finds the nodes that
@@ -524,7 +536,7 @@ final class HnswBuilder {
         }
         RoaringBitmap[] levels = after.getLongCardinality() <= SMALL_LEVEL ? levelsOf(after, g.maxLevel()) : null;
         for (int l = g.maxLevel(); l >= 0; l--) {
-            for (int round = 0; round <= SMALL_LEVEL; round++) {
+            for (int round = 0; round < SMALL_LEVEL_ROUNDS; round++) {
                 RoaringBitmap reached = new RoaringBitmap();
                 RoaringBitmap lost = new RoaringBitmap();
                 if (!walk(g.entryId(), l, reached, lost)) {
@@ -533,7 +545,7 @@ final class HnswBuilder {
                 if (levels != null) {
                     lost.or(RoaringBitmap.andNot(levels[l], reached));
                 }
-                if (lost.isEmpty() || rescue(g, lost.toArray(), reached::contains, reached.toArray(), l, touched) == Integer.MIN_VALUE) {
+                if (lost.isEmpty() || rescue(g, lost.toArray(), reached::contains, reached.toArray(), l, touched) == NO_LINK) {
                     break;
                 }
             }
@@ -621,13 +633,13 @@ final class HnswBuilder {
             if (island == null) {
                 continue;
             }
-            int replaced = rescue(g, island, y -> !contains(island, y), null, l, touched);
-            if (replaced == Integer.MIN_VALUE) {
+            long replaced = rescue(g, island, y -> !contains(island, y), null, l, touched);
+            if (replaced == NO_LINK) {
                 continue; // nothing could take it; left as it is
             }
             // Whatever lost a link in the rescue, and the members that still only reach x, go round again.
-            if (replaced >= 0) {
-                queue.add((Integer.toUnsignedLong(replaced) << 8) | l);
+            if (replaced != NONE_DROPPED) {
+                queue.add((replaced << 8) | l);
             }
             for (int y : island) {
                 if (y != x) {
@@ -686,83 +698,74 @@ final class HnswBuilder {
     /**
      * Gives an island (nodes no list outside it names at {@code level}: pruning dropped the links
      * into it, or the nodes that held them were deleted) a way in. The member links of the island
-     * are tried from the closest outward: that neighbour takes the member if it has room, or else
-     * drops for it its farthest link whose target other nodes still name. When no member links
-     * outside, the closest of {@code others} (or the entry point, when null) that can take a link
-     * takes the first member the same way. Exact incoming lists make
-     * these nodes known without a scan. Returns the node that lost a link, -1 when none did, or
-     * {@link Integer#MIN_VALUE} when no node could take a link.
+     * to nodes {@code outside} accepts are tried from the closest outward: that neighbour takes the
+     * member ({@link #linkIn}). When none can, the closest of {@code others} (or the entry point,
+     * when null) that can take a link takes the first member. Exact incoming lists make these
+     * nodes known without a scan. Returns what {@link #linkIn} returned for the link added, or
+     * {@link #NO_LINK}.
      */
-    private int rescue(BuildGraph g, int[] island, java.util.function.IntPredicate outside, int[] others, int level, RoaringBitmap touched) {
+    private long rescue(BuildGraph g, int[] island, java.util.function.IntPredicate outside, int[] others, int level, RoaringBitmap touched) {
         for (int x : island) {
             int[] out = Links.read(txn, index, x, level);
             if (out == null || out.length == 0) {
                 continue;
             }
-            // Distances are measured before any write: write transaction values move when pages change.
-            long xa = itemAddress(x);
-            float[] dy = new float[out.length];
-            Integer[] order = new Integer[out.length];
-            for (int i = 0; i < out.length; i++) {
-                long ya = outside.test(out[i]) ? itemAddress(out[i]) : 0;
-                dy[i] = ya == 0 ? Float.MAX_VALUE : g.distance.distance(xa, ya);
-                order[i] = i;
-            }
-            Arrays.sort(order, (a, b) -> Float.compare(dy[a], dy[b]));
-            for (int oi : order) {
-                if (dy[oi] == Float.MAX_VALUE) {
+            float[] d = new float[out.length];
+            for (int i : nearestFirst(g, x, out, outside, d)) {
+                if (d[i] == Float.MAX_VALUE) {
                     break;
                 }
-                int r = linkIn(g, out[oi], x, level, touched);
-                if (r != Integer.MIN_VALUE) {
+                long r = linkIn(g, out[i], x, level, touched);
+                if (r != NO_LINK) {
                     return r;
                 }
             }
         }
         // No member links out: the closest of the other nodes that can take a link, the entry point at least.
-        int x = island[0];
         int[] from = others != null ? others : new int[] {g.entryId()};
-        long xa = itemAddress(x);
         float[] d = new float[from.length];
-        Integer[] order = new Integer[from.length];
-        for (int i = 0; i < from.length; i++) {
-            long ya = itemAddress(from[i]);
-            d[i] = ya == 0 ? Float.MAX_VALUE : g.distance.distance(xa, ya);
-            order[i] = i;
-        }
-        Arrays.sort(order, (a, b) -> Float.compare(d[a], d[b]));
-        for (int oi : order) {
-            int r = linkIn(g, from[oi], x, level, touched);
-            if (r != Integer.MIN_VALUE) {
+        for (int i : nearestFirst(g, island[0], from, y -> true, d)) {
+            long r = linkIn(g, from[i], island[0], level, touched);
+            if (r != NO_LINK) {
                 return r;
             }
         }
-        return Integer.MIN_VALUE;
+        return NO_LINK;
     }
 
     /**
-     * Adds the link {@code y -> x} on {@code level}, dropping y's farthest link whose target keeps
-     * another incoming link when y's list is full. Returns the id that lost its link, -1 when none
-     * did, or {@link Integer#MIN_VALUE} when y could take no link.
+     * Positions in {@code ids}, nearest to item {@code from} first; {@code d} receives the
+     * distances, {@link Float#MAX_VALUE} for the ids {@code use} refuses or that have no vector.
+     * Measured before the caller writes: write transaction values move when pages change.
      */
-    private int linkIn(BuildGraph g, int y, int x, int level, RoaringBitmap touched) {
+    private Integer[] nearestFirst(BuildGraph g, int from, int[] ids, java.util.function.IntPredicate use, float[] d) {
+        long fa = itemAddress(from);
+        Integer[] order = new Integer[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            long a = use.test(ids[i]) ? itemAddress(ids[i]) : 0;
+            d[i] = a == 0 ? Float.MAX_VALUE : g.distance.distance(fa, a);
+            order[i] = i;
+        }
+        Arrays.sort(order, (p, q) -> Float.compare(d[p], d[q]));
+        return order;
+    }
+
+    /**
+     * Adds the link {@code y -> x} on {@code level}. When y's list is full it drops its farthest
+     * link whose target keeps another incoming link, stays reachable without this one (the walk of
+     * {@link #island}) and was not added by a rescue. Returns the (unsigned) id that lost its
+     * link, {@link #NONE_DROPPED}, or {@link #NO_LINK} when y could take no link.
+     */
+    private long linkIn(BuildGraph g, int y, int x, int level, RoaringBitmap touched) {
         int[] yl = Links.read(txn, index, y, level);
         if (yl == null || y == x || contains(yl, x)) {
-            return Integer.MIN_VALUE;
+            return NO_LINK;
         }
         int replace = -1;
         if (yl.length >= g.cap(level)) {
-            // Drop the farthest link whose target stays reachable without it (and that no rescue added).
-            long ya = itemAddress(y);
-            float[] dz = new float[yl.length];
-            Integer[] order = new Integer[yl.length];
-            for (int i = 0; i < yl.length; i++) {
-                long za = itemAddress(yl[i]);
-                dz[i] = za == 0 ? Float.MAX_VALUE : g.distance.distance(ya, za);
-                order[i] = i;
-            }
-            Arrays.sort(order, (a, b) -> Float.compare(dz[b], dz[a]));
-            for (int i : order) {
+            Integer[] order = nearestFirst(g, y, yl, z -> true, new float[yl.length]);
+            for (int k = order.length - 1; k >= 0; k--) {
+                int i = order[k];
                 int z = yl[i];
                 int[] zin = Links.read(txn, index, z, Links.IN | level);
                 if (zin != null && zin.length >= 2 && !rescueLinks.contains(new Link(y, z, level)) && island(g, z, level, y) == null) {
@@ -771,21 +774,22 @@ final class HnswBuilder {
                 }
             }
             if (replace < 0) {
-                return Integer.MIN_VALUE;
+                return NO_LINK;
             }
         }
         int[] now;
-        int dropped = -1;
+        long dropped = NONE_DROPPED;
         if (replace < 0) {
             now = Arrays.copyOf(yl, yl.length + 1);
             now[yl.length] = x;
         } else {
-            dropped = yl[replace];
+            int z = yl[replace];
+            dropped = Integer.toUnsignedLong(z);
             now = yl.clone();
             now[replace] = x;
-            int[] zin = Links.read(txn, index, dropped, Links.IN | level);
+            int[] zin = Links.read(txn, index, z, Links.IN | level);
             int[] left = Arrays.stream(zin).filter(v -> v != y).toArray();
-            Links.write(txn, index, dropped, Links.IN | level, left, left.length);
+            Links.write(txn, index, z, Links.IN | level, left, left.length);
         }
         Links.write(txn, index, y, level, now, now.length);
         int[] xin = Links.read(txn, index, x, Links.IN | level);
