@@ -78,8 +78,9 @@ public final class Kernels {
      * <p>It is not started with the shared kernels because a process that builds first loses by
      * it: running these kernels as Java objects until the JIT compiles them, and the compilations
      * that queues, took the cores from the build. A fresh process inserting 1,000 items into a
-     * 500k HNSW index: first batch 2.07 s (median of five) with this stage held back, 2.49 s with
-     * it started at class loading and pausing only once the build began (docs/BENCHMARKS.md).
+     * 500k HNSW index: first batch 1.81 s (median of five) with this stage started at the first
+     * search, 2.37 s with it started at class loading and pausing only once the build began
+     * (docs/BENCHMARKS.md, seventh session).
      *
      * <pre>{@code
      * Kernels.warmUpInBackground();

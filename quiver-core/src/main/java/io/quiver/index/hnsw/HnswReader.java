@@ -678,13 +678,18 @@ public final class HnswReader implements IndexReader {
 
     /** Reports the nodes of each level that no walk from the entry point on that level reaches: no search can return them. */
     private void checkReachable(Map<Long, int[]> out, java.util.function.Consumer<String> report) {
-        for (int level = 0; level <= graph.maxLevel(); level++) {
-            RoaringBitmap onLevel = new RoaringBitmap();
-            for (long key : out.keySet()) {
-                if ((key & 0xFF) == level) {
-                    onLevel.add((int) (key >>> 8));
-                }
+        RoaringBitmap[] onLevels = new RoaringBitmap[graph.maxLevel() + 1];
+        for (int level = 0; level < onLevels.length; level++) {
+            onLevels[level] = new RoaringBitmap();
+        }
+        for (long key : out.keySet()) {
+            int level = (int) (key & 0xFF);
+            if (level < onLevels.length) {
+                onLevels[level].add((int) (key >>> 8));
             }
+        }
+        for (int level = 0; level < onLevels.length; level++) {
+            RoaringBitmap onLevel = onLevels[level];
             RoaringBitmap seen = RoaringBitmap.bitmapOf(graph.entry());
             java.util.ArrayDeque<Integer> queue = new java.util.ArrayDeque<>();
             queue.add(graph.entry());
