@@ -512,8 +512,8 @@ final class HnswBuilder {
      * A build from scratch holds every list in memory and has just written them all, so it walks
      * each level whole from the entry point (a walk of the lists in memory) and links in every
      * node the walk misses, whatever the size of its island: two-thread builds of 2,000 and 5,000
-     * points in 20 tight clusters left islands of 9 and 25 nodes in
-     * loaded test runs, beyond {@link #ISLAND_LIMIT}. After each rescue the walk goes on from the node linked in, through
+     * points in 20 tight clusters left islands of 9 and 25 nodes in loaded test runs, beyond
+     * {@link #ISLAND_LIMIT}. After each rescue the walk goes on from the node linked in, through
      * the written lists.
      */
     private void rescueUnreachable(BuildGraph g, RoaringBitmap touched) {
