@@ -558,7 +558,7 @@ final class HnswBuilder {
                 for (int x : members) {
                     int[] in = Links.read(txn, index, x, Links.IN | l);
                     if (in != null && Arrays.stream(in).anyMatch(reached::contains)) {
-                        extendReach(x, l, reached);
+                        extendReach(x, l, reached, Integer.MAX_VALUE);
                         linked = true;
                         break;
                     }
@@ -571,12 +571,19 @@ final class HnswBuilder {
         }
     }
 
-    /** Adds to {@code reached} what the written lists of {@code level} reach from {@code from}. */
-    private void extendReach(int from, int level, RoaringBitmap reached) {
+    /**
+     * Adds to {@code reached} what the written lists of {@code level} reach from {@code from},
+     * and returns the nodes it added, from first; null, having stopped, once more than
+     * {@code limit} were added.
+     */
+    private IntList extendReach(int from, int level, RoaringBitmap reached, int limit) {
         IntList queue = new IntList();
         reached.add(from);
         queue.add(from);
         for (int i = 0; i < queue.size; i++) {
+            if (queue.size > limit) {
+                return null;
+            }
             int[] out = Links.read(txn, index, queue.a[i], level);
             if (out != null) {
                 for (int y : out) {
@@ -586,6 +593,7 @@ final class HnswBuilder {
                 }
             }
         }
+        return queue;
     }
 
     /**
@@ -658,21 +666,9 @@ final class HnswBuilder {
      * having stopped, when the level has more than {@link #SMALL_LEVEL} reachable nodes.
      */
     private boolean walk(int entry, int level, RoaringBitmap reached, RoaringBitmap lost) {
-        IntList queue = new IntList();
-        queue.add(entry);
-        reached.add(entry);
-        for (int i = 0; i < queue.size; i++) {
-            if (queue.size > SMALL_LEVEL) {
-                return false;
-            }
-            int[] out = Links.read(txn, index, queue.a[i], level);
-            if (out != null) {
-                for (int y : out) {
-                    if (reached.checkedAdd(y)) {
-                        queue.add(y);
-                    }
-                }
-            }
+        IntList queue = extendReach(entry, level, reached, SMALL_LEVEL);
+        if (queue == null) {
+            return false;
         }
         for (int i = 0; i < queue.size; i++) {
             int[] in = Links.read(txn, index, queue.a[i], Links.IN | level);
