@@ -35,6 +35,8 @@
  * lists of new nodes, of nodes that deleted ones touched, and of nodes an earlier build in the same
  * transaction wrote ({@code TxnDirtyNodes}). Deletions are repaired first (each node that pointed to
  * a deleted one keeps its surviving links and refills the freed places from the deleted node's
- * neighbours), then new items are inserted in parallel with per-node locks, as in hnswlib.
+ * neighbours), then new items are inserted in parallel with per-node locks, as in hnswlib. The
+ * writer thread then writes the changed lists and their incoming lists, and {@code IslandRescue}
+ * links in any small group of nodes that the pruning left unreachable.
  */
 package io.quiver.index.hnsw;
