@@ -17,8 +17,9 @@ import org.roaringbitmap.RoaringBitmap;
  * node's links to what a closer neighbour already covers, so a tight group of near-duplicates can
  * end up named only by its own members (hnswlib has such islands too). Runs on the writer thread
  * after {@link HnswBuilder} has written the changed lists and their incoming lists, which it reads
- * back and changes through the same write transaction; every list it changes joins
- * {@code touched}. Three passes, cheapest last to first:
+ * back and changes through the same write transaction; every node whose outgoing list it changes
+ * joins {@code touched} (the incoming lists it rewrites are not tracked there). Three passes, in
+ * the order a build runs them:
  * <ul>
  *   <li>{@link #linkUnreachable()}: a build from scratch walks every level whole;
  *   <li>{@link #linkSuspects}: an incremental build walks backwards from the nodes that are new or

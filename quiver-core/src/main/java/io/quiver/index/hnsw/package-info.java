@@ -37,6 +37,7 @@
  * a deleted one keeps its surviving links and refills the freed places from the deleted node's
  * neighbours), then new items are inserted in parallel with per-node locks, as in hnswlib. The
  * writer thread then writes the changed lists and their incoming lists, and {@code IslandRescue}
- * links in any small group of nodes that the pruning left unreachable.
+ * links in nodes that no search could reach any more (islands that pruning or deletions left),
+ * within the limits its comment states.
  */
 package io.quiver.index.hnsw;
