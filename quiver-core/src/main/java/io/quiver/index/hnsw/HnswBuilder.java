@@ -500,7 +500,7 @@ final class HnswBuilder {
                 suspects.add(k);
             }
         }
-        IslandRescue islands = new IslandRescue(txn, index, g, touched);
+        IslandRescue islands = new IslandRescue(txn, items, g, touched);
         if (full) {
             islands.linkUnreachable();
         }

@@ -1,6 +1,6 @@
 package io.quiver.index.hnsw;
 
-import io.quiver.storage.KeyKind;
+import io.quiver.index.ItemStore;
 import io.quiver.storage.NativeMemory;
 import io.quiver.storage.WriteTxn;
 import java.nio.ByteBuffer;
@@ -27,7 +27,7 @@ import org.roaringbitmap.RoaringBitmap;
  *   <li>{@link #linkSmallLevels}: levels of at most {@link #SMALL_LEVEL} nodes are walked whole.
  * </ul>
  * <pre>{@code
- * IslandRescue islands = new IslandRescue(txn, index, graph, touched);
+ * IslandRescue islands = new IslandRescue(txn, items, graph, touched);
  * islands.linkSuspects(suspects, inserted);
  * islands.linkSmallLevels(allItems);
  * }</pre>
@@ -60,11 +60,17 @@ final class IslandRescue {
      */
     static final int SMALL_LEVEL_ROUNDS = 64;
 
-    /** What {@link #linkIn} and {@link #rescue} return when no node could take the link (ids are unsigned: any int is one). */
+    /** What {@link #linkIn} returns when the node could take no link (ids are unsigned: any int is one). */
     private static final long NO_LINK = Long.MIN_VALUE;
 
-    /** What they return when the link was added without dropping another. */
+    /** What it returns when the link was added without dropping another. */
     private static final long NONE_DROPPED = -1L;
+
+    /**
+     * A rescue's link: the island member now named from outside, and the (unsigned) id that lost
+     * a link to make room, or {@link #NONE_DROPPED}.
+     */
+    private record Linked(int member, long dropped) {}
 
     /** A link a rescue added: never the one another rescue drops, so two islands cannot trade one link forever. */
     private record Link(int from, int to, int level) {}
@@ -72,13 +78,15 @@ final class IslandRescue {
     private final Set<Link> rescueLinks = new HashSet<>();
 
     private final WriteTxn txn;
+    private final ItemStore items;
     private final int index;
     private final BuildGraph g;
     private final RoaringBitmap touched;
 
-    IslandRescue(WriteTxn txn, int index, BuildGraph g, RoaringBitmap touched) {
+    IslandRescue(WriteTxn txn, ItemStore items, BuildGraph g, RoaringBitmap touched) {
         this.txn = txn;
-        this.index = index;
+        this.items = items;
+        this.index = items.index();
         this.g = g;
         this.touched = touched;
     }
@@ -124,23 +132,12 @@ final class IslandRescue {
             RoaringBitmap lost = RoaringBitmap.andNot(onLevel, reached);
             while (!lost.isEmpty()) {
                 int[] members = lost.toArray();
-                long r = rescue(members, reached::contains, null, l);
-                if (r == NO_LINK) {
+                Linked r = rescue(members, reached::contains, null, l);
+                if (r == null) {
                     break;
                 }
-                // The member linked in is the one a reached node now names.
-                boolean linked = false;
-                for (int x : members) {
-                    int[] in = Links.read(txn, index, x, Links.IN | l);
-                    if (in != null && Arrays.stream(in).anyMatch(reached::contains)) {
-                        extendReach(x, l, reached, Integer.MAX_VALUE);
-                        linked = true;
-                        break;
-                    }
-                }
-                if (!linked) {
-                    break;
-                }
+                // A reached node now names the member linked in.
+                extendReach(r.member(), l, reached, Integer.MAX_VALUE);
                 lost.andNot(reached);
             }
         }
@@ -193,7 +190,7 @@ final class IslandRescue {
                 if (levels != null) {
                     lost.or(RoaringBitmap.andNot(levels[l], reached));
                 }
-                if (lost.isEmpty() || rescue(lost.toArray(), reached::contains, reached.toArray(), l) == NO_LINK) {
+                if (lost.isEmpty() || rescue(lost.toArray(), reached::contains, reached.toArray(), l) == null) {
                     break;
                 }
             }
@@ -260,13 +257,13 @@ final class IslandRescue {
             if (island == null) {
                 continue;
             }
-            long replaced = rescue(island, y -> !contains(island, y), null, l);
-            if (replaced == NO_LINK) {
+            Linked r = rescue(island, y -> !contains(island, y), null, l);
+            if (r == null) {
                 continue; // nothing could take it; left as it is
             }
             // Whatever lost a link in the rescue, and the members that still only reach x, go round again.
-            if (replaced != NONE_DROPPED) {
-                queue.add((replaced << 8) | l);
+            if (r.dropped() != NONE_DROPPED) {
+                queue.add((r.dropped() << 8) | l);
             }
             for (int y : island) {
                 if (y != x) {
@@ -313,7 +310,7 @@ final class IslandRescue {
     }
 
     private long itemAddress(int id) {
-        ByteBuffer v = txn.get(index, KeyKind.ITEM, id);
+        ByteBuffer v = items.item(id);
         return v == null ? 0 : NativeMemory.address(v);
     }
 
@@ -323,10 +320,9 @@ final class IslandRescue {
      * to nodes {@code outside} accepts are tried from the closest outward: that neighbour takes the
      * member ({@link #linkIn}). When none can, the closest of {@code others} (or the entry point,
      * when null) that can take a link takes the first member. Exact incoming lists make these
-     * nodes known without a scan. Returns what {@link #linkIn} returned for the link added, or
-     * {@link #NO_LINK}.
+     * nodes known without a scan. Returns the link added, or null when none could be.
      */
-    private long rescue(int[] island, IntPredicate outside, int[] others, int level) {
+    private Linked rescue(int[] island, IntPredicate outside, int[] others, int level) {
         for (int x : island) {
             int[] out = Links.read(txn, index, x, level);
             if (out == null || out.length == 0) {
@@ -339,7 +335,7 @@ final class IslandRescue {
                 }
                 long r = linkIn(out[i], x, level);
                 if (r != NO_LINK) {
-                    return r;
+                    return new Linked(x, r);
                 }
             }
         }
@@ -349,10 +345,10 @@ final class IslandRescue {
         for (int i : nearestFirst(island[0], from, y -> true, d)) {
             long r = linkIn(from[i], island[0], level);
             if (r != NO_LINK) {
-                return r;
+                return new Linked(island[0], r);
             }
         }
-        return NO_LINK;
+        return null;
     }
 
     /**
