@@ -401,22 +401,14 @@ final class HnswBuilder {
             }
         }
         dirty.sort((a, b) -> Integer.compareUnsigned(a.id, b.id));
-        // Diff first, write after: then each node's outgoing and incoming lists are written one
-        // after the other, in key order, while its leaf page is still in cache (at 500k items a
-        // batch rewrites ~12k leaf pages, more than the cache holds, and a second pass over them
-        // for the incoming lists met every one of them cold again).
         Map<Long, IntList> adds = new HashMap<>();
         Map<Long, IntList> drops = new HashMap<>();
         RoaringBitmap touched = new RoaringBitmap();
-        int[][][] outLists = new int[dirty.size()][][];
-        for (int di = 0; di < dirty.size(); di++) {
-            GraphNode n = dirty.get(di);
+        for (GraphNode n : dirty) {
             touched.add(n.id);
-            int[][] lists = new int[n.level + 1][];
-            outLists[di] = lists;
             for (int l = 0; l <= n.level; l++) {
                 int[] now = n.snapshot(l);
-                lists[l] = now;
+                Links.write(txn, index, n.id, l, now, now.length);
                 int[] was = n.original != null && l < n.original.length ? n.original[l] : Links.EMPTY;
                 int[] a = now.clone();
                 // A deleted id may come back as a new item (changed vector): its old links are
@@ -472,50 +464,41 @@ final class HnswBuilder {
                 }
             }
         }
-        int next = 0; // the next dirty node whose outgoing lists are still to be written
-        int[] in = new int[64];
+        RoaringBitmap set = new RoaringBitmap();
         for (long k : keys) {
             int x = (int) (k >>> 8);
             int l = (int) (k & 0xFF);
-            for (; next < dirty.size() && Integer.compareUnsigned(dirty.get(next).id, x) <= 0; next++) {
-                writeOutLists(dirty.get(next).id, outLists[next]);
-            }
             if (g.blocked.contains(x) && !inserted.contains(x)) {
                 continue;
             }
+            set.clear();
             int[] cur = Links.read(txn, index, x, Links.IN | l);
-            IntList d = drops.get(k);
-            IntList a = adds.get(k);
-            int size = (cur == null ? 0 : cur.length) + (a == null ? 0 : a.size);
-            if (in.length < size) {
-                in = new int[Math.max(size, 2 * in.length)];
-            }
-            int n = 0;
             if (cur != null) {
-                for (int v : cur) {
-                    if (d == null || !d.contains(v)) {
-                        in[n++] = v;
-                    }
+                set.add(cur);
+            }
+            IntList d = drops.get(k);
+            if (d != null) {
+                for (int i = 0; i < d.size; i++) {
+                    set.remove(d.a[i]);
                 }
             }
+            IntList a = adds.get(k);
             if (a != null) {
-                System.arraycopy(a.a, 0, in, n, a.size);
-                n += a.size;
+                for (int i = 0; i < a.size; i++) {
+                    set.add(a.a[i]);
+                }
             }
-            n = sortUnsignedDistinct(in, n);
-            if (n == 0) {
+            if (set.isEmpty()) {
                 txn.delete(index, KeyKind.LINKS, x, Links.IN | l);
             } else {
-                Links.write(txn, index, x, Links.IN | l, in, n);
+                int[] ids = set.toArray();
+                Links.write(txn, index, x, Links.IN | l, ids, ids.length);
             }
             // A node that was reachable and only gained incoming links stays reachable unless a
             // link on its way in was dropped, and the target of that link is a suspect itself.
-            if (n < IslandRescue.ISLAND_LIMIT && (d != null || inserted.contains(x))) {
+            if (set.getCardinality() < IslandRescue.ISLAND_LIMIT && (d != null || inserted.contains(x))) {
                 suspects.add(k);
             }
-        }
-        for (; next < dirty.size(); next++) {
-            writeOutLists(dirty.get(next).id, outLists[next]);
         }
         IslandRescue islands = new IslandRescue(txn, items, g, touched);
         if (full) {
@@ -524,33 +507,6 @@ final class HnswBuilder {
         islands.linkSuspects(suspects, inserted);
         islands.linkSmallLevels(after);
         return touched;
-    }
-
-    private void writeOutLists(int id, int[][] lists) {
-        for (int l = 0; l < lists.length; l++) {
-            Links.write(txn, index, id, l, lists[l], lists[l].length);
-        }
-    }
-
-    /**
-     * Sorts {@code a[0..n)} by unsigned value and drops repeats in place; returns the new count.
-     * The order is the one a Roaring bitmap lists its ids in, which incoming lists always had.
-     */
-    static int sortUnsignedDistinct(int[] a, int n) {
-        for (int i = 0; i < n; i++) {
-            a[i] ^= Integer.MIN_VALUE;
-        }
-        Arrays.sort(a, 0, n);
-        int k = 0;
-        for (int i = 0; i < n; i++) {
-            if (k == 0 || a[i] != a[k - 1]) {
-                a[k++] = a[i];
-            }
-        }
-        for (int i = 0; i < k; i++) {
-            a[i] ^= Integer.MIN_VALUE;
-        }
-        return k;
     }
 
     private static void note(Map<Long, IntList> map, int target, int level, int source) {
