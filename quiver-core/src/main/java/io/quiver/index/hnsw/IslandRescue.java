@@ -380,6 +380,7 @@ final class IslandRescue {
             return NO_LINK;
         }
         int replace = -1;
+        int[] replacedIn = null; // the incoming list of yl[replace], read while choosing it
         if (yl.length >= g.cap(level)) {
             Integer[] order = nearestFirst(y, yl, z -> true, new float[yl.length]);
             for (int k = order.length - 1; k >= 0; k--) {
@@ -388,6 +389,7 @@ final class IslandRescue {
                 int[] zin = Links.read(txn, index, z, Links.IN | level);
                 if (zin != null && zin.length >= 2 && !rescueLinks.contains(new Link(y, z, level)) && island(z, level, y) == null) {
                     replace = i;
+                    replacedIn = zin;
                     break;
                 }
             }
@@ -405,8 +407,7 @@ final class IslandRescue {
             dropped = Integer.toUnsignedLong(z);
             now = yl.clone();
             now[replace] = x;
-            int[] zin = Links.read(txn, index, z, Links.IN | level);
-            int[] left = Arrays.stream(zin).filter(v -> v != y).toArray();
+            int[] left = Arrays.stream(replacedIn).filter(v -> v != y).toArray();
             Links.write(txn, index, z, Links.IN | level, left, left.length);
         }
         Links.write(txn, index, y, level, now, now.length);
