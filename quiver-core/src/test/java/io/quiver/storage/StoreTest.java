@@ -68,6 +68,61 @@ class StoreTest {
     }
 
     @Test
+    void leafNeighboursAreTheOverflowValuesLmdbReturnsForThem() {
+        try (Store store = Store.open(dir)) {
+            store.write(w -> {
+                for (int id = 0; id < 3000; id++) {
+                    // small values in between, another index on either side, ids with the top bit set
+                    w.put(1, KeyKind.ITEM, id, new byte[id % 7 == 3 ? 100 : 3000]);
+                    w.put(1, KeyKind.CODE, id, new byte[700]);
+                    w.put(0, KeyKind.ITEM, id, new byte[3000]);
+                    w.put(2, KeyKind.ITEM, id, new byte[3000]);
+                    w.put(1, KeyKind.ITEM, id | 0x8000_0000, new byte[3000]);
+                }
+            });
+            try (ReadTxn r = store.read()) {
+                java.util.Map<Integer, Long> seen = new java.util.HashMap<>();
+                List<Integer> asked = new ArrayList<>();
+                for (int id = 0; id < 3000; id += 37) {
+                    asked.add(id);
+                    asked.add(id | 0x8000_0000);
+                }
+                int withNeighbours = 0;
+                for (int id : asked) {
+                    List<long[]> got = new ArrayList<>();
+                    long a = r.getWithLeafNeighbours(1, KeyKind.ITEM, id, (other, address) -> got.add(new long[] {other, address}));
+                    if (id >= 0 && id % 7 == 3) {
+                        assertThat(a).isEqualTo(NativeMemory.address(r.get(1, KeyKind.ITEM, id)));
+                        assertThat(got).as("a leaf value has no neighbours to report").isEmpty();
+                        continue;
+                    }
+                    assertThat(a).isEqualTo(NativeMemory.address(r.get(1, KeyKind.ITEM, id)));
+                    withNeighbours += got.isEmpty() ? 0 : 1;
+                    long previous = Long.MIN_VALUE;
+                    for (long[] g : got) {
+                        int other = (int) g[0];
+                        assertThat(other).isNotEqualTo(id);
+                        assertThat(Integer.toUnsignedLong(other)).isGreaterThan(previous);
+                        previous = Integer.toUnsignedLong(other);
+                        assertThat(other >= 0 && other % 7 == 3).as("%d: small values stay in the leaf", other).isFalse();
+                        assertThat(g[1]).as("address of %d", other).isEqualTo(NativeMemory.address(r.get(1, KeyKind.ITEM, other)));
+                        seen.put(other, g[1]);
+                    }
+                }
+                // A 4 KiB leaf holds ~110 of these keys: most asks land amid neighbours of their own kind.
+                assertThat(withNeighbours).isGreaterThan(asked.size() * 3 / 4);
+                assertThat(seen).hasSizeGreaterThan(3000);
+                // Leaf values are answered but have no neighbours to report; absent keys answer 0.
+                List<long[]> none = new ArrayList<>();
+                assertThat(r.getWithLeafNeighbours(1, KeyKind.CODE, 5, (o, a) -> none.add(new long[] {o, a})))
+                        .isEqualTo(NativeMemory.address(r.get(1, KeyKind.CODE, 5)));
+                assertThat(r.getWithLeafNeighbours(1, KeyKind.ITEM, 5000, (o, a) -> none.add(new long[] {o, a}))).isZero();
+                assertThat(none).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void scanVisitsOneKindOfOneIndexInUnsignedIdOrder() {
         try (Store store = Store.open(dir)) {
             store.write(w -> {

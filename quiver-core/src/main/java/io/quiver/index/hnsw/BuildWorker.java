@@ -30,11 +30,24 @@ final class BuildWorker {
     /** Scratch for the inserted node in code units (codes only); the buffer field keeps the memory alive. */
     private final ByteBuffer queryBuffer;
     private final long queryUnits;
+    /**
+     * Ids whose snapshot vectors must not be remembered: this build's nodes (their items changed in
+     * this transaction) and the ids it blocks (deleted, or left by an earlier build of it).
+     */
+    private final java.util.function.IntPredicate leafSkip;
     /** Where the touched bytes go, so that the JIT keeps the loads (see {@link #searchLevel}). */
     private long touchSink;
 
     // Committed nodes this worker met: id -> ordinal, with the item address per ordinal.
     private final IntLongMap ordinals = new IntLongMap(256);
+    /**
+     * The same map as an array by id (ordinal + 1, 0 when none) when ids are dense enough for the
+     * shared address cache (below {@link #denseSpan}): a first batch into 500k items gives each
+     * worker ~160k ordinals, and the hash map's probes and regrowth took 8% of its time there.
+     * Allocated at the first committed id met.
+     */
+    private int[] denseOrdinals;
+    private final int denseSpan;
     private long[] itemAddress = new long[256];
     /**
      * Where this worker's snapshot holds the node's level-0 list, per ordinal (0: not looked up
@@ -78,6 +91,8 @@ final class BuildWorker {
         this.queryBuffer = ByteBuffer.allocateDirect(codes == null ? 8 : codes.queryBytes() + 64);
         this.queryUnits = NativeMemory.address(queryBuffer);
         this.visited = new int[slotCount + 256];
+        this.leafSkip = id -> g.slot(id) >= 0 || g.blocked.contains(id);
+        this.denseSpan = committed == null ? 0 : committed.idSpan();
     }
 
     private int key(int id) {
@@ -85,7 +100,16 @@ final class BuildWorker {
         if (s >= 0) {
             return s;
         }
-        int o = (int) ordinals.get(id, -1);
+        int o;
+        boolean dense = denseSpan > 0 && id >= 0 && id < denseSpan;
+        if (dense) {
+            if (denseOrdinals == null) {
+                denseOrdinals = new int[denseSpan];
+            }
+            o = denseOrdinals[id] - 1;
+        } else {
+            o = (int) ordinals.get(id, -1);
+        }
         if (o < 0) {
             o = ordinalCount++;
             if (o == itemAddress.length) {
@@ -94,7 +118,11 @@ final class BuildWorker {
             }
             itemAddress[o] = 0;
             links0Address[o] = 0;
-            ordinals.put(id, o);
+            if (dense) {
+                denseOrdinals[id] = o + 1;
+            } else {
+                ordinals.put(id, o);
+            }
             if (slotCount + o >= visited.length) {
                 visited = Arrays.copyOf(visited, (slotCount + o) * 2);
             }
@@ -121,12 +149,11 @@ final class BuildWorker {
         long a = itemAddress[o];
         if (a == 0) {
             a = committed == null ? 0L : committed.get(id);
-            if (a == 0) {
+            if (a == 0 && committed != null) {
+                a = committed.lookUpLeaf(txn, index, id, leafSkip);
+            } else if (a == 0) {
                 ByteBuffer v = txn == null ? null : txn.get(index, codes != null ? KeyKind.CODE : KeyKind.ITEM, id);
                 a = v == null ? -1 : NativeMemory.address(v);
-                if (a > 0 && committed != null) {
-                    committed.offer(id, a);
-                }
             }
             itemAddress[o] = a;
         }
