@@ -99,6 +99,39 @@ class CommittedItemAddressesTest {
     }
 
     @Test
+    void aLeafLookupRemembersTheVectorsBesideItExceptTheSkippedOnes(@TempDir Path dir) {
+        try (Store store = Store.open(dir)) {
+            store.write(txn -> {
+                HnswWriter w = HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, DIMS);
+                for (int id = 0; id < 300; id++) {
+                    add(w, id);
+                }
+                w.build(firstBuild);
+            });
+            store.write(txn -> {
+                CommittedItemAddresses cache = CommittedItemAddresses.of(store, 0).open(txn, new org.roaringbitmap.RoaringBitmap(), 299, 300);
+                try (ReadTxn snapshot = store.read()) {
+                    long a = cache.lookUpLeaf(snapshot, 0, 151, id -> id % 3 == 0);
+                    assertThat(a).isEqualTo(io.quiver.storage.NativeMemory.address(snapshot.get(0, io.quiver.storage.KeyKind.ITEM, 151)));
+                    assertThat(cache.lookUpLeaf(snapshot, 0, 5000, id -> false)).as("absent").isEqualTo(-1);
+                    int remembered = 0;
+                    for (int id = 0; id < 300; id++) {
+                        long r = cache.get(id);
+                        if (id % 3 == 0) {
+                            assertThat(r).as("skipped id %d", id).isZero();
+                        } else if (r != 0) {
+                            remembered++;
+                            assertThat(r).as("id %d", id).isEqualTo(io.quiver.storage.NativeMemory.address(snapshot.get(0, io.quiver.storage.KeyKind.ITEM, id)));
+                        }
+                    }
+                    // 2,400-byte vectors: ~150 keys to a leaf, a third of them skipped.
+                    assertThat(remembered).isGreaterThan(50);
+                }
+            });
+        }
+    }
+
+    @Test
     void rememberedAddressesAndListsAlwaysMatchTheStore(@TempDir Path dir) throws Exception {
         try (Store store = Store.open(dir)) {
             store.write(txn -> {
@@ -195,6 +228,23 @@ class CommittedItemAddressesTest {
                 w.build(opts);
             });
             assertThat(checkCache(store)).isGreaterThan(20);
+
+            // Items replaced by the first of two builds in one transaction: the second build's
+            // snapshot still holds their old vectors, on the leaf pages it reads for other ids.
+            store.write(txn -> {
+                HnswWriter w = HnswWriter.open(txn, 0);
+                for (int id = 1; id < 380; id += 4) {
+                    if (live.containsKey(id)) {
+                        add(w, id);
+                    }
+                }
+                w.build(opts);
+                for (int id = 380; id < 400; id++) {
+                    add(w, id);
+                }
+                w.build(opts);
+            });
+            checkCache(store);
 
             // Another process replaces items and builds, which consumes the list of changed items:
             // only the commit count tells this process that its addresses may be stale.
