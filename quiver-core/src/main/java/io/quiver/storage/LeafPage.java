@@ -84,15 +84,17 @@ final class LeafPage {
     }
 
     /**
-     * The offset of node {@code i}, or -1 when it would not lie between the offsets and the page's
-     * end with room for its header, a key and a page number.
+     * The offset of node {@code i}, or -1 when the node would not lie between the offsets and the
+     * page's end with its header, its key and its data (a page number when the value is in
+     * overflow pages, else the value itself).
      */
     private int node(int i, int lower) {
         int offset = u16(HEADER + 2 * i);
         if (offset < lower || offset + 8 > SIZE) {
             return -1;
         }
-        return offset + 8 + u16(offset + 6) + 8 <= SIZE ? offset : -1;
+        long end = offset + 8L + u16(offset + 6) + (isOverflow(offset) ? 8 : u16(offset) | (long) u16(offset + 2) << 16);
+        return end <= SIZE ? offset : -1;
     }
 
     private boolean isOverflow(int node) {
