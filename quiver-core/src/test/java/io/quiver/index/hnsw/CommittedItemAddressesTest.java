@@ -56,6 +56,17 @@ class CommittedItemAddressesTest {
         live.remove(id);
     }
 
+    /** Items 0-299, built from scratch. */
+    private void buildBase(Store store) {
+        store.write(txn -> {
+            HnswWriter w = HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, DIMS);
+            for (int id = 0; id < 300; id++) {
+                add(w, id);
+            }
+            w.build(firstBuild);
+        });
+    }
+
     /** Level-0 lists the cache kept at the last {@link #checkCache}. */
     private int keptLists;
 
@@ -101,13 +112,7 @@ class CommittedItemAddressesTest {
     @Test
     void aLeafLookupRemembersTheVectorsBesideItExceptTheSkippedOnes(@TempDir Path dir) {
         try (Store store = Store.open(dir)) {
-            store.write(txn -> {
-                HnswWriter w = HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, DIMS);
-                for (int id = 0; id < 300; id++) {
-                    add(w, id);
-                }
-                w.build(firstBuild);
-            });
+            buildBase(store);
             store.write(txn -> {
                 CommittedItemAddresses cache = CommittedItemAddresses.of(store, 0).open(txn, new org.roaringbitmap.RoaringBitmap(), 299, 300);
                 try (ReadTxn snapshot = store.read()) {
@@ -134,13 +139,7 @@ class CommittedItemAddressesTest {
     @Test
     void rememberedAddressesAndListsAlwaysMatchTheStore(@TempDir Path dir) throws Exception {
         try (Store store = Store.open(dir)) {
-            store.write(txn -> {
-                HnswWriter w = HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, DIMS);
-                for (int id = 0; id < 300; id++) {
-                    add(w, id);
-                }
-                w.build(firstBuild);
-            });
+            buildBase(store);
             assertThat(checkCache(store)).as("a build from scratch remembers nothing").isZero();
 
             store.write(txn -> {
