@@ -136,6 +136,79 @@ class CommittedItemAddressesTest {
         }
     }
 
+    /**
+     * The second of two builds in one transaction reads the last commit, where the items the first
+     * build replaced or deleted still have their old vectors; when it fills the cache from the
+     * leaves that hold them, those must not be remembered.
+     */
+    @Test
+    void aSecondBuildDoesNotRememberWhatTheFirstReplacedInItsTransaction(@TempDir Path dir) {
+        int clusters = 12;
+        int per = 160;
+        int dims = 520; // 2,080 bytes: an overflow page each
+        java.util.Random rnd = new java.util.Random(5);
+        float[][] centres = new float[clusters][dims];
+        for (float[] c : centres) {
+            for (int d = 0; d < dims; d++) {
+                c[d] = (float) rnd.nextGaussian() * 4;
+            }
+        }
+        java.util.function.IntFunction<float[]> near = c -> {
+            float[] v = new float[dims];
+            for (int d = 0; d < dims; d++) {
+                v[d] = centres[c][d] + (float) rnd.nextGaussian() * 0.3f;
+            }
+            return v;
+        };
+        Map<Integer, float[]> current = new HashMap<>();
+        try (Store store = Store.open(dir)) {
+            store.write(txn -> {
+                HnswWriter w = HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, dims);
+                for (int id = 0; id < clusters * per; id++) {
+                    float[] v = near.apply(id / per);
+                    w.add(id, v);
+                    current.put(id, v);
+                }
+                w.build(firstBuild);
+            });
+            store.write(txn -> {
+                HnswWriter w = HnswWriter.open(txn, 0);
+                for (int c = 1; c < clusters; c++) {
+                    float[] v = near.apply(0);
+                    w.add(c * per + per / 2, v);
+                    current.put(c * per + per / 2, v);
+                    w.delete(c * per + per / 4);
+                    current.remove(c * per + per / 4);
+                }
+                w.build(opts);
+                // As if the first build had read none of these leaves (a build reads the leaves
+                // of the nodes it meets): the second one then reads them all.
+                CommittedItemAddresses.of(store, 0).forget(org.roaringbitmap.RoaringBitmap.bitmapOfRange(0, clusters * per));
+                int next = clusters * per;
+                for (int c = 1; c < clusters; c++) {
+                    for (int j = 0; j < 4; j++) {
+                        float[] v = near.apply(c);
+                        w.add(next, v);
+                        current.put(next++, v);
+                    }
+                }
+                w.build(opts);
+            });
+            CommittedItemAddresses cache = CommittedItemAddresses.of(store, 0);
+            Distance d = DistanceKind.EUCLIDEAN.create(dims);
+            int remembered = 0;
+            for (int id = 0; id < clusters * per + 44; id++) {
+                long a = cache.get(id);
+                if (a != 0) {
+                    remembered++;
+                    assertThat(current).as("remembered id %d is live", id).containsKey(id);
+                    assertThat(d.decode(a)).as("vector at the remembered address of %d", id).containsExactly(current.get(id));
+                }
+            }
+            assertThat(remembered).isGreaterThan(clusters * per / 2);
+        }
+    }
+
     @Test
     void rememberedAddressesAndListsAlwaysMatchTheStore(@TempDir Path dir) throws Exception {
         try (Store store = Store.open(dir)) {
