@@ -2,7 +2,8 @@
 # means of batches 3-8) and abw.sh logs (warmed JVM, just-opened index, batch 1). Rounds are paired
 # by file and round number. Rounds started before SKIP_BEFORE (disturbed) are left out.
 import re,sys,statistics as st
-SKIP_BEFORE='02:51:50'
+import os
+SKIP_BEFORE=os.environ.get('SKIP_BEFORE','02:51:50')
 def load(files):
     runs=[]; cur=None
     for f in files:
