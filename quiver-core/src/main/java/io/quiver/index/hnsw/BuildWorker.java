@@ -184,11 +184,10 @@ final class BuildWorker {
         if (level == 0 && committed != null) {
             int[] kept = committed.links0(id);
             if (kept == null) {
-                kept = Links.read(txn, index, id, 0);
+                kept = committed.lookUpLinks0Leaf(txn, index, id, leafSkip);
                 if (kept == null) {
                     return 0;
                 }
-                committed.offerLinks0(id, kept);
             }
             return copyUnblocked(kept);
         }
