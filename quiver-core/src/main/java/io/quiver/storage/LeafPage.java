@@ -28,56 +28,6 @@ final class LeafPage {
 
     private final byte[] page = new byte[SIZE];
 
-    /** Receives one list found by {@link #visitIntLists}. */
-    @FunctionalInterface
-    interface IntListVisitor {
-        void visit(int id, int[] values);
-    }
-
-    private long pageAddress;
-    private long mapBase;
-    private int lower;
-
-    /**
-     * Copies the page that contains {@code keyAddress} and checks it: a leaf, whose node offsets
-     * all point at nodes that fit, one of them the node of that key. Returns the number of keys,
-     * or -1.
-     */
-    private int load(long keyAddress) {
-        pageAddress = keyAddress & -SIZE;
-        MemorySegment.copy(NativeMemory.ALL, ValueLayout.JAVA_BYTE, pageAddress, page, 0, SIZE);
-        if (u16(10) != P_LEAF) {
-            return -1;
-        }
-        mapBase = pageAddress - u64(0) * SIZE;
-        lower = u16(12);
-        int keys = (lower - HEADER) >>> 1;
-        if (keys <= 0 || lower > SIZE) {
-            return -1;
-        }
-        int asked = (int) (keyAddress - pageAddress) - 8;
-        boolean found = false;
-        for (int i = 0; i < keys; i++) {
-            int node = node(i, lower);
-            if (node < 0) {
-                return -1;
-            }
-            found |= node == asked;
-        }
-        return found ? keys : -1;
-    }
-
-    /** Whether node {@code i} has a key of {@code keySize} bytes that starts with {@code index} and {@code kind}. */
-    private boolean keyOf(int node, int keySize, int index, byte kind) {
-        int key = node + 8;
-        return u16(node + 6) == keySize && ((page[key] & 0xFF) << 8 | page[key + 1] & 0xFF) == index && page[key + 2] == kind;
-    }
-
-    private int id(int node) {
-        int key = node + 8;
-        return (page[key + 3] & 0xFF) << 24 | (page[key + 4] & 0xFF) << 16 | (page[key + 5] & 0xFF) << 8 | page[key + 6] & 0xFF;
-    }
-
     /**
      * Reports, in key order, the values of {@code kind} in {@code index} held in overflow pages by
      * the leaf page that contains {@code keyAddress}, skipping the key at {@code keyAddress}
@@ -86,56 +36,50 @@ final class LeafPage {
      * {@code mapBytes}.
      */
     void visitOverflowValues(long keyAddress, long valueAddress, int index, KeyKind kind, long mapBytes, ReadTxn.AddressVisitor visitor) {
-        int keys = load(keyAddress);
-        int asked = (int) (keyAddress - pageAddress) - 8;
+        long pageAddress = keyAddress & -SIZE;
+        MemorySegment.copy(NativeMemory.ALL, ValueLayout.JAVA_BYTE, pageAddress, page, 0, SIZE);
+        if (u16(10) != P_LEAF) {
+            return;
+        }
+        long mapBase = pageAddress - u64(0) * SIZE;
         long pages = mapBytes / SIZE;
-        if (keys < 0 || !isOverflow(asked) || address(mapBase, asked, pages) != valueAddress) {
+        int lower = u16(12);
+        int keys = (lower - HEADER) >>> 1;
+        int asked = (int) (keyAddress - pageAddress) - 8;
+        if (keys <= 0 || lower > SIZE) {
+            return;
+        }
+        boolean confirmed = false;
+        for (int i = 0; i < keys; i++) {
+            int node = node(i, lower);
+            if (node < 0) {
+                return;
+            }
+            if (node == asked) {
+                confirmed = isOverflow(node) && address(mapBase, node, pages) == valueAddress;
+                if (!confirmed) {
+                    return;
+                }
+            }
+        }
+        if (!confirmed) {
             return;
         }
         byte kindCode = kind.code();
         for (int i = 0; i < keys; i++) {
             int node = node(i, lower);
-            if (node == asked || !isOverflow(node) || !keyOf(node, Keys.SIZE, index, kindCode)) {
+            if (node == asked || !isOverflow(node) || u16(node + 6) != Keys.SIZE) {
+                continue;
+            }
+            int key = node + 8;
+            if (((page[key] & 0xFF) << 8 | page[key + 1] & 0xFF) != index || page[key + 2] != kindCode) {
                 continue;
             }
             long a = address(mapBase, node, pages);
             if (a != 0) {
-                visitor.visit(id(node), a);
+                int id = (page[key + 3] & 0xFF) << 24 | (page[key + 4] & 0xFF) << 16 | (page[key + 5] & 0xFF) << 8 | page[key + 6] & 0xFF;
+                visitor.visit(id, a);
             }
-        }
-    }
-
-    /**
-     * Reports, in key order, the values stored inline under {@code [index][kind][id][level]} keys
-     * on the leaf page that contains {@code keyAddress}, decoded as little-endian 32-bit ints,
-     * skipping the key at {@code keyAddress} itself, whose value LMDB returned at
-     * {@code valueAddress}. Reads nothing when the page does not check out (that key's value must
-     * lie inline where LMDB said it does).
-     */
-    void visitIntLists(long keyAddress, long valueAddress, int index, KeyKind kind, int level, IntListVisitor visitor) {
-        int keys = load(keyAddress);
-        int asked = (int) (keyAddress - pageAddress) - 8;
-        if (keys < 0 || isOverflow(asked) || pageAddress + asked + 8 + u16(asked + 6) != valueAddress) {
-            return;
-        }
-        byte kindCode = kind.code();
-        for (int i = 0; i < keys; i++) {
-            int node = node(i, lower);
-            int ksize = Keys.SIZE_WITH_LEVEL;
-            if (node == asked || isOverflow(node) || !keyOf(node, ksize, index, kindCode) || (page[node + 8 + Keys.SIZE] & 0xFF) != level) {
-                continue;
-            }
-            int size = u16(node) | u16(node + 2) << 16;
-            if ((size & 3) != 0) {
-                continue;
-            }
-            int[] values = new int[size >>> 2];
-            int data = node + 8 + ksize;
-            for (int k = 0; k < values.length; k++) {
-                int b = data + 4 * k;
-                values[k] = page[b] & 0xFF | (page[b + 1] & 0xFF) << 8 | (page[b + 2] & 0xFF) << 16 | page[b + 3] << 24;
-            }
-            visitor.visit(id(node), values);
         }
     }
 

@@ -1,6 +1,5 @@
 package io.quiver.storage;
 
-import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import org.lmdbjava.Cursor;
 import org.lmdbjava.GetOp;
@@ -68,53 +67,6 @@ public final class ReadTxn extends Txn {
             leaf.visitOverflowValues(keyAddress, valueAddress, index, kind, store.mapSize(), neighbours);
         }
         return valueAddress;
-    }
-
-    /** Receives one list found by {@link #getIntListWithLeafNeighbours}. */
-    @FunctionalInterface
-    public interface IntListVisitor {
-        void visit(int id, int[] values);
-    }
-
-    /**
-     * The value under {@code [index][kind][id][level]} decoded as little-endian 32-bit ints (null
-     * when there is none), after reporting to {@code neighbours} the other values stored inline
-     * under keys of the same index, kind and level on the same B-tree leaf page, decoded the same
-     * way, in key order. Values whose length is not a multiple of 4 are not reported.
-     *
-     * <p>The leaf-page counterpart of {@link #getWithLeafNeighbours} for small values (HNSW
-     * link lists), with the same checks: the page is read only when it holds the asked key's value
-     * where LMDB returned it.
-     *
-     * <pre>{@code
-     * int[] mine = snapshot.getIntListWithLeafNeighbours(index, KeyKind.LINKS, id, 0, (other, list) -> cache.put(other, list));
-     * }</pre>
-     */
-    public int[] getIntListWithLeafNeighbours(int index, KeyKind kind, int id, int level, IntListVisitor neighbours) {
-        checkOpen();
-        long keyAddress;
-        long valueAddress;
-        int size;
-        try (Cursor<ByteBuffer> c = dbi.openCursor(txn)) {
-            if (!c.get(Keys.write(probe, index, kind, id, level), GetOp.MDB_SET_KEY)) {
-                return null;
-            }
-            keyAddress = NativeMemory.address(c.key());
-            ByteBuffer v = c.val();
-            valueAddress = NativeMemory.address(v);
-            size = v.remaining();
-        } catch (LmdbException e) {
-            throw LmdbErrors.translate(e, store.directory(), "reading");
-        }
-        int[] mine = new int[size >>> 2];
-        MemorySegment.copy(NativeMemory.ALL, NativeMemory.INT, valueAddress, mine, 0, mine.length);
-        if (store.pageSize() == LeafPage.SIZE) {
-            if (leaf == null) {
-                leaf = new LeafPage();
-            }
-            leaf.visitIntLists(keyAddress, valueAddress, index, kind, level, neighbours::visit);
-        }
-        return mine;
     }
 
     private final ByteBuffer probe = ByteBuffer.allocateDirect(Keys.SIZE_WITH_LEVEL);

@@ -123,67 +123,6 @@ class StoreTest {
     }
 
     @Test
-    void leafNeighbourListsAreTheValuesLmdbReturnsForThem() {
-        try (Store store = Store.open(dir)) {
-            store.write(w -> {
-                for (int id = 0; id < 2000; id++) {
-                    for (int level = 0; level < 2; level++) {
-                        int n = (id * 7 + level) % 33;
-                        ByteBuffer v = ByteBuffer.allocate(4 * n).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-                        for (int i = 0; i < n; i++) {
-                            v.putInt(id * 100 + i - 77);
-                        }
-                        w.put(1, KeyKind.LINKS, id, level, direct(v.array()));
-                        w.put(1, KeyKind.LINKS, id, 0x80 | level, direct(new byte[4 * (id % 5)]));
-                    }
-                    w.put(1, KeyKind.LINKS, id + 5000, 0, direct(new byte[] {1, 2, 3})); // not a list of ints
-                    w.put(0, KeyKind.LINKS, id, 0, direct(new byte[8]));
-                    w.put(2, KeyKind.LINKS, id, 0, direct(new byte[8]));
-                }
-            });
-            try (ReadTxn r = store.read()) {
-                java.util.Map<Integer, int[]> seen = new java.util.HashMap<>();
-                int withNeighbours = 0;
-                int asks = 0;
-                for (int id = 0; id < 2000; id += 23) {
-                    asks++;
-                    List<Integer> order = new ArrayList<>();
-                    int[] mine = r.getIntListWithLeafNeighbours(1, KeyKind.LINKS, id, 0, (other, list) -> {
-                        order.add(other);
-                        seen.put(other, list);
-                    });
-                    assertThat(mine).isEqualTo(ints(r.get(1, KeyKind.LINKS, id, 0)));
-                    assertThat(order).doesNotContain(id);
-                    assertThat(order).isSorted();
-                    withNeighbours += order.isEmpty() ? 0 : 1;
-                }
-                for (var e : seen.entrySet()) {
-                    assertThat(e.getKey()).isBetween(0, 1999);
-                    assertThat(e.getValue()).as("list of %d", e.getKey()).isEqualTo(ints(r.get(1, KeyKind.LINKS, e.getKey(), 0)));
-                }
-                assertThat(withNeighbours).isGreaterThan(asks * 3 / 4);
-                assertThat(seen).hasSizeGreaterThan(200);
-                assertThat(r.getIntListWithLeafNeighbours(1, KeyKind.LINKS, 99_999, 0, (o, l) -> seen.clear())).isNull();
-                assertThat(seen).isNotEmpty();
-            }
-        }
-    }
-
-    private static ByteBuffer direct(byte[] bytes) {
-        ByteBuffer b = ByteBuffer.allocateDirect(Math.max(1, bytes.length));
-        b.put(bytes).flip();
-        return b;
-    }
-
-    private static int[] ints(ByteBuffer v) {
-        int[] out = new int[v.remaining() / 4];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = v.order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(4 * i);
-        }
-        return out;
-    }
-
-    @Test
     void scanVisitsOneKindOfOneIndexInUnsignedIdOrder() {
         try (Store store = Store.open(dir)) {
             store.write(w -> {

@@ -184,10 +184,11 @@ final class BuildWorker {
         if (level == 0 && committed != null) {
             int[] kept = committed.links0(id);
             if (kept == null) {
-                kept = committed.lookUpLinks0Leaf(txn, index, id, leafSkip);
+                kept = Links.read(txn, index, id, 0);
                 if (kept == null) {
                     return 0;
                 }
+                committed.offerLinks0(id, kept);
             }
             return copyUnblocked(kept);
         }

@@ -211,28 +211,6 @@ final class CommittedItemAddresses {
         return a;
     }
 
-    /**
-     * Reads {@code id}'s level-0 list from {@code snapshot} and keeps a copy, together with the
-     * level-0 lists of the other nodes on its B-tree leaf ({@link ReadTxn#getIntListWithLeafNeighbours})
-     * that are not kept yet and that {@code skip} does not name. Returns the list, or null.
-     *
-     * <p>A leaf holds the records of ~13 nodes, so a first batch into 500k items, which needs ~18% of
-     * the lists, reads most leaves either way; what the copies save is the next batches' lookups
-     * (44k per steady batch at 500k against 8.5k at 50k, one B-tree descent each), within the heap
-     * budget of {@link #offerLinks0}.
-     */
-    int[] lookUpLinks0Leaf(ReadTxn snapshot, int index, int id, IntPredicate skip) {
-        int[] mine = snapshot.getIntListWithLeafNeighbours(index, KeyKind.LINKS, id, 0, (other, list) -> {
-            if (links0(other) == null && !skip.test(other)) {
-                offerLinks0(other, list);
-            }
-        });
-        if (mine != null) {
-            offerLinks0(id, mine);
-        }
-        return mine;
-    }
-
     /** Remembers {@code address}, read from a snapshot of the last commit, if it may be kept. */
     void offer(int id, long address) {
         AtomicLongArray a = addresses;
