@@ -52,7 +52,7 @@ public final class ReadTxn extends Txn {
         long keyAddress;
         long valueAddress;
         try (Cursor<ByteBuffer> c = dbi.openCursor(txn)) {
-            if (!c.get(Keys.write(probe, index, kind, id), GetOp.MDB_SET_KEY)) {
+            if (!c.get(Keys.write(key2, index, kind, id), GetOp.MDB_SET_KEY)) {
                 return 0;
             }
             keyAddress = NativeMemory.address(c.key());
@@ -69,7 +69,6 @@ public final class ReadTxn extends Txn {
         return valueAddress;
     }
 
-    private final ByteBuffer probe = ByteBuffer.allocateDirect(Keys.SIZE_WITH_LEVEL);
     private LeafPage leaf;
 
     @Override

@@ -19,7 +19,8 @@ public abstract sealed class Txn implements AutoCloseable permits ReadTxn, Write
     final org.lmdbjava.Txn<ByteBuffer> txn;
     final Dbi<ByteBuffer> dbi;
     private final ByteBuffer key = ByteBuffer.allocateDirect(Keys.SIZE_WITH_LEVEL);
-    private final ByteBuffer key2 = ByteBuffer.allocateDirect(Keys.SIZE_WITH_LEVEL);
+    /** Scratch key for positioning cursors (scans, listings, leaf reads). */
+    final ByteBuffer key2 = ByteBuffer.allocateDirect(Keys.SIZE_WITH_LEVEL);
     boolean closed;
 
     Txn(Store store, org.lmdbjava.Txn<ByteBuffer> txn) {

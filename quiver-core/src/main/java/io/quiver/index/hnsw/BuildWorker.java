@@ -148,10 +148,12 @@ final class BuildWorker {
         int o = key - slotCount;
         long a = itemAddress[o];
         if (a == 0) {
-            a = committed == null ? 0L : committed.get(id);
-            if (a == 0 && committed != null) {
-                a = committed.lookUpLeaf(txn, index, id, leafSkip);
-            } else if (a == 0) {
+            if (committed != null) {
+                a = committed.get(id);
+                if (a == 0) {
+                    a = committed.lookUpLeaf(txn, index, id, leafSkip);
+                }
+            } else {
                 ByteBuffer v = txn == null ? null : txn.get(index, codes != null ? KeyKind.CODE : KeyKind.ITEM, id);
                 a = v == null ? -1 : NativeMemory.address(v);
             }
