@@ -150,6 +150,7 @@ public final class IncrementalBenchmark {
                 for (int i = 0; i < insert; i++) {
                     vectors[i] = data.vector(first + i);
                 }
+                long allocated0 = allocatedBytes();
                 long t0 = System.nanoTime();
                 ProgressTrace[] trace = new ProgressTrace[1];
                 long[] marks = new long[3];
@@ -167,12 +168,22 @@ public final class IncrementalBenchmark {
                 });
                 long t1 = System.nanoTime();
                 double s = (t1 - t0) / 1e9;
-                System.out.printf(Locale.ROOT, "batch=%d base=%d inserted=%d total_s=%.3f ms_per_item=%.3f items_per_s=%.0f add_s=%.3f build_s=%.3f commit_s=%.3f%n",
+                double allocatedMib = (allocatedBytes() - allocated0) / 1048576.0;
+                System.out.printf(Locale.ROOT, "batch=%d base=%d inserted=%d total_s=%.3f ms_per_item=%.3f items_per_s=%.0f add_s=%.3f build_s=%.3f commit_s=%.3f heap_allocated_mib=%.1f%n",
                         b, baseSize[0], insert, s, s * 1000 / insert, insert / s, (marks[1] - marks[0]) / 1e9, (marks[2] - marks[1]) / 1e9,
-                        (t1 - marks[2]) / 1e9);
+                        (t1 - marks[2]) / 1e9, allocatedMib);
                 System.out.print(trace[0]);
             }
         }
+    }
+
+    /**
+     * Heap bytes allocated so far by all threads (the kernel warm-up's too, while it runs): in a new
+     * process every allocation beyond what the heap has touched is memory the kernel must first
+     * hand out, so a batch's allocation is part of its cost.
+     */
+    private static long allocatedBytes() {
+        return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean()).getTotalThreadAllocatedBytes();
     }
 
     private static void search(Path db, int queries, int ef, Clusters data) {

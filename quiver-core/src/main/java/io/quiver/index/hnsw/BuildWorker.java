@@ -38,25 +38,29 @@ final class BuildWorker {
     /** Where the touched bytes go, so that the JIT keeps the loads (see {@link #searchLevel}). */
     private long touchSink;
 
-    // Committed nodes this worker met: id -> ordinal, with the item address per ordinal.
+    // Committed nodes this worker met: id -> ordinal, with the item address per ordinal. The arrays
+    // come from a WorkerScratch kept between builds and go back to it in release().
     private final IntLongMap ordinals = new IntLongMap(256);
+    private final WorkerScratch scratch;
     /**
      * The same map as an array by id (ordinal + 1, 0 when none) when ids are dense enough for the
      * shared address cache (below {@link #denseSpan}): a first batch into 500k items gives each
      * worker ~160k ordinals, and the hash map's probes and regrowth took 8% of its time there.
-     * Allocated at the first committed id met.
+     * Taken from the scratch at the first committed id met; zero again after {@link #release}.
      */
     private int[] denseOrdinals;
     private final int denseSpan;
-    private long[] itemAddress = new long[256];
+    private long[] itemAddress;
+    private int[] ordinalIds;
     /**
      * Where this worker's snapshot holds the node's level-0 list, per ordinal (0: not looked up
      * yet, -1: none), for builds without the cross-build copies of {@link CommittedItemAddresses}
-     * (builds on int8 codes, sparse ids). The snapshot does not change during the build, so each
-     * list costs one B-tree lookup per worker instead of one per visit. Measured on vectors, before
-     * the copies existed: a 50k batch 9-12% faster, a 500k one 1-2% (its lists rarely repeat).
+     * (builds on int8 codes, sparse ids); null otherwise. The snapshot does not change during the
+     * build, so each list costs one B-tree lookup per worker instead of one per visit. Measured on
+     * vectors, before the copies existed: a 50k batch 9-12% faster, a 500k one 1-2% (its lists
+     * rarely repeat).
      */
-    private long[] links0Address = new long[256];
+    private long[] links0Address;
     private int ordinalCount;
 
     /** Visited marks by key: slots first, then this worker's ordinals. */
@@ -78,7 +82,8 @@ final class BuildWorker {
     private int greedyId;
     private float greedyDist;
 
-    BuildWorker(BuildGraph g, ReadTxn txn) {
+    /** A worker of the build {@code g} reading the last commit through {@code txn} (null: none), using {@code scratch}. */
+    BuildWorker(BuildGraph g, ReadTxn txn, WorkerScratch scratch) {
         this.g = g;
         this.txn = txn;
         this.distance = g.distance;
@@ -90,9 +95,47 @@ final class BuildWorker {
         this.committed = txn == null || codes != null ? null : g.committedAddresses;
         this.queryBuffer = ByteBuffer.allocateDirect(codes == null ? 8 : codes.queryBytes() + 64);
         this.queryUnits = NativeMemory.address(queryBuffer);
-        this.visited = new int[slotCount + 256];
         this.leafSkip = id -> g.slot(id) >= 0 || g.blocked.contains(id);
         this.denseSpan = committed == null ? 0 : committed.idSpan();
+        this.scratch = scratch;
+        if (scratch.visited.length < slotCount + 256) {
+            scratch.visited = new int[slotCount + 256];
+        }
+        this.visited = scratch.visited;
+        this.generation = scratch.generation;
+        this.itemAddress = scratch.itemAddress;
+        this.ordinalIds = scratch.ordinalIds;
+        if (committed == null) {
+            if (scratch.links0Address == null || scratch.links0Address.length < itemAddress.length) {
+                scratch.links0Address = new long[itemAddress.length];
+            }
+            this.links0Address = scratch.links0Address;
+        }
+    }
+
+    /**
+     * Hands the scratch back for the next build, its id → ordinal array cleared of what this
+     * worker set (in proportion to the ids it met, not to the index). The worker is not used after.
+     */
+    WorkerScratch release() {
+        if (denseOrdinals != null) {
+            int[] dense = denseOrdinals;
+            for (int o = 0; o < ordinalCount; o++) {
+                int id = ordinalIds[o];
+                if (id >= 0 && id < dense.length) {
+                    dense[id] = 0;
+                }
+            }
+            scratch.denseOrdinals = dense;
+        }
+        scratch.visited = visited;
+        scratch.generation = generation;
+        scratch.itemAddress = itemAddress;
+        scratch.ordinalIds = ordinalIds;
+        if (links0Address != null) {
+            scratch.links0Address = links0Address;
+        }
+        return scratch;
     }
 
     private int key(int id) {
@@ -104,7 +147,7 @@ final class BuildWorker {
         boolean dense = denseSpan > 0 && id >= 0 && id < denseSpan;
         if (dense) {
             if (denseOrdinals == null) {
-                denseOrdinals = new int[denseSpan];
+                denseOrdinals = denseOrdinals();
             }
             o = denseOrdinals[id] - 1;
         } else {
@@ -114,10 +157,16 @@ final class BuildWorker {
             o = ordinalCount++;
             if (o == itemAddress.length) {
                 itemAddress = Arrays.copyOf(itemAddress, o * 2);
-                links0Address = Arrays.copyOf(links0Address, o * 2);
+                ordinalIds = Arrays.copyOf(ordinalIds, o * 2);
             }
             itemAddress[o] = 0;
-            links0Address[o] = 0;
+            ordinalIds[o] = id;
+            if (links0Address != null) {
+                if (o >= links0Address.length) {
+                    links0Address = Arrays.copyOf(links0Address, itemAddress.length);
+                }
+                links0Address[o] = 0;
+            }
             if (dense) {
                 denseOrdinals[id] = o + 1;
             } else {
@@ -128,6 +177,19 @@ final class BuildWorker {
             }
         }
         return slotCount + o;
+    }
+
+    /**
+     * The scratch's id → ordinal array when it covers {@link #denseSpan}, else a new one with room
+     * for growth (the span grows with every batch of inserts).
+     */
+    private int[] denseOrdinals() {
+        int[] kept = scratch.denseOrdinals;
+        if (kept != null && kept.length >= denseSpan) {
+            return kept;
+        }
+        scratch.denseOrdinals = null;
+        return new int[(int) Math.min(CommittedItemAddresses.MAX_IDS, denseSpan + (long) denseSpan / 8 + 1024)];
     }
 
     /** From the node being inserted (see {@link #insertFrom}) to an address from {@link #address}. */

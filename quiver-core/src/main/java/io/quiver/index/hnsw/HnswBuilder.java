@@ -47,6 +47,9 @@ final class HnswBuilder {
         this.trace = new ProgressTrace(common.listener());
     }
 
+    /** Set when a worker thread may outlive {@link #run} (its join was interrupted). */
+    private boolean abandonedWorkers;
+
     /** A task run for each index 0..n-1 by the workers. */
     @FunctionalInterface
     private interface Task {
@@ -147,15 +150,16 @@ final class HnswBuilder {
             // Until the links are written: on two cores the warm-up's search-only stage, resumed as
             // soon as the workers ended, doubled "writing links" of a fresh process's first batch.
             Kernels.buildStarted();
+            WorkerScratch.Pool scratch = WorkerScratch.pool(txn.store(), index);
+            List<BuildWorker> workers = new ArrayList<>();
             try {
                 try {
-                    List<BuildWorker> workers = new ArrayList<>();
                     for (int t = 0; t < threads; t++) {
                         ReadTxn r = full ? null : txn.store().read();
                         if (r != null) {
                             snapshots.add(r);
                         }
-                        workers.add(new BuildWorker(g, r));
+                        workers.add(new BuildWorker(g, r, scratch.take()));
                     }
                     if (!repairs.isEmpty()) {
                         try (var s = trace.step("repair deleted links")) {
@@ -181,6 +185,13 @@ final class HnswBuilder {
                     // Read transactions must end before writing: they pin pages and block map growth.
                     for (ReadTxn r : snapshots) {
                         r.close();
+                    }
+                    // Unless a join was interrupted, run() has waited for every worker thread, so no
+                    // worker still uses its scratch.
+                    if (!abandonedWorkers) {
+                        for (BuildWorker w : workers) {
+                            scratch.giveBack(w.release());
+                        }
                     }
                     if (g.committedAddresses != null) {
                         // a worker may have met a changed id in its snapshot, whose page the commit frees
@@ -354,6 +365,7 @@ final class HnswBuilder {
                     t.join();
                 } catch (InterruptedException e) {
                     stop.set(true);
+                    abandonedWorkers = true;
                     Thread.currentThread().interrupt();
                     throw new QuiverException(ErrorKind.CANCELLED, "interrupted while building", e);
                 }

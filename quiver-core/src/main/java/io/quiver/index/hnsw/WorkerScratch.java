@@ -1,0 +1,71 @@
+package io.quiver.index.hnsw;
+
+import io.quiver.storage.Store;
+import java.util.ArrayDeque;
+
+/**
+ * The arrays a {@link BuildWorker} indexes by what it meets (visited marks, addresses per ordinal,
+ * the id → ordinal array), kept from one build of an index to the next in the same process.
+ * Allocated per build, they made an incremental build allocate in proportion to the index rather
+ * than to the change: in a steady batch of 1,000 inserts into 500k items each worker grew
+ * ~100k-entry arrays by doubling and zeroed a 2 MiB id → ordinal array, ~60% of the 500k batch's
+ * heap allocation, and in a new process every such page is memory the kernel hands out and clears
+ * first.
+ *
+ * <p>Between builds {@link #denseOrdinals} is all zeros (a worker clears what it set when it
+ * ends), {@link #visited} holds marks below {@link #generation}, and the per-ordinal arrays are
+ * rewritten before they are read.
+ *
+ * <pre>{@code
+ * WorkerScratch.Pool pool = WorkerScratch.pool(store, index);
+ * BuildWorker w = new BuildWorker(graph, snapshot, pool.take());
+ * ... build ...
+ * pool.giveBack(w.release());
+ * }</pre>
+ */
+final class WorkerScratch {
+    /** A scratch holding more than this many array entries is dropped rather than kept. */
+    static final long MAX_KEPT_ENTRIES = 16L << 20;
+
+    int[] visited = new int[256];
+    int generation;
+    long[] itemAddress = new long[256];
+    /** The id of each ordinal, so that a worker can clear {@link #denseOrdinals} behind it. */
+    int[] ordinalIds = new int[256];
+    /** Only for builds without the shared level-0 list copies; null until such a build needs it. */
+    long[] links0Address;
+    /** Ordinal + 1 by id for dense ids; null until a build with dense ids needs it. */
+    int[] denseOrdinals;
+
+    long entries() {
+        return (long) visited.length + itemAddress.length + ordinalIds.length
+                + (links0Address == null ? 0 : links0Address.length) + (denseOrdinals == null ? 0 : denseOrdinals.length);
+    }
+
+    /** The scratch pool of {@code index} in {@code store}, created empty on first use. */
+    static Pool pool(Store store, int index) {
+        return store.attachment("hnsw-worker-scratch/" + index, Pool.class, Pool::new);
+    }
+
+    /** Scratch left by earlier builds of one index; builds of an index are serialised by LMDB's single writer. */
+    static final class Pool {
+        /** More than a build runs threads on any machine this is tuned for; extra scratch is dropped. */
+        private static final int MAX_KEPT = 16;
+        private final ArrayDeque<WorkerScratch> free = new ArrayDeque<>();
+
+        synchronized WorkerScratch take() {
+            WorkerScratch s = free.pollFirst();
+            return s != null ? s : new WorkerScratch();
+        }
+
+        synchronized void giveBack(WorkerScratch s) {
+            if (s != null && free.size() < MAX_KEPT && s.entries() <= MAX_KEPT_ENTRIES) {
+                free.addFirst(s);
+            }
+        }
+
+        synchronized int size() {
+            return free.size();
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package io.quiver.index.hnsw;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quiver.distance.DistanceKind;
+import io.quiver.storage.ReadTxn;
+import io.quiver.storage.Store;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Build workers keep their arrays between the builds of a process ({@link WorkerScratch}); what a
+ * build leaves in them must not change the next build's graph.
+ */
+class WorkerScratchTest {
+    // 600 floats do not fit in a leaf, so incremental builds use the shared address cache and the
+    // dense id -> ordinal array, the part of the scratch that must be cleared between builds.
+    private static final int DIMS = 600;
+    private static final int BASE = 400;
+    private static final int BATCH = 150;
+    private static final int BATCHES = 4;
+    private final float[][] vectors = HnswTestSupport.clustered(BASE + BATCH * BATCHES, DIMS, 10, 11);
+    /** One thread: the graph is then the same on every run, so two runs can be compared list by list. */
+    private final HnswBuildOptions opts = HnswBuildOptions.builder().m(8).efConstruction(64).threads(1).build();
+
+    @Test
+    void aBuildHandsItsScratchBackWithTheDenseOrdinalsCleared(@TempDir Path dir) {
+        try (Store store = Store.open(dir)) {
+            buildBase(store);
+            insertBatch(store, 0);
+            WorkerScratch.Pool pool = WorkerScratch.pool(store, 0);
+            assertThat(pool.size()).isEqualTo(1);
+            WorkerScratch s = pool.take();
+            assertThat(s.denseOrdinals).as("an incremental build over dense ids used the array").isNotNull();
+            assertThat(Arrays.stream(s.denseOrdinals).allMatch(x -> x == 0)).isTrue();
+            assertThat(s.generation).isPositive();
+            pool.giveBack(s);
+        }
+    }
+
+    @Test
+    void reusedScratchBuildsTheSameGraphAsNewScratch(@TempDir Path dir) {
+        Path kept = dir.resolve("kept");
+        Path fresh = dir.resolve("fresh");
+        try (Store store = Store.open(kept)) {
+            buildBase(store);
+            for (int b = 0; b < BATCHES; b++) {
+                insertBatch(store, b);
+            }
+            assertThat(WorkerScratch.pool(store, 0).size()).isEqualTo(1);
+        }
+        try (Store store = Store.open(fresh)) {
+            buildBase(store);
+        }
+        for (int b = 0; b < BATCHES; b++) {
+            // a new Store object per batch: new attachments, so new scratch (and an empty address cache)
+            try (Store store = Store.open(fresh)) {
+                insertBatch(store, b);
+            }
+        }
+        try (Store a = Store.open(kept); Store b = Store.open(fresh)) {
+            assertThat(lists(a)).isEqualTo(lists(b));
+        }
+    }
+
+    private void buildBase(Store store) {
+        store.write(txn -> {
+            HnswWriter w = HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, DIMS);
+            for (int id = 0; id < BASE; id++) {
+                w.add(id, vectors[id]);
+            }
+            w.build(opts);
+        });
+    }
+
+    private void insertBatch(Store store, int batch) {
+        store.write(txn -> {
+            HnswWriter w = HnswWriter.open(txn, 0);
+            int from = BASE + batch * BATCH;
+            for (int id = from; id < from + BATCH; id++) {
+                w.add(id, vectors[id]);
+            }
+            // and a few deletes, so that the builds repair links too
+            w.delete(batch * 7);
+            w.build(opts);
+        });
+    }
+
+    /** Every node's lists at every level, outgoing and incoming, as text. */
+    private static List<String> lists(Store store) {
+        List<String> out = new ArrayList<>();
+        try (ReadTxn r = store.read()) {
+            for (int id = 0; id < BASE + BATCH * BATCHES; id++) {
+                int[][] levels = Links.readAllLevels(r, 0, id);
+                if (levels == null) {
+                    out.add(id + ": none");
+                    continue;
+                }
+                for (int l = 0; l < levels.length; l++) {
+                    out.add(id + "@" + l + " out " + Arrays.toString(levels[l]) + " in " + Arrays.toString(Links.read(r, 0, id, Links.IN | l)));
+                }
+            }
+        }
+        return out;
+    }
+}
