@@ -105,7 +105,7 @@ final class BuildWorker {
         this.generation = scratch.generation;
         this.itemAddress = scratch.itemAddress;
         this.ordinalIds = scratch.ordinalIds;
-        if (committed == null) {
+        if (txn != null && committed == null) {
             if (scratch.links0Address == null || scratch.links0Address.length < itemAddress.length) {
                 scratch.links0Address = new long[itemAddress.length];
             }
@@ -154,13 +154,15 @@ final class BuildWorker {
             o = (int) ordinals.get(id, -1);
         }
         if (o < 0) {
-            o = ordinalCount++;
+            o = ordinalCount;
             if (o == itemAddress.length) {
                 itemAddress = Arrays.copyOf(itemAddress, o * 2);
                 ordinalIds = Arrays.copyOf(ordinalIds, o * 2);
             }
             itemAddress[o] = 0;
             ordinalIds[o] = id;
+            // counted only once the arrays hold it: release() reads ordinalIds below the count
+            ordinalCount = o + 1;
             if (links0Address != null) {
                 if (o >= links0Address.length) {
                     links0Address = Arrays.copyOf(links0Address, itemAddress.length);

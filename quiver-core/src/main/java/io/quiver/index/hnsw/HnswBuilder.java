@@ -47,9 +47,6 @@ final class HnswBuilder {
         this.trace = new ProgressTrace(common.listener());
     }
 
-    /** Set when a worker thread may outlive {@link #run} (its join was interrupted). */
-    private boolean abandonedWorkers;
-
     /** A task run for each index 0..n-1 by the workers. */
     @FunctionalInterface
     private interface Task {
@@ -186,16 +183,13 @@ final class HnswBuilder {
                     for (ReadTxn r : snapshots) {
                         r.close();
                     }
-                    // Unless a join was interrupted, run() has waited for every worker thread, so no
-                    // worker still uses its scratch.
-                    if (!abandonedWorkers) {
-                        for (BuildWorker w : workers) {
-                            scratch.giveBack(w.release());
-                        }
-                    }
                     if (g.committedAddresses != null) {
                         // a worker may have met a changed id in its snapshot, whose page the commit frees
                         g.committedAddresses.forget(changed);
+                    }
+                    // run() returns or throws only once every worker thread has ended
+                    for (BuildWorker w : workers) {
+                        scratch.giveBack(w.release());
                     }
                 }
                 common.checkCancelled();
@@ -357,18 +351,19 @@ final class HnswBuilder {
             bodies[0].run();
         } else {
             Thread[] ts = new Thread[bodies.length];
-            for (int t = 0; t < ts.length; t++) {
-                ts[t] = Thread.ofPlatform().name("quiver-hnsw-build-" + t).start(bodies[t]);
-            }
-            for (Thread t : ts) {
-                try {
-                    t.join();
-                } catch (InterruptedException e) {
-                    stop.set(true);
-                    abandonedWorkers = true;
-                    Thread.currentThread().interrupt();
-                    throw new QuiverException(ErrorKind.CANCELLED, "interrupted while building", e);
+            int started = 0;
+            try {
+                for (; started < ts.length; started++) {
+                    ts[started] = Thread.ofPlatform().name("quiver-hnsw-build-" + started).start(bodies[started]);
                 }
+            } catch (RuntimeException | Error e) {
+                // a thread that does not start (no memory for its stack): stop the others first
+                stop.set(true);
+                joinAll(ts, started, stop);
+                throw e;
+            }
+            if (joinAll(ts, started, stop)) {
+                throw new QuiverException(ErrorKind.CANCELLED, "interrupted while building");
             }
         }
         Throwable f = failure.get();
@@ -386,6 +381,31 @@ final class HnswBuilder {
             throw new QuiverException(ErrorKind.CANCELLED, "build cancelled");
         }
         scope.progress(total, total);
+    }
+
+    /**
+     * Waits for the first {@code n} threads, setting {@code stop} when interrupted and then waiting
+     * on: the workers stop at their next task, and none may outlive the build, whose snapshots and
+     * scratch the caller releases next. Returns whether the caller was interrupted (the flag is set
+     * again).
+     */
+    private static boolean joinAll(Thread[] threads, int n, AtomicBoolean stop) {
+        boolean interrupted = false;
+        for (int t = 0; t < n; t++) {
+            while (true) {
+                try {
+                    threads[t].join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    stop.set(true);
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return interrupted;
     }
 
     /**

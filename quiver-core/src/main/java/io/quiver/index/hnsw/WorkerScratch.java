@@ -24,8 +24,12 @@ import java.util.ArrayDeque;
  * }</pre>
  */
 final class WorkerScratch {
-    /** A scratch holding more than this many array entries is dropped rather than kept. */
-    static final long MAX_KEPT_ENTRIES = 16L << 20;
+    /**
+     * A scratch whose arrays take more heap than this is dropped rather than kept (a build from
+     * scratch of millions of items leaves visited marks that big; the next incremental build would
+     * rather allocate what it needs).
+     */
+    static final long MAX_KEPT_BYTES = 64L << 20;
 
     int[] visited = new int[256];
     int generation;
@@ -37,9 +41,9 @@ final class WorkerScratch {
     /** Ordinal + 1 by id for dense ids; null until a build with dense ids needs it. */
     int[] denseOrdinals;
 
-    long entries() {
-        return (long) visited.length + itemAddress.length + ordinalIds.length
-                + (links0Address == null ? 0 : links0Address.length) + (denseOrdinals == null ? 0 : denseOrdinals.length);
+    long bytes() {
+        return 4L * visited.length + 8L * itemAddress.length + 4L * ordinalIds.length
+                + (links0Address == null ? 0 : 8L * links0Address.length) + (denseOrdinals == null ? 0 : 4L * denseOrdinals.length);
     }
 
     /** The scratch pool of {@code index} in {@code store}, created empty on first use. */
@@ -59,7 +63,7 @@ final class WorkerScratch {
         }
 
         synchronized void giveBack(WorkerScratch s) {
-            if (s != null && free.size() < MAX_KEPT && s.entries() <= MAX_KEPT_ENTRIES) {
+            if (s != null && free.size() < MAX_KEPT && s.bytes() <= MAX_KEPT_BYTES) {
                 free.addFirst(s);
             }
         }

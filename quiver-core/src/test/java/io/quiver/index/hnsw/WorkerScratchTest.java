@@ -44,14 +44,121 @@ class WorkerScratchTest {
 
     @Test
     void reusedScratchBuildsTheSameGraphAsNewScratch(@TempDir Path dir) {
+        assertSameGraphWithKeptScratch(dir, false);
+    }
+
+    /** The visited marks' generation counter wraps around in a kept scratch: the graph must not notice. */
+    @Test
+    void aGenerationCounterThatWrapsBuildsTheSameGraph(@TempDir Path dir) {
+        assertSameGraphWithKeptScratch(dir, true);
+    }
+
+    @Test
+    void eachWorkerOfABuildGetsItsOwnScratch(@TempDir Path dir) {
+        try (Store store = Store.open(dir)) {
+            buildBase(store);
+            store.write(txn -> {
+                HnswWriter w = HnswWriter.open(txn, 0);
+                for (int id = BASE; id < BASE + BATCH; id++) {
+                    w.add(id, vectors[id]);
+                }
+                w.build(HnswBuildOptions.builder().m(8).efConstruction(64).threads(2).build());
+            });
+            WorkerScratch.Pool pool = WorkerScratch.pool(store, 0);
+            assertThat(pool.size()).isEqualTo(2);
+            WorkerScratch a = pool.take();
+            WorkerScratch b = pool.take();
+            assertThat(a).isNotSameAs(b);
+            assertThat(a.visited).isNotSameAs(b.visited);
+            assertClean(a);
+            assertClean(b);
+        }
+    }
+
+    /**
+     * A build whose thread is interrupted while its workers insert ends only after they have
+     * stopped (they must not outlive the snapshots and scratch the build releases), and the next
+     * build of the index works with the scratch it left.
+     */
+    @Test
+    void anInterruptedBuildWaitsForItsWorkers(@TempDir Path dir) throws Exception {
+        try (Store store = Store.open(dir)) {
+            buildBase(store);
+            Thread[] builder = new Thread[1];
+            java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.Set<Thread> workers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            io.quiver.index.ProgressListener interrupter = new io.quiver.index.ProgressListener() {
+                @Override
+                public void progress(String step, long done, long total) {
+                    if (step.equals("inserting items") && Thread.currentThread() != builder[0]) {
+                        workers.add(Thread.currentThread());
+                        if (interrupted.compareAndSet(false, true)) {
+                            builder[0].interrupt();
+                            // a long task: this worker is still busy when the build thread sees the interrupt
+                            try {
+                                Thread.sleep(300);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        }
+                    }
+                }
+            };
+            Throwable[] thrown = new Throwable[1];
+            List<String> aliveAfter = new ArrayList<>();
+            builder[0] = new Thread(() -> {
+                try {
+                    store.write(txn -> {
+                        HnswWriter w = HnswWriter.open(txn, 0);
+                        for (int id = BASE; id < BASE + BATCH * BATCHES; id++) {
+                            w.add(id, vectors[id]);
+                        }
+                        try {
+                            w.build(HnswBuildOptions.builder().m(8).efConstruction(64).threads(2).listener(interrupter).build());
+                        } catch (RuntimeException e) {
+                            for (Thread t : workers) {
+                                if (t.isAlive()) {
+                                    aliveAfter.add(t.getName());
+                                }
+                            }
+                            throw e;
+                        }
+                    });
+                } catch (Throwable t) {
+                    thrown[0] = t;
+                }
+            });
+            builder[0].start();
+            builder[0].join();
+            assertThat(interrupted).isTrue();
+            assertThat(workers).isNotEmpty();
+            assertThat(thrown[0]).isInstanceOf(io.quiver.storage.QuiverException.class);
+            assertThat(((io.quiver.storage.QuiverException) thrown[0]).kind()).isEqualTo(io.quiver.storage.ErrorKind.CANCELLED);
+            assertThat(aliveAfter).as("worker threads alive when the build threw").isEmpty();
+            insertBatch(store, 0);
+            try (ReadTxn r = store.read()) {
+                assertThat(HnswReader.open(r, 0).size()).isEqualTo(BASE + BATCH - 1);
+            }
+        }
+    }
+
+    private void assertSameGraphWithKeptScratch(Path dir, boolean wrapGeneration) {
         Path kept = dir.resolve("kept");
         Path fresh = dir.resolve("fresh");
         try (Store store = Store.open(kept)) {
             buildBase(store);
             for (int b = 0; b < BATCHES; b++) {
                 insertBatch(store, b);
+                WorkerScratch.Pool pool = WorkerScratch.pool(store, 0);
+                assertThat(pool.size()).isEqualTo(1);
+                WorkerScratch s = pool.take();
+                assertClean(s);
+                if (wrapGeneration) {
+                    // a few searches into the next build, the counter reaches its end
+                    s.generation = Integer.MAX_VALUE - 3;
+                }
+                pool.giveBack(s);
             }
-            assertThat(WorkerScratch.pool(store, 0).size()).isEqualTo(1);
         }
         try (Store store = Store.open(fresh)) {
             buildBase(store);
@@ -65,6 +172,16 @@ class WorkerScratchTest {
         try (Store a = Store.open(kept); Store b = Store.open(fresh)) {
             assertThat(lists(a)).isEqualTo(lists(b));
         }
+    }
+
+    /** What a scratch must look like between builds. */
+    private static void assertClean(WorkerScratch s) {
+        if (s.denseOrdinals != null) {
+            assertThat(Arrays.stream(s.denseOrdinals).allMatch(x -> x == 0)).as("id -> ordinal array cleared").isTrue();
+        }
+        int g = s.generation;
+        assertThat(Arrays.stream(s.visited).allMatch(v -> v <= g)).as("no visited mark above the generation").isTrue();
+        assertThat(s.ordinalIds.length).isEqualTo(s.itemAddress.length);
     }
 
     private void buildBase(Store store) {
