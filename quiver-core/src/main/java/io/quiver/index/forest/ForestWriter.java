@@ -497,16 +497,23 @@ public final class ForestWriter extends ItemBackedWriter {
             });
             workers.add(th);
         }
+        // Every worker is waited for, interrupted or not: the caller frees what they read (the
+        // working copy of the vectors, their overlay) as soon as this returns. Once cancelled,
+        // each stops at its next task.
+        boolean interrupted = false;
         for (Thread th : workers) {
-            try {
-                th.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failure.compareAndSet(null, new QuiverException(ErrorKind.CANCELLED, "build interrupted", e));
-                for (Thread o : workers) {
-                    o.interrupt();
+            while (true) {
+                try {
+                    th.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    failure.compareAndSet(null, new QuiverException(ErrorKind.CANCELLED, "build interrupted", e));
                 }
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         Throwable f = failure.get();
         if (f != null) {

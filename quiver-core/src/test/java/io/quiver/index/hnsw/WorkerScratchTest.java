@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.quiver.distance.DistanceKind;
 import io.quiver.storage.ReadTxn;
 import io.quiver.storage.Store;
+import io.quiver.testing.InterruptedBuild;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -84,57 +85,19 @@ class WorkerScratchTest {
     void anInterruptedBuildWaitsForItsWorkers(@TempDir Path dir) throws Exception {
         try (Store store = Store.open(dir)) {
             buildBase(store);
-            Thread[] builder = new Thread[1];
-            java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
-            java.util.Set<Thread> workers = java.util.concurrent.ConcurrentHashMap.newKeySet();
-            io.quiver.index.ProgressListener interrupter = new io.quiver.index.ProgressListener() {
-                @Override
-                public void progress(String step, long done, long total) {
-                    if (step.equals("inserting items") && Thread.currentThread() != builder[0]) {
-                        workers.add(Thread.currentThread());
-                        if (interrupted.compareAndSet(false, true)) {
-                            builder[0].interrupt();
-                            // a long task: this worker is still busy when the build thread sees the interrupt
-                            try {
-                                Thread.sleep(300);
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                            }
-                        }
-                    }
+            InterruptedBuild ib = new InterruptedBuild("inserting items");
+            ib.runOnNewThread(() -> store.write(txn -> {
+                HnswWriter w = HnswWriter.open(txn, 0);
+                for (int id = BASE; id < BASE + BATCH * BATCHES; id++) {
+                    w.add(id, vectors[id]);
                 }
-            };
-            Throwable[] thrown = new Throwable[1];
-            List<String> aliveAfter = new ArrayList<>();
-            builder[0] = new Thread(() -> {
-                try {
-                    store.write(txn -> {
-                        HnswWriter w = HnswWriter.open(txn, 0);
-                        for (int id = BASE; id < BASE + BATCH * BATCHES; id++) {
-                            w.add(id, vectors[id]);
-                        }
-                        try {
-                            w.build(HnswBuildOptions.builder().m(8).efConstruction(64).threads(2).listener(interrupter).build());
-                        } catch (RuntimeException e) {
-                            for (Thread t : workers) {
-                                if (t.isAlive()) {
-                                    aliveAfter.add(t.getName());
-                                }
-                            }
-                            throw e;
-                        }
-                    });
-                } catch (Throwable t) {
-                    thrown[0] = t;
-                }
-            });
-            builder[0].start();
-            builder[0].join();
-            assertThat(interrupted).isTrue();
-            assertThat(workers).isNotEmpty();
-            assertThat(thrown[0]).isInstanceOf(io.quiver.storage.QuiverException.class);
-            assertThat(((io.quiver.storage.QuiverException) thrown[0]).kind()).isEqualTo(io.quiver.storage.ErrorKind.CANCELLED);
-            assertThat(aliveAfter).as("worker threads alive when the build threw").isEmpty();
+                ib.build(() -> w.build(HnswBuildOptions.builder().m(8).efConstruction(64).threads(2).listener(ib).build()));
+            }));
+            assertThat(ib.interrupted()).isTrue();
+            assertThat(ib.workers()).isNotEmpty();
+            assertThat(ib.thrown()).isInstanceOf(io.quiver.storage.QuiverException.class);
+            assertThat(((io.quiver.storage.QuiverException) ib.thrown()).kind()).isEqualTo(io.quiver.storage.ErrorKind.CANCELLED);
+            assertThat(ib.aliveWhenThrown()).as("worker threads alive when the build threw").isEmpty();
             insertBatch(store, 0);
             try (ReadTxn r = store.read()) {
                 assertThat(HnswReader.open(r, 0).size()).isEqualTo(BASE + BATCH - 1);
