@@ -483,19 +483,23 @@ public final class ForestWriter extends ItemBackedWriter {
         }
         AtomicInteger next = new AtomicInteger();
         List<Thread> workers = new ArrayList<>();
-        for (int w = 0; w < threads; w++) {
-            Thread th = Thread.ofPlatform().name("quiver-forest-build-" + w).start(() -> {
-                try (ReadTxn snapshot = txn.store().read();
-                        BuildSource src = new BuildSource(index, snapshot, snapshot, false, overlay, scratch)) {
-                    int t;
-                    while ((t = next.getAndIncrement()) < tasks && failure.get() == null) {
-                        task.run(t, src, c);
+        for (int w = 0; w < threads && failure.get() == null; w++) {
+            try {
+                workers.add(Thread.ofPlatform().name("quiver-forest-build-" + w).start(() -> {
+                    try (ReadTxn snapshot = txn.store().read();
+                            BuildSource src = new BuildSource(index, snapshot, snapshot, false, overlay, scratch)) {
+                        int t;
+                        while ((t = next.getAndIncrement()) < tasks && failure.get() == null) {
+                            task.run(t, src, c);
+                        }
+                    } catch (Throwable e) {
+                        failure.compareAndSet(null, e);
                     }
-                } catch (Throwable e) {
-                    failure.compareAndSet(null, e);
-                }
-            });
-            workers.add(th);
+                }));
+            } catch (RuntimeException | Error e) {
+                // a thread that does not start (no memory for its stack): the others stop at their next task
+                failure.compareAndSet(null, e);
+            }
         }
         // Every worker is waited for, interrupted or not: the caller frees what they read (the
         // working copy of the vectors, their overlay) as soon as this returns. Once cancelled,
