@@ -226,11 +226,12 @@ final class BuildWorker {
         return a;
     }
 
+    /**
+     * The address of {@code id}'s item (or code). Only slot nodes carry copies of their own (nodes
+     * loaded for update have none), and {@link #key} finds slots first, so the overlay map is not
+     * asked: it boxed the id on every call (~4 MiB per steady batch of 1,000 into 500k items).
+     */
     long address(int id) {
-        GraphNode n = g.node(id);
-        if (n != null && n.vector != 0) {
-            return n.vector;
-        }
         return address(key(id), id);
     }
 
