@@ -7,6 +7,7 @@ import io.quiver.distance.FloatDistance;
 import io.quiver.distance.ScalarQuantizer;
 import io.quiver.index.Algorithm;
 import io.quiver.index.BuildCommon;
+import io.quiver.index.BuildThreads;
 import io.quiver.index.ConcurrentNodeIds;
 import io.quiver.index.IndexMetadata;
 import io.quiver.index.ItemBackedWriter;
@@ -482,43 +483,24 @@ public final class ForestWriter extends ItemBackedWriter {
             return;
         }
         AtomicInteger next = new AtomicInteger();
-        List<Thread> workers = new ArrayList<>();
-        for (int w = 0; w < threads && failure.get() == null; w++) {
-            try {
-                workers.add(Thread.ofPlatform().name("quiver-forest-build-" + w).start(() -> {
-                    try (ReadTxn snapshot = txn.store().read();
-                            BuildSource src = new BuildSource(index, snapshot, snapshot, false, overlay, scratch)) {
-                        int t;
-                        while ((t = next.getAndIncrement()) < tasks && failure.get() == null) {
-                            task.run(t, src, c);
-                        }
-                    } catch (Throwable e) {
-                        failure.compareAndSet(null, e);
+        Runnable[] bodies = new Runnable[threads];
+        for (int w = 0; w < threads; w++) {
+            bodies[w] = () -> {
+                try (ReadTxn snapshot = txn.store().read();
+                        BuildSource src = new BuildSource(index, snapshot, snapshot, false, overlay, scratch)) {
+                    int t;
+                    while ((t = next.getAndIncrement()) < tasks && failure.get() == null) {
+                        task.run(t, src, c);
                     }
-                }));
-            } catch (RuntimeException | Error e) {
-                // a thread that does not start (no memory for its stack): the others stop at their next task
-                failure.compareAndSet(null, e);
-            }
-        }
-        // Every worker is waited for, interrupted or not: the caller frees what they read (the
-        // working copy of the vectors, their overlay) as soon as this returns. Once cancelled,
-        // each stops at its next task.
-        boolean interrupted = false;
-        for (Thread th : workers) {
-            while (true) {
-                try {
-                    th.join();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                    failure.compareAndSet(null, new QuiverException(ErrorKind.CANCELLED, "build interrupted", e));
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
                 }
-            }
+            };
         }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        // Workers stop at their next task once a failure is set; the caller frees what they read
+        // (the working copy of the vectors, their overlay) as soon as this returns.
+        BuildThreads.run("quiver-forest-build-", bodies,
+                () -> failure.compareAndSet(null, new QuiverException(ErrorKind.CANCELLED, "build interrupted")));
         Throwable f = failure.get();
         if (f != null) {
             if (f instanceof RuntimeException re) {

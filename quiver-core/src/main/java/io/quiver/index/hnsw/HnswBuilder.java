@@ -4,6 +4,7 @@ import io.quiver.distance.Kernels;
 import io.quiver.distance.ScalarQuantizer;
 import io.quiver.index.Algorithm;
 import io.quiver.index.BuildCommon;
+import io.quiver.index.BuildThreads;
 import io.quiver.index.IndexMetadata;
 import io.quiver.index.ItemCodes;
 import io.quiver.index.ItemStore;
@@ -350,19 +351,7 @@ final class HnswBuilder {
         if (bodies.length == 1) {
             bodies[0].run();
         } else {
-            Thread[] ts = new Thread[bodies.length];
-            int started = 0;
-            try {
-                for (; started < ts.length; started++) {
-                    ts[started] = Thread.ofPlatform().name("quiver-hnsw-build-" + started).start(bodies[started]);
-                }
-            } catch (RuntimeException | Error e) {
-                // a thread that does not start (no memory for its stack): stop the others first
-                stop.set(true);
-                joinAll(ts, started, stop);
-                throw e;
-            }
-            if (joinAll(ts, started, stop)) {
+            if (BuildThreads.run("quiver-hnsw-build-", bodies, () -> stop.set(true))) {
                 throw new QuiverException(ErrorKind.CANCELLED, "interrupted while building");
             }
         }
@@ -381,31 +370,6 @@ final class HnswBuilder {
             throw new QuiverException(ErrorKind.CANCELLED, "build cancelled");
         }
         scope.progress(total, total);
-    }
-
-    /**
-     * Waits for the first {@code n} threads, setting {@code stop} when interrupted and then waiting
-     * on: the workers stop at their next task, and none may outlive the build, whose snapshots and
-     * scratch the caller releases next. Returns whether the caller was interrupted (the flag is set
-     * again).
-     */
-    private static boolean joinAll(Thread[] threads, int n, AtomicBoolean stop) {
-        boolean interrupted = false;
-        for (int t = 0; t < n; t++) {
-            while (true) {
-                try {
-                    threads[t].join();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                    stop.set(true);
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        return interrupted;
     }
 
     /**
