@@ -372,6 +372,34 @@ final class HnswBuilder {
         scope.progress(total, total);
     }
 
+    /** The nodes whose lists a build writes (changed, or new), ascending by id as unsigned: key order. */
+    private static GraphNode[] dirtyInIdOrder(BuildGraph g) {
+        GraphNode[] found = new GraphNode[g.slotCount + g.loaded.size()];
+        int n = 0;
+        for (int i = 0; i < g.slotCount; i++) {
+            if (g.slots[i].isDirty() || g.slots[i].original == null) {
+                found[n++] = g.slots[i];
+            }
+        }
+        for (GraphNode x : g.loaded.values()) {
+            if (x.isDirty()) {
+                found[n++] = x;
+            }
+        }
+        // sorted as longs (id sign-flipped above, position below) rather than by a comparator,
+        // which a fresh process would run interpreted ~200k times per batch
+        long[] keys = new long[n];
+        for (int i = 0; i < n; i++) {
+            keys[i] = ((long) (found[i].id ^ Integer.MIN_VALUE) << 32) | i;
+        }
+        Arrays.sort(keys);
+        GraphNode[] sorted = new GraphNode[n];
+        for (int i = 0; i < n; i++) {
+            sorted[i] = found[(int) keys[i]];
+        }
+        return sorted;
+    }
+
     /**
      * Writes the changed lists, and keeps the incoming lists their transpose by diffing each changed
      * node's list against what it was. Returns the ids whose lists were written.
@@ -385,40 +413,42 @@ final class HnswBuilder {
                 txn.delete(index, KeyKind.LINKS, r, Links.IN | l);
             }
         }
-        List<GraphNode> dirty = new ArrayList<>();
-        for (int i = 0; i < g.slotCount; i++) {
-            if (g.slots[i].isDirty() || g.slots[i].original == null) {
-                dirty.add(g.slots[i]);
-            }
-        }
-        for (GraphNode n : g.loaded.values()) {
-            if (n.isDirty()) {
-                dirty.add(n);
-            }
-        }
-        dirty.sort((a, b) -> Integer.compareUnsigned(a.id, b.id));
-        Map<Long, IntList> adds = new HashMap<>();
-        Map<Long, IntList> drops = new HashMap<>();
+        GraphNode[] dirty = dirtyInIdOrder(g);
+        IncomingLinkChanges changes = new IncomingLinkChanges();
         RoaringBitmap touched = new RoaringBitmap();
+        int[] now = new int[64];
+        int[] was = new int[64];
         for (GraphNode n : dirty) {
             touched.add(n.id);
             for (int l = 0; l <= n.level; l++) {
-                int[] now = n.snapshot(l);
-                Links.write(txn, index, n.id, l, now, now.length);
-                int[] was = n.original != null && l < n.original.length ? n.original[l] : Links.EMPTY;
-                int[] a = now.clone();
-                // A deleted id may come back as a new item (changed vector): its old links are
-                // gone, so a link to it is new even when the old list named it too.
-                int[] b = g.blocked.isEmpty() ? was.clone() : Arrays.stream(was).filter(x -> !g.blocked.contains(x)).toArray();
-                Arrays.sort(a);
-                Arrays.sort(b);
+                int[] list = n.snapshot(l);
+                Links.write(txn, index, n.id, l, list, list.length);
+                int[] old = n.original != null && l < n.original.length ? n.original[l] : Links.EMPTY;
+                if (now.length < list.length) {
+                    now = new int[Math.max(list.length, 2 * now.length)];
+                }
+                if (was.length < old.length) {
+                    was = new int[Math.max(old.length, 2 * was.length)];
+                }
+                System.arraycopy(list, 0, now, 0, list.length);
+                int a = list.length;
+                int b = 0;
+                for (int x : old) {
+                    // A deleted id may come back as a new item (changed vector): its old links are
+                    // gone, so a link to it is new even when the old list named it too.
+                    if (g.blocked.isEmpty() || !g.blocked.contains(x)) {
+                        was[b++] = x;
+                    }
+                }
+                Arrays.sort(now, 0, a);
+                Arrays.sort(was, 0, b);
                 int i = 0;
                 int j = 0;
-                while (i < a.length || j < b.length) {
-                    if (j >= b.length || (i < a.length && a[i] < b[j])) {
-                        note(adds, a[i++], l, n.id);
-                    } else if (i >= a.length || b[j] < a[i]) {
-                        note(drops, b[j++], l, n.id);
+                while (i < a || j < b) {
+                    if (j >= b || (i < a && now[i] < was[j])) {
+                        changes.add(now[i++], l, n.id);
+                    } else if (i >= a || was[j] < now[i]) {
+                        changes.drop(was[j++], l, n.id);
                     } else {
                         i++;
                         j++;
@@ -432,70 +462,43 @@ final class HnswBuilder {
                 int[] out = g.removedLinks.get(((long) r << 8) | l);
                 for (int x : out) {
                     if (!g.blocked.contains(x)) {
-                        note(drops, x, l, r);
+                        changes.drop(x, l, r);
                     }
                 }
             }
         }
-        List<Long> keys = new ArrayList<>(adds.keySet());
-        for (Long k : drops.keySet()) {
-            if (!adds.containsKey(k)) {
-                keys.add(k);
-            }
-        }
-        keys.sort((x, y) -> {
-            int c = Integer.compareUnsigned((int) (x >>> 8), (int) (y >>> 8));
-            return c != 0 ? c : Long.compare(x & 0xFF, y & 0xFF);
-        });
+        changes.sort();
         // Lists that may have become unreachable: a node with few incoming links that lost one
         // (or that is new) heads the check for a small island; see IslandRescue.
         List<Long> suspects = new ArrayList<>();
         for (GraphNode n : dirty) {
             if (n.original == null) {
                 for (int l = 0; l <= n.level; l++) {
-                    long k = (Integer.toUnsignedLong(n.id) << 8) | l;
-                    if (!adds.containsKey(k)) {
-                        suspects.add(k);
+                    if (!changes.hasAdds(n.id, l)) {
+                        suspects.add((Integer.toUnsignedLong(n.id) << 8) | l);
                     }
                 }
             }
         }
-        RoaringBitmap set = new RoaringBitmap();
-        for (long k : keys) {
-            int x = (int) (k >>> 8);
-            int l = (int) (k & 0xFF);
+        int[][] merged = {new int[64]};
+        int[] count = new int[1];
+        changes.forEachList((x, l, adds, a0, a1, drops, d0, d1) -> {
             if (g.blocked.contains(x) && !inserted.contains(x)) {
-                continue;
+                return;
             }
-            set.clear();
             int[] cur = Links.read(txn, index, x, Links.IN | l);
-            if (cur != null) {
-                set.add(cur);
-            }
-            IntList d = drops.get(k);
-            if (d != null) {
-                for (int i = 0; i < d.size; i++) {
-                    set.remove(d.a[i]);
-                }
-            }
-            IntList a = adds.get(k);
-            if (a != null) {
-                for (int i = 0; i < a.size; i++) {
-                    set.add(a.a[i]);
-                }
-            }
-            if (set.isEmpty()) {
+            merged[0] = IncomingLinkChanges.apply(cur, adds, a0, a1, drops, d0, d1, merged[0], count);
+            if (count[0] == 0) {
                 txn.delete(index, KeyKind.LINKS, x, Links.IN | l);
             } else {
-                int[] ids = set.toArray();
-                Links.write(txn, index, x, Links.IN | l, ids, ids.length);
+                Links.write(txn, index, x, Links.IN | l, merged[0], count[0]);
             }
             // A node that was reachable and only gained incoming links stays reachable unless a
             // link on its way in was dropped, and the target of that link is a suspect itself.
-            if (set.getCardinality() < IslandRescue.ISLAND_LIMIT && (d != null || inserted.contains(x))) {
-                suspects.add(k);
+            if (count[0] < IslandRescue.ISLAND_LIMIT && (d1 > d0 || inserted.contains(x))) {
+                suspects.add((Integer.toUnsignedLong(x) << 8) | l);
             }
-        }
+        });
         IslandRescue islands = new IslandRescue(txn, items, g, touched);
         if (full) {
             islands.linkUnreachable();
@@ -503,15 +506,5 @@ final class HnswBuilder {
         islands.linkSuspects(suspects, inserted);
         islands.linkSmallLevels(after);
         return touched;
-    }
-
-    private static void note(Map<Long, IntList> map, int target, int level, int source) {
-        long k = (Integer.toUnsignedLong(target) << 8) | level;
-        IntList l = map.get(k);
-        if (l == null) {
-            l = new IntList();
-            map.put(k, l);
-        }
-        l.add(source);
     }
 }
