@@ -1,0 +1,35 @@
+import sys, collections, re
+data=open(sys.argv[1]).read().split('\n\n')
+recs=[]
+for s in data:
+    lines=s.strip('\n').split('\n')
+    if len(lines)<2: continue
+    m=re.match(r'^(.*?)\s+(\d+)\s+([\d.]+):',lines[0])
+    if not m: continue
+    frames=[re.sub(r'^\s*[0-9a-f]+\s+','',l) for l in lines[1:]]
+    recs.append((m.group(1),m.group(2),float(m.group(3)),frames))
+wl=sorted(r[2] for r in recs if any('HnswBuilder.writeLinks' in f for f in r[3]))
+# last cluster
+cl=[wl[-1]]
+for t in reversed(wl[:-1]):
+    if cl[-1]-t>0.15: break
+    cl.append(t)
+t0,t1=min(cl),max(cl)
+wlr=[r for r in recs if any('HnswBuilder.writeLinks' in f for f in r[3]) and t0<=r[2]<=t1]
+tid=collections.Counter(r[1] for r in wlr).most_common(1)[0][0]
+w=[r for r in recs if r[1]==tid and t0<=r[2]<=t1]
+print('window',t0,t1,'dur %.3f'%(t1-t0),'writer samples',len(w))
+cat=collections.Counter(); sub=collections.Counter()
+for r in w:
+    f=r[3]; j=' | '.join(f)
+    if 'clear_page' in j: c='kernel clear_page'
+    elif 'page_fault' in j or 'handle_mm_fault' in j or 'exc_page_fault' in j: c='other page fault'
+    elif 'Interpreter' in j[:300]: c='interpreter'
+    else: c='other'
+    cat[c]+=1
+    if c in ('other page fault','kernel clear_page'):
+        ks=[x for x in f if re.match(r'^[a-z_0-9.]+$',x)]
+        sub[(c,' < '.join(ks[:6]))]+=1
+    if c=='other': sub[('other',f[0][:70])]+=1
+for k,v in cat.most_common(): print(v,k)
+for k,v in sub.most_common(25): print(v,k)
