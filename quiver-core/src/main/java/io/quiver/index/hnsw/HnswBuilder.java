@@ -10,12 +10,10 @@ import io.quiver.index.ItemCodes;
 import io.quiver.index.ItemStore;
 import io.quiver.index.ProgressTrace;
 import io.quiver.storage.ErrorKind;
-import io.quiver.storage.KeyKind;
 import io.quiver.storage.QuiverException;
 import io.quiver.storage.ReadTxn;
 import io.quiver.storage.WriteTxn;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -199,7 +197,7 @@ final class HnswBuilder {
                     if (full) {
                         items.dropStructure(previous);
                     }
-                    touched = writeLinks(g, removed, removedTop, inserted, after, full);
+                    touched = new LinkWriter(txn, items, g, inserted).write(removedTop, after, full);
                     if (g.committedAddresses != null) {
                         // the lists this build rewrote; a worker may have kept one from its snapshot
                         g.committedAddresses.forgetLists(touched);
@@ -370,141 +368,5 @@ final class HnswBuilder {
             throw new QuiverException(ErrorKind.CANCELLED, "build cancelled");
         }
         scope.progress(total, total);
-    }
-
-    /** The nodes whose lists a build writes (changed, or new), ascending by id as unsigned: key order. */
-    private static GraphNode[] dirtyInIdOrder(BuildGraph g) {
-        GraphNode[] found = new GraphNode[g.slotCount + g.loaded.size()];
-        int n = 0;
-        for (int i = 0; i < g.slotCount; i++) {
-            if (g.slots[i].isDirty() || g.slots[i].original == null) {
-                found[n++] = g.slots[i];
-            }
-        }
-        for (GraphNode x : g.loaded.values()) {
-            if (x.isDirty()) {
-                found[n++] = x;
-            }
-        }
-        // sorted as longs (id sign-flipped above, position below) rather than by a comparator,
-        // which a fresh process would run interpreted ~200k times per batch
-        long[] keys = new long[n];
-        for (int i = 0; i < n; i++) {
-            keys[i] = ((long) (found[i].id ^ Integer.MIN_VALUE) << 32) | i;
-        }
-        Arrays.sort(keys);
-        GraphNode[] sorted = new GraphNode[n];
-        for (int i = 0; i < n; i++) {
-            sorted[i] = found[(int) keys[i]];
-        }
-        return sorted;
-    }
-
-    /**
-     * Writes the changed lists, and keeps the incoming lists their transpose by diffing each changed
-     * node's list against what it was. Returns the ids whose lists were written.
-     */
-    private RoaringBitmap writeLinks(BuildGraph g, RoaringBitmap removed, Map<Integer, Integer> removedTop, RoaringBitmap inserted, RoaringBitmap after,
-            boolean full) {
-        for (Map.Entry<Integer, Integer> e : removedTop.entrySet()) {
-            int r = e.getKey();
-            for (int l = 0; l <= e.getValue(); l++) {
-                txn.delete(index, KeyKind.LINKS, r, l);
-                txn.delete(index, KeyKind.LINKS, r, Links.IN | l);
-            }
-        }
-        GraphNode[] dirty = dirtyInIdOrder(g);
-        IncomingLinkChanges changes = new IncomingLinkChanges();
-        RoaringBitmap touched = new RoaringBitmap();
-        int[] now = new int[64];
-        int[] was = new int[64];
-        for (GraphNode n : dirty) {
-            touched.add(n.id);
-            for (int l = 0; l <= n.level; l++) {
-                int[] list = n.snapshot(l);
-                Links.write(txn, index, n.id, l, list, list.length);
-                int[] old = n.original != null && l < n.original.length ? n.original[l] : Links.EMPTY;
-                if (now.length < list.length) {
-                    now = new int[Math.max(list.length, 2 * now.length)];
-                }
-                if (was.length < old.length) {
-                    was = new int[Math.max(old.length, 2 * was.length)];
-                }
-                System.arraycopy(list, 0, now, 0, list.length);
-                int a = list.length;
-                int b = 0;
-                for (int x : old) {
-                    // A deleted id may come back as a new item (changed vector): its old links are
-                    // gone, so a link to it is new even when the old list named it too.
-                    if (g.blocked.isEmpty() || !g.blocked.contains(x)) {
-                        was[b++] = x;
-                    }
-                }
-                Arrays.sort(now, 0, a);
-                Arrays.sort(was, 0, b);
-                int i = 0;
-                int j = 0;
-                while (i < a || j < b) {
-                    if (j >= b || (i < a && now[i] < was[j])) {
-                        changes.add(now[i++], l, n.id);
-                    } else if (i >= a || was[j] < now[i]) {
-                        changes.drop(was[j++], l, n.id);
-                    } else {
-                        i++;
-                        j++;
-                    }
-                }
-            }
-        }
-        for (Map.Entry<Integer, Integer> e : removedTop.entrySet()) {
-            int r = e.getKey();
-            for (int l = 0; l <= e.getValue(); l++) {
-                int[] out = g.removedLinks.get(((long) r << 8) | l);
-                for (int x : out) {
-                    if (!g.blocked.contains(x)) {
-                        changes.drop(x, l, r);
-                    }
-                }
-            }
-        }
-        changes.sort();
-        // Lists that may have become unreachable: a node with few incoming links that lost one
-        // (or that is new) heads the check for a small island; see IslandRescue.
-        List<Long> suspects = new ArrayList<>();
-        for (GraphNode n : dirty) {
-            if (n.original == null) {
-                for (int l = 0; l <= n.level; l++) {
-                    if (!changes.hasAdds(n.id, l)) {
-                        suspects.add((Integer.toUnsignedLong(n.id) << 8) | l);
-                    }
-                }
-            }
-        }
-        int[][] merged = {new int[64]};
-        int[] count = new int[1];
-        changes.forEachList((x, l, adds, a0, a1, drops, d0, d1) -> {
-            if (g.blocked.contains(x) && !inserted.contains(x)) {
-                return;
-            }
-            int[] cur = Links.read(txn, index, x, Links.IN | l);
-            merged[0] = IncomingLinkChanges.apply(cur, adds, a0, a1, drops, d0, d1, merged[0], count);
-            if (count[0] == 0) {
-                txn.delete(index, KeyKind.LINKS, x, Links.IN | l);
-            } else {
-                Links.write(txn, index, x, Links.IN | l, merged[0], count[0]);
-            }
-            // A node that was reachable and only gained incoming links stays reachable unless a
-            // link on its way in was dropped, and the target of that link is a suspect itself.
-            if (count[0] < IslandRescue.ISLAND_LIMIT && (d1 > d0 || inserted.contains(x))) {
-                suspects.add((Integer.toUnsignedLong(x) << 8) | l);
-            }
-        });
-        IslandRescue islands = new IslandRescue(txn, items, g, touched);
-        if (full) {
-            islands.linkUnreachable();
-        }
-        islands.linkSuspects(suspects, inserted);
-        islands.linkSmallLevels(after);
-        return touched;
     }
 }

@@ -1,0 +1,211 @@
+package io.quiver.index.hnsw;
+
+import io.quiver.index.ItemStore;
+import io.quiver.storage.KeyKind;
+import io.quiver.storage.WriteTxn;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * The write phase of a build, on the writer thread once the workers have ended: writes every
+ * changed outgoing list, keeps the incoming lists their transpose by diffing each changed list
+ * against what it was, then links in the islands the changes may have cut off.
+ *
+ * <p>{@link #write} holds no loop: each step is a method of one loop, calling a method per node
+ * or per list. A process runs this once per batch, so the JIT compiles it through on-stack
+ * replacement, and a replacement compiles the rest of its method from the hot loop on. When one
+ * method held every loop, each of its loops in turn set off such a compilation of all that
+ * followed: in eight 500k batches, six compilations of it and 1.6–1.9 s of the optimising
+ * compiler's time (2.1–2.2 s with its helpers), much of it while the next batch's workers needed
+ * the cores. Split like this, the write phase's compilations took 0.7 s (JFR compilation events,
+ * docs/BENCHMARKS.md, thirteenth session).
+ *
+ * <pre>{@code
+ * RoaringBitmap written = new LinkWriter(txn, items, graph, inserted).write(removedTop, after, full);
+ * }</pre>
+ */
+final class LinkWriter {
+    private final WriteTxn txn;
+    private final ItemStore items;
+    private final int index;
+    private final BuildGraph g;
+    private final RoaringBitmap inserted;
+    private final IncomingLinkChanges changes = new IncomingLinkChanges();
+    // Lists that may have become unreachable: a node with few incoming links that lost one (or
+    // that is new) heads the check for a small island; see IslandRescue.
+    private final List<Long> suspects = new ArrayList<>();
+    private int[] now = new int[64];
+    private int[] was = new int[64];
+    private int[] merged = new int[64];
+    private final int[] count = new int[1];
+
+    LinkWriter(WriteTxn txn, ItemStore items, BuildGraph g, RoaringBitmap inserted) {
+        this.txn = txn;
+        this.items = items;
+        this.index = items.index();
+        this.g = g;
+        this.inserted = inserted;
+    }
+
+    /**
+     * Writes the changed lists and their incoming lists, deletes those of the removed nodes (id →
+     * top level), and links in islands. Returns the ids whose outgoing lists were written.
+     */
+    RoaringBitmap write(Map<Integer, Integer> removedTop, RoaringBitmap after, boolean full) {
+        // no loop here: each step is a method of one loop (see the class comment)
+        deleteRemovedLists(removedTop);
+        GraphNode[] dirty = dirtyInIdOrder(g);
+        RoaringBitmap touched = writeOutgoingLists(dirty);
+        noteRemovedLinks(removedTop);
+        changes.sort();
+        noteUnlinkedNewNodes(dirty);
+        changes.forEachList(this::writeIncoming);
+        IslandRescue islands = new IslandRescue(txn, items, g, touched);
+        if (full) {
+            islands.linkUnreachable();
+        }
+        islands.linkSuspects(suspects, inserted);
+        islands.linkSmallLevels(after);
+        return touched;
+    }
+
+    private void deleteRemovedLists(Map<Integer, Integer> removedTop) {
+        for (Map.Entry<Integer, Integer> e : removedTop.entrySet()) {
+            int removed = e.getKey();
+            for (int l = 0; l <= e.getValue(); l++) {
+                txn.delete(index, KeyKind.LINKS, removed, l);
+                txn.delete(index, KeyKind.LINKS, removed, Links.IN | l);
+            }
+        }
+    }
+
+    private RoaringBitmap writeOutgoingLists(GraphNode[] dirty) {
+        RoaringBitmap touched = new RoaringBitmap();
+        for (GraphNode n : dirty) {
+            touched.add(n.id);
+            writeOutgoing(n);
+        }
+        return touched;
+    }
+
+    private void writeOutgoing(GraphNode n) {
+        for (int l = 0; l <= n.level; l++) {
+            writeOutgoing(n, l);
+        }
+    }
+
+    /** Writes n's list at level l and notes, for the incoming lists, the links it gained and lost. */
+    private void writeOutgoing(GraphNode n, int l) {
+        int[] list = n.snapshot(l);
+        Links.write(txn, index, n.id, l, list, list.length);
+        int[] old = n.original != null && l < n.original.length ? n.original[l] : Links.EMPTY;
+        if (now.length < list.length) {
+            now = new int[Math.max(list.length, 2 * now.length)];
+        }
+        if (was.length < old.length) {
+            was = new int[Math.max(old.length, 2 * was.length)];
+        }
+        System.arraycopy(list, 0, now, 0, list.length);
+        int a = list.length;
+        int b = 0;
+        for (int x : old) {
+            // A deleted id may come back as a new item (changed vector): its old links are gone,
+            // so a link to it is new even when the old list named it too.
+            if (g.blocked.isEmpty() || !g.blocked.contains(x)) {
+                was[b++] = x;
+            }
+        }
+        Arrays.sort(now, 0, a);
+        Arrays.sort(was, 0, b);
+        int i = 0;
+        int j = 0;
+        while (i < a || j < b) {
+            if (j >= b || (i < a && now[i] < was[j])) {
+                changes.add(now[i++], l, n.id);
+            } else if (i >= a || was[j] < now[i]) {
+                changes.drop(was[j++], l, n.id);
+            } else {
+                i++;
+                j++;
+            }
+        }
+    }
+
+    /** The links the removed nodes had are gone from their targets' incoming lists. */
+    private void noteRemovedLinks(Map<Integer, Integer> removedTop) {
+        for (Map.Entry<Integer, Integer> e : removedTop.entrySet()) {
+            int removed = e.getKey();
+            for (int l = 0; l <= e.getValue(); l++) {
+                for (int x : g.removedLinks.get(((long) removed << 8) | l)) {
+                    if (!g.blocked.contains(x)) {
+                        changes.drop(x, l, removed);
+                    }
+                }
+            }
+        }
+    }
+
+    /** A new node that no list links to on some level is a suspect there. */
+    private void noteUnlinkedNewNodes(GraphNode[] dirty) {
+        for (GraphNode n : dirty) {
+            if (n.original != null) {
+                continue;
+            }
+            for (int l = 0; l <= n.level; l++) {
+                if (!changes.hasAdds(n.id, l)) {
+                    suspects.add((Integer.toUnsignedLong(n.id) << 8) | l);
+                }
+            }
+        }
+    }
+
+    private void writeIncoming(int x, int l, long[] adds, int a0, int a1, long[] drops, int d0, int d1) {
+        if (g.blocked.contains(x) && !inserted.contains(x)) {
+            return;
+        }
+        int[] cur = Links.read(txn, index, x, Links.IN | l);
+        merged = IncomingLinkChanges.apply(cur, adds, a0, a1, drops, d0, d1, merged, count);
+        int n = count[0];
+        if (n == 0) {
+            txn.delete(index, KeyKind.LINKS, x, Links.IN | l);
+        } else {
+            Links.write(txn, index, x, Links.IN | l, merged, n);
+        }
+        // A node that was reachable and only gained incoming links stays reachable unless a link
+        // on its way in was dropped, and the target of that link is a suspect itself.
+        if (n < IslandRescue.ISLAND_LIMIT && (d1 > d0 || inserted.contains(x))) {
+            suspects.add((Integer.toUnsignedLong(x) << 8) | l);
+        }
+    }
+
+    /** The nodes whose lists a build writes (changed, or new), ascending by id as unsigned: key order. */
+    private static GraphNode[] dirtyInIdOrder(BuildGraph g) {
+        GraphNode[] found = new GraphNode[g.slotCount + g.loaded.size()];
+        int n = 0;
+        for (int i = 0; i < g.slotCount; i++) {
+            if (g.slots[i].isDirty() || g.slots[i].original == null) {
+                found[n++] = g.slots[i];
+            }
+        }
+        for (GraphNode x : g.loaded.values()) {
+            if (x.isDirty()) {
+                found[n++] = x;
+            }
+        }
+        // sorted as longs (id sign-flipped above, position below) rather than by a comparator,
+        // which a fresh process would run interpreted ~200k times per batch
+        long[] keys = new long[n];
+        for (int i = 0; i < n; i++) {
+            keys[i] = ((long) (found[i].id ^ Integer.MIN_VALUE) << 32) | i;
+        }
+        Arrays.sort(keys);
+        GraphNode[] sorted = new GraphNode[n];
+        for (int i = 0; i < n; i++) {
+            sorted[i] = found[(int) keys[i]];
+        }
+        return sorted;
+    }
+}
