@@ -6,8 +6,9 @@ import java.util.Arrays;
  * What a build changes in the incoming-link lists, gathered while the writer rewrites the outgoing
  * ones: per level, "source now links to target" and "source no longer links to target". Each
  * change is one {@code long} (target in the high half, sign-flipped so that signed order is the
- * unsigned order of ids; source in the low half), so that sorting them puts every list's changes
- * together in key order.
+ * unsigned order of ids; source zero-extended in the low half, so that an id of 2^31 or more cannot
+ * spill into the target), so that sorting them puts every list's changes together in key order and
+ * each list's sources in unsigned order.
  *
  * <p>It replaces maps of boxed {@code (target, level)} keys to lists and a bitmap per merged list:
  * a batch of 1,000 inserts into 500k items changes ~16k incoming lists, and a fresh process runs
@@ -38,33 +39,39 @@ final class IncomingLinkChanges {
 
     /** {@code source} now links to {@code target} on {@code level}. */
     void add(int target, int level, int source) {
-        long[] a = adds[level];
-        int n = addCount[level];
-        if (a == null || n == a.length) {
-            a = adds[level] = a == null ? new long[256] : Arrays.copyOf(a, 2 * n);
-        }
-        a[n] = pack(target, source);
-        addCount[level] = n + 1;
-        touched(level);
+        append(adds, addCount, target, level, source);
     }
 
     /** {@code source} no longer links to {@code target} on {@code level}. */
     void drop(int target, int level, int source) {
-        long[] d = drops[level];
-        int n = dropCount[level];
-        if (d == null || n == d.length) {
-            d = drops[level] = d == null ? new long[256] : Arrays.copyOf(d, 2 * n);
-        }
-        d[n] = pack(target, source);
-        dropCount[level] = n + 1;
-        touched(level);
+        append(drops, dropCount, target, level, source);
     }
 
-    private void touched(int level) {
+    private void append(long[][] lists, int[] counts, int target, int level, int source) {
+        long[] a = lists[level];
+        int n = counts[level];
+        if (a == null || n == a.length) {
+            a = lists[level] = grow(a);
+        }
+        a[n] = pack(target, source);
+        counts[level] = n + 1;
         sorted = false;
         if (level >= levels) {
             levels = level + 1;
         }
+    }
+
+    private static long[] grow(long[] a) {
+        if (a == null) {
+            return new long[256];
+        }
+        // The usual soft limit of array lengths. The heap runs out long before (a long[] that size
+        // is 16 GiB); the check only turns an int overflow into a clear error.
+        int max = Integer.MAX_VALUE - 8;
+        if (a.length >= max) {
+            throw new IllegalStateException("more than " + max + " incoming-link changes on one level in one build");
+        }
+        return Arrays.copyOf(a, (int) Math.min(max, 2L * a.length));
     }
 
     /** Sorts the changes; call once after the last add or drop, before reading them. */
@@ -148,12 +155,16 @@ final class IncomingLinkChanges {
     /**
      * Applies one list's changes to its stored ids: {@code (current - drops) ∪ adds}, ascending as
      * unsigned ids and without repeats, into {@code out} (grown when too small). Returns the array
-     * holding the result; its length is {@code count[0]}.
+     * holding the result; its length is {@code count[0]}. The ranges {@code [a0, a1)} and
+     * {@code [d0, d1)} must hold one list's changes in the order {@link #forEachList} gives them
+     * (ascending sources): the merge walks each once.
      */
     static int[] apply(int[] current, long[] adds, int a0, int a1, long[] drops, int d0, int d1, int[] out, int[] count) {
         int[] cur = current == null ? Links.EMPTY : current;
         if (!ascendingUnsigned(cur)) {
-            // written by this class or a bitmap, a stored list is ascending; sort one that is not
+            // Every writer of incoming lists (this class, and before it a bitmap) leaves them
+            // ascending; a list that is not (a damaged or foreign store) is sorted, as the bitmap
+            // that merged lists before this class did, rather than merged wrongly.
             cur = cur.clone();
             for (int i = 0; i < cur.length; i++) {
                 cur[i] ^= Integer.MIN_VALUE;

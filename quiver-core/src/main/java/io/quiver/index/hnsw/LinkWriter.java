@@ -14,14 +14,12 @@ import org.roaringbitmap.RoaringBitmap;
  * changed outgoing list, keeps the incoming lists their transpose by diffing each changed list
  * against what it was, then links in the islands the changes may have cut off.
  *
- * <p>{@link #write} holds no loop: each step is a method of one loop, calling a method per node
- * or per list. A process runs this once per batch, so the JIT compiles it through on-stack
- * replacement, and a replacement compiles the rest of its method from the hot loop on. When one
- * method held every loop, each of its loops in turn set off such a compilation of all that
- * followed: in eight 500k batches, six compilations of it and 1.6–1.9 s of the optimising
- * compiler's time (2.1–2.2 s with its helpers), much of it while the next batch's workers needed
- * the cores. Split like this, the write phase's compilations took 0.7 s (JFR compilation events,
- * docs/BENCHMARKS.md, thirteenth session).
+ * <p>{@link #write} holds no loop of its own; each step's loop sits in a small method. A process
+ * runs the write phase once per batch, so the JIT compiles it through on-stack replacement, which
+ * compiles the rest of a method from its hot loop on, with everything inlined into it. When one
+ * method held every step, each of its loops in turn set off such a compilation of all the steps
+ * after it, six times in a process's first eight 500k batches, much of it while the next batch's
+ * workers needed the cores (docs/BENCHMARKS.md, thirteenth session).
  *
  * <pre>{@code
  * RoaringBitmap written = new LinkWriter(txn, items, graph, inserted).write(removedTop, after, full);
@@ -55,7 +53,7 @@ final class LinkWriter {
      * top level), and links in islands. Returns the ids whose outgoing lists were written.
      */
     RoaringBitmap write(Map<Integer, Integer> removedTop, RoaringBitmap after, boolean full) {
-        // no loop here: each step is a method of one loop (see the class comment)
+        // no loop here: each step's loop is in a method of its own (see the class comment)
         deleteRemovedLists(removedTop);
         GraphNode[] dirty = dirtyInIdOrder(g);
         RoaringBitmap touched = writeOutgoingLists(dirty);

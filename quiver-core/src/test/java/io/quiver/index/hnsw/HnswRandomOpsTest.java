@@ -43,6 +43,9 @@ class HnswRandomOpsTest {
         Random rnd = new Random(seed);
         Map<Integer, float[]> live = new HashMap<>();
         HnswBuildOptions opts = HnswBuildOptions.builder().m(8).efConstruction(32).threads(1 + rnd.nextInt(2)).seed(seed).build();
+        // Odd seeds also use ids of 2^31 and more, which sort after the others as the store's
+        // unsigned keys do (and make the ids too sparse for the builds' dense arrays).
+        boolean highIds = (seed & 1) == 1;
         try (Store store = Store.open(dir)) {
             for (int t = 0; t < 4; t++) {
                 int txnNo = t;
@@ -53,6 +56,9 @@ class HnswRandomOpsTest {
                         int ops = 1 + rnd.nextInt(60);
                         for (int o = 0; o < ops; o++) {
                             int id = rnd.nextInt(120);
+                            if (highIds && id % 3 == 0) {
+                                id |= Integer.MIN_VALUE;
+                            }
                             if (rnd.nextInt(3) == 0) {
                                 w.delete(id);
                                 live.remove(id);

@@ -128,7 +128,8 @@ final class HnswTestSupport {
      * Walks every list of the index (fine in tests, never in a build) and checks the graph: every
      * node is a stored item, every link names a stored item present on that level, no duplicates,
      * no self-links, degrees within the caps, every item has a level-0 list, the entry point is on
-     * the top level, and the incoming lists are exactly the transpose of the outgoing ones.
+     * the top level, and the incoming lists are exactly the transpose of the outgoing ones, each
+     * ascending as unsigned ids.
      */
     static void checkGraph(Txn txn, int index) {
         ItemStore items = ItemStore.open(txn, index);
@@ -151,6 +152,11 @@ final class HnswTestSupport {
                 maxLevel[0] = Math.max(maxLevel[0], level);
                 assertThat(n).as("degree of %d at %d", id, level).isLessThanOrEqualTo(level == 0 ? hm.m0() : hm.m());
             } else {
+                for (int i = 1; i < n; i++) {
+                    // the build merges incoming lists assuming this order
+                    assertThat(Integer.compareUnsigned(value.getInt(4 * (i - 1)), value.getInt(4 * i)))
+                            .as("in-list of %d level %d ascending as unsigned ids", id, level & ~Links.IN).isNegative();
+                }
                 in.put(key, s);
             }
             return true;

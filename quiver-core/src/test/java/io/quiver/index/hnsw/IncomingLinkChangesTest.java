@@ -40,7 +40,8 @@ class IncomingLinkChangesTest {
         IncomingLinkChanges changes = new IncomingLinkChanges();
         TreeMap<Key, List<Integer>> adds = new TreeMap<>();
         TreeMap<Key, List<Integer>> drops = new TreeMap<>();
-        int n = rnd.nextInt(400);
+        // now and then enough changes to grow the arrays past their first 256 entries
+        int n = rnd.nextInt(rnd.nextInt(4) == 0 ? 3000 : 400);
         for (int i = 0; i < n; i++) {
             int target = id(rnd, span);
             int level = rnd.nextInt(levels);
@@ -82,6 +83,9 @@ class IncomingLinkChangesTest {
         for (Key k : adds.keySet()) {
             assertThat(changes.hasAdds(k.target(), k.level())).isTrue();
         }
+        for (Key k : drops.keySet()) {
+            assertThat(changes.hasAdds(k.target(), k.level())).isEqualTo(adds.containsKey(k));
+        }
         for (int i = 0; i < 50; i++) {
             Key k = new Key(id(rnd, span), rnd.nextInt(Links.MAX_LEVEL + 1));
             assertThat(changes.hasAdds(k.target(), k.level())).isEqualTo(adds.containsKey(k));
@@ -118,17 +122,31 @@ class IncomingLinkChangesTest {
 
     /**
      * The stored incoming list of {@code k}: absent, empty, or ascending without repeats as the
-     * writer leaves it, and now and then out of order or with repeats (it must still merge right).
+     * writer leaves it, and now and then ascending with repeats, or in no order with repeats (it
+     * must still merge right).
      */
     private static int[] storedList(Random rnd, int span, Map<Key, int[]> stored, Key k) {
         return stored.computeIfAbsent(k, key -> {
-            int kind = rnd.nextInt(6);
+            int kind = rnd.nextInt(7);
             if (kind == 0) {
                 return null;
             }
             int[] ids = new int[kind == 1 ? 0 : rnd.nextInt(40)];
             for (int i = 0; i < ids.length; i++) {
                 ids[i] = id(rnd, span);
+            }
+            if (kind == 6) {
+                // ascending as unsigned ids, each id possibly twice
+                int[] sorted = RoaringBitmap.bitmapOf(ids).toArray();
+                int[] twice = new int[2 * sorted.length];
+                int n = 0;
+                for (int x : sorted) {
+                    twice[n++] = x;
+                    if (rnd.nextBoolean()) {
+                        twice[n++] = x;
+                    }
+                }
+                return Arrays.copyOf(twice, n);
             }
             if (kind != 5) {
                 ids = RoaringBitmap.bitmapOf(ids).toArray();
