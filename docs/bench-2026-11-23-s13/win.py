@@ -1,14 +1,6 @@
 import sys, collections, re
-data=open(sys.argv[1]).read().split('\n\n')
-recs=[]
-for s in data:
-    lines=s.strip('\n').split('\n')
-    if len(lines)<2: continue
-    m=re.match(r'^(.*?)\s+(\d+)\s+([\d.]+):',lines[0])
-    if not m: continue
-    comm,tid,t=m.group(1),m.group(2),float(m.group(3))
-    frames=[re.sub(r'^\s*[0-9a-f]+\s+','',l) for l in lines[1:]]
-    recs.append((comm,tid,t,frames))
+from perfsamples import load
+recs=load(sys.argv[1])
 wl=[r for r in recs if any('HnswBuilder.writeLinks' in f for f in r[3])]
 tid=collections.Counter(r[1] for r in wl).most_common(1)[0][0]
 t0=min(r[2] for r in wl); t1=max(r[2] for r in wl)

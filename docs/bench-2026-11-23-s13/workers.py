@@ -1,13 +1,6 @@
 import sys, collections, re
-data=open(sys.argv[1]).read().split('\n\n')
-recs=[]
-for s in data:
-    lines=s.strip('\n').split('\n')
-    if len(lines)<2: continue
-    m=re.match(r'^(.*?)\s+(\d+)\s+([\d.]+):',lines[0])
-    if not m: continue
-    frames=[re.sub(r'^\s*[0-9a-f]+\s+','',l) for l in lines[1:]]
-    recs.append((m.group(1),m.group(2),float(m.group(3)),frames))
+from perfsamples import load
+recs=load(sys.argv[1])
 wl=sorted(r[2] for r in recs if any('HnswBuilder.writeLinks' in f for f in r[3]))
 clusters=[[wl[0]]]
 for t in wl[1:]:
