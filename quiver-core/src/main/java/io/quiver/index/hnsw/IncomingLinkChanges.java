@@ -94,11 +94,12 @@ final class IncomingLinkChanges {
             return false;
         }
         long[] a = adds[level];
-        int i = Arrays.binarySearch(a, 0, addCount[level], pack(target, 0));
+        long first = pack(target, 0); // the smallest change this target can have
+        int i = Arrays.binarySearch(a, 0, addCount[level], first);
         if (i < 0) {
             i = -i - 1;
         }
-        return i < addCount[level] && (a[i] >>> 32) == (pack(target, 0) >>> 32);
+        return i < addCount[level] && (a[i] >>> 32) == (first >>> 32);
     }
 
     /**
@@ -218,8 +219,12 @@ final class IncomingLinkChanges {
         return true;
     }
 
-    private static long pack(int target, int source) {
-        return ((long) (target ^ Integer.MIN_VALUE) << 32) | Integer.toUnsignedLong(source);
+    /**
+     * {@code high} sign-flipped above {@code low} zero-extended: sorting such longs orders them by
+     * {@code high} as an unsigned id, then by {@code low} as one.
+     */
+    static long pack(int high, int low) {
+        return ((long) (high ^ Integer.MIN_VALUE) << 32) | Integer.toUnsignedLong(low);
     }
 
     private void requireSorted() {

@@ -193,11 +193,11 @@ final class LinkWriter {
                 found[n++] = x;
             }
         }
-        // sorted as longs (id sign-flipped above, position below) rather than by a comparator,
-        // which a fresh process would run interpreted ~200k times per batch
+        // sorted as longs (id above, position below) rather than by a comparator, which a fresh
+        // process would run interpreted ~200k times per batch
         long[] keys = new long[n];
         for (int i = 0; i < n; i++) {
-            keys[i] = ((long) (found[i].id ^ Integer.MIN_VALUE) << 32) | i;
+            keys[i] = IncomingLinkChanges.pack(found[i].id, i);
         }
         Arrays.sort(keys);
         GraphNode[] sorted = new GraphNode[n];
