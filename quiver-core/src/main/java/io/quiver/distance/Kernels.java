@@ -121,50 +121,18 @@ public final class Kernels {
         return true;
     }
 
-    /** Lengths that take every path of the kernels: see {@link #warmUpSharedKernels}. */
-    private static final int[] LENGTHS = {275, 19};
-    private static final int MAX_LENGTH = 275;
-
     /**
-     * Runs each Vector API kernel that builds use until the JIT has compiled it. Until then its
-     * vector operations execute as plain Java objects, a hundred times slower: a cold 10-tree build
-     * of Fashion-MNIST took 3.0 s instead of 1.5 s in its tree phase. Done on a background daemon
-     * thread (disable with {@code -Dquiver.warmup=false}) while a process opens its store and reads
-     * its input.
-     *
-     * <p>The lengths take every path of the kernels (the unrolled loop, the one-vector tail, the
-     * scalar tail, and a length below the unrolled width), for any vector width up to 512 bits:
-     * a path the warm-up never took is compiled as a trap, and the first real vector that takes it
-     * throws the compiled code away (seen as "made not entrant: uncommon trap" for 784 dimensions
-     * when the warm-up used 256). The float kernels, which every build uses, go first.
+     * Runs each Vector API kernel that builds use until the JIT has compiled it (see
+     * {@link KernelWarmUp}). Until then its vector operations execute as plain Java objects, a
+     * hundred times slower: a cold 10-tree build of Fashion-MNIST took 3.0 s instead of 1.5 s in
+     * its tree phase, and a fresh process coding 1,000 new items at the end of an incremental
+     * build 13–219 ms instead of 10–29 ms. Done on a background daemon thread (disable with
+     * {@code -Dquiver.warmup=false}) while a process opens its store and reads its input.
      */
     private static void warmUpSharedKernels() {
-        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
-            long a = arena.allocate(8L * MAX_LENGTH + 64, 64).address();
-            long b = a + 4L * MAX_LENGTH + 4;
-            float sink = 0;
-            for (int i = 0; i < 16_000; i++) {
-                int n = LENGTHS[i & 1];
-                sink += INSTANCE.dot(a, b, n) + INSTANCE.squaredEuclidean(a, b, n);
-            }
-            // Coding items: a build from scratch codes every item in one burst, an incremental one
-            // the items it inserted, at its end. Both outcomes of the exactness test: with step 1
-            // the zeros code exactly, with step 0.3 they round; a path the warm-up never took would
-            // be compiled as a trap (see above). 8,000 calls, because after 2,000 the coding kernel
-            // had only reached C1 (-XX:+PrintCompilation), where the Vector API runs as Java
-            // objects: a fresh process's first incremental build then spent 13-219 ms (median
-            // 131 ms) coding 1,000 new items, against 10-29 ms now (eight interleaved rounds at 50k
-            // and 500k). The compilation is triggered by call and loop counts, not time; the
-            // warm-up takes ~0.05 s longer.
-            ScalarQuantizer exact = new ScalarQuantizer(DistanceKind.EUCLIDEAN, MAX_LENGTH, -1f, 1f);
-            ScalarQuantizer rounding = new ScalarQuantizer(DistanceKind.EUCLIDEAN, MAX_LENGTH, -1f, 0.3f);
-            long code = arena.allocate(exact.codeBytes() + 64L, 64).address();
-            for (int i = 0; i < 8_000; i++) {
-                ((i & 1) == 0 ? exact : rounding).encodeItem(a, code);
-            }
-            if (sink != 0) {
-                throw new AssertionError("kernels of zeros returned " + sink);
-            }
+        float sink = KernelWarmUp.run(INSTANCE, KernelWarmUp.SHARED, () -> {}, null);
+        if (sink != 0) {
+            throw new AssertionError("kernels of zeros returned " + sink);
         }
     }
 
@@ -178,20 +146,9 @@ public final class Kernels {
             Thread.currentThread().interrupt();
             return;
         }
-        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
-            long a = arena.allocate(8L * MAX_LENGTH + 64, 64).address();
-            long b = a + 4L * MAX_LENGTH + 4;
-            float sink = 0;
-            for (int i = 0; i < 16_000; i++) {
-                if ((i & 255) == 0) {
-                    yieldToBuilds();
-                }
-                int n = LENGTHS[i & 1];
-                sink += INSTANCE.squaredEuclideanInt8(a, b, n) + INSTANCE.squaredEuclideanBytes(a, b, n) + INSTANCE.dotInt8(a, b, n);
-            }
-            if (sink != 0) {
-                throw new AssertionError("kernels of zeros returned " + sink);
-            }
+        float sink = KernelWarmUp.run(INSTANCE, KernelWarmUp.SEARCH_ONLY, Kernels::yieldToBuilds, null);
+        if (sink != 0) {
+            throw new AssertionError("kernels of zeros returned " + sink);
         }
     }
 
