@@ -32,7 +32,7 @@ import java.util.concurrent.locks.LockSupport;
  * </ul>
  *
  * <pre>{@code
- * float zero = KernelWarmUp.run(Kernels.get(), KernelWarmUp.SHARED, () -> {}, null); // 0: kernels of zeros
+ * float zero = KernelWarmUp.run(Kernels.get(), KernelWarmUp.SHARED, () -> {}, null, KernelWarmUp.GIVE_UP_NANOS); // 0
  * }</pre>
  */
 final class KernelWarmUp {
@@ -57,8 +57,12 @@ final class KernelWarmUp {
     private static final int ROUND = 256;
     /** Calls after which the compilations are due (the JIT asks for ~5,000, more when its queue is long). */
     private static final int BURST = 8_000;
-    /** Calls after which a kernel is given up on (the JIT is off or limited to C1). */
-    private static final int GIVE_UP = 60_000;
+    /**
+     * How long a kernel may take to compile before it is given up on (the JIT is off or limited
+     * to C1): with one C2 thread, kernels queued behind each other took up to 0.3 s here alone,
+     * and longer in a busy process.
+     */
+    static final long GIVE_UP_NANOS = 10_000_000_000L;
     /** A compiled {@link #LONG} call takes ~0.2 µs here, one running as objects 25–300 µs. */
     private static final long COMPILED_NANOS = 2_000;
 
@@ -77,30 +81,41 @@ final class KernelWarmUp {
 
     /**
      * Warms up {@code which} (constants of this class) of {@code kernels}, running {@code pause}
-     * before each round (it may block). Returns the sum of all results, 0 when the kernels work.
-     * Records how many calls each kernel took in {@code calls}, when not null.
+     * before each round (it may block), and gives a kernel up after {@code giveUpNanos} not
+     * spent in {@code pause}. Returns the sum of all results, 0 when the kernels work. When
+     * {@code calls} is not null, sets it to how many calls each kernel took to be seen compiled,
+     * or to -1 when it was given up on.
      */
-    static float run(VectorKernels kernels, int[] which, Runnable pause, int[] calls) {
+    static float run(VectorKernels kernels, int[] which, Runnable pause, int[] calls, long giveUpNanos) {
         try (Arena arena = Arena.ofConfined()) {
-            return new KernelWarmUp(kernels, arena).run(which, pause, calls);
+            return new KernelWarmUp(kernels, arena).run(which, pause, calls, giveUpNanos);
         }
     }
 
-    private float run(int[] which, Runnable pause, int[] calls) {
+    private float run(int[] which, Runnable pause, int[] calls, long giveUpNanos) {
+        long start = System.nanoTime();
+        long paused = 0; // not counted against giveUpNanos
         boolean[] done = new boolean[which.length];
         int running = which.length;
         float sink = 0;
         int made = 0;
-        while (running > 0 && made < GIVE_UP) {
+        while (running > 0) {
+            long t = System.nanoTime();
             pause.run();
+            paused += System.nanoTime() - t;
             sink += round(which, done, made);
             made += ROUND;
+            boolean late = System.nanoTime() - start - paused > giveUpNanos;
             for (int k = 0; k < which.length; k++) {
-                if (!done[k] && (compiled(which[k]) || made >= GIVE_UP)) {
+                if (done[k]) {
+                    continue;
+                }
+                boolean compiled = compiled(which[k]);
+                if (compiled || late) {
                     done[k] = true;
                     running--;
                     if (calls != null) {
-                        calls[k] = made;
+                        calls[k] = compiled ? made : -1;
                     }
                 }
             }

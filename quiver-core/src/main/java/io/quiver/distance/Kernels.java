@@ -130,7 +130,7 @@ public final class Kernels {
      * {@code -Dquiver.warmup=false}) while a process opens its store and reads its input.
      */
     private static void warmUpSharedKernels() {
-        float sink = KernelWarmUp.run(INSTANCE, KernelWarmUp.SHARED, () -> {}, null);
+        float sink = KernelWarmUp.run(INSTANCE, KernelWarmUp.SHARED, () -> {}, null, KernelWarmUp.GIVE_UP_NANOS);
         if (sink != 0) {
             throw new AssertionError("kernels of zeros returned " + sink);
         }
@@ -146,7 +146,7 @@ public final class Kernels {
             Thread.currentThread().interrupt();
             return;
         }
-        float sink = KernelWarmUp.run(INSTANCE, KernelWarmUp.SEARCH_ONLY, Kernels::yieldToBuilds, null);
+        float sink = KernelWarmUp.run(INSTANCE, KernelWarmUp.SEARCH_ONLY, Kernels::yieldToBuilds, null, KernelWarmUp.GIVE_UP_NANOS);
         if (sink != 0) {
             throw new AssertionError("kernels of zeros returned " + sink);
         }
