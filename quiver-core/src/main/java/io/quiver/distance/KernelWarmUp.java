@@ -18,8 +18,9 @@ import java.util.concurrent.locks.LockSupport;
  *       take it would throw the compiled code away. When every call had a real length, a fresh
  *       process's warm-up allocated 250–390 MiB of vector objects, kept both compiler threads
  *       busy with the Vector API's own Java code, and took ~1 s; the first batch of 1,000 items
- *       into a 500k HNSW index in such a process took 2.64 s against 2.05 s with empty calls
- *       (medians of seven interleaved runs, docs/BENCHMARKS.md, fourteenth session). The
+ *       into a 500k HNSW index in such a process took a median 2.64 s against 2.05 s with one
+ *       call in 32 real (seven interleaved runs each), and 3.10 s against 2.19 s with one in 128
+ *       in a slower hour (four each; docs/BENCHMARKS.md, fourteenth session). The
  *       sparse profile did not slow the compiled kernels (768-d, in cache: 60–90 ns a call
  *       either way).</li>
  *   <li><b>Stopping when compiled.</b> After each round from {@link #PROBE_FROM} calls on, it times
