@@ -4,72 +4,145 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class KernelWarmUpTest {
-    /** Scalar kernels that spin on every call of the long length: never seen as compiled. */
-    private static final class SlowKernels implements VectorKernels {
-        private final VectorKernels scalar = new ScalarKernels();
-        /** Added to every dot product: a wrong kernel. */
-        private final float dotError;
-        final AtomicInteger calls = new AtomicInteger();
-        final AtomicInteger longCalls = new AtomicInteger();
-        final AtomicInteger shortCalls = new AtomicInteger();
+    /** Kernel ids of KernelWarmUp in order: the method each must reach. */
+    private static final String[] METHODS = {"dot", "squaredEuclidean", "quantize", "squaredEuclideanInt8", "squaredEuclideanBytes", "dotInt8"};
+    private static final int[] ALL = {0, 1, 2, 3, 4, 5};
 
-        SlowKernels(float dotError) {
-            this.dotError = dotError;
+    /**
+     * Counts each method's calls by length (and the coder's by step); spins on the long length in
+     * the methods marked slow, so that those are never seen compiled. Returns 0 (kernels of
+     * zeros) except where told otherwise.
+     */
+    private static final class RecordingKernels implements VectorKernels {
+        private final boolean[] slow;
+        /** Returned by dot for the short length only: wrong where no probe looks. */
+        private final float dotShortError;
+        /** [method][0: n = 0, 1: LONG, 2: SHORT, 3: other] */
+        final AtomicIntegerArray calls = new AtomicIntegerArray(METHODS.length * 4);
+        /** [LONG or SHORT][exact or rounding] */
+        final AtomicIntegerArray coderSteps = new AtomicIntegerArray(4);
+
+        RecordingKernels(boolean[] slow, float dotShortError) {
+            this.slow = slow;
+            this.dotShortError = dotShortError;
         }
 
-        private int slow(int n) {
-            calls.incrementAndGet();
-            if (n == KernelWarmUp.SHORT) {
-                shortCalls.incrementAndGet();
-            } else if (n == KernelWarmUp.LONG) {
-                longCalls.incrementAndGet();
+        private int record(int method, int n) {
+            int length = n == 0 ? 0 : n == KernelWarmUp.LONG ? 1 : n == KernelWarmUp.SHORT ? 2 : 3;
+            calls.incrementAndGet(method * 4 + length);
+            if (slow[method] && n == KernelWarmUp.LONG) {
                 long end = System.nanoTime() + 5_000;
                 while (System.nanoTime() < end) {
                     Thread.onSpinWait();
                 }
             }
-            return n;
+            return length;
         }
 
-        @Override public float dot(long a, long b, int n) { return scalar.dot(a, b, slow(n)) + dotError; }
-        @Override public float squaredEuclidean(long a, long b, int n) { return scalar.squaredEuclidean(a, b, slow(n)); }
-        @Override public float manhattan(long a, long b, int n) { return scalar.manhattan(a, b, slow(n)); }
-        @Override public float squaredEuclideanInt8(long q, long c, int n) { return scalar.squaredEuclideanInt8(q, c, slow(n)); }
-        @Override public float dotInt8(long q, long c, int n) { return scalar.dotInt8(q, c, slow(n)); }
-        @Override public boolean quantize(long src, long dst, int n, float scale, float lo, float inv) { return scalar.quantize(src, dst, slow(n), scale, lo, inv); }
-        @Override public float squaredEuclideanBytes(long a, long b, int n) { return scalar.squaredEuclideanBytes(a, b, slow(n)); }
-        @Override public int hamming(long a, long b, int words) { return scalar.hamming(a, b, words); }
-        @Override public String name() { return "slow"; }
+        int calls(int method, int length) {
+            return calls.get(method * 4 + length);
+        }
+
+        int calls(int method) {
+            return calls(method, 0) + calls(method, 1) + calls(method, 2) + calls(method, 3);
+        }
+
+        @Override public float dot(long a, long b, int n) { return record(0, n) == 2 ? dotShortError : 0; }
+        @Override public float squaredEuclidean(long a, long b, int n) { record(1, n); return 0; }
+        @Override public float manhattan(long a, long b, int n) { throw new AssertionError("not warmed up"); }
+        @Override public float squaredEuclideanInt8(long q, long c, int n) { record(3, n); return 0; }
+        @Override public float dotInt8(long q, long c, int n) { record(5, n); return 0; }
+        @Override public float squaredEuclideanBytes(long a, long b, int n) { record(4, n); return 0; }
+        @Override public int hamming(long a, long b, int words) { throw new AssertionError("not warmed up"); }
+        @Override public String name() { return "recording"; }
+
+        @Override
+        public boolean quantize(long src, long dst, int n, float scale, float lo, float inv) {
+            int length = record(2, n);
+            if (length == 1 || length == 2) {
+                coderSteps.incrementAndGet((length - 1) * 2 + (inv == 1f ? 0 : 1));
+            }
+            return true;
+        }
+    }
+
+    private static boolean[] slow(int... methods) {
+        boolean[] s = new boolean[METHODS.length];
+        for (int m : methods) {
+            s[m] = true;
+        }
+        return s;
     }
 
     @Test
     void seesEachVectorApiKernelCompiled() {
         // They run as objects, tens of microseconds a call, until C2 compiles them; the warm-up
         // must notice that and not give them up (60 s: this JVM runs other tests meanwhile).
-        for (int[] which : new int[][] {KernelWarmUp.SHARED, KernelWarmUp.SEARCH_ONLY}) {
-            int[] calls = new int[which.length];
-            assertThat(KernelWarmUp.run(new PanamaKernels(), which, () -> {}, calls, 60_000_000_000L)).isZero();
-            assertThat(Arrays.stream(calls).boxed()).allSatisfy(c -> assertThat(c).isPositive());
+        // Both stages in one: the coder writes elsewhere than the codes the int8 kernels read.
+        int[] calls = new int[ALL.length];
+        KernelWarmUp.run(new PanamaKernels(), ALL, () -> {}, calls, 60_000_000_000L);
+        assertThat(Arrays.stream(calls).boxed()).allSatisfy(c -> assertThat(c).isPositive());
+    }
+
+    @Test
+    void lengthsTakeEveryPathWithFourToSixteenLanes() {
+        int[] lengths = {0, KernelWarmUp.LONG, KernelWarmUp.SHORT};
+        for (int lanes : new int[] {4, 8, 16}) {
+            boolean unrolled = false, notUnrolled = false, tail = false, noTail = false, scalar = false, noScalar = false;
+            for (int n : lengths) {
+                int rest = n >= 4 * lanes ? n % (4 * lanes) : n;
+                unrolled |= n >= 4 * lanes;
+                notUnrolled |= n < 4 * lanes;
+                tail |= rest >= lanes;
+                noTail |= rest < lanes;
+                scalar |= n % lanes > 0;
+                noScalar |= n % lanes == 0;
+            }
+            assertThat(new boolean[] {unrolled, notUnrolled, tail, noTail, scalar, noScalar}).as("%d lanes", lanes).containsOnly(true);
+        }
+        assertThat(Kernels.ALL_PATHS_LENGTH).isEqualTo(KernelWarmUp.LONG);
+    }
+
+    @Test
+    void eachKernelGetsMostlyEmptyCallsAndEveryPathFromItsOwnMethod() {
+        RecordingKernels k = new RecordingKernels(slow(0, 1, 2, 3, 4, 5), 0);
+        AtomicInteger rounds = new AtomicInteger();
+        int[] calls = new int[ALL.length];
+        KernelWarmUp.run(k, ALL, rounds::incrementAndGet, calls, 100_000_000L);
+        int r = rounds.get();
+        assertThat(r).isGreaterThan(KernelWarmUp.PROBE_FROM / KernelWarmUp.ROUND);
+        for (int m = 0; m < METHODS.length; m++) {
+            assertThat(calls[m]).as(METHODS[m]).isEqualTo(-1); // given up: never fast
+            assertThat(k.calls(m, 0)).as(METHODS[m]).isEqualTo(254 * r);
+            assertThat(k.calls(m, 2)).as(METHODS[m]).isEqualTo(r);
+            // the probes add long calls, one a round at most
+            assertThat(k.calls(m, 1)).as(METHODS[m]).isBetween(r + 1, 2 * r);
+            assertThat(k.calls(m, 3)).as(METHODS[m]).isZero();
+        }
+        // the coder gets both steps at both lengths: both outcomes of its exactness test
+        for (int i = 0; i < 4; i++) {
+            assertThat(k.coderSteps.get(i)).as("length and step %d", i).isPositive();
         }
     }
 
     @Test
-    void mostCallsAreEmptyAndTheRestTakeEveryPath() {
-        SlowKernels slow = new SlowKernels(0);
-        AtomicInteger rounds = new AtomicInteger();
-        int[] calls = new int[1];
-        KernelWarmUp.run(slow, new int[] {KernelWarmUp.DOT}, rounds::incrementAndGet, calls, 100_000_000L);
-        assertThat(calls[0]).isEqualTo(-1); // given up: its long calls never got fast
-        int made = 256 * rounds.get();
-        int probes = rounds.get() - KernelWarmUp.PROBE_FROM / 256 + 1; // long calls, timed, once a round
-        assertThat(slow.calls.get()).isEqualTo(made + probes);
-        // one call in 128 has a real length, alternating between long and short
-        assertThat(slow.longCalls.get() - probes).isEqualTo(made / 256);
-        assertThat(slow.shortCalls.get()).isEqualTo(made / 256);
+    void aKernelSeenCompiledIsCalledNoMore() {
+        RecordingKernels k = new RecordingKernels(slow(1), 0);
+        int[] calls = new int[2];
+        KernelWarmUp.run(k, new int[] {0, 1}, () -> {}, calls, 100_000_000L);
+        assertThat(calls[0]).isPositive();
+        assertThat(calls[1]).isEqualTo(-1);
+        int probes = calls[0] / KernelWarmUp.ROUND - KernelWarmUp.PROBE_FROM / KernelWarmUp.ROUND + 1;
+        assertThat(k.calls(0)).isEqualTo(calls[0] + probes);
+        assertThat(k.calls(1)).isGreaterThan(k.calls(0));
     }
 
     @Test
@@ -79,14 +152,21 @@ class KernelWarmUpTest {
             rounds.incrementAndGet();
             java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L);
         };
-        KernelWarmUp.run(new SlowKernels(0), new int[] {KernelWarmUp.QUANTIZE}, pause, null, 20_000_000L);
+        KernelWarmUp.run(new RecordingKernels(slow(2), 0), new int[] {2}, pause, null, 20_000_000L);
         assertThat(rounds.get()).isGreaterThan(8); // 4 pauses alone would have used up the 20 ms
     }
 
     @Test
     void aKernelThatDoesNotReturnZeroOnZerosFails() {
-        assertThatThrownBy(() -> KernelWarmUp.run(new SlowKernels(1), new int[] {KernelWarmUp.DOT}, () -> {}, null, 100_000_000L))
+        // wrong for the short length only, which no probe times: the sum of all results tells
+        assertThatThrownBy(() -> KernelWarmUp.run(new RecordingKernels(slow(), 1), new int[] {0}, () -> {}, null, 100_000_000L))
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("of zeros returned");
+    }
+
+    @Test
+    void theJitOfThisTestRunCompilesWithC2() {
+        // the surefire JVM runs with the default tiered compilation
+        assertThat(KernelWarmUp.c2Compiles()).isTrue();
     }
 }

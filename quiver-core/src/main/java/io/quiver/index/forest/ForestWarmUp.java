@@ -3,6 +3,7 @@ package io.quiver.index.forest;
 import io.quiver.distance.Distance;
 import io.quiver.distance.DistanceKind;
 import io.quiver.distance.FloatDistance;
+import io.quiver.distance.Kernels;
 import io.quiver.index.BuildCommon;
 import io.quiver.storage.NativeMemory;
 import io.quiver.storage.WorkingMemory;
@@ -39,9 +40,9 @@ public final class ForestWarmUp {
     }
 
     private static void run() {
-        // 275 dimensions take every path of the kernels (see Kernels); 3,000 items in leaves of
-        // 16 give each loop enough trips to be compiled by the optimising compiler.
-        int dims = 275;
+        // these dimensions take every path of the kernels; 3,000 items in leaves of 16 give each
+        // loop enough trips to be compiled by the optimising compiler
+        int dims = Kernels.ALL_PATHS_LENGTH;
         int n = 3000;
         FloatDistance d = (FloatDistance) DistanceKind.EUCLIDEAN.create(dims);
         long stride = ForestWriter.copyStride(d.itemBytes());
