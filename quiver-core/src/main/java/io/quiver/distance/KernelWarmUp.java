@@ -33,8 +33,8 @@ import java.util.concurrent.locks.LockSupport;
  *       application. It keeps calling, though: HotSpot drops a queued compilation whose method
  *       has not run for 50 ms ({@code TieredCompileTaskTimeout}).</li>
  * </ul>
- * When the JIT cannot compile with C2 ({@code -Xint}, {@code -XX:TieredStopAtLevel} below 4),
- * {@link Kernels} does not start it: it would spin until it gave up.
+ * When the JIT cannot compile with C2 ({@code -Xint}, {@code -XX:TieredStopAtLevel} below 4) it
+ * stops after {@link #C2_CHECK} calls rather than run on until it gives up.
  *
  * <pre>{@code
  * KernelWarmUp.run(Kernels.get(), KernelWarmUp.SHARED, () -> {}, null, KernelWarmUp.GIVE_UP_NANOS);
@@ -70,6 +70,12 @@ final class KernelWarmUp {
     /** Calls from which each round ends with a pause: the compilations are due by then. */
     static final int BURST = 8_192;
     /**
+     * Calls after which, if no kernel has been seen compiled yet, the run asks whether this JVM
+     * compiles with C2 at all ({@link #c2Compiles}: 20–40 ms of management beans in a fresh
+     * process, so not asked when the answer shows anyway).
+     */
+    static final int C2_CHECK = 32_768;
+    /**
      * Probes per run: with the two stages of {@link Kernels}, at most 3,000 calls of {@link #call}
      * in a process, below the ~5,000 after which C2 would compile it. A run needed ~50–200 rounds
      * of probes here.
@@ -103,7 +109,8 @@ final class KernelWarmUp {
     /**
      * Warms up {@code which} (constants of this class) of {@code kernels}, running {@code pause}
      * before each round (it may block), and gives a kernel up after {@code giveUpNanos} not spent
-     * in {@code pause}, or once the run has made {@link #MAX_PROBES}. When
+     * in {@code pause}, once the run has made {@link #MAX_PROBES}, or when no kernel is compiled
+     * after {@link #C2_CHECK} calls and this JVM has no C2. When
      * {@code calls} is not null, sets it to how many calls each kernel took to be seen compiled,
      * or to -1 when it was given up on. Throws {@link AssertionError} when a kernel's result on
      * zeros is not 0.
@@ -120,6 +127,7 @@ final class KernelWarmUp {
         boolean[] done = new boolean[which.length];
         int running = which.length;
         int probes = 0;
+        boolean anyCompiled = false;
         float sink = 0;
         int made = 0;
         while (running > 0) {
@@ -128,7 +136,8 @@ final class KernelWarmUp {
             paused += System.nanoTime() - t;
             sink += round(which, done, made);
             made += ROUND;
-            boolean late = System.nanoTime() - start - paused > giveUpNanos;
+            boolean late = System.nanoTime() - start - paused > giveUpNanos
+                    || made == C2_CHECK && !anyCompiled && !c2Compiles();
             for (int k = 0; k < which.length; k++) {
                 if (done[k] || made < PROBE_FROM && !late) {
                     continue;
@@ -136,6 +145,7 @@ final class KernelWarmUp {
                 boolean spent = probes >= MAX_PROBES;
                 boolean compiled = !late && !spent && compiled(which[k]);
                 probes++;
+                anyCompiled |= compiled;
                 if (compiled || late || spent) {
                     done[k] = true;
                     running--;

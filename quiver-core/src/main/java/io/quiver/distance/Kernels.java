@@ -136,9 +136,7 @@ public final class Kernels {
      * {@code -Dquiver.warmup=false}) while a process opens its store and reads its input.
      */
     private static void warmUpSharedKernels() {
-        if (KernelWarmUp.c2Compiles()) {
-            KernelWarmUp.run(INSTANCE, KernelWarmUp.SHARED, () -> {}, null, KernelWarmUp.GIVE_UP_NANOS);
-        }
+        KernelWarmUp.run(INSTANCE, KernelWarmUp.SHARED, () -> {}, null, KernelWarmUp.GIVE_UP_NANOS);
     }
 
     /** The search-only stage: see {@link #warmUpSearchKernelsInBackground()}. */
@@ -151,9 +149,7 @@ public final class Kernels {
             Thread.currentThread().interrupt();
             return;
         }
-        if (KernelWarmUp.c2Compiles()) {
-            KernelWarmUp.run(INSTANCE, KernelWarmUp.SEARCH_ONLY, Kernels::yieldToBuilds, null, KernelWarmUp.GIVE_UP_NANOS);
-        }
+        KernelWarmUp.run(INSTANCE, KernelWarmUp.SEARCH_ONLY, Kernels::yieldToBuilds, null, KernelWarmUp.GIVE_UP_NANOS);
     }
 
     private static VectorKernels choose() {

@@ -3,6 +3,7 @@ package io.quiver.distance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -162,6 +163,28 @@ class KernelWarmUpTest {
         assertThatThrownBy(() -> KernelWarmUp.run(new RecordingKernels(slow(), 1), new int[] {0}, () -> {}, null, 100_000_000L))
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("of zeros returned");
+    }
+
+    /** Run in a JVM without C2 by {@link #withoutC2ItStopsAtTheCheckInsteadOfRunningOn}. */
+    static final class WithoutC2 {
+        public static void main(String[] args) {
+            int[] calls = new int[KernelWarmUp.SHARED.length];
+            AtomicInteger rounds = new AtomicInteger();
+            KernelWarmUp.run(new PanamaKernels(), KernelWarmUp.SHARED, rounds::incrementAndGet, calls, 60_000_000_000L);
+            System.out.println("calls " + Arrays.toString(calls) + " rounds " + rounds.get());
+        }
+    }
+
+    @Test
+    void withoutC2ItStopsAtTheCheckInsteadOfRunningOn() throws Exception {
+        String javaCommand = ProcessHandle.current().info().command().orElseThrow();
+        Process p = new ProcessBuilder(javaCommand, "--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+                "-XX:TieredStopAtLevel=1", "-Dquiver.warmup=false", "-cp", System.getProperty("java.class.path"), WithoutC2.class.getName())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
+        // given up at the check, not at the probe limit (516 rounds) nor at the 60 s
+        assertThat(out).contains("calls [-1, -1, -1] rounds " + KernelWarmUp.C2_CHECK / KernelWarmUp.ROUND);
     }
 
     @Test
