@@ -19,9 +19,9 @@ import java.util.concurrent.locks.LockSupport;
  *       away. When every call had a real length, a fresh process's warm-up allocated 250–390 MiB
  *       of vector objects, kept both compiler threads busy with the Vector API's own Java code,
  *       and took ~1 s; the first batch of 1,000 items into a 500k HNSW index in such a process
- *       took a median 2.69 s against 2.03 s with this (five interleaved runs each;
- *       docs/BENCHMARKS.md, fourteenth session). The sparse profile did not slow the compiled
- *       kernels (768-d, in cache: 60–90 ns a call either way).</li>
+ *       took a median 2.44–2.69 s against 2.03–2.04 s with this (two sets of five
+ *       interleaved runs; docs/BENCHMARKS.md, fourteenth session). The sparse profile did not
+ *       slow the compiled kernels (768-d, in cache: 60–90 ns a call either way).</li>
  *   <li><b>Stopping when compiled.</b> After each round from {@link #PROBE_FROM} calls on, it
  *       times one {@link #LONG} call of each kernel still running, through {@link #call}, whose
  *       call sites reach the kernel's own compiled entry, the one real callers reach, as long as
