@@ -234,11 +234,17 @@ final class IslandRescue {
         return true;
     }
 
+    /** A suspect of {@link #linkSuspects}: the (unsigned) id above its level byte. */
+    static long suspect(int id, int level) {
+        return (Integer.toUnsignedLong(id) << 8) | level;
+    }
+
     /**
-     * Finds the islands among the suspects (new nodes, and nodes that lost an incoming link, left
-     * with fewer than {@link #ISLAND_LIMIT}) and gives each a link in from outside. Costs a few
-     * list reads per suspect, never a scan: a node is in an island when walking its incoming
-     * links backwards ends, within {@link #ISLAND_LIMIT} nodes, without meeting the entry point.
+     * Finds the islands among the suspects ({@link #suspect}: new nodes, and nodes that lost an
+     * incoming link, left with fewer than {@link #ISLAND_LIMIT}) and gives each a link in from
+     * outside. Costs a few list reads per suspect, never a scan: a node is in an island when
+     * walking its incoming links backwards ends, within {@link #ISLAND_LIMIT} nodes, without
+     * meeting the entry point.
      */
     void linkSuspects(List<Long> suspects, RoaringBitmap inserted) {
         if (!g.hasEntry()) {
@@ -263,11 +269,11 @@ final class IslandRescue {
             }
             // Whatever lost a link in the rescue, and the members that still only reach x, go round again.
             if (r.dropped() != NONE_DROPPED) {
-                queue.add((r.dropped() << 8) | l);
+                queue.add(suspect((int) r.dropped(), l));
             }
             for (int y : island) {
                 if (y != x) {
-                    queue.add((Integer.toUnsignedLong(y) << 8) | l);
+                    queue.add(suspect(y, l));
                 }
             }
         }

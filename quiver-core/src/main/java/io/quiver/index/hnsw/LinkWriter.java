@@ -154,7 +154,7 @@ final class LinkWriter {
             }
             for (int l = 0; l <= n.level; l++) {
                 if (!changes.hasAdds(n.id, l)) {
-                    suspects.add((Integer.toUnsignedLong(n.id) << 8) | l);
+                    suspects.add(IslandRescue.suspect(n.id, l));
                 }
             }
         }
@@ -175,7 +175,7 @@ final class LinkWriter {
         // A node that was reachable and only gained incoming links stays reachable unless a link
         // on its way in was dropped, and the target of that link is a suspect itself.
         if (n < IslandRescue.ISLAND_LIMIT && (d1 > d0 || inserted.contains(x))) {
-            suspects.add((Integer.toUnsignedLong(x) << 8) | l);
+            suspects.add(IslandRescue.suspect(x, l));
         }
     }
 
