@@ -226,8 +226,11 @@ final class KernelWarmUp {
         }
         try {
             var vm = java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
-            if (vm == null || !Boolean.parseBoolean(vm.getVMOption("UseCompiler").getValue())) {
-                return vm == null;
+            if (vm == null) {
+                return true;
+            }
+            if (!Boolean.parseBoolean(vm.getVMOption("UseCompiler").getValue())) {
+                return false;
             }
             boolean tiered = Boolean.parseBoolean(vm.getVMOption("TieredCompilation").getValue());
             return !tiered || Integer.parseInt(vm.getVMOption("TieredStopAtLevel").getValue()) >= 4;
