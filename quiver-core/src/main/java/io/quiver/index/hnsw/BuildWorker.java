@@ -363,50 +363,61 @@ final class BuildWorker {
             }
             int c = candidates.topNode();
             candidates.pop();
-            int n = links(c, level);
-            if (pendingAddress.length < n) {
-                pendingAddress = new long[list.length];
+            expand(q, c, ef, level, self);
+        }
+    }
+
+    /**
+     * Measures the unvisited neighbours of candidate {@code c} and offers them to the beam. Its own
+     * method, not the body of {@link #searchLevel}'s loop, for the JIT of a fresh process: a loop
+     * that runs for a whole search made C2 compile {@code searchLevel} three times (once for each
+     * of its loops on stack, then as a method), each time with this code inlined; as a method
+     * called once per candidate it is compiled once, and too big then to be inlined again.
+     */
+    private void expand(long q, int c, int ef, int level, int self) {
+        int n = links(c, level);
+        if (pendingAddress.length < n) {
+            pendingAddress = new long[list.length];
+        }
+        // As in HnswReader: resolve the unvisited neighbours first and touch their bytes so
+        // that their cache misses overlap, then measure.
+        int pending = 0;
+        long touched = 0;
+        for (int i = 0; i < n; i++) {
+            int nb = list[i];
+            if (nb == self) {
+                continue;
             }
-            // As in HnswReader: resolve the unvisited neighbours first and touch their bytes so
-            // that their cache misses overlap, then measure.
-            int pending = 0;
-            long touched = 0;
-            for (int i = 0; i < n; i++) {
-                int nb = list[i];
-                if (nb == self) {
-                    continue;
-                }
-                int k = key(nb);
-                if (visited[k] == generation) {
-                    continue;
-                }
-                visited[k] = generation;
-                long a = address(k, nb);
-                if (a <= 0) {
-                    continue;
-                }
-                if (codes != null) {
-                    for (int off = 0; off < codeBytes; off += 64) {
-                        touched += NativeMemory.getByte(a + off);
-                    }
-                    touched += NativeMemory.getByte(a + codeBytes - 1);
-                } else {
-                    touched += NativeMemory.getLong(a + Distance.PAYLOAD);
-                }
-                list[pending] = nb;
-                pendingAddress[pending++] = a;
+            int k = key(nb);
+            if (visited[k] == generation) {
+                continue;
             }
-            touchSink += touched;
-            for (int i = 0; i < pending; i++) {
-                int nb = list[i];
-                long a = pendingAddress[i];
-                float d = distQ(q, a);
-                if (beam.size() < ef || d < beam.topDistance()) {
-                    candidates.push(d, nb);
-                    beam.push(d, nb);
-                    if (beam.size() > ef) {
-                        beam.pop();
-                    }
+            visited[k] = generation;
+            long a = address(k, nb);
+            if (a <= 0) {
+                continue;
+            }
+            if (codes != null) {
+                for (int off = 0; off < codeBytes; off += 64) {
+                    touched += NativeMemory.getByte(a + off);
+                }
+                touched += NativeMemory.getByte(a + codeBytes - 1);
+            } else {
+                touched += NativeMemory.getLong(a + Distance.PAYLOAD);
+            }
+            list[pending] = nb;
+            pendingAddress[pending++] = a;
+        }
+        touchSink += touched;
+        for (int i = 0; i < pending; i++) {
+            int nb = list[i];
+            long a = pendingAddress[i];
+            float d = distQ(q, a);
+            if (beam.size() < ef || d < beam.topDistance()) {
+                candidates.push(d, nb);
+                beam.push(d, nb);
+                if (beam.size() > ef) {
+                    beam.pop();
                 }
             }
         }
