@@ -369,10 +369,12 @@ final class BuildWorker {
 
     /**
      * Measures the unvisited neighbours of candidate {@code c} and offers them to the beam. Its own
-     * method, not the body of {@link #searchLevel}'s loop, for the JIT of a fresh process: a loop
-     * that runs for a whole search made C2 compile {@code searchLevel} three times (once for each
-     * of its loops on stack, then as a method), each time with this code inlined; as a method
-     * called once per candidate it is compiled once, and too big then to be inlined again.
+     * method, not the body of {@link #searchLevel}'s loop, for the JIT of a fresh process: loops
+     * that run for a whole search made C2 compile {@code searchLevel} four times (on stack at each
+     * of its three loops, then as a method), each time with this code inlined. As a method called
+     * once per candidate it is compiled once, and {@code searchLevel}'s compilations call it
+     * instead of copying it, because its bytecode (345 bytes) is above C2's limit for inlining a
+     * hot callee ({@code FreqInlineSize}, 325; {@code -XX:+PrintInlining} says "hot method too big").
      */
     private void expand(long q, int c, int ef, int level, int self) {
         int n = links(c, level);
