@@ -66,6 +66,18 @@ final class GraphNode {
         dirty = true;
     }
 
+    /**
+     * Sets the list at {@code level} if it is still empty, as a new node's own list is until its
+     * worker sets it; returns false when another worker has already linked this node in there.
+     */
+    synchronized boolean setLinksIfEmpty(int level, int[] ids, int n) {
+        if (counts[level] != 0) {
+            return false;
+        }
+        setLinks(level, ids, n);
+        return true;
+    }
+
     /** Appends {@code id} if there is room and it is absent; returns false when the list is full. */
     synchronized boolean tryAppend(int level, int id, int cap) {
         int n = counts[level];
