@@ -541,36 +541,15 @@ final class BuildWorker {
      * added to it meanwhile. Once q is linked in on the level above, another worker's search can
      * start from q, choose it as a neighbour on this level and append itself to q's list here
      * (its reverse link) before q's own search on this level ends; overwriting the list then lost
-     * that link (3–5 per 2-thread build of 3,000 items, while one thread lost none). The union is
-     * kept, pruned by the heuristic when it is over the cap, as a full list is in {@link #addReverse}.
+     * that link (3–5 per 2-thread build of 3,000 items, while one thread lost none). q's choices
+     * then join that list as reverse links do, pruned by the heuristic when it is full.
      */
     private void setOwnLinks(GraphNode q, int level, int[] ids, int count) {
         if (q.setLinksIfEmpty(level, ids, count)) {
             return;
         }
-        synchronized (q) {
-            int need = q.capacity(level) + count;
-            if (reverseList.length < need) {
-                reverseList = new int[need * 2];
-            }
-            int n = q.copyLinks(level, reverseList);
-            int added = n;
-            for (int j = 0; j < count; j++) {
-                int id = ids[j];
-                boolean present = false;
-                for (int i = 0; i < added && !present; i++) {
-                    present = reverseList[i] == id;
-                }
-                if (!present) {
-                    reverseList[n++] = id;
-                }
-            }
-            int cap = g.cap(level);
-            if (n <= cap) {
-                q.setLinks(level, reverseList, n);
-            } else {
-                prune(q, level, reverseList, n, cap);
-            }
+        for (int j = 0; j < count; j++) {
+            addLink(q, level, ids[j]);
         }
     }
 
@@ -579,6 +558,11 @@ final class BuildWorker {
         if (level > node.level) {
             return;
         }
+        addLink(node, level, id);
+    }
+
+    /** Adds {@code id} to {@code node}'s list at {@code level}: appended while there is room, else pruned in with the rest. */
+    private void addLink(GraphNode node, int level, int id) {
         int cap = g.cap(level);
         if (node.tryAppend(level, id, cap)) {
             return;
