@@ -143,6 +143,30 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
         return step == 1f && lo == Math.rint(lo);
     }
 
+    /** The value coded as the highest byte: values above it are clamped to it. */
+    public float hi() {
+        return lo + 255 * step;
+    }
+
+    /**
+     * How many components of the encoded item at {@code item} (after the distance's scaling) lie
+     * more than {@code margin} below {@link #lo()} or above {@link #hi()}: what its code clamps by
+     * more than rounding. {@code scratch} holds {@link #dimensions()} floats.
+     */
+    public int clampedBeyond(long item, float margin, float[] scratch) {
+        float s = scale(kind, item);
+        // one bulk copy, then a heap loop, as in Fitter.add
+        MemorySegment.copy(NativeMemory.ALL, NativeMemory.FLOAT, item + Distance.PAYLOAD, scratch, 0, dimensions);
+        float below = lo - margin;
+        float above = hi() + margin;
+        int n = 0;
+        for (int i = 0; i < dimensions; i++) {
+            float x = scratch[i] * s;
+            n += x < below || x > above ? 1 : 0;
+        }
+        return n;
+    }
+
     /** Whether {@code b} is the first byte of a stored code. */
     public static boolean isCodeHeader(byte b) {
         return b == CODE_VERSION || b == CODE_EXACT;
@@ -203,6 +227,21 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
             min = lo;
             max = hi;
             integers = whole;
+        }
+
+        /** The smallest component seen (after the distance's scaling), +infinity before any. */
+        public float min() {
+            return min;
+        }
+
+        /** The largest component seen, -infinity before any. */
+        public float max() {
+            return max;
+        }
+
+        /** Whether every component seen was an integer. */
+        public boolean integers() {
+            return integers;
         }
 
         /** Adds what {@code other} saw (fitters of parts of one sample, merged: the same range as one fitter). */

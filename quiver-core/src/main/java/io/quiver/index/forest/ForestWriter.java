@@ -325,7 +325,7 @@ public final class ForestWriter extends ItemBackedWriter {
                     ItemCodes.replaceAll(txn, index, precoded, allIds, encoded);
                 } else {
                     boolean full = old == null;
-                    ScalarQuantizer codes = ItemCodes.rangeFor(txn, index, distance, common.int8Codes(), full, after, changes.built());
+                    ScalarQuantizer codes = ItemCodes.rangeFor(txn, index, distance, common.int8Codes(), full, after, changes.built(), changes.inserted());
                     ItemCodes.update(txn, index, distance, codes, full, changes.inserted(), changes.removed(), after);
                 }
             }

@@ -122,6 +122,49 @@ class ForestCodesTest {
         }
     }
 
+    /** Items inserted far outside the stored range widen it, and every item is recoded in it. */
+    @Test
+    void insertsOutsideTheRangeWidenIt() {
+        try (Store store = Store.open(dir)) {
+            store.write(txn -> {
+                ForestWriter w = ForestWriter.create(txn, 0, DistanceKind.EUCLIDEAN, ForestTest.DIMS);
+                for (int i = 0; i < 2000; i++) {
+                    w.add(i, BASE[i]);
+                }
+                w.build(opts(true));
+            });
+            ScalarQuantizer first;
+            try (ReadTxn txn = store.read()) {
+                first = ItemCodes.read(txn, 0, ItemStore.open(txn, 0).distance());
+            }
+            float shift = 20 * (first.hi() - first.lo());
+            store.write(txn -> {
+                ForestWriter w = ForestWriter.open(txn, 0);
+                for (int i = 2000; i < 2200; i++) {
+                    float[] v = BASE[i].clone();
+                    for (int j = 0; j < v.length; j++) {
+                        v[j] += shift;
+                    }
+                    w.add(i, v);
+                }
+                w.build(opts(true));
+            });
+            try (ReadTxn txn = store.read()) {
+                ForestReader r = ForestReader.open(txn, 0);
+                assertThat(r.check()).isEmpty();
+                ItemStore items = ItemStore.open(txn, 0);
+                ScalarQuantizer widened = ItemCodes.read(txn, 0, items.distance());
+                assertThat(widened.lo()).isLessThanOrEqualTo(first.lo());
+                assertThat(widened.hi()).isGreaterThan(first.hi() + shift);
+                ByteBuffer expected = ByteBuffer.allocateDirect(widened.codeBytes());
+                for (int id : items.currentIds()) {
+                    widened.encodeItem(NativeMemory.address(txn.get(0, KeyKind.ITEM, id)), expected);
+                    assertThat(txn.get(0, KeyKind.CODE, id)).as("code of %d", id).isEqualTo(expected);
+                }
+            }
+        }
+    }
+
     /**
      * Integer data coded with step 1 get exact codes, and a search then measures only its best k on
      * the vectors. With every item a candidate, its answers must equal brute force's, also after an

@@ -130,6 +130,77 @@ class HnswCodesTest {
         }
     }
 
+    /**
+     * Items inserted far outside the stored range widen it, and every item is recoded: clamped to
+     * the old range, the new items were found by about a third of the queries among them.
+     */
+    @Test
+    void insertsOutsideTheRangeWidenItAndRecodeEveryItem() {
+        java.util.Random r = new java.util.Random(11);
+        Map<Integer, float[]> old = new LinkedHashMap<>();
+        Map<Integer, float[]> all = new LinkedHashMap<>();
+        for (int id = 0; id < 1500; id++) {
+            float[] v = new float[DIMS];
+            for (int j = 0; j < DIMS; j++) {
+                // integers 0..200, then integers 300..500: both coded exactly by their own range
+                v[j] = id < 1000 ? r.nextInt(201) : 300 + r.nextInt(201);
+            }
+            (id < 1000 ? old : all).put(id, v);
+        }
+        all.putAll(old);
+        try (Store store = Store.open(dir)) {
+            build(store, DistanceKind.EUCLIDEAN, old, HnswIndexTest.opts());
+            ScalarQuantizer first;
+            try (ReadTxn txn = store.read()) {
+                first = ItemCodes.read(txn, 0, DistanceKind.EUCLIDEAN.create(DIMS));
+                assertThat(first.onIntegerGrid()).isTrue();
+                assertThat(first.hi()).isLessThan(300f);
+            }
+            store.write(txn -> {
+                HnswWriter w = HnswWriter.open(txn, 0);
+                all.forEach((id, v) -> {
+                    if (id >= 1000) {
+                        w.add(id, v);
+                    }
+                });
+                assertThat(w.build(HnswIndexTest.opts()).asMap()).containsKey("recode every item (int8 range widened)");
+            });
+            ScalarQuantizer widened;
+            try (ReadTxn txn = store.read()) {
+                HnswTestSupport.checkGraph(txn, 0);
+                widened = ItemCodes.read(txn, 0, DistanceKind.EUCLIDEAN.create(DIMS));
+                assertThat(widened.lo()).isLessThanOrEqualTo(0f);
+                assertThat(widened.hi()).isGreaterThanOrEqualTo(500f);
+                // every code, old items' included, is the code of its vector in the new range
+                java.nio.ByteBuffer expected = java.nio.ByteBuffer.allocateDirect(widened.codeBytes());
+                for (int id : all.keySet()) {
+                    widened.encodeItem(io.quiver.storage.NativeMemory.address(txn.get(0, KeyKind.ITEM, id)), expected);
+                    assertThat(txn.get(0, KeyKind.CODE, id)).as("code of %d", id).isEqualTo(expected);
+                }
+                HnswReader reader = HnswReader.open(txn, 0);
+                HnswTestSupport.Exact exact = new HnswTestSupport.Exact(DistanceKind.EUCLIDEAN.create(DIMS), all);
+                double recall = 0;
+                for (int i = 0; i < 100; i++) {
+                    float[] q = all.get(1000 + r.nextInt(500)).clone();
+                    for (int j = 0; j < DIMS; j++) {
+                        q[j] += (float) r.nextGaussian();
+                    }
+                    recall += exact.recall(q, reader.search(q, SearchOptions.k(10)), 10, null);
+                }
+                assertThat(recall / 100).as("recall near the new items").isGreaterThanOrEqualTo(0.95);
+            }
+            // items inside the widened range leave it as it is
+            store.write(txn -> {
+                HnswWriter w = HnswWriter.open(txn, 0);
+                w.add(5000, all.get(1200).clone());
+                assertThat(w.build(HnswIndexTest.opts()).asMap()).containsKey("write int8 codes");
+            });
+            try (ReadTxn txn = store.read()) {
+                assertThat(ItemCodes.read(txn, 0, DistanceKind.EUCLIDEAN.create(DIMS))).isEqualTo(widened);
+            }
+        }
+    }
+
     @Test
     void itemsOutsideTheFittedRangeAreStillFound() {
         Map<Integer, float[]> d = HnswIndexTest.data(2000, 5);
