@@ -33,6 +33,9 @@ final class BuildCommand implements Callable<Integer> {
     @Mixin
     BuildParams params;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--force-rebuild", description = "rebuild from scratch instead of updating incrementally")
     boolean forceRebuild;
 
@@ -43,6 +46,7 @@ final class BuildCommand implements Callable<Integer> {
     public Integer call() {
         Algorithm a = parseAlgo(algo);
         params.validate();
+        refuseOtherFamilysOptions(a);
         io.quiver.storage.Keys.checkIndex(index);
         long t0 = System.nanoTime();
         ProgressTrace trace;
@@ -55,7 +59,7 @@ final class BuildCommand implements Callable<Integer> {
             trace = store.writeAndReturn(txn -> {
                 try (Progress.Listener listener = new Progress.Listener(a.cliName() + ": ")) {
                     long s = System.nanoTime();
-                    ProgressTrace t = Indexes.build(txn, index, a, params, forceRebuild, Cli::cancelRequested, listener);
+                    ProgressTrace t = Indexes.build(txn, index, a, params, forceRebuild, Cli::cancelRequested, listener, givenGraphOptions());
                     tb[0] = System.nanoTime() - s;
                     return t;
                 }
@@ -80,6 +84,28 @@ final class BuildCommand implements Callable<Integer> {
             CliOut.println(String.format(Locale.ROOT, "total (open + build + commit)\t%s", ProgressTrace.format(java.time.Duration.ofNanos(total))));
         }
         return ExitCodes.OK;
+    }
+
+    /** Refuses options of the other family, which the build would otherwise ignore. */
+    private void refuseOtherFamilysOptions(Algorithm a) {
+        var parsed = spec.commandLine().getParseResult();
+        String[] other = a == Algorithm.HNSW ? new String[] {"--trees", "--split-after"} : new String[] {"--m", "--m0", "--ef-construction", "--alpha"};
+        for (String name : other) {
+            if (parsed.hasMatchedOption(name)) {
+                throw CliException.usage(name + " applies to " + (a == Algorithm.HNSW ? "forest" : "hnsw") + " builds, not " + a.cliName());
+            }
+        }
+    }
+
+    /** The graph options typed on the command line (not taken from their defaults). */
+    private java.util.Set<String> givenGraphOptions() {
+        java.util.Set<String> given = new java.util.HashSet<>();
+        for (String name : new String[] {"--m", "--m0", "--ef-construction", "--alpha"}) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(name)) {
+                given.add(name);
+            }
+        }
+        return given;
     }
 
     static Algorithm parseAlgo(String s) {

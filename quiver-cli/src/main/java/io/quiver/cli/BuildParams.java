@@ -43,8 +43,14 @@ public final class BuildParams {
         if (trees < 0 || splitAfter < 0) {
             throw CliException.usage("--trees and --split-after must not be negative");
         }
-        if (m < 2 || m0 < 0 || efConstruction < 1) {
-            throw CliException.usage("--m must be at least 2, --ef-construction at least 1");
+        if (m < 2) {
+            throw CliException.usage("--m must be at least 2, got " + m);
+        }
+        if (m0 < 0) {
+            throw CliException.usage("--m0 must not be negative (0 = 2*M), got " + m0);
+        }
+        if (efConstruction < 1) {
+            throw CliException.usage("--ef-construction must be at least 1, got " + efConstruction);
         }
         if (!(alpha >= 1.0)) {
             throw CliException.usage("--alpha must be at least 1.0");

@@ -42,6 +42,9 @@ final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (samples < 0) {
+            throw CliException.usage("--samples must not be negative, got " + samples);
+        }
         int problems = 0;
         try (Store store = Cli.openStore(db, Cli.Access.READ); ReadTxn txn = store.read()) {
             List<Integer> which;

@@ -51,6 +51,10 @@ final class ImportCommand implements Callable<Integer> {
         if (!java.nio.file.Files.exists(file)) {
             throw new CliException(ExitCodes.NOT_FOUND, file + ": no such file");
         }
+        if (kind == null && !java.nio.file.Files.exists(db.resolve("data.mdb"))) {
+            // refused before the store is created, so that a failed first import leaves no files
+            throw CliException.usage("index " + index + " does not exist yet: give --distance to create it");
+        }
         long t0 = System.nanoTime();
         try (Store store = Cli.openStore(db, Cli.Access.CREATE)) {
             Importer.Result r = store.writeAndReturn(txn -> Importer.run(txn, file, index, kind, dimensions, firstId));

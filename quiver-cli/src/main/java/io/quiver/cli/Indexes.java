@@ -46,7 +46,29 @@ final class Indexes {
     /** Builds {@code index} with {@code algo}; the caller commits. */
     static ProgressTrace build(WriteTxn txn, int index, Algorithm algo, BuildParams p, boolean forceRebuild, BooleanSupplier cancel,
             ProgressListener listener) {
+        return build(txn, index, algo, p, forceRebuild, cancel, listener, java.util.Set.of());
+    }
+
+    /**
+     * As above; {@code given} names the graph options the user typed (--m, --m0, --ef-construction,
+     * --alpha). An incremental HNSW build keeps the graph's own, so when a typed one differs a
+     * note on stderr says so rather than dropping it silently.
+     */
+    static ProgressTrace build(WriteTxn txn, int index, Algorithm algo, BuildParams p, boolean forceRebuild, BooleanSupplier cancel,
+            ProgressListener listener, java.util.Set<String> given) {
         IndexMetadata.require(txn, index);
+        if (algo == Algorithm.HNSW && !forceRebuild && !given.isEmpty()) {
+            HnswBuildOptions kept = HnswWriter.open(txn, index).keptParameters();
+            int m0 = p.m0 == 0 ? 2 * p.m : p.m0;
+            boolean differs = given.contains("--m") && kept != null && p.m != kept.m()
+                    || (given.contains("--m0") || given.contains("--m")) && kept != null && m0 != kept.m0()
+                    || given.contains("--ef-construction") && kept != null && p.efConstruction != kept.efConstruction()
+                    || given.contains("--alpha") && kept != null && (float) p.alpha != kept.alpha();
+            if (differs) {
+                Cli.info("note: index %d keeps the graph parameters it was built with (m %d, m0 %d, ef-construction %d, alpha %s);"
+                        + " add --force-rebuild to rebuild it with the ones given", index, kept.m(), kept.m0(), kept.efConstruction(), kept.alpha());
+            }
+        }
         return switch (algo) {
             case FOREST -> {
                 if (forceRebuild) {

@@ -59,12 +59,13 @@ public final class Ranges {
         if (t.isBlank()) {
             throw CliException.of(io.quiver.storage.ErrorKind.INVALID_VECTOR, option + " is an empty vector");
         }
-        String[] parts = t.split("[,\\s]+");
+        // a comma with only spaces around it, or a run of spaces, separates: "1,,2" has an empty component
+        String[] parts = t.split("\\s*,\\s*|\\s+", -1);
         float[] v = new float[parts.length];
         int n = 0;
         for (String p : parts) {
             if (p.isEmpty()) {
-                continue;
+                throw CliException.usage(option + ": component " + n + " is empty");
             }
             try {
                 v[n] = Float.parseFloat(p);

@@ -110,9 +110,14 @@ final class SearchCommand implements Callable<Integer> {
                 try (VectorReader in = VectorReader.open(query.queries)) {
                     VectorCheck check = new VectorCheck(in, meta.dimensions(), "index " + index + " has", 0);
                     VectorRecord r;
+                    long n = 0;
                     while ((r = in.next()) != null) {
                         float[] v = check.vector(r);
                         print(r.row(), reader.search(v, opts));
+                        n++;
+                    }
+                    if (n == 0) {
+                        throw CliException.badInput(query.queries + ": the file holds no vectors");
                     }
                 }
             }

@@ -117,6 +117,48 @@ class CliTest {
     }
 
     @Test
+    void incrementalBuildsSayWhenTheyKeepTheGraphParameters() {
+        String d = db.toString();
+        ok("import", "--db", d, "--distance", "euclidean", dir.resolve("base.fvecs").toString());
+        ok("build", "--db", d, "--algo", "hnsw", "--m", "4", "--m0", "6", "--threads", "1");
+        ok("delete", "--db", d, "--ids", "3");
+        // other graph options typed without --force-rebuild: built incrementally, with a note
+        Run r = ok("build", "--db", d, "--algo", "hnsw", "--m", "16", "--threads", "1");
+        assertThat(r.err()).contains("note: index 0 keeps the graph parameters it was built with (m 4, m0 6, ef-construction 200", "--force-rebuild");
+        ok("delete", "--db", d, "--ids", "4");
+        // the same values, or none typed: no note
+        assertThat(ok("build", "--db", d, "--algo", "hnsw", "--m", "4", "--m0", "6", "--threads", "1").err()).doesNotContain("note:");
+        ok("delete", "--db", d, "--ids", "5");
+        assertThat(ok("build", "--db", d, "--algo", "hnsw", "--threads", "1").err()).doesNotContain("note:");
+        Run stats = ok("stats", "--db", d, "--json", "-q");
+        assertThat(stats.out()).contains("\"m\":4", "\"m0\":6");
+        // with --force-rebuild the new ones apply
+        ok("build", "--db", d, "--algo", "hnsw", "--m", "8", "--force-rebuild", "--threads", "1");
+        assertThat(ok("stats", "--db", d, "--json", "-q").out()).contains("\"m\":8", "\"m0\":16");
+        fails(ExitCodes.USAGE, "--m0 must not be negative", "build", "--db", d, "--algo", "hnsw", "--m0", "-1");
+    }
+
+    @Test
+    void smallMistakesAreRefusedClearly() throws IOException {
+        String d = db.toString();
+        // a first import without --distance leaves no store behind
+        fails(ExitCodes.USAGE, "give --distance to create it", "import", "--db", d, dir.resolve("base.fvecs").toString());
+        assertThat(java.nio.file.Files.exists(db)).isFalse();
+        ok("import", "--db", d, "--distance", "euclidean", dir.resolve("base.fvecs").toString());
+        fails(ExitCodes.USAGE, "--trees applies to forest builds, not hnsw", "build", "--db", d, "--algo", "hnsw", "--trees", "5");
+        fails(ExitCodes.USAGE, "--ef-construction applies to hnsw builds, not forest", "build", "--db", d, "--algo", "forest", "--ef-construction", "50");
+        ok("build", "--db", d, "--algo", "hnsw", "--threads", "1");
+        fails(ExitCodes.USAGE, "--vector: component 1 is empty", "search", "--db", d, "--vector", "1,,1,1,1,1,1,1,1");
+        fails(ExitCodes.USAGE, "--samples must not be negative", "check", "--db", d, "--samples", "-1");
+        java.nio.file.Files.createFile(dir.resolve("empty.fvecs"));
+        fails(ExitCodes.BAD_INPUT, "holds no vectors", "search", "--db", d, "--queries", dir.resolve("empty.fvecs").toString());
+        java.nio.file.Files.writeString(dir.resolve("a-file"), "x");
+        Run b = quiver("backup", "--db", d, "--to", dir.resolve("a-file").toString());
+        assertThat(b.code()).isNotIn(ExitCodes.OK, ExitCodes.READ_ONLY);
+        assertThat(b.err()).contains("exists and is not a directory");
+    }
+
+    @Test
     void badInputFailsWithOneLineAndCommitsNothing() throws IOException {
         String d = db.toString();
         ok("import", "--db", d, "--distance", "cosine", "--first-id", "100", dir.resolve("base.fvecs").toString());

@@ -568,6 +568,9 @@ public final class Store implements AutoCloseable {
      * committed state.
      */
     public void copyTo(Path target) {
+        if (Files.exists(target) && !Files.isDirectory(target)) {
+            throw new QuiverException(ErrorKind.INVALID_ARGUMENT, "backup target " + target + " exists and is not a directory");
+        }
         try {
             Files.createDirectories(target);
             try (var entries = Files.list(target)) {

@@ -48,6 +48,26 @@ public final class HnswWriter extends ItemBackedWriter {
     }
 
     /**
+     * The graph parameters the next build keeps, or null when it builds from scratch (no graph
+     * yet, or a forest to convert). An incremental build keeps the m, m0, efConstruction and alpha
+     * of the build from scratch that made the graph, whatever its options say, because a graph's
+     * lists must all have been chosen by one rule; {@code forceRebuild} applies new ones.
+     *
+     * <pre>{@code
+     * HnswBuildOptions kept = HnswWriter.open(txn, 0).keptParameters();
+     * if (kept != null && kept.m() != 32) { ... a rebuild is needed for m = 32 ... }
+     * }</pre>
+     */
+    public HnswBuildOptions keptParameters() {
+        if (items.metadata().algorithm() != io.quiver.index.Algorithm.HNSW) {
+            return null;
+        }
+        HnswMetadata old = HnswMetadata.read(txn, items.index());
+        return old == null ? null
+                : HnswBuildOptions.builder().m(old.m()).m0(old.m0()).efConstruction(old.efConstruction()).alpha(old.alpha()).build();
+    }
+
+    /**
      * Brings the graph up to date with every add and delete since the last build; returns the
      * named steps with their durations. Cancelling (through the options) throws
      * {@code CANCELLED} before anything is written.
