@@ -177,14 +177,33 @@ public final class Store implements AutoCloseable {
             }
             throw nativeLibraryMissing(e, background);
         }
+        Path data = dir.resolve("data.mdb");
+        long shortBy = 0;
         try {
-            if (!fresh) {
-                padTruncatedFile(env, dir);
+            shortBy = fresh ? 0 : padTruncatedFile(env, dir);
+            Dbi<ByteBuffer> dbi;
+            try {
+                dbi = openDbi(env, dir, options, fresh);
+            } catch (QuiverException e) {
+                if (shortBy > 0 && (e.kind() == ErrorKind.FOREIGN_FILE || e.kind() == ErrorKind.NOT_FOUND)) {
+                    // the zeros padded in for a cut file read as no store, or a foreign one
+                    throw new QuiverException(ErrorKind.CORRUPTED, data + " is " + shortBy
+                            + " bytes shorter than its metadata says (truncated?) and what is left holds no readable store; restore a backup", e);
+                }
+                throw e;
             }
-            Dbi<ByteBuffer> dbi = openDbi(env, dir, options, fresh);
             return new Store(dir, canonical, options, env, dbi);
         } catch (RuntimeException e) {
             env.close();
+            if (shortBy > 0) {
+                // A store that does not open is left as it was found: cut, so that the next open
+                // says so again instead of meeting the padding's zeros.
+                try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(data.toFile(), "rw")) {
+                    f.setLength(f.length() - shortBy);
+                } catch (IOException restore) {
+                    e.addSuppressed(restore);
+                }
+            }
             throw e;
         }
     }
@@ -232,7 +251,8 @@ public final class Store implements AutoCloseable {
      * early (LMDB does not write pages freed in the transaction that allocated them); padding is
      * harmless there, as those pages are free.
      */
-    private static void padTruncatedFile(Env<ByteBuffer> env, Path dir) {
+    /** Pads a data file shorter than its meta page says back to that size; returns by how many bytes it was short. */
+    private static long padTruncatedFile(Env<ByteBuffer> env, Path dir) {
         Path data = dir.resolve("data.mdb");
         long size;
         long needed;
@@ -244,7 +264,7 @@ public final class Store implements AutoCloseable {
             throw new QuiverException(ErrorKind.CORRUPTED, "cannot read the size of " + data + ": " + e.getMessage(), e);
         }
         if (size >= needed) {
-            return;
+            return 0;
         }
         // Also done for read-only opens: growing a file with zeros changes no data LMDB uses.
         try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(data.toFile(), "rw")) {
@@ -256,6 +276,7 @@ public final class Store implements AutoCloseable {
                         + " and cannot be repaired on this file system; restore a backup", e);
             }
         }
+        return needed - size;
     }
 
     private static Dbi<ByteBuffer> openDbi(Env<ByteBuffer> env, Path dir, StoreOptions options, boolean fresh) {
