@@ -54,7 +54,10 @@ public final class Ranges {
     public static float[] parseVector(String text, String option) {
         String t = text.trim();
         if (t.startsWith("[") && t.endsWith("]")) {
-            t = t.substring(1, t.length() - 1);
+            t = t.substring(1, t.length() - 1).trim(); // "[ 0.1 -0.2]", as numpy prints
+        }
+        if (t.endsWith(",")) {
+            t = t.substring(0, t.length() - 1).trim(); // a trailing comma, as before
         }
         if (t.isBlank()) {
             throw CliException.of(io.quiver.storage.ErrorKind.INVALID_VECTOR, option + " is an empty vector");

@@ -149,6 +149,10 @@ class CliTest {
         fails(ExitCodes.USAGE, "--ef-construction applies to hnsw builds, not forest", "build", "--db", d, "--algo", "forest", "--ef-construction", "50");
         ok("build", "--db", d, "--algo", "hnsw", "--threads", "1");
         fails(ExitCodes.USAGE, "--vector: component 1 is empty", "search", "--db", d, "--vector", "1,,1,1,1,1,1,1,1");
+        // as numpy prints arrays, and with a trailing comma: accepted
+        assertThat(ok("search", "--db", d, "--k", "1", "--vector", "[ 0.1 -0.2  0.3 0.4 0.5 0.6 0.7 0.8 ]").out().lines()).hasSize(1);
+        assertThat(ok("search", "--db", d, "--k", "1", "--vector", "[1, 2, 3, 4, 5, 6, 7, 8, ]").out().lines()).hasSize(1);
+        assertThat(ok("search", "--db", d, "--k", "1", "--vector", "1e-3,-2E+1,3,4,5,6,7,8,").out().lines()).hasSize(1);
         fails(ExitCodes.USAGE, "--samples must not be negative", "check", "--db", d, "--samples", "-1");
         java.nio.file.Files.createFile(dir.resolve("empty.fvecs"));
         fails(ExitCodes.BAD_INPUT, "holds no vectors", "search", "--db", d, "--queries", dir.resolve("empty.fvecs").toString());

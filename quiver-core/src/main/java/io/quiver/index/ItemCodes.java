@@ -176,9 +176,10 @@ public final class ItemCodes {
      * the data. The
      * extremes of a sample, which new items of the same distribution pass by a step or two now and
      * then, do not count (in the tests, 1,000 more items of the same 32-d clusters never widened
-     * it). A widened range stays on the integer grid when the data allow; otherwise it gets a tenth
-     * of its span as headroom on each side that moved, so that data drifting one way widen it a
-     * logarithmic number of times. Widening recodes every item ({@link #update}): a cost of the
+     * it). A widened range gets a tenth of its span as headroom on each side that moved, so that
+     * data drifting one way widen it a logarithmic number of times. It is never on the integer
+     * grid (the old items' largest value is not known, so exact codes could not be promised), and
+     * so no build measures on its codes. Widening recodes every item ({@link #update}): a cost of the
      * index's size, paid by the build whose data moved. The check reads up to {@value #CHECKED} of
      * the inserted vectors.
      */
@@ -217,9 +218,6 @@ public final class ItemCodes {
         float hi = stored.hi();
         float min = Math.min(lo, f.min());
         float max = Math.max(hi, f.max());
-        if (stored.onIntegerGrid() && f.integers() && max - min <= 255) {
-            return new ScalarQuantizer(stored.kind(), stored.dimensions(), min, 1f);
-        }
         float span = max - min;
         if (f.min() < lo) {
             min -= span / 10;
@@ -227,7 +225,14 @@ public final class ItemCodes {
         if (f.max() > hi) {
             max += span / 10;
         }
-        return new ScalarQuantizer(stored.kind(), stored.dimensions(), min, (max - min) / 255);
+        float step = (max - min) / 255;
+        if (step == 1f && min == Math.rint(min)) {
+            // Never on the integer grid: a build measures on exact codes only when the range is on
+            // it, and the workers of a second build in this transaction would read the committed
+            // codes, which are the old range's.
+            step = Math.nextUp(step);
+        }
+        return new ScalarQuantizer(stored.kind(), stored.dimensions(), min, step);
     }
 
     /** Inserted items (at most, evenly spaced) whose components are checked against the range. */

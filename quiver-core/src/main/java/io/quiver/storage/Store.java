@@ -48,6 +48,12 @@ public final class Store implements AutoCloseable {
     /** The on-disk format this code writes and reads. */
     public static final int FORMAT_VERSION = 1;
     private static final ConcurrentHashMap<Path, Store> OPEN = new ConcurrentHashMap<>();
+    /**
+     * A data file shorter than its meta page says by more than this (16 pages of 4 KiB) was cut,
+     * not merely left a few free pages short: when it then reads as no store, it is reported as
+     * corrupted rather than foreign.
+     */
+    private static final long CUT_SHORTFALL = 64L << 10;
     /** The most a data file on a read-only file system may fall short of its last page (see padTruncatedFile). */
     private static final long MAX_UNPADDED_SHORTFALL = 1L << 20;
 
@@ -178,15 +184,15 @@ public final class Store implements AutoCloseable {
             throw nativeLibraryMissing(e, background);
         }
         Path data = dir.resolve("data.mdb");
-        long shortBy = 0;
         try {
-            shortBy = fresh ? 0 : padTruncatedFile(env, dir);
+            long shortBy = fresh ? 0 : padTruncatedFile(env, dir);
             Dbi<ByteBuffer> dbi;
             try {
                 dbi = openDbi(env, dir, options, fresh);
             } catch (QuiverException e) {
-                if (shortBy > 0 && (e.kind() == ErrorKind.FOREIGN_FILE || e.kind() == ErrorKind.NOT_FOUND)) {
-                    // the zeros padded in for a cut file read as no store, or a foreign one
+                if (shortBy > CUT_SHORTFALL && (e.kind() == ErrorKind.FOREIGN_FILE || e.kind() == ErrorKind.NOT_FOUND)) {
+                    // The zeros padded in for a cut file read as no store, or a foreign one. (A file
+                    // short by a few free pages is healthy; its errors stay what they are.)
                     throw new QuiverException(ErrorKind.CORRUPTED, data + " is " + shortBy
                             + " bytes shorter than its metadata says (truncated?) and what is left holds no readable store; restore a backup", e);
                 }
@@ -195,15 +201,6 @@ public final class Store implements AutoCloseable {
             return new Store(dir, canonical, options, env, dbi);
         } catch (RuntimeException e) {
             env.close();
-            if (shortBy > 0) {
-                // A store that does not open is left as it was found: cut, so that the next open
-                // says so again instead of meeting the padding's zeros.
-                try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(data.toFile(), "rw")) {
-                    f.setLength(f.length() - shortBy);
-                } catch (IOException restore) {
-                    e.addSuppressed(restore);
-                }
-            }
             throw e;
         }
     }

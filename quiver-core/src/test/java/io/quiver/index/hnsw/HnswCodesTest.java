@@ -171,6 +171,8 @@ class HnswCodesTest {
                 widened = ItemCodes.read(txn, 0, DistanceKind.EUCLIDEAN.create(DIMS));
                 assertThat(widened.lo()).isLessThanOrEqualTo(0f);
                 assertThat(widened.hi()).isGreaterThanOrEqualTo(500f);
+                // the old items' largest value is not known, so a widened range promises no exact codes
+                assertThat(widened.onIntegerGrid()).isFalse();
                 // every code, old items' included, is the code of its vector in the new range
                 java.nio.ByteBuffer expected = java.nio.ByteBuffer.allocateDirect(widened.codeBytes());
                 for (int id : all.keySet()) {
