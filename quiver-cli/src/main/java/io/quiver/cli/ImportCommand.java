@@ -51,7 +51,7 @@ final class ImportCommand implements Callable<Integer> {
         if (!java.nio.file.Files.exists(file)) {
             throw new CliException(ExitCodes.NOT_FOUND, file + ": no such file");
         }
-        if (kind == null && !java.nio.file.Files.exists(db.resolve("data.mdb"))) {
+        if (kind == null && (java.nio.file.Files.notExists(db) || java.nio.file.Files.isDirectory(db) && java.nio.file.Files.notExists(db.resolve("data.mdb")))) {
             // refused before the store is created, so that a failed first import leaves no files
             throw CliException.usage("index " + index + " does not exist yet: give --distance to create it");
         }

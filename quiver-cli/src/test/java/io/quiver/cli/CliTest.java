@@ -144,6 +144,11 @@ class CliTest {
         // a first import without --distance leaves no store behind
         fails(ExitCodes.USAGE, "give --distance to create it", "import", "--db", d, dir.resolve("base.fvecs").toString());
         assertThat(java.nio.file.Files.exists(db)).isFalse();
+        // a --db that is a file is refused as such, not asked for a distance
+        java.nio.file.Files.writeString(dir.resolve("not-a-store"), "x");
+        Run f = quiver("import", "--db", dir.resolve("not-a-store").toString(), dir.resolve("base.fvecs").toString());
+        assertThat(f.code()).isNotIn(ExitCodes.OK, ExitCodes.USAGE);
+        assertThat(f.err()).doesNotContain("--distance");
         ok("import", "--db", d, "--distance", "euclidean", dir.resolve("base.fvecs").toString());
         fails(ExitCodes.USAGE, "--trees applies to forest builds, not hnsw", "build", "--db", d, "--algo", "hnsw", "--trees", "5");
         fails(ExitCodes.USAGE, "--ef-construction applies to hnsw builds, not forest", "build", "--db", d, "--algo", "forest", "--ef-construction", "50");
