@@ -89,8 +89,7 @@ final class BuildCommand implements Callable<Integer> {
     /** Refuses options of the other family, which the build would otherwise ignore. */
     private void refuseOtherFamilysOptions(Algorithm a) {
         var parsed = spec.commandLine().getParseResult();
-        String[] other = a == Algorithm.HNSW ? new String[] {"--trees", "--split-after"} : new String[] {"--m", "--m0", "--ef-construction", "--alpha"};
-        for (String name : other) {
+        for (String name : a == Algorithm.HNSW ? BuildParams.TREE_OPTIONS : BuildParams.GRAPH_OPTIONS) {
             if (parsed.hasMatchedOption(name)) {
                 throw CliException.usage(name + " applies to " + (a == Algorithm.HNSW ? "forest" : "hnsw") + " builds, not " + a.cliName());
             }
@@ -100,7 +99,7 @@ final class BuildCommand implements Callable<Integer> {
     /** The graph options typed on the command line (not taken from their defaults). */
     private java.util.Set<String> givenGraphOptions() {
         java.util.Set<String> given = new java.util.HashSet<>();
-        for (String name : new String[] {"--m", "--m0", "--ef-construction", "--alpha"}) {
+        for (String name : BuildParams.GRAPH_OPTIONS) {
             if (spec.commandLine().getParseResult().hasMatchedOption(name)) {
                 given.add(name);
             }

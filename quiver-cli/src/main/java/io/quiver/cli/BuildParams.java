@@ -35,6 +35,15 @@ public final class BuildParams {
     @Option(names = "--seed", paramLabel = "S", description = "random seed (default ${DEFAULT-VALUE})", defaultValue = "42")
     public long seed;
 
+    /** The options that only hnsw builds use, and those that only forest builds use. */
+    static final java.util.List<String> GRAPH_OPTIONS = java.util.List.of("--m", "--m0", "--ef-construction", "--alpha");
+    static final java.util.List<String> TREE_OPTIONS = java.util.List.of("--trees", "--split-after");
+
+    /** The level-0 links per node these options ask for ({@code --m0}, or 2*M when it is 0). */
+    public int m0() {
+        return m0 == 0 ? 2 * m : m0;
+    }
+
     public int threads() {
         return threads != null ? threads : Runtime.getRuntime().availableProcessors();
     }
@@ -64,7 +73,7 @@ public final class BuildParams {
     public String describe(Algorithm algo) {
         return switch (algo) {
             case FOREST -> "trees=" + (trees == 0 ? "auto" : trees) + ";split_after=" + (splitAfter == 0 ? "auto" : splitAfter) + (int8Codes ? "" : ";int8_codes=false");
-            case HNSW -> "m=" + m + ";m0=" + (m0 == 0 ? 2 * m : m0) + ";ef_construction=" + efConstruction
+            case HNSW -> "m=" + m + ";m0=" + m0() + ";ef_construction=" + efConstruction
                     + (alpha != 1.0 ? String.format(Locale.ROOT, ";alpha=%.2f", alpha) : "") + (int8Codes ? "" : ";int8_codes=false");
             case NONE -> "";
         };
@@ -73,7 +82,7 @@ public final class BuildParams {
     public java.util.Map<String, Object> asMap(Algorithm algo) {
         return switch (algo) {
             case FOREST -> Json.obj("trees", trees, "split_after", splitAfter, "int8_codes", int8Codes, "threads", threads(), "seed", seed);
-            case HNSW -> Json.obj("m", m, "m0", m0 == 0 ? 2 * m : m0, "ef_construction", efConstruction, "alpha", alpha, "int8_codes", int8Codes, "threads", threads(), "seed", seed);
+            case HNSW -> Json.obj("m", m, "m0", m0(), "ef_construction", efConstruction, "alpha", alpha, "int8_codes", int8Codes, "threads", threads(), "seed", seed);
             case NONE -> Json.obj();
         };
     }

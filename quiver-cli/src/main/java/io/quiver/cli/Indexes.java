@@ -59,11 +59,10 @@ final class Indexes {
         IndexMetadata.require(txn, index);
         if (algo == Algorithm.HNSW && !forceRebuild && !given.isEmpty()) {
             HnswBuildOptions kept = HnswWriter.open(txn, index).keptParameters();
-            int m0 = p.m0 == 0 ? 2 * p.m : p.m0;
-            boolean differs = given.contains("--m") && kept != null && p.m != kept.m()
-                    || (given.contains("--m0") || given.contains("--m")) && kept != null && m0 != kept.m0()
-                    || given.contains("--ef-construction") && kept != null && p.efConstruction != kept.efConstruction()
-                    || given.contains("--alpha") && kept != null && (float) p.alpha != kept.alpha();
+            boolean differs = kept != null && (given.contains("--m") && p.m != kept.m()
+                    || (given.contains("--m0") || given.contains("--m")) && p.m0() != kept.m0()
+                    || given.contains("--ef-construction") && p.efConstruction != kept.efConstruction()
+                    || given.contains("--alpha") && (float) p.alpha != kept.alpha());
             if (differs) {
                 Cli.info("note: index %d keeps the graph parameters it was built with (m %d, m0 %d, ef-construction %d, alpha %s);"
                         + " add --force-rebuild to rebuild it with the ones given", index, kept.m(), kept.m0(), kept.efConstruction(), kept.alpha());

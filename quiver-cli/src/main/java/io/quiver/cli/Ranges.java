@@ -65,8 +65,8 @@ public final class Ranges {
         // a comma with only spaces around it, or a run of spaces, separates: "1,,2" has an empty component
         String[] parts = t.split("\\s*,\\s*|\\s+", -1);
         float[] v = new float[parts.length];
-        int n = 0;
-        for (String p : parts) {
+        for (int n = 0; n < parts.length; n++) {
+            String p = parts[n];
             if (p.isEmpty()) {
                 throw CliException.usage(option + ": component " + n + " is empty");
             }
@@ -78,8 +78,7 @@ public final class Ranges {
             if (!Float.isFinite(v[n])) {
                 throw CliException.of(io.quiver.storage.ErrorKind.INVALID_VECTOR, option + ": component " + n + " is " + v[n]);
             }
-            n++;
         }
-        return java.util.Arrays.copyOf(v, n);
+        return v;
     }
 }

@@ -239,11 +239,6 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
             return max;
         }
 
-        /** Whether every component seen was an integer. */
-        public boolean integers() {
-            return integers;
-        }
-
         /** Adds what {@code other} saw (fitters of parts of one sample, merged: the same range as one fitter). */
         public void merge(Fitter other) {
             min = Math.min(min, other.min);

@@ -104,8 +104,16 @@ public final class ItemCodes {
     /** Fits a range to (an even sample of) the stored vectors of {@code ids}. */
     public static ScalarQuantizer fit(Txn txn, int index, Distance distance, RoaringBitmap ids) {
         ScalarQuantizer.Fitter f = ScalarQuantizer.fitter(distance);
-        long n = ids.getLongCardinality();
-        long stride = Math.max(1, n / SAMPLE);
+        forEachStored(txn, index, ids, SAMPLE, f::add);
+        return f.fit();
+    }
+
+    /**
+     * Gives the address of the stored vector of about {@code max} of {@code ids}, evenly spaced
+     * (every id when there are at most {@code max}), skipping ids with no vector.
+     */
+    private static void forEachStored(Txn txn, int index, RoaringBitmap ids, long max, java.util.function.LongConsumer vector) {
+        long stride = Math.max(1, ids.getLongCardinality() / max);
         long i = 0;
         for (int id : ids) {
             if (i++ % stride != 0) {
@@ -113,10 +121,9 @@ public final class ItemCodes {
             }
             ByteBuffer v = txn.get(index, KeyKind.ITEM, id);
             if (v != null) {
-                f.add(NativeMemory.address(v));
+                vector.accept(NativeMemory.address(v));
             }
         }
-        return f.fit();
     }
 
     /**
@@ -188,32 +195,18 @@ public final class ItemCodes {
             return stored;
         }
         float[] scratch = new float[d.dimensions()];
-        long clamped = 0;
-        long components = 0;
+        long[] clamped = new long[2]; // components clamped, components checked
         // An even sample: a shift shows in any part of the batch, and a fresh process's first
         // batch runs this loop before the JIT has compiled it (1,000 items of 768-d took 30-50 ms).
-        long stride = Math.max(1, inserted.getLongCardinality() / CHECKED);
-        long i = 0;
-        for (int id : inserted) {
-            if (i++ % stride != 0) {
-                continue;
-            }
-            ByteBuffer v = txn.get(index, KeyKind.ITEM, id);
-            if (v != null) {
-                clamped += stored.clampedBeyond(NativeMemory.address(v), SLACK * stored.step(), scratch);
-                components += d.dimensions();
-            }
-        }
-        if (clamped * CLAMPED_PER <= components) {
+        forEachStored(txn, index, inserted, CHECKED, item -> {
+            clamped[0] += stored.clampedBeyond(item, SLACK * stored.step(), scratch);
+            clamped[1] += d.dimensions();
+        });
+        if (clamped[0] * CLAMPED_PER <= clamped[1]) {
             return stored;
         }
         ScalarQuantizer.Fitter f = ScalarQuantizer.fitter(d);
-        for (int id : inserted) {
-            ByteBuffer v = txn.get(index, KeyKind.ITEM, id);
-            if (v != null) {
-                f.add(NativeMemory.address(v));
-            }
-        }
+        forEachStored(txn, index, inserted, Long.MAX_VALUE, f::add);
         float lo = stored.lo();
         float hi = stored.hi();
         float min = Math.min(lo, f.min());

@@ -246,9 +246,8 @@ public final class Store implements AutoCloseable {
      * first time LMDB touches a missing page. Padding it back with zeros turns those pages into
      * ones LMDB and Quiver reject as corrupted. A healthy file may legitimately end a few pages
      * early (LMDB does not write pages freed in the transaction that allocated them); padding is
-     * harmless there, as those pages are free.
+     * harmless there, as those pages are free. Returns by how many bytes the file was short.
      */
-    /** Pads a data file shorter than its meta page says back to that size; returns by how many bytes it was short. */
     private static long padTruncatedFile(Env<ByteBuffer> env, Path dir) {
         Path data = dir.resolve("data.mdb");
         long size;

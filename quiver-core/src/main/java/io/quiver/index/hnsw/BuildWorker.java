@@ -433,6 +433,14 @@ final class BuildWorker {
     }
 
     /**
+     * The heuristic's rule ({@link #select}): whether a kept neighbour at distance {@code toKept}
+     * from a candidate makes the candidate, at {@code toBase} from the base, redundant.
+     */
+    private boolean covers(float toKept, float toBase) {
+        return g.alpha * toKept < toBase || toKept == 0 && !keepPruned;
+    }
+
+    /**
      * The HNSW neighbour heuristic generalised by DiskANN's alpha: walk candidates closest first
      * and keep one unless an already kept neighbour is (alpha times) closer to it than the base is,
      * or is the same point (distance 0).
@@ -451,7 +459,6 @@ final class BuildWorker {
             chosen = new int[max];
             chosenAddress = new long[max];
         }
-        float alpha = g.alpha;
         int count = 0;
         for (int i = 0; i < n && count < max; i++) {
             int c = ids[i];
@@ -462,8 +469,7 @@ final class BuildWorker {
             float dc = dist[i];
             boolean keep = true;
             for (int j = 0; j < count; j++) {
-                float dcs = dist(ca, chosenAddress[j]);
-                if (alpha * dcs < dc || dcs == 0 && !keepPruned) {
+                if (covers(dist(ca, chosenAddress[j]), dc)) {
                     keep = false;
                     break;
                 }
@@ -669,8 +675,7 @@ final class BuildWorker {
             long ca = address(sortedId[i]);
             boolean keep = true;
             for (int j = 0; j < count && keep; j++) {
-                float dcs = dist(ca, chosenAddress[j]);
-                keep = g.alpha * dcs >= sortedDist[i] && (dcs != 0 || keepPruned); // as in select
+                keep = !covers(dist(ca, chosenAddress[j]), sortedDist[i]);
             }
             if (keep) {
                 used[i] = true;
