@@ -9,9 +9,11 @@ import io.quiver.index.ItemStore;
 import io.quiver.index.SearchOptions;
 import io.quiver.index.SearchResult;
 import io.quiver.storage.KeyKind;
+import io.quiver.storage.PageCheck;
 import io.quiver.storage.QuiverException;
 import io.quiver.storage.ReadTxn;
 import io.quiver.storage.Store;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +25,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "check", mixinStandardHelpOptions = true, sortOptions = false,
         header = "Verify a store and its indexes.",
-        description = {"Verifies a store: it opens, every index's metadata and every item decode, the structure is sound",
+        description = {"Verifies a store: LMDB's own pages are sound (read from the file, before LMDB reads any: a damaged",
+            "page would otherwise crash the process), it opens, every index's metadata and every item decode, the structure is sound",
             "(the family's own check: every tree or graph holds exactly the live items, and every node of an HNSW",
             "graph is reachable from its entry point), and sampled items find themselves by search. Prints OK or",
             "the problems; exits with 4 when it found any."})
@@ -46,6 +49,21 @@ final class CheckCommand implements Callable<Integer> {
             throw CliException.usage("--samples must not be negative, got " + samples);
         }
         int problems = 0;
+        if (Files.isRegularFile(db.resolve("data.mdb"))) {
+            // LMDB trusts its pages: walk them first, so that a damaged one is reported, not crashed on
+            PageCheck.Report pages = PageCheck.run(db);
+            // pages() == 0: no usable meta page, not a store at all; opening it below says so in one line
+            if (!pages.ok() && pages.pages() > 0) {
+                for (String s : pages.problems()) {
+                    CliOut.println("  PROBLEM pages: " + s);
+                }
+                CliOut.println("LMDB's pages are damaged (" + pages.problems().size() + " problem(s) listed); Quiver did not read the store further: restore a backup");
+                return ExitCodes.CHECK_FAILED;
+            }
+            if (pages.ok()) {
+                CliOut.println("pages: " + pages.inUse() + " in use, " + pages.free() + " free, " + pages.entries() + " entries" + (pages.pinned() ? "" : " (not pinned)") + ": sound");
+            }
+        }
         try (Store store = Cli.openStore(db, Cli.Access.READ); ReadTxn txn = store.read()) {
             List<Integer> which;
             if (index != null) {

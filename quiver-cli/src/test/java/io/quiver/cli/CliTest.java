@@ -116,6 +116,34 @@ class CliTest {
         assertThat(ok("check", "--db", dir.resolve("bk").toString()).out()).contains("290 items");
     }
 
+    /**
+     * Garbage over the page LMDB reads first (the main database's root, which names the store's
+     * database) would crash the process inside LMDB; check reports it from its own walk instead.
+     */
+    @Test
+    void checkReportsDamagedLmdbPagesWithoutLettingLmdbReadThem() throws IOException {
+        String d = db.toString();
+        ok("import", "--db", d, "--index", "0", "--distance", "euclidean", dir.resolve("base.fvecs").toString());
+        ok("build", "--db", d, "--algo", "hnsw", "--threads", "1");
+        assertThat(ok("check", "--db", d).out()).contains("pages: ").contains(": sound").contains("OK");
+        Path data = db.resolve("data.mdb");
+        long root;
+        try (java.nio.channels.FileChannel f = java.nio.channels.FileChannel.open(data, java.nio.file.StandardOpenOption.READ,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            // the meta page of the newer transaction: [header 16][magic][version][address][map size][free db 48][main db 48][last page][txn]
+            java.nio.ByteBuffer m = java.nio.ByteBuffer.allocate(8192).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            f.read(m, 0);
+            int newer = m.getLong(144) >= m.getLong(4096 + 144) ? 0 : 4096;
+            root = m.getLong(newer + 16 + 24 + 48 + 40);
+            byte[] garbage = new byte[4096];
+            new java.util.Random(5).nextBytes(garbage);
+            f.write(java.nio.ByteBuffer.wrap(garbage), root * 4096);
+        }
+        Run c = quiver("check", "--db", d);
+        assertThat(c.code()).isEqualTo(ExitCodes.CHECK_FAILED);
+        assertThat(c.out()).contains("PROBLEM pages: main database, page " + root).contains("LMDB's pages are damaged").doesNotContain("OK");
+    }
+
     @Test
     void incrementalBuildsSayWhenTheyKeepTheGraphParameters() {
         String d = db.toString();

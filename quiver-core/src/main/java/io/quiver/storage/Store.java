@@ -166,6 +166,18 @@ public final class Store implements AutoCloseable {
         return created[0];
     }
 
+    /**
+     * The store of {@code dir} this process has open, or null: LMDB must not open one file twice in
+     * a process (closing either drops the other's locks), so {@link PageCheck} borrows it.
+     */
+    static Store openInThisProcess(Path dir) {
+        try {
+            return OPEN.get(dir.toRealPath());
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     private static Store openEnv(Path dir, Path canonical, StoreOptions options, boolean fresh) {
         long initial = roundUp(options.initialMapSize());
         Env<ByteBuffer> env;

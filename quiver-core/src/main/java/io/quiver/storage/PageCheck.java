@@ -1,0 +1,522 @@
+package io.quiver.storage;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.lmdbjava.Env;
+import org.lmdbjava.EnvFlags;
+import org.roaringbitmap.longlong.Roaring64Bitmap;
+
+/**
+ * Walks LMDB's own structures in a store's {@code data.mdb} — the meta pages, every B-tree page,
+ * the overflow pages of large values and the free-page lists — by reading the file, never through
+ * LMDB. LMDB keeps no checksums and trusts its pages: a damaged page header or node can crash the
+ * process inside LMDB (SIGSEGV) the first time a lookup crosses it. This check reports such damage
+ * as problems instead, so {@code quiver check} runs it before it lets LMDB read anything.
+ *
+ * <p>It checks that every page a tree reaches is inside the file and says it is the page it was
+ * reached as, with the kind of page expected there; that nodes and keys lie inside their page and
+ * keys ascend; that leaves sit at the depth the tree records; that the page, overflow and entry
+ * counts the tree records match what was found; that no page is reached twice; and that no page
+ * on a free list is in use. Pages are 4 KiB (LMDB's page size on x86-64 Linux); another size is
+ * reported, not walked.
+ *
+ * <p>A snapshot is pinned while the walk runs, through a read transaction, so that a writer in
+ * another process cannot reuse the pages being read: the store's own {@link Store} when this
+ * process has it open, else a read-only LMDB environment that only reads the meta pages. Cost: one
+ * read of every page in use (about a second per GB in the page cache).
+ *
+ * <pre>{@code
+ * PageCheck.Report r = PageCheck.run(Path.of("vectors"));
+ * if (!r.ok()) r.problems().forEach(System.out::println);
+ * }</pre>
+ */
+public final class PageCheck {
+    /** The only page size walked. */
+    static final int PAGE = 4096;
+    private static final int HEADER = 16;
+    private static final int P_BRANCH = 0x01;
+    private static final int P_LEAF = 0x02;
+    private static final int P_OVERFLOW = 0x04;
+    private static final int P_META = 0x08;
+    /** Flags LMDB may leave set on a written page; they say nothing about its kind. */
+    private static final int P_IGNORED = 0x10 | 0x4000 | 0x8000;
+    private static final int F_BIGDATA = 0x01;
+    private static final int F_SUBDATA = 0x02;
+    private static final int F_DUPDATA = 0x04;
+    private static final int MDB_INTEGERKEY = 0x08;
+    /** Tries before a snapshot whose meta page a busy writer keeps overwriting counts as a problem. */
+    private static final int PIN_TRIES = 5;
+    private static final int MAGIC = 0xBEEFC0DE;
+    private static final int DB_SIZE = 48;
+    private static final long NO_ROOT = -1L;
+    /** Problems listed before the rest are only counted: one bad page can spoil thousands of entries. */
+    static final int MAX_LISTED = 20;
+
+    /**
+     * What the walk found.
+     *
+     * @param pages pages the file's meta page says exist (its last page number + 1); 0 when the
+     *     file has no usable meta page (too short, or not LMDB's), so it is no store at all
+     * @param inUse pages reached from the trees (including overflow pages and the meta pages)
+     * @param free pages named by the free lists
+     * @param entries key/value pairs in all trees (the free list's records included)
+     * @param unchecked pages in use that hold only the rest of a large value (after its first
+     *     overflow page): nothing in them says what they should hold; {@code quiver check} reads
+     *     the values themselves afterwards
+     * @param problems one line each, the first {@value #MAX_LISTED} of them; empty when sound
+     * @param pinned whether a read transaction held the walked snapshot (false: a writer in
+     *     another process may have changed pages during the walk, so a problem may be a false alarm)
+     */
+    public record Report(long pages, long inUse, long free, long entries, long unchecked, List<String> problems, boolean pinned) {
+        public Report {
+            problems = List.copyOf(problems);
+        }
+
+        public boolean ok() {
+            return problems.isEmpty();
+        }
+    }
+
+    private final FileChannel file;
+    private final long fileBytes;
+    private final ByteBuffer page = ByteBuffer.allocate(PAGE).order(ByteOrder.LITTLE_ENDIAN);
+    private final ByteBuffer other = ByteBuffer.allocate(PAGE).order(ByteOrder.LITTLE_ENDIAN);
+    /** One page buffer per level of the walk (trees are a few levels deep, a database's tree hangs below a leaf). */
+    private final List<ByteBuffer> buffers = new ArrayList<>();
+    private int stack;
+    private final Roaring64Bitmap used = new Roaring64Bitmap();
+    private final Roaring64Bitmap freed = new Roaring64Bitmap();
+    private final Roaring64Bitmap tails = new Roaring64Bitmap();
+    private final List<String> problems = new ArrayList<>();
+    private long problemCount;
+    private long lastPage;
+    private long entries;
+
+    private PageCheck(FileChannel file, long fileBytes) {
+        this.file = file;
+        this.fileBytes = fileBytes;
+    }
+
+    /**
+     * Checks the store in {@code directory}. Fails only when the file cannot be read at all
+     * ({@link ErrorKind#NOT_FOUND} without {@code data.mdb}, {@link ErrorKind#STORAGE} on an I/O
+     * error); damage is reported in the result.
+     */
+    public static Report run(Path directory) {
+        Path data = directory.resolve("data.mdb");
+        if (!Files.isRegularFile(data)) {
+            throw new QuiverException(ErrorKind.NOT_FOUND, "no store at " + directory + " (no data.mdb)");
+        }
+        Store open = Store.openInThisProcess(directory);
+        if (open != null) {
+            for (int i = 1; ; i++) {
+                try (ReadTxn txn = open.read()) {
+                    Report r = walk(data, txn.txn.getId(), i == PIN_TRIES);
+                    if (r != null) {
+                        return r;
+                    }
+                }
+            }
+        }
+        Env<ByteBuffer> env;
+        try {
+            // Opening an environment and a read transaction reads the meta pages only.
+            env = Env.create().setMapSize(1 << 20).setMaxDbs(4).open(directory.toFile(), EnvFlags.MDB_NOTLS, EnvFlags.MDB_RDONLY_ENV);
+        } catch (RuntimeException | LinkageError e) {
+            // a file LMDB will not open (bad meta pages, say): walk it unpinned, the meta pages report why
+            return walk(data, -1, true);
+        }
+        try {
+            for (int i = 1; ; i++) {
+                org.lmdbjava.Txn<ByteBuffer> txn;
+                try {
+                    txn = env.txnRead();
+                } catch (RuntimeException e) {
+                    return walk(data, -1, true);
+                }
+                try {
+                    Report r = walk(data, txn.getId(), i == PIN_TRIES);
+                    if (r != null) {
+                        return r;
+                    }
+                } finally {
+                    txn.close();
+                }
+            }
+        } finally {
+            env.close();
+        }
+    }
+
+    /**
+     * Walks the snapshot {@code txnId} (-1: the newer meta page, unpinned). Returns null when a
+     * writer has already overwritten that snapshot's meta page and {@code last} is false.
+     */
+    private static Report walk(Path data, long txnId, boolean last) {
+        try (FileChannel f = FileChannel.open(data, StandardOpenOption.READ)) {
+            PageCheck c = new PageCheck(f, f.size());
+            long pages = c.walkAll(txnId, last);
+            if (pages < 0) {
+                return null;
+            }
+            return new Report(pages, c.used.getLongCardinality(), c.freed.getLongCardinality(), c.entries, c.tails.getLongCardinality(), c.listed(),
+                    txnId >= 0);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new QuiverException(ErrorKind.READ_ONLY, "cannot read " + data + ": permission denied", e);
+        } catch (NoSuchFileException e) {
+            throw new QuiverException(ErrorKind.NOT_FOUND, "no store at " + data.getParent() + " (no data.mdb)", e);
+        } catch (IOException e) {
+            throw new QuiverException(ErrorKind.STORAGE, "cannot read " + data + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** For tests: the pages in use and the value-only ones among them, of an unpinned walk. */
+    static Roaring64Bitmap[] pageSets(Path directory) throws IOException {
+        try (FileChannel f = FileChannel.open(directory.resolve("data.mdb"), StandardOpenOption.READ)) {
+            PageCheck c = new PageCheck(f, f.size());
+            c.walkAll(-1, true);
+            return new Roaring64Bitmap[] {c.used, c.tails};
+        }
+    }
+
+    private List<String> listed() {
+        List<String> out = new ArrayList<>(problems);
+        if (problemCount > problems.size()) {
+            out.add((problemCount - problems.size()) + " more problem(s)");
+        }
+        return out;
+    }
+
+    private void problem(String s) {
+        if (problemCount++ < MAX_LISTED) {
+            problems.add(s);
+        }
+    }
+
+    /** Returns the number of pages the chosen meta page names, or -1 to try a newer snapshot. */
+    private long walkAll(long txnId, boolean last) throws IOException {
+        if (fileBytes < 2L * PAGE) {
+            problem("the file is " + fileBytes + " bytes long, shorter than LMDB's two meta pages");
+            return 0;
+        }
+        Meta m0 = readMeta(0);
+        Meta m1 = readMeta(1);
+        if (m0 != null && m0.pageSize != PAGE) {
+            problem("page size " + m0.pageSize + " bytes: this check reads 4 KiB pages only");
+            return 0;
+        }
+        Meta m;
+        if (txnId >= 0) {
+            m = m0 != null && m0.txnId == txnId ? m0 : m1 != null && m1.txnId == txnId ? m1 : null;
+            if (m == null) {
+                boolean newer = m0 != null && m0.txnId > txnId || m1 != null && m1.txnId > txnId;
+                if (newer && !last) {
+                    return -1; // two commits since the snapshot was pinned rewrote its meta page
+                }
+                problem("neither meta page holds the snapshot LMDB opened (transaction " + txnId + ")");
+                return 0;
+            }
+        } else {
+            m = m0 == null ? m1 : m1 == null ? m0 : m0.txnId >= m1.txnId ? m0 : m1;
+            if (m == null) {
+                return 0;
+            }
+        }
+        lastPage = m.lastPage;
+        if (lastPage < 1 || lastPage >= 1L << 40) {
+            problem("the meta page names page " + Long.toUnsignedString(lastPage) + " as the last, which no store has");
+            return 0;
+        }
+        used.addLong(0);
+        used.addLong(1);
+        if ((lastPage + 1) * PAGE > fileBytes) {
+            // Not damage by itself: LMDB need not write free pages at the end. A page in use out there is.
+            long missing = lastPage + 1 - fileBytes / PAGE;
+            if (missing > 16) {
+                problem("the file ends " + missing + " pages before its last page " + lastPage + " (truncated?)");
+            }
+        }
+        walkTree("free-page list", m.free, true);
+        walkTree("main database", m.main, false);
+        Roaring64Bitmap both = Roaring64Bitmap.and(used, freed);
+        if (!both.isEmpty()) {
+            problem(both.getLongCardinality() + " page(s) are both in use and on a free list, first " + both.first());
+        }
+        return lastPage + 1;
+    }
+
+    private record Meta(long pageSize, long txnId, long lastPage, Db free, Db main) {}
+
+    private Meta readMeta(int n) throws IOException {
+        read(page, n);
+        int flags = page.getShort(10) & 0xFFFF & ~P_IGNORED;
+        if (flags != P_META || page.getInt(HEADER) != MAGIC) {
+            problem("meta page " + n + " is not an LMDB meta page (flags " + Integer.toHexString(flags) + ")");
+            return null;
+        }
+        int version = page.getInt(HEADER + 4);
+        if (version != 1) {
+            problem("meta page " + n + " has LMDB data version " + version + ", not 1");
+            return null;
+        }
+        Db free = db(page, HEADER + 24);
+        Db main = db(page, HEADER + 24 + DB_SIZE);
+        return new Meta(free.pad, page.getLong(HEADER + 24 + 2 * DB_SIZE + 8), page.getLong(HEADER + 24 + 2 * DB_SIZE), free, main);
+    }
+
+    /** LMDB's {@code MDB_db}: the page size is kept in the free list's pad field of meta page 0. */
+    private record Db(long pad, int flags, int depth, long branchPages, long leafPages, long overflowPages, long entries, long root) {}
+
+    private static Db db(ByteBuffer b, int at) {
+        return new Db(b.getInt(at) & 0xFFFFFFFFL, b.getShort(at + 4) & 0xFFFF, b.getShort(at + 6) & 0xFFFF, b.getLong(at + 8),
+                b.getLong(at + 16), b.getLong(at + 24), b.getLong(at + 32), b.getLong(at + 40));
+    }
+
+    /** What a walk of one tree counted, against what its {@code MDB_db} records. */
+    private static final class Tally {
+        long branch;
+        long leaf;
+        long overflow;
+        long entries;
+        byte[] lastKey;
+    }
+
+    private void walkTree(String name, Db db, boolean freeList) throws IOException {
+        if (db.root == NO_ROOT) {
+            if (db.entries != 0 || db.depth != 0) {
+                problem(name + ": no root page but " + db.entries + " entries and depth " + db.depth);
+            }
+            return;
+        }
+        if (!freeList && (db.flags & ~MDB_INTEGERKEY) != 0) {
+            // sorted duplicates, reversed keys: not a layout Quiver writes, nor one this walk knows
+            problem(name + ": database flags " + Integer.toHexString(db.flags) + " are not a Quiver store's");
+            return;
+        }
+        Tally t = new Tally();
+        long before = problemCount;
+        // the free list's keys are transaction ids compared as integers, whatever its flags say
+        page(name, db.root, db.depth, db.depth, t, freeList || (db.flags & MDB_INTEGERKEY) != 0, freeList);
+        // counts cut short by a damaged page say nothing more
+        if (problemCount == before
+                && (t.branch != db.branchPages || t.leaf != db.leafPages || t.overflow != db.overflowPages || t.entries != db.entries)) {
+            problem(name + ": found " + t.branch + " branch, " + t.leaf + " leaf and " + t.overflow + " overflow pages and " + t.entries
+                    + " entries; its record says " + db.branchPages + ", " + db.leafPages + ", " + db.overflowPages + " and " + db.entries);
+        }
+        entries += t.entries;
+    }
+
+    /**
+     * Checks page {@code pgno}, reached at {@code level} levels above the leaves + 1 ({@code level
+     * == 1}: a leaf), then its children. Recursion depth is the tree's depth (a handful).
+     */
+    private void page(String name, long pgno, int level, int depth, Tally t, boolean integerKeys, boolean freeList) throws IOException {
+        String where = name + ", page " + Long.toUnsignedString(pgno);
+        if (!claim(where, pgno)) {
+            return;
+        }
+        if (stack == buffers.size()) {
+            buffers.add(ByteBuffer.allocate(PAGE).order(ByteOrder.LITTLE_ENDIAN));
+        }
+        ByteBuffer b = buffers.get(stack++);
+        try {
+            check(name, where, b, pgno, level, depth, t, integerKeys, freeList);
+        } finally {
+            stack--;
+        }
+    }
+
+    private void check(String name, String where, ByteBuffer b, long pgno, int level, int depth, Tally t, boolean integerKeys, boolean freeList)
+            throws IOException {
+        read(b, pgno);
+        if (b.getLong(0) != pgno) {
+            problem(where + ": the page says it is page " + Long.toUnsignedString(b.getLong(0)));
+            return;
+        }
+        int flags = b.getShort(10) & 0xFFFF & ~P_IGNORED;
+        int expected = level > 1 ? P_BRANCH : P_LEAF;
+        if (level < 1 || flags != expected) {
+            problem(where + ": flags " + Integer.toHexString(flags) + " where a " + (level > 1 ? "branch" : "leaf") + " page belongs (depth " + depth + ")");
+            return;
+        }
+        int lower = b.getShort(12) & 0xFFFF;
+        int upper = b.getShort(14) & 0xFFFF;
+        int keys = (lower - HEADER) / 2;
+        if (lower < HEADER || (lower & 1) != 0 || upper > PAGE || lower > upper || keys == 0) {
+            problem(where + ": free space bounds " + lower + ".." + upper + " are not those of a page with keys");
+            return;
+        }
+        if (level > 1) {
+            t.branch++;
+        } else {
+            t.leaf++;
+        }
+        byte[] previous = null;
+        for (int i = 0; i < keys; i++) {
+            int node = b.getShort(HEADER + 2 * i) & 0xFFFF;
+            if (node < upper || node + 8 > PAGE) {
+                problem(where + ": node " + i + " at offset " + node + " lies outside the page's nodes (" + upper + ".." + PAGE + ")");
+                return;
+            }
+            int lo = b.getShort(node) & 0xFFFF;
+            int hi = b.getShort(node + 2) & 0xFFFF;
+            int nodeFlags = b.getShort(node + 4) & 0xFFFF;
+            int keySize = b.getShort(node + 6) & 0xFFFF;
+            int keyEnd = node + 8 + keySize;
+            if (keyEnd > PAGE) {
+                problem(where + ": node " + i + "'s key of " + keySize + " bytes runs past the page");
+                return;
+            }
+            byte[] key = Arrays.copyOfRange(b.array(), node + 8, keyEnd);
+            // a branch page's first key is never compared (it stands for everything below the second)
+            if (level > 1 && i == 0) {
+                key = null;
+            } else {
+                byte[] before = previous != null ? previous : level == 1 ? t.lastKey : null;
+                if (before != null && compare(before, key, integerKeys) >= 0) {
+                    problem(where + ": keys out of order at node " + i);
+                    return;
+                }
+                previous = key;
+            }
+            if (level > 1) {
+                long child = lo | ((long) hi << 16) | ((long) nodeFlags << 32);
+                page(name, child, level - 1, depth, t, integerKeys, freeList);
+                continue;
+            }
+            long size = lo | ((long) hi << 16);
+            t.entries++;
+            t.lastKey = key;
+            if ((nodeFlags & ~(F_BIGDATA | F_SUBDATA)) != 0) {
+                problem(where + ": node " + i + " has flags " + Integer.toHexString(nodeFlags) + " (sorted duplicates are not Quiver's)");
+                continue;
+            }
+            if ((nodeFlags & F_BIGDATA) != 0) {
+                if (keyEnd + 8 > PAGE) {
+                    problem(where + ": node " + i + "'s overflow page number runs past the page");
+                    return;
+                }
+                long first = b.getLong(keyEnd);
+                overflow(where + ", node " + i, first, size, t, freeList);
+                continue;
+            }
+            if (keyEnd + size > PAGE) {
+                problem(where + ": node " + i + "'s value of " + size + " bytes runs past the page");
+                return;
+            }
+            if ((nodeFlags & F_SUBDATA) != 0) {
+                if (freeList || size != DB_SIZE) {
+                    problem(where + ": node " + i + " names a database where none can be");
+                    continue;
+                }
+                walkTree("database " + new String(key, java.nio.charset.StandardCharsets.UTF_8), db(b, keyEnd), false);
+            } else if (freeList) {
+                freePages(where + ", node " + i, b, keyEnd, size);
+            }
+        }
+    }
+
+    /** Checks and claims the overflow pages of a value of {@code size} bytes starting at {@code first}. */
+    private void overflow(String where, long first, long size, Tally t, boolean freeList) throws IOException {
+        long pages = (HEADER + size + PAGE - 1) / PAGE;
+        if (first < 2 || first + pages - 1 > lastPage) {
+            problem(where + ": its value's " + pages + " overflow page(s) from page " + Long.toUnsignedString(first) + " lie outside pages 2.." + lastPage);
+            return;
+        }
+        read(other, first);
+        int flags = other.getShort(10) & 0xFFFF & ~P_IGNORED;
+        if (other.getLong(0) != first || flags != P_OVERFLOW || (other.getInt(12) & 0xFFFFFFFFL) != pages) {
+            problem(where + ": page " + first + " is not the start of a " + pages + "-page overflow value");
+            return;
+        }
+        for (long p = first; p < first + pages; p++) {
+            if (!claim(where + ", overflow page " + p, p)) {
+                return;
+            }
+            if (p > first) {
+                tails.addLong(p);
+            }
+        }
+        t.overflow += pages;
+        if (freeList) {
+            // a long free list: its page numbers continue across the overflow pages
+            ByteBuffer all = ByteBuffer.allocate((int) Math.min(Integer.MAX_VALUE - 8, pages * PAGE)).order(ByteOrder.LITTLE_ENDIAN);
+            for (long p = 0; p < pages; p++) {
+                read(other, first + p);
+                all.put(other.array(), 0, (int) Math.min(PAGE, all.remaining()));
+            }
+            freePages(where, all, HEADER, size);
+        }
+    }
+
+    /** A free-list record: {@code [count u64][page numbers u64...]}, the pages free from that transaction on. */
+    private void freePages(String where, ByteBuffer b, int at, long size) {
+        if (size < 8 || (size & 7) != 0) {
+            problem(where + ": a free-page record of " + size + " bytes");
+            return;
+        }
+        long count = b.getLong(at);
+        if (count != size / 8 - 1) {
+            problem(where + ": a free-page record of " + size + " bytes counts " + count + " pages");
+            return;
+        }
+        for (int i = 1; i <= count; i++) {
+            long p = b.getLong(at + 8 * i);
+            if (p < 2 || p > lastPage) {
+                problem(where + ": free page " + p + " lies outside pages 2.." + lastPage);
+                return;
+            }
+            freed.addLong(p);
+        }
+    }
+
+    /** Marks {@code pgno} as in use; false (and a problem) when it is out of range or already in use. */
+    private boolean claim(String where, long pgno) {
+        if (pgno < 2 || pgno > lastPage) {
+            problem(where + ": page number outside pages 2.." + lastPage);
+            return false;
+        }
+        if ((pgno + 1) * PAGE > fileBytes) {
+            problem(where + ": the page lies past the end of the file (" + fileBytes + " bytes; truncated?)");
+            return false;
+        }
+        if (used.contains(pgno)) {
+            problem(where + ": the page is reached twice");
+            return false;
+        }
+        used.addLong(pgno);
+        return true;
+    }
+
+    private void read(ByteBuffer b, long pgno) throws IOException {
+        b.clear();
+        long at = pgno * PAGE;
+        while (b.hasRemaining()) {
+            int n = file.read(b, at + b.position());
+            if (n < 0) {
+                // past the end: the rest reads as zeros, which no check accepts as a page
+                Arrays.fill(b.array(), b.position(), PAGE, (byte) 0);
+                break;
+            }
+        }
+        b.clear();
+    }
+
+    private static int compare(byte[] a, byte[] b, boolean integerKeys) {
+        if (integerKeys && a.length == 8 && b.length == 8) {
+            long x = ByteBuffer.wrap(a).order(ByteOrder.LITTLE_ENDIAN).getLong();
+            long y = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getLong();
+            return Long.compareUnsigned(x, y);
+        }
+        return Arrays.compareUnsigned(a, b);
+    }
+}

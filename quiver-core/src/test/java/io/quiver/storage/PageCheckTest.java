@@ -1,0 +1,233 @@
+package io.quiver.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.roaringbitmap.longlong.Roaring64Bitmap;
+
+/**
+ * {@link PageCheck} must find damage anywhere in LMDB's structures without ever letting LMDB (or
+ * itself) trip over it, and must find none in a healthy store, also while a writer commits.
+ */
+class PageCheckTest {
+    @TempDir
+    Path dir;
+
+    /** Small values in several kinds and indexes, overflow values, and deletes that leave free pages. */
+    private void fill(Path store) {
+        try (Store s = Store.open(store)) {
+            Random rnd = new Random(7);
+            for (int round = 0; round < 3; round++) {
+                int r = round;
+                s.write(txn -> {
+                    for (int id = 0; id < 1500; id++) {
+                        byte[] small = new byte[8 + rnd.nextInt(120)];
+                        rnd.nextBytes(small);
+                        txn.put(r % 2, KeyKind.LINKS, id, small);
+                    }
+                    for (int id = 0; id < 40; id++) {
+                        byte[] big = new byte[2500 + rnd.nextInt(9000)];
+                        rnd.nextBytes(big);
+                        txn.put(0, KeyKind.ITEM, id * 3 + r, big);
+                    }
+                    for (int id = r; id < 1500; id += 4) {
+                        txn.delete(0, KeyKind.LINKS, id);
+                    }
+                });
+            }
+        }
+    }
+
+    @Test
+    void aHealthyStoreIsSoundAndEveryPageIsAccountedFor() {
+        fill(dir);
+        PageCheck.Report r = PageCheck.run(dir);
+        assertThat(r.problems()).isEmpty();
+        assertThat(r.pinned()).isTrue();
+        assertThat(r.inUse() + r.free()).isEqualTo(r.pages());
+        assertThat(r.free()).isPositive();
+        assertThat(r.entries()).isGreaterThan(1500);
+    }
+
+    /**
+     * Random bytes over each page in turn: found exactly when the page is in use (its header no
+     * longer names it) and not just the rest of a large value, never when it is free; the walk
+     * never throws.
+     */
+    @Test
+    void garbageOverAnyPageInUseIsFoundAndOverAFreePageIsNot() throws IOException {
+        fill(dir);
+        PageCheck.Report healthy = PageCheck.run(dir);
+        Path data = dir.resolve("data.mdb");
+        Random rnd = new Random(11);
+        int found = 0;
+        int quiet = 0;
+        try (RandomAccessFile f = new RandomAccessFile(data.toFile(), "rw")) {
+            byte[] saved = new byte[PageCheck.PAGE];
+            byte[] garbage = new byte[PageCheck.PAGE];
+            for (long p = 0; p < healthy.pages(); p++) {
+                f.seek(p * PageCheck.PAGE);
+                f.readFully(saved);
+                rnd.nextBytes(garbage);
+                f.seek(p * PageCheck.PAGE);
+                f.write(garbage);
+                PageCheck.Report r = PageCheck.run(dir);
+                if (r.ok()) {
+                    quiet++;
+                } else {
+                    found++;
+                }
+                f.seek(p * PageCheck.PAGE);
+                f.write(saved);
+            }
+        }
+        assertThat(healthy.unchecked()).isPositive();
+        assertThat(found).isEqualTo(healthy.inUse() - healthy.unchecked());
+        assertThat(quiet).isEqualTo(healthy.free() + healthy.unchecked());
+        assertThat(PageCheck.run(dir).ok()).isTrue();
+    }
+
+    /** Damage that keeps the page's header: nodes, keys and counts. */
+    @Test
+    void damageBehindAValidHeaderIsFound() throws IOException {
+        fill(dir);
+        PageCheck.Report healthy = PageCheck.run(dir);
+        Roaring64Bitmap inUse = PageCheck.pageSets(dir)[0];
+        Path data = dir.resolve("data.mdb");
+        int leaves = 0;
+        try (RandomAccessFile f = new RandomAccessFile(data.toFile(), "rw")) {
+            ByteBuffer b = ByteBuffer.allocate(PageCheck.PAGE).order(ByteOrder.LITTLE_ENDIAN);
+            for (long p = 2; p < healthy.pages(); p++) {
+                f.seek(p * PageCheck.PAGE);
+                f.readFully(b.array());
+                int flags = b.getShort(10) & 0xFFFF;
+                int lower = b.getShort(12) & 0xFFFF;
+                int keys = (lower - 16) / 2;
+                if (flags != 0x02 || keys < 3 || !inUse.contains(p)) {
+                    continue; // leaf pages in use only (a free page still holds the leaf it was)
+                }
+                leaves++;
+                byte[] saved = b.array().clone();
+                // the second node's offset pointed into the page header
+                b.putShort(16 + 2, (short) 8);
+                assertDamaged(f, p, b.array());
+                // two keys swapped: key order broken
+                System.arraycopy(saved, 0, b.array(), 0, saved.length);
+                short first = b.getShort(16);
+                b.putShort(16, b.getShort(18));
+                b.putShort(18, first);
+                assertDamaged(f, p, b.array());
+                // a key size that runs past the page
+                System.arraycopy(saved, 0, b.array(), 0, saved.length);
+                int node = b.getShort(16) & 0xFFFF;
+                b.putShort(node + 6, (short) 5000);
+                assertDamaged(f, p, b.array());
+                // one entry fewer than the tree's record counts
+                System.arraycopy(saved, 0, b.array(), 0, saved.length);
+                b.putShort(12, (short) (lower - 2));
+                assertDamaged(f, p, b.array());
+                f.seek(p * PageCheck.PAGE);
+                f.write(saved);
+                if (leaves == 20) {
+                    break;
+                }
+            }
+        }
+        assertThat(leaves).isPositive();
+        assertThat(PageCheck.run(dir).ok()).isTrue();
+    }
+
+    private void assertDamaged(RandomAccessFile f, long page, byte[] bytes) throws IOException {
+        f.seek(page * PageCheck.PAGE);
+        f.write(bytes);
+        PageCheck.Report r = PageCheck.run(dir);
+        assertThat(r.problems()).as("page %d", page).isNotEmpty();
+        assertThat(r.problems()).anyMatch(s -> s.contains("page " + page) || s.contains("record says"));
+    }
+
+    @Test
+    void aCutFileIsFound() throws IOException {
+        fill(dir);
+        PageCheck.Report healthy = PageCheck.run(dir);
+        Path data = dir.resolve("data.mdb");
+        try (RandomAccessFile f = new RandomAccessFile(data.toFile(), "rw")) {
+            f.setLength(healthy.pages() / 2 * PageCheck.PAGE);
+        }
+        PageCheck.Report r = PageCheck.run(dir);
+        assertThat(r.problems()).anyMatch(s -> s.contains("past the end of the file") || s.contains("truncated"));
+        try (RandomAccessFile f = new RandomAccessFile(data.toFile(), "rw")) {
+            f.setLength(PageCheck.PAGE);
+        }
+        assertThat(PageCheck.run(dir).problems()).anyMatch(s -> s.contains("shorter than LMDB's two meta pages"));
+    }
+
+    @Test
+    void aMissingStoreIsNotFound() {
+        assertThatThrownBy(() -> PageCheck.run(dir.resolve("nothing")))
+                .isInstanceOfSatisfying(QuiverException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND));
+    }
+
+    /**
+     * The store open in this process is borrowed (LMDB must not open a file twice in a process), and
+     * its snapshot pinned: a writer committing all the while never makes the walk see damage.
+     */
+    @Test
+    void aWalkDuringCommitsOfThisProcessIsSound() throws Exception {
+        fill(dir);
+        try (Store s = Store.open(dir)) {
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicReference<Throwable> failed = new AtomicReference<>();
+            Thread writer = new Thread(() -> {
+                Random rnd = new Random(3);
+                try {
+                    while (!stop.get()) {
+                        s.write(txn -> {
+                            for (int i = 0; i < 200; i++) {
+                                byte[] v = new byte[8 + rnd.nextInt(3000)];
+                                rnd.nextBytes(v);
+                                int id = rnd.nextInt(3000);
+                                if (rnd.nextInt(3) == 0) {
+                                    txn.delete(0, KeyKind.LINKS, id);
+                                } else {
+                                    txn.put(0, KeyKind.LINKS, id, v);
+                                }
+                            }
+                        });
+                    }
+                } catch (Throwable t) {
+                    failed.set(t);
+                }
+            });
+            writer.start();
+            try {
+                for (int i = 0; i < 30; i++) {
+                    PageCheck.Report r = PageCheck.run(dir);
+                    assertThat(r.problems()).isEmpty();
+                    assertThat(r.pinned()).isTrue();
+                }
+            } finally {
+                stop.set(true);
+                writer.join();
+            }
+            assertThat(failed.get()).isNull();
+            // the borrowed store is still whole: it writes and reads
+            s.write(txn -> txn.put(0, KeyKind.LINKS, 5, new byte[] {1, 2, 3}));
+            try (ReadTxn txn = s.read()) {
+                assertThat(txn.get(0, KeyKind.LINKS, 5).remaining()).isEqualTo(3);
+            }
+        }
+        assertThat(Files.exists(dir.resolve("data.mdb"))).isTrue();
+        assertThat(PageCheck.run(dir).ok()).isTrue();
+    }
+}
