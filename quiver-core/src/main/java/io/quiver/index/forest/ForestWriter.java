@@ -276,7 +276,21 @@ public final class ForestWriter extends ItemBackedWriter {
                             if (!u.lost.isEmpty()) {
                                 missed.addAndGet(u.lost.getLongCardinality());
                                 // Removed items routing could not find: take them out the slow way.
-                                ts.root = u.purge(ts.root, u.lost.clone());
+                                RoaringBitmap lost = u.lost.clone();
+                                ts.root = u.purge(ts.root, lost);
+                                // A changed item is removed and inserted at once, and the purge took
+                                // its new copy too: routing misses its old one when the tree holds a
+                                // vector from an earlier build of this transaction, or when a grown
+                                // largest norm moves dot-product items. Insert those again.
+                                IntList again = new IntList(4);
+                                for (int i = 0; i < part.size(); i++) {
+                                    if (lost.contains(part.get(i))) {
+                                        again.add(part.get(i));
+                                    }
+                                }
+                                if (!again.isEmpty()) {
+                                    ts.root = u.update(ts.root, again, new IntList(0));
+                                }
                             }
                             ts.freed.addAll(u.freed);
                             s.progress(done.incrementAndGet() + (long) ph * totalTasks, (long) totalPhases * totalTasks);

@@ -72,6 +72,9 @@ final class HnswBuilder {
             } else {
                 ItemStore.Changes changes = items.changes();
                 if (changes.isEmpty()) {
+                    // marks that cancel out (an id added and deleted again before a build) must
+                    // still go, or the index stays NEEDS_BUILD to every reader
+                    items.clearUpdated();
                     return trace;
                 }
                 inserted = changes.inserted();

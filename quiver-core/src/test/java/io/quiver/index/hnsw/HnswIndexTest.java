@@ -483,6 +483,31 @@ class HnswIndexTest {
         }
     }
 
+    /** An id added and deleted again before any build leaves nothing to build, and no mark behind. */
+    @Test
+    void changesThatCancelOutLeaveNoNeedToBuild() {
+        try (Store store = Store.open(dir)) {
+            store.write(txn -> {
+                HnswWriter w = HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, 2);
+                w.add(1, new float[] {0, 0});
+                w.add(2, new float[] {1, 1});
+                w.build(opts());
+            });
+            store.write(txn -> {
+                HnswWriter w = HnswWriter.open(txn, 0);
+                w.add(3, new float[] {2, 2});
+                w.delete(3);
+                assertThat(w.needsBuild()).isTrue();
+                w.build(opts());
+                assertThat(w.needsBuild()).isFalse();
+            });
+            try (ReadTxn txn = store.read()) {
+                assertThat(HnswReader.open(txn, 0).search(new float[] {0, 0}, SearchOptions.k(3)).neighbors())
+                        .extracting(n -> n.id()).containsExactly(1, 2);
+            }
+        }
+    }
+
     @Test
     void searchCancellationReturnsPartialResults() {
         Map<Integer, float[]> d = data(2000, 10);
