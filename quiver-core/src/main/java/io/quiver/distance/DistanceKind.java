@@ -13,7 +13,7 @@ public enum DistanceKind {
     COSINE("cosine", 2, false),
     /** Inner product, reported as {@code -a·b} so that smaller is closer. */
     DOT("dot", 3, false),
-    /** Bit vectors (values 0/1, any non-zero is 1): number of differing bits. */
+    /** Bit vectors, one bit per component (above 0 is 1; 0 and negative values are 0): number of differing bits. */
     HAMMING("hamming", 4, true),
     /** Euclidean distance after 1-bit quantisation (x &gt; 0 becomes +1, else -1). */
     BQ_EUCLIDEAN("bq-euclidean", 5, true),

@@ -279,8 +279,10 @@ public final class ForestWriter extends ItemBackedWriter {
                                 RoaringBitmap lost = u.lost.clone();
                                 ts.root = u.purge(ts.root, lost);
                                 // A changed item is removed and inserted at once, and the purge took
-                                // its new copy too: routing misses its old one when the tree holds a
-                                // vector from an earlier build of this transaction, or when a grown
+                                // its new copy too. Routing misses the old copy whenever the last
+                                // commit's vector is not the one the tree was built with: the change
+                                // was committed before this build (an import, then a build), an
+                                // earlier build of this transaction placed another, or a grown
                                 // largest norm moves dot-product items. Insert those again.
                                 IntList again = new IntList(4);
                                 for (int i = 0; i < part.size(); i++) {

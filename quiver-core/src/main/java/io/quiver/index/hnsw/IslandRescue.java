@@ -60,6 +60,15 @@ final class IslandRescue {
      */
     static final int SMALL_LEVEL_ROUNDS = 64;
 
+    /**
+     * Walks of a level in {@link #linkUnreachable} after rescues that dropped links; each finds
+     * what those drops cut off (their rescue links are never dropped again, so rounds converge).
+     */
+    static final int UNREACHABLE_ROUNDS = 8;
+
+    /** Nodes a rescue's walk of {@link #nearby} meets at most, per island member. */
+    static final int NEARBY = 256;
+
     /** What {@link #linkIn} returns when the node could take no link (ids are unsigned: any int is one). */
     private static final long NO_LINK = Long.MIN_VALUE;
 
@@ -130,15 +139,27 @@ final class IslandRescue {
                 }
             }
             RoaringBitmap lost = RoaringBitmap.andNot(onLevel, reached);
-            while (!lost.isEmpty()) {
-                int[] members = lost.toArray();
-                Linked r = rescue(members, reached::contains, null, l);
-                if (r == null) {
+            for (int round = 0; round < UNREACHABLE_ROUNDS && !lost.isEmpty(); round++) {
+                boolean dropped = false;
+                while (!lost.isEmpty()) {
+                    int[] members = lost.toArray();
+                    Linked r = rescue(members, reached::contains, null, l);
+                    if (r == null) {
+                        break;
+                    }
+                    dropped |= r.dropped() != NONE_DROPPED;
+                    // A reached node now names the member linked in.
+                    extendReach(r.member(), l, reached, Integer.MAX_VALUE);
+                    lost.andNot(reached);
+                }
+                if (!dropped) {
                     break;
                 }
-                // A reached node now names the member linked in.
-                extendReach(r.member(), l, reached, Integer.MAX_VALUE);
-                lost.andNot(reached);
+                // A link dropped to make room may have been the only way into a group larger than
+                // the walk of island() follows (many copies of one vector): walk the level again.
+                reached = new RoaringBitmap();
+                extendReach(g.entryId(), l, reached, Integer.MAX_VALUE);
+                lost = RoaringBitmap.andNot(onLevel, reached);
             }
         }
     }
@@ -344,6 +365,14 @@ final class IslandRescue {
                     return new Linked(x, r);
                 }
             }
+            // Its own neighbours are full of links they may not drop (many copies of one vector
+            // fill them with rescue links): the nearest nodes further out, copies first.
+            for (int y : nearby(x, level, outside)) {
+                long r = linkIn(y, x, level);
+                if (r != NO_LINK) {
+                    return new Linked(x, r);
+                }
+            }
         }
         // No member links out: the closest of the other nodes that can take a link, the entry point at least.
         int[] from = others != null ? others : new int[] {g.entryId()};
@@ -355,6 +384,60 @@ final class IslandRescue {
             }
         }
         return null;
+    }
+
+    /**
+     * The nodes {@code outside} accepts among the {@link #NEARBY} found by a best-first walk from
+     * {@code x} along the written lists of {@code level}, nearest to x first. An island of copies
+     * of one vector is named by only a few reached copies, whose lists its rescues fill; the walk
+     * goes through the copies (distance 0) first and so finds those rescued before.
+     */
+    private int[] nearby(int x, int level, IntPredicate outside) {
+        long xa = itemAddress(x);
+        if (xa == 0) {
+            return new int[0];
+        }
+        int[] ids = new int[NEARBY];
+        float[] dist = new float[NEARBY];
+        boolean[] expanded = new boolean[NEARBY];
+        RoaringBitmap seen = RoaringBitmap.bitmapOf(x);
+        int n = 0;
+        int next = -1; // expand x itself first
+        while (true) {
+            int[] out = Links.read(txn, index, next < 0 ? x : ids[next], level);
+            if (out != null) {
+                for (int y : out) {
+                    if (n < NEARBY && seen.checkedAdd(y)) {
+                        long a = itemAddress(y);
+                        ids[n] = y;
+                        dist[n] = a == 0 ? Float.MAX_VALUE : g.distance.distance(xa, a);
+                        n++;
+                    }
+                }
+            }
+            next = -1;
+            for (int i = 0; i < n; i++) {
+                if (!expanded[i] && dist[i] != Float.MAX_VALUE && (next < 0 || dist[i] < dist[next])) {
+                    next = i;
+                }
+            }
+            if (next < 0 || n >= NEARBY) {
+                break;
+            }
+            expanded[next] = true;
+        }
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (p, q) -> Float.compare(dist[p], dist[q]));
+        IntList found = new IntList();
+        for (int i : order) {
+            if (dist[i] != Float.MAX_VALUE && outside.test(ids[i])) {
+                found.add(ids[i]);
+            }
+        }
+        return Arrays.copyOf(found.a, found.size);
     }
 
     /**

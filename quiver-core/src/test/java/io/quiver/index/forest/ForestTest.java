@@ -405,8 +405,10 @@ class ForestTest {
     }
 
     /**
-     * A changed item whose old copy routing cannot find (its vector in the tree is from an earlier
-     * build of the transaction, or, with dot product, a grown largest norm moves every old vector)
+     * A changed item whose old copy routing cannot find (routing goes by the last commit's vector,
+     * which is already the new one when the change was committed before the build, or not the one
+     * an earlier build of the same transaction placed; with dot product, a grown largest norm moves
+     * every old vector)
      * is purged the slow way; its new copy must survive that and be found.
      */
     @Test
@@ -444,8 +446,23 @@ class ForestTest {
                 w.add(1000, new float[] {5, 5, 5, 5}); // a larger norm than any before
                 w.build(o);
             });
+            // changed in one transaction, built in the next: the committed vector is already the new one
+            store.write(txn -> {
+                ForestWriter w = ForestWriter.create(txn, 2, DistanceKind.EUCLIDEAN, 4);
+                for (int i = 0; i < 100; i++) {
+                    w.add(i, new float[] {rnd.nextFloat(), rnd.nextFloat(), rnd.nextFloat(), rnd.nextFloat()});
+                }
+                w.build(o);
+            });
+            store.write(txn -> {
+                ForestWriter w = ForestWriter.open(txn, 2);
+                for (int i = 0; i < 10; i++) {
+                    w.add(i, new float[] {rnd.nextFloat(), rnd.nextFloat(), rnd.nextFloat(), rnd.nextFloat()});
+                }
+            });
+            store.write(txn -> ForestWriter.open(txn, 2).build(o));
             try (ReadTxn txn = store.read()) {
-                for (int index : new int[] {0, 1}) {
+                for (int index : new int[] {0, 1, 2}) {
                     ForestReader r = ForestReader.open(txn, index);
                     assertThat(r.check()).as("index %d", index).isEmpty();
                     int n = (int) r.size();
