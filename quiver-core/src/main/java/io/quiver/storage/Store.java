@@ -197,6 +197,9 @@ public final class Store implements AutoCloseable {
         }
         Path data = dir.resolve("data.mdb");
         try {
+            if (!fresh) {
+                refuseCutPagesInUse(env, data);
+            }
             long shortBy = fresh ? 0 : padTruncatedFile(env, dir);
             Dbi<ByteBuffer> dbi;
             try {
@@ -251,6 +254,31 @@ public final class Store implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /**
+     * A data file shorter than its last page (healthy files end exactly there) lost pages a tree
+     * may still use: then the store is refused as corrupted before anything reads it, and the file
+     * is left as it was. The check walks every page ({@link PageCheck}), so it runs only for short
+     * files; a short file whose missing pages are all free opens as before.
+     */
+    private static void refuseCutPagesInUse(Env<ByteBuffer> env, Path data) {
+        long needed;
+        long size;
+        try {
+            needed = (env.info().lastPageNumber + 1) * env.stat().pageSize;
+            size = Files.size(data);
+        } catch (IOException | RuntimeException e) {
+            return; // padTruncatedFile reports it
+        }
+        if (size >= needed) {
+            return;
+        }
+        PageCheck.Report r = PageCheck.run(env, data);
+        if (!r.ok()) {
+            throw new QuiverException(ErrorKind.CORRUPTED, data + " is " + (needed - size) + " bytes shorter than its metadata says (truncated?) and pages in use are gone ("
+                    + r.problems().get(0) + "); restore a backup");
+        }
     }
 
     /**

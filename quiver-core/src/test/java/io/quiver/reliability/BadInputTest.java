@@ -182,15 +182,15 @@ class BadInputTest {
 
     /**
      * LMDB reads pages through the map, and a page past the end of a truncated file would raise
-     * SIGBUS in native code and kill the JVM. Store pads a short file back to the size its meta
-     * page names (zeros: free pages stay free, lost ones read as corrupted), so a cut file fails
-     * with CORRUPTED (or reads in full when only free pages were cut), never a crash.
+     * SIGBUS in native code and kill the JVM. Store walks a short file's pages first: when pages
+     * in use are gone it fails with CORRUPTED and leaves the file as it was (the same answer on
+     * every open); when only free pages were cut it reads in full. Never a crash.
      */
     @Test
     void truncatedDataFileFailsCleanly() throws Exception {
         assertThat(probe(db).line()).startsWith("OK items=" + N + " problems=0");
         long size = Files.size(db.resolve("data.mdb"));
-        for (long keep : new long[] {size / 2, size - 4096, 3 * 4096}) {
+        for (long keep : new long[] {size / 2, size - 10 * 4096, size - 4096, 3 * 4096}) {
             Path d = copyOfStore("trunc" + keep);
             try (RandomAccessFile f = new RandomAccessFile(d.resolve("data.mdb").toFile(), "rw")) {
                 f.setLength(keep);
@@ -206,6 +206,8 @@ class BadInputTest {
                 }
             } else {
                 expectProbeFails(d, what, ErrorKind.CORRUPTED);
+                assertThat(Files.size(d.resolve("data.mdb"))).as("%s: the file is left as it was", what).isEqualTo(keep);
+                expectProbeFails(d, what + ", opened again", ErrorKind.CORRUPTED);
             }
         }
     }
