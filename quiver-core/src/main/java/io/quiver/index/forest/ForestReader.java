@@ -199,9 +199,10 @@ public final class ForestReader implements IndexReader {
 
     private SearchResult searchEncoded(long q, SearchOptions options) {
         io.quiver.distance.Kernels.warmUpSearchKernelsInBackground();
-        int k = options.k();
+        // never more than the index holds: k sizes the heaps (k = 2^31 - 1 used to exhaust the heap)
+        int k = (int) Math.min(options.k(), Math.max(1, live.getLongCardinality()));
         int searchK = options.searchK() > 0 ? options.searchK()
-                : k * forest.nTrees() * (distance.kind().isQuantized() ? QUANTIZED_OVERSAMPLING : 1);
+                : (int) Math.min(Integer.MAX_VALUE, (long) k * forest.nTrees() * (distance.kind().isQuantized() ? QUANTIZED_OVERSAMPLING : 1));
         RoaringBitmap filter = options.filter();
         if (filter != null) {
             // A small allowed set is cheaper to scan exactly than to find through the trees.

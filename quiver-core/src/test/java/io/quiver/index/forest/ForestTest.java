@@ -404,6 +404,25 @@ class ForestTest {
         }
     }
 
+    /** A k or searchK far beyond the index returns every item (k once sized arrays: OutOfMemoryError). */
+    @Test
+    void hugeKAndSearchKReturnEveryItem() {
+        try (Store store = Store.open(dir)) {
+            store.write(txn -> {
+                ForestWriter w = ForestWriter.create(txn, 0, DistanceKind.EUCLIDEAN, DIMS);
+                for (int i = 0; i < 500; i++) {
+                    w.add(i, BASE[i]);
+                }
+                w.build(opts(3));
+            });
+            try (ReadTxn txn = store.read()) {
+                ForestReader r = ForestReader.open(txn, 0);
+                assertThat(r.search(BASE[0], SearchOptions.builder().k(Integer.MAX_VALUE).build()).size()).isEqualTo(500);
+                assertThat(r.search(BASE[0], SearchOptions.builder().k(3).searchK(Integer.MAX_VALUE).build()).neighbors().get(0).id()).isZero();
+            }
+        }
+    }
+
     /**
      * A changed item whose old copy routing cannot find (routing goes by the last commit's vector,
      * which is already the new one when the change was committed before the build, or not the one
