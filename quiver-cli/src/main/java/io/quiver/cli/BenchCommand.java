@@ -105,14 +105,22 @@ final class BenchCommand implements Callable<Integer> {
         }
         Sweep sw = Sweep.parse(sweep, a);
         List<float[]> qs = loadQueries(queries, limitQueries == null ? Integer.MAX_VALUE : limitQueries);
-        int[][] gt = Ivecs.read(truth, qs.size());
+        // all rows: a truth of another query file must not pass because it is longer
+        int[][] gt = Ivecs.read(truth, limitQueries == null ? -1 : qs.size());
+        if (limitQueries == null && gt.length != qs.size()) {
+            throw CliException.badInput(truth + ": holds " + gt.length + " rows but " + queries + " holds " + qs.size() + " queries (is it their ground truth?)");
+        }
         checkTruth(gt, qs.size(), k, truth);
 
         boolean temp = db == null;
         Path dir = temp ? Files.createTempDirectory("quiver-bench-") : db;
         try {
             try (Store store = Cli.openStore(dir, Cli.Access.CREATE)) {
-                Prepared p = prepare(store, kind, a, qs.get(0).length);
+                Prepared p = prepare(store, kind, a, qs.get(0).length, gt, qs.size());
+                String described;
+                try (ReadTxn t = store.read()) {
+                    described = Indexes.describeBuilt(t, index); // a reused index keeps its own
+                }
                 CliOut.println(HEADER);
                 for (int value : sw.values()) {
                     SearchOptions.Builder ob = SearchOptions.builder().k(k);
@@ -122,7 +130,7 @@ final class BenchCommand implements Callable<Integer> {
                         ob.searchK(value);
                     }
                     Result r = run(store, ob.build(), qs, gt);
-                    CliOut.println(String.format(Locale.ROOT, "%s,%s,%s,%.3f,%d,%.4f,%.1f,%.3f,%.3f", a.cliName(), params.describe(a),
+                    CliOut.println(String.format(Locale.ROOT, "%s,%s,%s,%.3f,%d,%.4f,%.1f,%.3f,%.3f", a.cliName(), described,
                             sw.describe(value), p.buildSeconds(), store.fileBytes(), r.recall, r.qps, r.p50, r.p99));
                     CliOut.flush();
                 }
@@ -137,7 +145,7 @@ final class BenchCommand implements Callable<Integer> {
 
     record Prepared(double buildSeconds) {}
 
-    private Prepared prepare(Store store, DistanceKind kind, Algorithm a, int queryDims) {
+    private Prepared prepare(Store store, DistanceKind kind, Algorithm a, int queryDims, int[][] gt, int nq) {
         boolean hasItems;
         boolean reuse;
         try (ReadTxn t = store.read()) {
@@ -153,6 +161,20 @@ final class BenchCommand implements Callable<Integer> {
                 ItemStore items = ItemStore.open(t, index);
                 hasItems = !items.currentIds().isEmpty();
                 reuse = meta.algorithm() == a && !items.needsBuild();
+                if (hasItems) {
+                    // The truth is that of the base file: measuring another index against it, or
+                    // building the user's pending changes or another family over theirs, misleads.
+                    String where = "index " + index + " of " + store.directory();
+                    if (!holdsBase(items)) {
+                        throw CliException.of(ErrorKind.INDEX_MISMATCH, where + " holds " + items.currentIds().getLongCardinality()
+                                + " items that are not the vectors of " + base + " (ids = row numbers); bench measures against that file's truth: give an empty --db or another --index");
+                    }
+                    if (!reuse) {
+                        throw CliException.of(ErrorKind.INDEX_MISMATCH, where + " holds the base vectors "
+                                + (items.needsBuild() ? "with changes that were not built" : "as a " + meta.algorithm().cliName() + " index")
+                                + "; bench reuses it only when built with --algo " + a.cliName() + " and nothing is pending: build it first, or give another --db or --index");
+                    }
+                }
             } else {
                 hasItems = false;
                 reuse = false;
@@ -166,6 +188,7 @@ final class BenchCommand implements Callable<Integer> {
             }
             Cli.info("imported %d vectors in %s", r.count(), Cli.seconds(System.nanoTime() - t0));
         }
+        checkTruthIds(gt, nq, k, truth, store); // before a build that would be wasted
         if (reuse) {
             Cli.info("reusing the %s index %d in %s (build_s is reported as 0)", a.cliName(), index, store.directory());
             return new Prepared(0);
@@ -183,6 +206,36 @@ final class BenchCommand implements Callable<Integer> {
         }
         Cli.info("built %s (%s) in %.2fs%s", a.cliName(), params.describe(a), s, steps);
         return new Prepared(s);
+    }
+
+    /**
+     * Whether {@code items} holds exactly the base file's vectors under its ids (row numbers, or
+     * the file's own ids): the same count, every id, and the same stored bytes for a sample.
+     */
+    private boolean holdsBase(ItemStore items) {
+        org.roaringbitmap.RoaringBitmap ids = items.currentIds();
+        io.quiver.distance.Distance d = items.distance();
+        java.nio.ByteBuffer mine = java.nio.ByteBuffer.allocate(d.itemBytes()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        long rows = 0;
+        try (VectorReader in = VectorReader.open(base)) {
+            VectorRecord r;
+            while ((r = in.next()) != null) {
+                long id = r.hasId() ? r.id() : r.row();
+                if (id < 0 || id > 0xFFFFFFFFL || !ids.contains((int) id) || r.vector().length != d.dimensions()) {
+                    return false;
+                }
+                if (rows++ % 997 == 0) {
+                    d.encode(r.vector(), mine);
+                    java.nio.ByteBuffer stored = items.item((int) id);
+                    if (stored == null || !stored.duplicate().equals(mine.duplicate().limit(d.itemBytes()))) {
+                        return false;
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+        return rows == ids.getLongCardinality();
     }
 
     static final class Result {
@@ -297,6 +350,21 @@ final class BenchCommand implements Callable<Integer> {
         for (int q = 0; q < nq; q++) {
             if (gt[q].length < k) {
                 throw CliException.usage(truth + ": row " + (q + 1) + " has " + gt[q].length + " neighbours, fewer than --k " + k);
+            }
+        }
+    }
+
+    /** Every id of the truth's first k columns must be an item of the index (a float file given as truth is not). */
+    private void checkTruthIds(int[][] gt, int nq, int k, Path truth, Store store) {
+        try (ReadTxn t = store.read()) {
+            org.roaringbitmap.RoaringBitmap ids = ItemStore.open(t, index).currentIds();
+            for (int q = 0; q < nq; q++) {
+                for (int j = 0; j < k; j++) {
+                    if (!ids.contains(gt[q][j])) {
+                        throw CliException.badInput(truth + ": row " + (q + 1) + " names id " + Integer.toUnsignedString(gt[q][j]) + ", which " + base
+                                + " does not hold (is it the ground truth of these files?)");
+                    }
+                }
             }
         }
     }

@@ -2,6 +2,7 @@ package io.quiver.cli;
 
 import io.quiver.index.Algorithm;
 import io.quiver.index.ProgressTrace;
+import io.quiver.storage.ReadTxn;
 import io.quiver.storage.Store;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,6 +54,7 @@ final class BuildCommand implements Callable<Integer> {
         long buildNanos;
         long openNanos;
         long total;
+        Map<String, Object> built = null;
         try (Store store = Cli.openStore(db, Cli.Access.WRITE)) {
             openNanos = System.nanoTime() - t0;
             long[] tb = new long[1];
@@ -66,13 +68,27 @@ final class BuildCommand implements Callable<Integer> {
             });
             buildNanos = tb[0];
             total = System.nanoTime() - t0;
+            boolean codesGiven = spec.commandLine().getParseResult().hasMatchedOption("--int8-codes");
+            if (json || codesGiven) {
+                try (ReadTxn txn = store.read()) {
+                    built = Indexes.builtParameters(txn, index);
+                }
+            }
+            if (codesGiven && built != null && !Boolean.valueOf(params.int8Codes).equals(built.get("int8_codes"))) {
+                // codes are chosen for the whole index when it is built from scratch
+                Cli.info("note: index %d keeps its int8 codes %s as it was built; %s", index, params.int8Codes ? "off" : "on",
+                        a == Algorithm.HNSW ? "add --force-rebuild to apply --int8-codes" : "a forest applies --int8-codes when rebuilt from scratch (a new --split-after)");
+            }
         }
         if (json) {
             List<Object> steps = new ArrayList<>();
             for (ProgressTrace.Step s : trace.steps()) {
                 steps.add(Json.obj("name", s.name(), "seconds", s.duration().toNanos() / 1e9));
             }
-            Map<String, Object> m = Json.obj("index", index, "algorithm", a.cliName(), "params", params.asMap(a), "steps", steps,
+            // what the index holds, not what was typed: an incremental build keeps the graph's own
+            Map<String, Object> p = new java.util.LinkedHashMap<>(built != null ? built : params.asMap(a));
+            p.put("threads", params.threads());
+            Map<String, Object> m = Json.obj("index", index, "algorithm", a.cliName(), "params", p, "steps", steps,
                     "open_seconds", openNanos / 1e9, "build_seconds", buildNanos / 1e9, "total_seconds", total / 1e9);
             CliOut.println(Json.write(m));
         } else {

@@ -32,6 +32,47 @@ final class Indexes {
         };
     }
 
+    /**
+     * The parameters {@code index} holds, which an incremental build keeps whatever its options
+     * said (graph parameters, tree count and leaf size, int8 codes): for reports of what was built.
+     * Null when the index cannot be read (never built, or changes pending).
+     */
+    static java.util.Map<String, Object> builtParameters(ReadTxn txn, int index) {
+        IndexMetadata meta = IndexMetadata.read(txn, index);
+        if (meta == null || meta.algorithm() == Algorithm.NONE) {
+            return null;
+        }
+        IndexReader r;
+        try {
+            r = openReader(txn, index);
+        } catch (RuntimeException e) {
+            return null;
+        }
+        boolean codes = io.quiver.index.ItemCodes.read(txn, index, meta.distance()) != null;
+        if (r instanceof HnswReader h) {
+            HnswBuildOptions o = h.parameters();
+            return Json.obj("m", o.m(), "m0", o.m0(), "ef_construction", o.efConstruction(), "alpha", o.alpha(), "int8_codes", codes);
+        }
+        ForestReader f = (ForestReader) r;
+        return Json.obj("trees", f.nTrees(), "split_after", f.splitAfter(), "int8_codes", codes);
+    }
+
+    /** {@link #builtParameters} as {@code key=value;...} (no commas: it goes in a CSV column). */
+    static String describeBuilt(ReadTxn txn, int index) {
+        java.util.Map<String, Object> m = builtParameters(txn, index);
+        if (m == null) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder();
+        m.forEach((k, v) -> {
+            if (k.equals("alpha") && ((Number) v).doubleValue() == 1.0 || k.equals("int8_codes") && Boolean.TRUE.equals(v)) {
+                return; // defaults, left out as before
+            }
+            b.append(b.length() == 0 ? "" : ";").append(k).append('=').append(v instanceof Float f ? String.format(java.util.Locale.ROOT, "%.2f", f) : v);
+        });
+        return b.toString();
+    }
+
     /** The family's own verification of a reader's structure (empty list when sound). */
     static List<String> verify(IndexReader reader) {
         if (reader instanceof ForestReader f) {

@@ -338,6 +338,50 @@ class CliTest {
                 dir.resolve("q.fvecs").toString(), "--truth", t.toString(), "--distance", "euclidean", "--algo", "forest", "--sweep", "ef=10");
     }
 
+    /** bench measures against the truth of its files: it refuses what would make that a lie. */
+    @Test
+    void benchRefusesTruthAndStoresThatAreNotThoseOfItsFiles() throws IOException {
+        float[][] q = TestFiles.gaussian(20, 8, 9);
+        String qs = dir.resolve("q.fvecs").toString();
+        TestFiles.fvecs(dir.resolve("q.fvecs"), q);
+        String t = dir.resolve("t.ivecs").toString();
+        String b = dir.resolve("base.fvecs").toString();
+        ok("truth", "--base", b, "--queries", qs, "--distance", "euclidean", "--k", "10", "--out", t);
+        // the truth of 40 queries for these 20
+        TestFiles.fvecs(dir.resolve("q40.fvecs"), TestFiles.gaussian(40, 8, 10));
+        String t40 = dir.resolve("t40.ivecs").toString();
+        ok("truth", "--base", b, "--queries", dir.resolve("q40.fvecs").toString(), "--distance", "euclidean", "--k", "10", "--out", t40);
+        fails(ExitCodes.BAD_INPUT, "holds 40 rows but", "bench", "--base", b, "--queries", qs, "--truth", t40, "--distance", "euclidean", "--algo", "hnsw");
+        // a float file given as the truth
+        fails(ExitCodes.BAD_INPUT, "does not hold", "bench", "-q", "--base", b, "--queries", qs, "--truth", qs, "--distance", "euclidean", "--algo", "hnsw",
+                "--k", "5");
+        // a store holding other vectors, another family, pending changes
+        String other = dir.resolve("other").toString();
+        TestFiles.fvecs(dir.resolve("small.fvecs"), TestFiles.gaussian(50, 8, 11));
+        ok("import", "--db", other, "--distance", "euclidean", dir.resolve("small.fvecs").toString());
+        fails(ExitCodes.INDEX_MISMATCH, "not the vectors of", "bench", "--base", b, "--queries", qs, "--truth", t, "--distance", "euclidean",
+                "--algo", "hnsw", "--db", other);
+        String mine = dir.resolve("mine").toString();
+        ok("bench", "--base", b, "--queries", qs, "--truth", t, "--distance", "euclidean", "--algo", "hnsw", "--m", "8", "--db", mine);
+        Run again = ok("bench", "--base", b, "--queries", qs, "--truth", t, "--distance", "euclidean", "--algo", "hnsw", "--db", mine);
+        assertThat(again.err()).contains("reusing the hnsw index 0");
+        fails(ExitCodes.INDEX_MISMATCH, "as a hnsw index", "bench", "--base", b, "--queries", qs, "--truth", t, "--distance", "euclidean",
+                "--algo", "forest", "--db", mine);
+        ok("delete", "--db", mine, "--ids", "3");
+        fails(ExitCodes.INDEX_MISMATCH, "not the vectors of", "bench", "--base", b, "--queries", qs, "--truth", t, "--distance", "euclidean",
+                "--algo", "hnsw", "--db", mine);
+        assertThat(items(0, mine)).isEqualTo(299);
+    }
+
+    private long items(int index, String store) {
+        Run r = ok("stats", "--db", store, "--index", Integer.toString(index), "--json", "-q");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = (Map<String, Object>) Json.parse(r.out().strip());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> ix = ((List<Map<String, Object>>) m.get("indexes")).get(0);
+        return (Long) ix.get("items");
+    }
+
     private int[] bruteForce(float[] q, int k) {
         Integer[] idx = new Integer[base.length];
         double[] dist = new double[base.length];
