@@ -161,7 +161,8 @@ final class CheckCommand implements Callable<Integer> {
         long n = stored.getLongCardinality();
         if (n > 0 && samples > 0) {
             int step = (int) Math.max(1, n / samples);
-            SearchOptions opts = SearchOptions.builder().k(10).build();
+            // a generous effort: a miss should mean an item searches cannot reach, not a small beam
+            SearchOptions opts = meta.algorithm() == Algorithm.HNSW ? SearchOptions.builder().k(10).ef(200).build() : SearchOptions.builder().k(10).build();
             for (int r = 0; r < n && tried < samples; r += step) {
                 int id = stored.select(r);
                 tried++;

@@ -60,8 +60,10 @@ final class ImportCommand implements Callable<Integer> {
             Importer.Result r = store.writeAndReturn(txn -> Importer.run(txn, file, index, kind, dimensions, firstId));
             long t = System.nanoTime() - t0;
             System.out.flush();
-            CliOut.println(String.format(java.util.Locale.ROOT, "imported %d vectors (ids %d..%d, %d dimensions, %s) into %sindex %d of %s in %s",
-                    r.count(), r.minId(), r.maxId(), r.dims(), r.kind().cliName(), r.created() ? "new " : "", index, store.directory(), Cli.seconds(t)));
+            String ids = r.maxId() - r.minId() + 1 == r.count() ? "ids " + r.minId() + ".." + r.maxId() : "ids from " + r.minId() + " to " + r.maxId();
+            CliOut.println(String.format(java.util.Locale.ROOT, "imported %d vectors (%s, %d dimensions, %s) into %sindex %d of %s in %s%s",
+                    r.count(), ids, r.dims(), r.kind().cliName(), r.created() ? "new " : "", index, store.directory(), Cli.seconds(t),
+                    r.replaced() == 0 ? "" : "; " + r.replaced() + " of them replaced the vectors those ids held"));
             Cli.info("next: quiver build --db %s --index %d --algo forest|hnsw", db, index);
         }
         return ExitCodes.OK;

@@ -14,7 +14,8 @@ import java.nio.file.Path;
 
 /** Streams one vector file into an index inside a write transaction (the caller commits). */
 final class Importer {
-    record Result(long count, long minId, long maxId, int dims, DistanceKind kind, boolean created) {}
+    /** {@code replaced}: ids that already held a vector, now overwritten (a second file without ids restarts at 0). */
+    record Result(long count, long minId, long maxId, int dims, DistanceKind kind, boolean created, long replaced) {}
 
     private Importer() {}
 
@@ -63,6 +64,7 @@ final class Importer {
             VectorCheck check = new VectorCheck(reader, dims, dimsFrom, firstId);
             ItemStore items = null;
             long count = 0;
+            long replaced = 0;
             long min = Long.MAX_VALUE;
             long max = -1;
             long last = -1;
@@ -78,6 +80,9 @@ final class Importer {
                     items.disableAppend();
                 }
                 last = uid;
+                if (meta != null && items.item(id) != null) {
+                    replaced++;
+                }
                 try {
                     items.add(id, v);
                 } catch (QuiverException e) {
@@ -97,7 +102,7 @@ final class Importer {
                 throw CliException.badInput(reader.name() + ": the file holds no vectors");
             }
             bar.stepTo(reader.totalBytes() >> 20);
-            return new Result(count, min, max, check.dims(), kind, created);
+            return new Result(count, min, max, check.dims(), kind, created, replaced);
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": " + e.getMessage(), e);
         }

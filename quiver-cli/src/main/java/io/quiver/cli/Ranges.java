@@ -23,6 +23,9 @@ public final class Ranges {
                 long id = parseId(p, option);
                 b.add((int) id);
             } else {
+                if (p.substring(dash + 1).isBlank()) {
+                    throw CliException.usage(option + ": range '" + p + "' has no end (ranges are inclusive, like 10-99)");
+                }
                 long lo = parseId(p.substring(0, dash).trim(), option);
                 long hi = parseId(p.substring(dash + 1).trim(), option);
                 if (hi < lo) {

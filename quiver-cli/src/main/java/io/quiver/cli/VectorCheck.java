@@ -53,9 +53,19 @@ final class VectorCheck {
         return v;
     }
 
+    /** Whether the file's vectors give ids, once the first has been read. */
+    private Boolean withIds;
+
     /** The id of the record (given in the file, or its row number + first id), checked. */
     int id(VectorRecord r) {
         String where = reader.where(r.line());
+        if (withIds == null) {
+            withIds = r.hasId();
+        } else if (withIds != r.hasId()) {
+            // row numbers would then collide with the ids given
+            throw CliException.badInput(where + ": " + (r.hasId() ? "gives an id, while earlier vectors have none" : "gives no id, while earlier vectors have one")
+                    + " (give every vector an id, or none)");
+        }
         long id;
         if (r.hasId()) {
             id = r.id();

@@ -49,7 +49,12 @@ final class LmdbErrors {
             int rc = n.getResultCode();
             switch (rc) {
                 case EACCES, EROFS -> {
-                    return new QuiverException(ErrorKind.READ_ONLY, "cannot write " + action + where + ": read-only file system or permission denied", e);
+                    if ("opening".equals(action)) {
+                        // LMDB opens lock.mdb for writing even to read: readers register in it
+                        return new QuiverException(ErrorKind.READ_ONLY, "cannot open the store" + where + ": permission denied or read-only file system;"
+                                + " even reading needs write access to its lock.mdb, where LMDB registers readers (or copy the store somewhere writable)", e);
+                    }
+                    return new QuiverException(ErrorKind.READ_ONLY, "permission denied or read-only file system while " + action + where, e);
                 }
                 case ENOENT -> {
                     return new QuiverException(ErrorKind.NOT_FOUND, "no store at" + where, e);

@@ -146,7 +146,7 @@ public final class Store implements AutoCloseable {
             throw new QuiverException(ErrorKind.READ_ONLY, "cannot read " + dataFile + ": permission denied");
         }
         if (!options.readOnly() && !Files.isWritable(dir)) {
-            throw new QuiverException(ErrorKind.READ_ONLY, "store directory " + dir + " is not writable (open it read-only to search)");
+            throw new QuiverException(ErrorKind.READ_ONLY, "store directory " + dir + " is not writable (search and stats only read it)");
         }
         Path canonical;
         try {
@@ -628,6 +628,7 @@ public final class Store implements AutoCloseable {
         if (Files.exists(target) && !Files.isDirectory(target)) {
             throw new QuiverException(ErrorKind.INVALID_ARGUMENT, "backup target " + target + " exists and is not a directory");
         }
+        boolean created = !Files.exists(target);
         try {
             Files.createDirectories(target);
             try (var entries = Files.list(target)) {
@@ -641,6 +642,17 @@ public final class Store implements AutoCloseable {
         try {
             env.copy(target.toFile(), CopyFlags.MDB_CP_COMPACT);
         } catch (LmdbException e) {
+            // a half-written copy (a full disk) is no backup: leave the target as it was found,
+            // so that a retry into it is not refused as not empty
+            try {
+                Files.deleteIfExists(target.resolve("data.mdb"));
+                Files.deleteIfExists(target.resolve("lock.mdb"));
+                if (created) {
+                    Files.deleteIfExists(target);
+                }
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
             throw LmdbErrors.translate(e, target, "copying the store");
         }
     }
