@@ -139,7 +139,8 @@ class QuiverLauncherIT {
         List<String> rows = bench.out().strip().lines().toList();
         assertThat(rows).hasSize(3);
         assertThat(rows.get(0)).isEqualTo("algo,build_params,search_param,build_s,index_bytes,recall,qps,p50_ms,p99_ms");
-        assertThat(rows.get(1)).startsWith("hnsw,m=8;m0=16;ef_construction=60,ef=10,");
+        // the parameters the index holds: an 8-d index keeps no int8 codes, whatever the default
+        assertThat(rows.get(1)).startsWith("hnsw,m=8;m0=16;ef_construction=60;int8_codes=false,ef=10,");
         assertThat(Double.parseDouble(rows.get(2).split(",")[5])).isGreaterThan(0.9);
         assertThat(bench.errLines()).allMatch(l -> !l.contains("error"));
     }
