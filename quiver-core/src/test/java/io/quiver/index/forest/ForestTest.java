@@ -404,6 +404,13 @@ class ForestTest {
         }
     }
 
+    /** Adds uniform random 4-d vectors under ids from, from + step, ... below to. */
+    private static void addRandom(ForestWriter w, Random rnd, int from, int to, int step) {
+        for (int i = from; i < to; i += step) {
+            w.add(i, new float[] {rnd.nextFloat(), rnd.nextFloat(), rnd.nextFloat(), rnd.nextFloat()});
+        }
+    }
+
     /** A k or searchK far beyond the index returns every item (k once sized arrays: OutOfMemoryError). */
     @Test
     void hugeKAndSearchKReturnEveryItem() {
@@ -435,50 +442,35 @@ class ForestTest {
         ForestBuildOptions o = ForestBuildOptions.builder().nTrees(3).splitAfter(4).threads(1).seed(8).int8Codes(false).build();
         Random rnd = new Random(4);
         try (Store store = Store.open(dir)) {
+            // changed after a build of the same transaction, twice
             store.write(txn -> {
                 ForestWriter w = ForestWriter.create(txn, 0, DistanceKind.EUCLIDEAN, 4);
-                for (int i = 0; i < 100; i++) {
-                    w.add(i, new float[] {rnd.nextFloat(), rnd.nextFloat(), rnd.nextFloat(), rnd.nextFloat()});
-                }
+                addRandom(w, rnd, 0, 100, 1);
                 w.build(o);
-                for (int i = 0; i < 30; i++) {
-                    w.add(i, new float[] {rnd.nextFloat(), rnd.nextFloat(), rnd.nextFloat(), rnd.nextFloat()});
-                }
+                addRandom(w, rnd, 0, 30, 1);
                 w.build(o);
-                for (int i = 0; i < 30; i += 2) {
-                    w.add(i, new float[] {rnd.nextFloat(), rnd.nextFloat(), rnd.nextFloat(), rnd.nextFloat()});
-                }
+                addRandom(w, rnd, 0, 30, 2);
                 w.build(o);
             });
+            // dot product: a new item with a larger norm than any before moves every old vector
             store.write(txn -> {
                 ForestWriter w = ForestWriter.create(txn, 1, DistanceKind.DOT, 4);
-                for (int i = 0; i < 200; i++) {
-                    w.add(i, new float[] {rnd.nextFloat(), rnd.nextFloat(), rnd.nextFloat(), rnd.nextFloat()});
-                }
+                addRandom(w, rnd, 0, 200, 1);
                 w.build(o);
             });
             store.write(txn -> {
                 ForestWriter w = ForestWriter.open(txn, 1);
-                for (int i = 0; i < 20; i++) {
-                    w.add(i, new float[] {rnd.nextFloat(), rnd.nextFloat(), rnd.nextFloat(), rnd.nextFloat()});
-                }
-                w.add(1000, new float[] {5, 5, 5, 5}); // a larger norm than any before
+                addRandom(w, rnd, 0, 20, 1);
+                w.add(1000, new float[] {5, 5, 5, 5});
                 w.build(o);
             });
             // changed in one transaction, built in the next: the committed vector is already the new one
             store.write(txn -> {
                 ForestWriter w = ForestWriter.create(txn, 2, DistanceKind.EUCLIDEAN, 4);
-                for (int i = 0; i < 100; i++) {
-                    w.add(i, new float[] {rnd.nextFloat(), rnd.nextFloat(), rnd.nextFloat(), rnd.nextFloat()});
-                }
+                addRandom(w, rnd, 0, 100, 1);
                 w.build(o);
             });
-            store.write(txn -> {
-                ForestWriter w = ForestWriter.open(txn, 2);
-                for (int i = 0; i < 10; i++) {
-                    w.add(i, new float[] {rnd.nextFloat(), rnd.nextFloat(), rnd.nextFloat(), rnd.nextFloat()});
-                }
-            });
+            store.write(txn -> addRandom(ForestWriter.open(txn, 2), rnd, 0, 10, 1));
             store.write(txn -> ForestWriter.open(txn, 2).build(o));
             try (ReadTxn txn = store.read()) {
                 for (int index : new int[] {0, 1, 2}) {
