@@ -59,6 +59,9 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     BuildParams params;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--k", paramLabel = "K", defaultValue = "10", description = "neighbours per query (default ${DEFAULT-VALUE})")
     int k;
 
@@ -91,6 +94,7 @@ final class BenchCommand implements Callable<Integer> {
             io.quiver.index.forest.ForestWarmUp.startInBackground();
         }
         params.validate();
+        BuildParams.refuseOtherFamilysOptions(a, spec);
         if (k <= 0) {
             throw CliException.usage("--k must be positive");
         }

@@ -47,7 +47,7 @@ final class BuildCommand implements Callable<Integer> {
     public Integer call() {
         Algorithm a = parseAlgo(algo);
         params.validate();
-        refuseOtherFamilysOptions(a);
+        BuildParams.refuseOtherFamilysOptions(a, spec);
         io.quiver.storage.Keys.checkIndex(index);
         long t0 = System.nanoTime();
         ProgressTrace trace;
@@ -100,16 +100,6 @@ final class BuildCommand implements Callable<Integer> {
             CliOut.println(String.format(Locale.ROOT, "total (open + build + commit)\t%s", ProgressTrace.format(java.time.Duration.ofNanos(total))));
         }
         return ExitCodes.OK;
-    }
-
-    /** Refuses options of the other family, which the build would otherwise ignore. */
-    private void refuseOtherFamilysOptions(Algorithm a) {
-        var parsed = spec.commandLine().getParseResult();
-        for (String name : a == Algorithm.HNSW ? BuildParams.TREE_OPTIONS : BuildParams.GRAPH_OPTIONS) {
-            if (parsed.hasMatchedOption(name)) {
-                throw CliException.usage(name + " applies to " + (a == Algorithm.HNSW ? "forest" : "hnsw") + " builds, not " + a.cliName());
-            }
-        }
     }
 
     /** The graph options typed on the command line (not taken from their defaults). */

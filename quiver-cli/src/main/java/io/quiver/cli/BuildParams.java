@@ -69,6 +69,16 @@ public final class BuildParams {
         }
     }
 
+    /** Refuses options of the other family typed on {@code spec}'s command line, which a build would ignore. */
+    static void refuseOtherFamilysOptions(Algorithm a, picocli.CommandLine.Model.CommandSpec spec) {
+        var parsed = spec.commandLine().getParseResult();
+        for (String name : a == Algorithm.HNSW ? TREE_OPTIONS : GRAPH_OPTIONS) {
+            if (parsed.hasMatchedOption(name)) {
+                throw CliException.usage(name + " applies to " + (a == Algorithm.HNSW ? "forest" : "hnsw") + " builds, not " + a.cliName());
+            }
+        }
+    }
+
     /** The parameters of {@code algo} as {@code key=value;...} (no commas: goes in a CSV column). */
     public String describe(Algorithm algo) {
         return switch (algo) {

@@ -68,6 +68,9 @@ final class VectorCheck {
         }
         long id;
         if (r.hasId()) {
+            if (firstId != 0) {
+                throw CliException.usage(where + ": the file gives ids, so --first-id " + firstId + " would be ignored; leave it out");
+            }
             id = r.id();
             if (id < 0 || id > Ranges.MAX_ID) {
                 throw CliException.badInput(where + ": id " + (id == Long.MAX_VALUE ? "(too large)" : Long.toString(id)) + " is outside 0.." + Ranges.MAX_ID);

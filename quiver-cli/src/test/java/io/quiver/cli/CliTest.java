@@ -319,8 +319,8 @@ class CliTest {
         for (String algo : List.of("forest", "hnsw")) {
             String sweep = algo.equals("forest") ? "search-k=10,3000" : "ef=10,300";
             Run b = ok("bench", "--base", dir.resolve("base.fvecs").toString(), "--queries", dir.resolve("q.fvecs").toString(), "--truth", t.toString(),
-                    "--distance", "euclidean", "--algo", algo, "--k", "10", "--sweep", sweep, "--query-threads", "2", "--m", "8",
-                    "--runs", algo.equals("hnsw") ? "3" : "1");
+                    "--distance", "euclidean", "--algo", algo, "--k", "10", "--sweep", sweep, "--query-threads", "2",
+                    algo.equals("hnsw") ? "--m" : "--trees", algo.equals("hnsw") ? "8" : "4", "--runs", algo.equals("hnsw") ? "3" : "1");
             List<String> rows = b.out().strip().lines().toList();
             assertThat(rows).hasSize(3);
             assertThat(rows.get(0)).isEqualTo(BenchCommand.HEADER);
@@ -330,12 +330,30 @@ class CliTest {
             assertThat(Double.parseDouble(last[5])).as("recall at the largest sweep value").isGreaterThan(0.9);
             assertThat(Double.parseDouble(last[6])).isPositive();
         }
+        fails(ExitCodes.USAGE, "--m applies to hnsw builds", "bench", "--base", dir.resolve("base.fvecs").toString(), "--queries",
+                dir.resolve("q.fvecs").toString(), "--truth", t.toString(), "--distance", "euclidean", "--algo", "forest", "--m", "8");
         fails(ExitCodes.USAGE, "--runs must be positive", "bench", "--base", dir.resolve("base.fvecs").toString(), "--queries",
                 dir.resolve("q.fvecs").toString(), "--truth", t.toString(), "--distance", "euclidean", "--algo", "hnsw", "--runs", "0");
         assertThat(BenchCommand.median(new double[] {5, 1, 3})).isEqualTo(3);
         assertThat(BenchCommand.median(new double[] {4, 1, 3, 10})).isEqualTo(3.5);
         fails(ExitCodes.USAGE, "--sweep ef does not apply to forest", "bench", "--base", dir.resolve("base.fvecs").toString(), "--queries",
                 dir.resolve("q.fvecs").toString(), "--truth", t.toString(), "--distance", "euclidean", "--algo", "forest", "--sweep", "ef=10");
+    }
+
+    /** Ids in files: what a second import replaces is said, and ids that would collide or be ignored are refused. */
+    @Test
+    void importSaysWhatItReplacesAndRefusesIdsItWouldMisuse() throws IOException {
+        String d = db.toString();
+        ok("import", "--db", d, "--distance", "euclidean", dir.resolve("base.fvecs").toString());
+        TestFiles.fvecs(dir.resolve("ten.fvecs"), TestFiles.gaussian(10, 8, 3));
+        assertThat(ok("import", "--db", d, dir.resolve("ten.fvecs").toString()).out()).contains("10 of them replaced the vectors those ids held");
+        assertThat(ok("import", "--db", d, "--first-id", "5000", dir.resolve("ten.fvecs").toString()).out()).doesNotContain("replaced");
+        Path mixed = Files.writeString(dir.resolve("mixed.jsonl"), "{\"id\": 7000, \"vector\": [1,2,3,4,5,6,7,8]}\n{\"vector\": [1,2,3,4,5,6,7,9]}\n");
+        fails(ExitCodes.BAD_INPUT, "gives no id, while earlier vectors have one", "import", "--db", d, mixed.toString());
+        Path withIds = Files.writeString(dir.resolve("ids.csv"), "id,a,b,c,d,e,f,g,h\n7001,1,2,3,4,5,6,7,8\n");
+        fails(ExitCodes.USAGE, "--first-id 9 would be ignored", "import", "--db", d, "--first-id", "9", withIds.toString());
+        fails(ExitCodes.USAGE, "range '1-' has no end", "delete", "--db", d, "--ids", "1-");
+        assertThat(items(0)).isEqualTo(310);
     }
 
     /** bench measures against the truth of its files: it refuses what would make that a lie. */
