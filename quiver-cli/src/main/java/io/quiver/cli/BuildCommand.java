@@ -114,14 +114,18 @@ final class BuildCommand implements Callable<Integer> {
     }
 
     static Algorithm parseAlgo(String s) {
+        return parseAlgo(s, "--algo");
+    }
+
+    static Algorithm parseAlgo(String s, String option) {
         Algorithm a;
         try {
             a = Algorithm.parse(s);
         } catch (io.quiver.storage.QuiverException e) {
-            throw CliException.usage("--algo must be forest or hnsw, got '" + s + "'");
+            throw CliException.usage(option + " must be forest or hnsw, got '" + s + "'");
         }
         if (a == Algorithm.NONE) {
-            throw CliException.usage("--algo must be forest or hnsw");
+            throw CliException.usage(option + " must be forest or hnsw");
         }
         return a;
     }

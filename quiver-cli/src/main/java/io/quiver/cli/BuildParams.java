@@ -39,6 +39,33 @@ public final class BuildParams {
     static final java.util.List<String> GRAPH_OPTIONS = java.util.List.of("--m", "--m0", "--ef-construction", "--alpha");
     static final java.util.List<String> TREE_OPTIONS = java.util.List.of("--trees", "--split-after");
 
+    /**
+     * The options' defaults, as picocli sets them: for builds that take no options of their own
+     * ({@code import --build}, {@code delete --build}), which keep an existing index's parameters.
+     */
+    static BuildParams defaults() {
+        BuildParams p = new BuildParams();
+        p.m = 16;
+        p.efConstruction = 200;
+        p.alpha = 1.0;
+        p.int8Codes = true;
+        p.seed = 42;
+        return p;
+    }
+
+    /**
+     * {@code import --build} and {@code delete --build}: builds {@code index} with {@code algo}
+     * in the caller's transaction, so that no reader ever sees the changes unbuilt; returns the
+     * seconds the build took.
+     */
+    static double buildInSameTransaction(io.quiver.storage.WriteTxn txn, int index, Algorithm algo) {
+        long t0 = System.nanoTime();
+        try (Progress.Listener l = new Progress.Listener(algo.cliName() + ": ")) {
+            Indexes.build(txn, index, algo, defaults(), false, Cli::cancelRequested, l);
+        }
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
     /** The level-0 links per node these options ask for ({@code --m0}, or 2*M when it is 0). */
     public int m0() {
         return m0 == 0 ? 2 * m : m0;

@@ -26,10 +26,16 @@ final class DeleteCommand implements Callable<Integer> {
     @Option(names = "--ids", required = true, paramLabel = "IDS", description = "ids and inclusive ranges, e.g. 1,2,10-20")
     String ids;
 
+    @Option(names = "--build", paramLabel = "forest|hnsw",
+            description = "also build the index in the same transaction (it keeps its parameters), so searches never see it unbuilt")
+    String build;
+
     @Override
     public Integer call() {
         RoaringBitmap wanted = Ranges.parse(ids, "--ids");
         io.quiver.storage.Keys.checkIndex(index);
+        io.quiver.index.Algorithm algo = build == null ? null : BuildCommand.parseAlgo(build, "--build");
+        double[] buildSeconds = {0};
         try (Store store = Cli.openStore(db, Cli.Access.WRITE)) {
             long[] deleted = store.writeAndReturn(txn -> {
                 ItemStore items = ItemStore.open(txn, index);
@@ -40,11 +46,16 @@ final class DeleteCommand implements Callable<Integer> {
                         n++;
                     }
                 }
+                if (algo != null) {
+                    buildSeconds[0] = BuildParams.buildInSameTransaction(txn, index, algo);
+                }
                 return new long[] {n};
             });
             long absent = wanted.getLongCardinality() - deleted[0];
             CliOut.println("deleted " + deleted[0] + " item(s) from index " + index + (absent > 0 ? " (" + absent + " id(s) were not in the index)" : ""));
-            if (deleted[0] > 0) {
+            if (algo != null) {
+                CliOut.println(String.format(java.util.Locale.ROOT, "built index %d (%s) in the same transaction in %.2fs", index, algo.cliName(), buildSeconds[0]));
+            } else if (deleted[0] > 0) {
                 Cli.info("next: quiver build --db %s --index %d --algo forest|hnsw", db, index);
             }
         }

@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
         description = {"Adds the vectors of FILE to an index (created when absent), in one transaction: a bad line commits nothing.",
             "Formats by extension: .fvecs, .bvecs, .npy (2-D float32, C order), .csv/.tsv (one vector a line, optional header "
                     + "with an 'id' column), .jsonl ({\"id\": 7, \"vector\": [...]}).",
-            "Ids are taken from the file when it has them, else row number + --first-id. Run 'quiver build' afterwards."})
+            "Ids are taken from the file when it has them, else row number + --first-id. Run 'quiver build' afterwards, or give --build."})
 final class ImportCommand implements Callable<Integer> {
     @Mixin
     Common common;
@@ -34,6 +34,10 @@ final class ImportCommand implements Callable<Integer> {
 
     @Option(names = "--first-id", paramLabel = "I", defaultValue = "0", description = "id of the first row for files without ids (default ${DEFAULT-VALUE})")
     long firstId;
+
+    @Option(names = "--build", paramLabel = "forest|hnsw",
+            description = "also build the index in the same transaction (an existing index keeps its parameters; a new one gets the defaults), so searches never see it unbuilt")
+    String build;
 
     @Parameters(paramLabel = "FILE", description = "the vectors")
     Path file;
@@ -55,16 +59,28 @@ final class ImportCommand implements Callable<Integer> {
             // refused before the store is created, so that a failed first import leaves no files
             throw CliException.usage("index " + index + " does not exist yet: give --distance to create it");
         }
+        io.quiver.index.Algorithm algo = build == null ? null : BuildCommand.parseAlgo(build, "--build");
         long t0 = System.nanoTime();
+        double[] buildSeconds = {0};
         try (Store store = Cli.openStore(db, Cli.Access.CREATE)) {
-            Importer.Result r = store.writeAndReturn(txn -> Importer.run(txn, file, index, kind, dimensions, firstId));
-            long t = System.nanoTime() - t0;
+            Importer.Result r = store.writeAndReturn(txn -> {
+                Importer.Result imported = Importer.run(txn, file, index, kind, dimensions, firstId);
+                if (algo != null) {
+                    buildSeconds[0] = BuildParams.buildInSameTransaction(txn, index, algo);
+                }
+                return imported;
+            });
+            long t = System.nanoTime() - t0 - (long) (buildSeconds[0] * 1e9); // the import alone
             System.out.flush();
             String ids = r.maxId() - r.minId() + 1 == r.count() ? "ids " + r.minId() + ".." + r.maxId() : "ids from " + r.minId() + " to " + r.maxId();
             CliOut.println(String.format(java.util.Locale.ROOT, "imported %d vectors (%s, %d dimensions, %s) into %sindex %d of %s in %s%s",
                     r.count(), ids, r.dims(), r.kind().cliName(), r.created() ? "new " : "", index, store.directory(), Cli.seconds(t),
                     r.replaced() == 0 ? "" : "; " + r.replaced() + " of them replaced the vectors those ids held"));
-            Cli.info("next: quiver build --db %s --index %d --algo forest|hnsw", db, index);
+            if (algo != null) {
+                CliOut.println(String.format(java.util.Locale.ROOT, "built index %d (%s) in the same transaction in %.2fs", index, algo.cliName(), buildSeconds[0]));
+            } else {
+                Cli.info("next: quiver build --db %s --index %d --algo forest|hnsw", db, index);
+            }
         }
         return ExitCodes.OK;
     }

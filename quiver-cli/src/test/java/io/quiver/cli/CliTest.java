@@ -356,6 +356,22 @@ class CliTest {
         assertThat(items(0)).isEqualTo(310);
     }
 
+    /** import --build and delete --build leave no moment in which searches meet NEEDS_BUILD. */
+    @Test
+    void importAndDeleteCanBuildInTheSameTransaction() throws IOException {
+        String d = db.toString();
+        Run i = ok("import", "--db", d, "--distance", "euclidean", "--build", "hnsw", dir.resolve("base.fvecs").toString());
+        assertThat(i.out()).contains("built index 0 (hnsw) in the same transaction");
+        assertThat(ok("search", "--db", d, "--k", "1", "--item", "42").out()).startsWith("42\t0.0");
+        TestFiles.fvecs(dir.resolve("ten.fvecs"), TestFiles.gaussian(10, 8, 3));
+        ok("import", "--db", d, "--first-id", "5000", "--build", "hnsw", dir.resolve("ten.fvecs").toString());
+        assertThat(ok("search", "--db", d, "--k", "1", "--item", "5003").out()).startsWith("5003\t0.0");
+        ok("delete", "--db", d, "--ids", "5003", "--build", "hnsw");
+        fails(ExitCodes.UNKNOWN_ITEM, "item 5003 is not in index 0", "search", "--db", d, "--k", "1", "--item", "5003");
+        assertThat(ok("check", "--db", d).out()).contains("OK");
+        fails(ExitCodes.USAGE, "--build must be forest or hnsw", "delete", "--db", d, "--ids", "1", "--build", "trees");
+    }
+
     /** bench measures against the truth of its files: it refuses what would make that a lie. */
     @Test
     void benchRefusesTruthAndStoresThatAreNotThoseOfItsFiles() throws IOException {
