@@ -62,6 +62,28 @@ final class ImportCommand implements Callable<Integer> {
         io.quiver.index.Algorithm algo = build == null ? null : BuildCommand.parseAlgo(build, "--build");
         long t0 = System.nanoTime();
         double[] buildSeconds = {0};
+        boolean dirExisted = java.nio.file.Files.exists(db);
+        boolean storeExisted = java.nio.file.Files.exists(db.resolve("data.mdb"));
+        try {
+            return importInto(kind, algo, t0, buildSeconds);
+        } catch (RuntimeException e) {
+            if (!storeExisted) {
+                // a first import that failed leaves no empty store behind (nothing was committed)
+                try {
+                    java.nio.file.Files.deleteIfExists(db.resolve("data.mdb"));
+                    java.nio.file.Files.deleteIfExists(db.resolve("lock.mdb"));
+                    if (!dirExisted) {
+                        java.nio.file.Files.deleteIfExists(db);
+                    }
+                } catch (java.io.IOException | RuntimeException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private Integer importInto(DistanceKind kind, io.quiver.index.Algorithm algo, long t0, double[] buildSeconds) {
         try (Store store = Cli.openStore(db, Cli.Access.CREATE)) {
             Importer.Result r = store.writeAndReturn(txn -> {
                 Importer.Result imported = Importer.run(txn, file, index, kind, dimensions, firstId);
