@@ -127,6 +127,10 @@ public final class PageCheck {
                 }
             }
         }
+        if (!metaProblems(data).isEmpty()) {
+            // LMDB would crash opening it: walk unpinned, without LMDB
+            return walk(data, -1, true);
+        }
         Env<ByteBuffer> env;
         try {
             // Opening an environment and a read transaction reads the meta pages only.
@@ -215,10 +219,6 @@ public final class PageCheck {
         }
         Meta m0 = readMeta(0);
         Meta m1 = readMeta(1);
-        if (m0 != null && m0.pageSize != PAGE) {
-            problem("page size " + m0.pageSize + " bytes: this check reads 4 KiB pages only");
-            return 0;
-        }
         Meta m;
         if (txnId >= 0) {
             m = m0 != null && m0.txnId == txnId ? m0 : m1 != null && m1.txnId == txnId ? m1 : null;
@@ -270,7 +270,47 @@ public final class PageCheck {
         }
         Db free = db(page, HEADER + 24);
         Db main = db(page, HEADER + 24 + DB_SIZE);
-        return new Meta(free.pad, page.getLong(HEADER + 24 + 2 * DB_SIZE + 8), page.getLong(HEADER + 24 + 2 * DB_SIZE), free, main);
+        Meta m = new Meta(free.pad, page.getLong(HEADER + 24 + 2 * DB_SIZE + 8), page.getLong(HEADER + 24 + 2 * DB_SIZE), free, main);
+        // what LMDB trusts when it opens the file: a wrong one crashes it (SIGBUS in mdb_env_open)
+        if (m.pageSize != PAGE) {
+            problem("meta page " + n + " gives a page size of " + m.pageSize + " bytes, not " + PAGE);
+            return null;
+        }
+        if (m.lastPage < 1 || m.lastPage >= 1L << 40) {
+            problem("meta page " + n + " names page " + Long.toUnsignedString(m.lastPage) + " as the last, which no store has");
+            return null;
+        }
+        for (Db d : new Db[] {free, main}) {
+            if (d.root != NO_ROOT && (d.root < 2 || d.root > m.lastPage)) {
+                problem("meta page " + n + " gives a root page " + Long.toUnsignedString(d.root) + " outside pages 2.." + m.lastPage);
+                return null;
+            }
+        }
+        return m;
+    }
+
+    /**
+     * Problems of the meta pages that have LMDB's magic and version, which LMDB would trust on
+     * opening the file and crash on (a page size, last page or root page out of range); empty when
+     * they are sound or when neither is LMDB's (LMDB then refuses the file itself).
+     */
+    static List<String> metaProblems(Path data) {
+        try (FileChannel f = FileChannel.open(data, StandardOpenOption.READ)) {
+            if (f.size() < 2L * PAGE) {
+                return List.of();
+            }
+            PageCheck c = new PageCheck(f, f.size());
+            for (int n = 0; n < 2; n++) {
+                c.read(c.page, n);
+                int flags = c.page.getShort(10) & 0xFFFF & ~P_IGNORED;
+                if (flags == P_META && c.page.getInt(HEADER) == MAGIC && c.page.getInt(HEADER + 4) == 1) {
+                    c.readMeta(n);
+                }
+            }
+            return c.listed();
+        } catch (IOException e) {
+            return List.of(); // the open reports what it cannot read
+        }
     }
 
     /** LMDB's {@code MDB_db}: the page size is kept in the free list's pad field of meta page 0. */
@@ -434,10 +474,14 @@ public final class PageCheck {
         }
         read(other, first);
         int flags = other.getShort(10) & 0xFFFF & ~P_IGNORED;
-        if (other.getLong(0) != first || flags != P_OVERFLOW || (other.getInt(12) & 0xFFFFFFFFL) != pages) {
-            problem(where + ": page " + first + " is not the start of a " + pages + "-page overflow value");
+        // LMDB rewrites a value in place over the pages it already has in the same transaction,
+        // keeping their count: a run may be longer than its value needs, never shorter
+        long stored = other.getInt(12) & 0xFFFFFFFFL;
+        if (other.getLong(0) != first || flags != P_OVERFLOW || stored < pages || first + stored - 1 > lastPage) {
+            problem(where + ": page " + first + " is not the start of an overflow run of at least " + pages + " page(s) inside the file's pages");
             return;
         }
+        pages = stored;
         for (long p = first; p < first + pages; p++) {
             if (!claim(where + ", overflow page " + p, p)) {
                 return;

@@ -180,6 +180,13 @@ public final class Store implements AutoCloseable {
 
     private static Store openEnv(Path dir, Path canonical, StoreOptions options, boolean fresh) {
         long initial = roundUp(options.initialMapSize());
+        if (!fresh) {
+            // LMDB trusts the meta pages' page size and page numbers; a damaged one crashes it (SIGBUS)
+            java.util.List<String> meta = PageCheck.metaProblems(dir.resolve("data.mdb"));
+            if (!meta.isEmpty()) {
+                throw new QuiverException(ErrorKind.CORRUPTED, dir.resolve("data.mdb") + ": " + meta.get(0) + "; restore a backup");
+            }
+        }
         Env<ByteBuffer> env;
         try {
             EnvFlags[] flags = options.readOnly()

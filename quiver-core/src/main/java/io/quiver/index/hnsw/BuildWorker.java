@@ -22,6 +22,12 @@ final class BuildWorker {
     private final int index;
     private final int slotCount;
     private final boolean keepPruned;
+    /**
+     * Distances at or below which two items count as copies of one vector: 0 but for cosine,
+     * where 1 - cos of a vector with itself rounds to ~6e-8 (a fuzzing helper's 14-d copies), and
+     * the rule below never saw them as copies.
+     */
+    private final float copyDistance;
     /** Not null when distances are measured between int8 codes (see {@link BuildGraph#codes}). */
     private final ScalarQuantizer codes;
     private final int codeBytes;
@@ -90,6 +96,7 @@ final class BuildWorker {
         this.index = g.index;
         this.slotCount = g.slotCount;
         this.keepPruned = g.distance.kind() == io.quiver.distance.DistanceKind.DOT;
+        this.copyDistance = g.distance.kind() == io.quiver.distance.DistanceKind.COSINE ? 1e-6f : 0f;
         this.codes = g.codes;
         this.codeBytes = codes == null ? 0 : codes.codeBytes();
         this.committed = txn == null || codes != null ? null : g.committedAddresses;
@@ -437,7 +444,7 @@ final class BuildWorker {
      * from a candidate makes the candidate, at {@code toBase} from the base, redundant.
      */
     private boolean covers(float toKept, float toBase) {
-        return g.alpha * toKept < toBase || toKept == 0 && !keepPruned;
+        return g.alpha * toKept < toBase || toKept <= copyDistance && !keepPruned;
     }
 
     /**
