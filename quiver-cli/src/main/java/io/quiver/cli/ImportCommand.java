@@ -67,8 +67,9 @@ final class ImportCommand implements Callable<Integer> {
         try {
             return importInto(kind, algo, t0, buildSeconds);
         } catch (RuntimeException e) {
-            if (!storeExisted) {
-                // a first import that failed leaves no empty store behind (nothing was committed)
+            if (!storeExisted && holdsNoIndex()) {
+                // a first import that failed leaves no empty store behind (nothing was committed;
+                // another process may have created and filled the store meanwhile: then it stays)
                 try {
                     java.nio.file.Files.deleteIfExists(db.resolve("data.mdb"));
                     java.nio.file.Files.deleteIfExists(db.resolve("lock.mdb"));
@@ -80,6 +81,18 @@ final class ImportCommand implements Callable<Integer> {
                 }
             }
             throw e;
+        }
+    }
+
+    /** Whether the store at --db holds no index at all (false when it cannot tell). */
+    private boolean holdsNoIndex() {
+        if (!java.nio.file.Files.exists(db.resolve("data.mdb"))) {
+            return false;
+        }
+        try (Store store = Cli.openStore(db, Cli.Access.READ); io.quiver.storage.ReadTxn txn = store.read()) {
+            return txn.indexes().isEmpty();
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 
