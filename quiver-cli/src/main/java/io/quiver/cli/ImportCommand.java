@@ -62,38 +62,7 @@ final class ImportCommand implements Callable<Integer> {
         io.quiver.index.Algorithm algo = build == null ? null : BuildCommand.parseAlgo(build, "--build");
         long t0 = System.nanoTime();
         double[] buildSeconds = {0};
-        boolean dirExisted = java.nio.file.Files.exists(db);
-        boolean storeExisted = java.nio.file.Files.exists(db.resolve("data.mdb"));
-        try {
-            return importInto(kind, algo, t0, buildSeconds);
-        } catch (RuntimeException e) {
-            if (!storeExisted && holdsNoIndex()) {
-                // a first import that failed leaves no empty store behind (nothing was committed;
-                // another process may have created and filled the store meanwhile: then it stays)
-                try {
-                    java.nio.file.Files.deleteIfExists(db.resolve("data.mdb"));
-                    java.nio.file.Files.deleteIfExists(db.resolve("lock.mdb"));
-                    if (!dirExisted) {
-                        java.nio.file.Files.deleteIfExists(db);
-                    }
-                } catch (java.io.IOException | RuntimeException cleanup) {
-                    e.addSuppressed(cleanup);
-                }
-            }
-            throw e;
-        }
-    }
-
-    /** Whether the store at --db holds no index at all (false when it cannot tell). */
-    private boolean holdsNoIndex() {
-        if (!java.nio.file.Files.exists(db.resolve("data.mdb"))) {
-            return false;
-        }
-        try (Store store = Cli.openStore(db, Cli.Access.READ); io.quiver.storage.ReadTxn txn = store.read()) {
-            return txn.indexes().isEmpty();
-        } catch (RuntimeException e) {
-            return false;
-        }
+        return importInto(kind, algo, t0, buildSeconds);
     }
 
     private Integer importInto(DistanceKind kind, io.quiver.index.Algorithm algo, long t0, double[] buildSeconds) {

@@ -172,10 +172,6 @@ class CliTest {
         // a first import without --distance leaves no store behind
         fails(ExitCodes.USAGE, "give --distance to create it", "import", "--db", d, dir.resolve("base.fvecs").toString());
         assertThat(java.nio.file.Files.exists(db)).isFalse();
-        // nor does one that fails once the store is open (the file's dimensions are 8)
-        fails(ExitCodes.WRONG_DIMENSIONS, "--dimensions is 16", "import", "--db", d, "--distance", "euclidean", "--dimensions", "16",
-                dir.resolve("base.fvecs").toString());
-        assertThat(java.nio.file.Files.exists(db)).isFalse();
         // a --db that is a file is refused as such, not asked for a distance
         java.nio.file.Files.writeString(dir.resolve("not-a-store"), "x");
         Run f = quiver("import", "--db", dir.resolve("not-a-store").toString(), dir.resolve("base.fvecs").toString());
