@@ -173,7 +173,9 @@ final class BenchCommand implements Callable<Integer> {
                         throw CliException.of(ErrorKind.INDEX_MISMATCH, where + " holds " + items.currentIds().getLongCardinality()
                                 + " items that are not the vectors of " + base + " (ids = row numbers); bench measures against that file's truth: give an empty --db or another --index");
                     }
-                    if (!reuse) {
+                    // never built: what an earlier bench imported before it failed (a wrong truth)
+                    // or was cancelled; building it is what this run would do anyway
+                    if (!reuse && meta.algorithm() != Algorithm.NONE) {
                         throw CliException.of(ErrorKind.INDEX_MISMATCH, where + " holds the base vectors "
                                 + (items.needsBuild() ? "with changes that were not built" : "as a " + meta.algorithm().cliName() + " index")
                                 + "; bench reuses it only when built with --algo " + a.cliName() + " and nothing is pending: build it first, or give another --db or --index");
@@ -192,7 +194,7 @@ final class BenchCommand implements Callable<Integer> {
             }
             Cli.info("imported %d vectors in %s", r.count(), Cli.seconds(System.nanoTime() - t0));
         }
-        checkTruthIds(gt, nq, k, truth, store); // before a build that would be wasted
+        checkTruthIds(gt, nq, k, truth, store); // before a build that would be wasted (the import stays, unbuilt, for the next run)
         if (reuse) {
             Cli.info("reusing the %s index %d in %s (build_s is reported as 0)", a.cliName(), index, store.directory());
             return new Prepared(0);

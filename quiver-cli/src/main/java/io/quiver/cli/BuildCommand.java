@@ -74,7 +74,8 @@ final class BuildCommand implements Callable<Integer> {
                     built = Indexes.builtParameters(txn, index);
                 }
             }
-            if (codesGiven && built != null && !Boolean.valueOf(params.int8Codes).equals(built.get("int8_codes"))) {
+            if (codesGiven && built != null && !forceRebuild && !Boolean.valueOf(params.int8Codes).equals(built.get("int8_codes"))
+                    && (!params.int8Codes || codesApply(store))) {
                 // codes are chosen for the whole index when it is built from scratch
                 Cli.info("note: index %d keeps its int8 codes %s as it was built; %s", index, params.int8Codes ? "off" : "on",
                         a == Algorithm.HNSW ? "add --force-rebuild to apply --int8-codes" : "a forest applies --int8-codes when rebuilt from scratch (a new --split-after)");
@@ -100,6 +101,14 @@ final class BuildCommand implements Callable<Integer> {
             CliOut.println(String.format(Locale.ROOT, "total (open + build + commit)\t%s", ProgressTrace.format(java.time.Duration.ofNanos(total))));
         }
         return ExitCodes.OK;
+    }
+
+    /** Whether int8 codes can apply to the index at all (Euclidean or cosine, 16 dimensions or more). */
+    private boolean codesApply(Store store) {
+        try (ReadTxn txn = store.read()) {
+            io.quiver.index.IndexMetadata meta = io.quiver.index.IndexMetadata.read(txn, index);
+            return meta != null && io.quiver.index.ItemCodes.used(meta.distance(), true);
+        }
     }
 
     /** The graph options typed on the command line (not taken from their defaults). */

@@ -49,10 +49,15 @@ final class LmdbErrors {
             int rc = n.getResultCode();
             switch (rc) {
                 case EACCES, EROFS -> {
-                    if ("opening".equals(action)) {
-                        // LMDB opens lock.mdb for writing even to read: readers register in it
-                        return new QuiverException(ErrorKind.READ_ONLY, "cannot open the store" + where + ": permission denied or read-only file system;"
-                                + " even reading needs write access to its lock.mdb, where LMDB registers readers (or copy the store somewhere writable)", e);
+                    if ("opening".equals(action) && dir != null) {
+                        Path lock = dir.resolve("lock.mdb");
+                        if (java.nio.file.Files.exists(lock) && !java.nio.file.Files.isWritable(lock) || !java.nio.file.Files.isWritable(dir)) {
+                            // LMDB opens lock.mdb for writing even to read: readers register in it
+                            return new QuiverException(ErrorKind.READ_ONLY, "cannot open the store" + where + ": permission denied or read-only file system;"
+                                    + " even reading needs write access to its lock.mdb, where LMDB registers readers (or copy the store somewhere writable)", e);
+                        }
+                        return new QuiverException(ErrorKind.READ_ONLY, "cannot open the store" + where + ": " + dir.resolve("data.mdb")
+                                + " is not writable (permission denied or read-only file system)", e);
                     }
                     return new QuiverException(ErrorKind.READ_ONLY, "permission denied or read-only file system while " + action + where, e);
                 }

@@ -116,7 +116,12 @@ public final class PageCheck {
         if (!Files.isRegularFile(data)) {
             throw new QuiverException(ErrorKind.NOT_FOUND, "no store at " + directory + " (no data.mdb)");
         }
-        Store open = Store.openInThisProcess(directory);
+        // Under the lock Store.open takes for this path: no Store of it can open (or be opened
+        // by another thread) while this walk has its own environment on the file.
+        return Store.underOpenLock(directory, open -> run(directory, data, open));
+    }
+
+    private static Report run(Path directory, Path data, Store open) {
         if (open != null) {
             for (int i = 1; ; i++) {
                 try (ReadTxn txn = open.read()) {
@@ -493,10 +498,15 @@ public final class PageCheck {
         t.overflow += pages;
         if (freeList) {
             // a long free list: its page numbers continue across the overflow pages
-            ByteBuffer all = ByteBuffer.allocate((int) Math.min(Integer.MAX_VALUE - 8, pages * PAGE)).order(ByteOrder.LITTLE_ENDIAN);
-            for (long p = 0; p < pages; p++) {
-                read(other, first + p);
-                all.put(other.array(), 0, (int) Math.min(PAGE, all.remaining()));
+            // sized by the value, not by the run, whose count a damaged header may inflate
+            if (HEADER + size > Integer.MAX_VALUE - 8) {
+                problem(where + ": a free-page record of " + size + " bytes");
+                return;
+            }
+            ByteBuffer all = ByteBuffer.allocate((int) (HEADER + size)).order(ByteOrder.LITTLE_ENDIAN);
+            for (long p = first; all.hasRemaining(); p++) {
+                read(other, p);
+                all.put(other.array(), 0, Math.min(PAGE, all.remaining()));
             }
             freePages(where, all, HEADER, size);
         }

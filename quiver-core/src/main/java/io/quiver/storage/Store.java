@@ -167,15 +167,26 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * The store of {@code dir} this process has open, or null: LMDB must not open one file twice in
-     * a process (closing either drops the other's locks), so {@link PageCheck} borrows it.
+     * Runs {@code work} with the store of {@code dir} this process has open (or null), while no
+     * other thread can open or close one: LMDB must not open one file twice in a process (closing
+     * either drops the other's locks), so {@link PageCheck} borrows an open store or, when there is
+     * none, opens its own environment only under this lock.
      */
-    static Store openInThisProcess(Path dir) {
+    static <T> T underOpenLock(Path dir, java.util.function.Function<Store, T> work) {
+        Path key;
         try {
-            return OPEN.get(dir.toRealPath());
+            key = dir.toRealPath();
         } catch (IOException e) {
-            return null;
+            key = dir;
         }
+        Object[] out = new Object[1];
+        OPEN.compute(key, (k, existing) -> {
+            out[0] = work.apply(existing);
+            return existing;
+        });
+        @SuppressWarnings("unchecked")
+        T t = (T) out[0];
+        return t;
     }
 
     private static Store openEnv(Path dir, Path canonical, StoreOptions options, boolean fresh) {
