@@ -69,13 +69,17 @@ final class BuildCommand implements Callable<Integer> {
             buildNanos = tb[0];
             total = System.nanoTime() - t0;
             boolean codesGiven = spec.commandLine().getParseResult().hasMatchedOption("--int8-codes");
+            boolean codesApply = false;
             if (json || codesGiven) {
                 try (ReadTxn txn = store.read()) {
                     built = Indexes.builtParameters(txn, index);
+                    // whether codes can apply to the index at all (Euclidean or cosine, 16 dimensions or more)
+                    io.quiver.index.IndexMetadata meta = io.quiver.index.IndexMetadata.read(txn, index);
+                    codesApply = meta != null && io.quiver.index.ItemCodes.used(meta.distance(), true);
                 }
             }
             if (codesGiven && built != null && !forceRebuild && !Boolean.valueOf(params.int8Codes).equals(built.get("int8_codes"))
-                    && (!params.int8Codes || codesApply(store))) {
+                    && (!params.int8Codes || codesApply)) {
                 // codes are chosen for the whole index when it is built from scratch
                 Cli.info("note: index %d keeps its int8 codes %s as it was built; %s", index, params.int8Codes ? "off" : "on",
                         a == Algorithm.HNSW ? "add --force-rebuild to apply --int8-codes" : "a forest applies --int8-codes when rebuilt from scratch (a new --split-after)");
@@ -101,14 +105,6 @@ final class BuildCommand implements Callable<Integer> {
             CliOut.println(String.format(Locale.ROOT, "total (open + build + commit)\t%s", ProgressTrace.format(java.time.Duration.ofNanos(total))));
         }
         return ExitCodes.OK;
-    }
-
-    /** Whether int8 codes can apply to the index at all (Euclidean or cosine, 16 dimensions or more). */
-    private boolean codesApply(Store store) {
-        try (ReadTxn txn = store.read()) {
-            io.quiver.index.IndexMetadata meta = io.quiver.index.IndexMetadata.read(txn, index);
-            return meta != null && io.quiver.index.ItemCodes.used(meta.distance(), true);
-        }
     }
 
     /** The graph options typed on the command line (not taken from their defaults). */

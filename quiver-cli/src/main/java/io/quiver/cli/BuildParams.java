@@ -40,16 +40,13 @@ public final class BuildParams {
     static final java.util.List<String> TREE_OPTIONS = java.util.List.of("--trees", "--split-after");
 
     /**
-     * The options' defaults, as picocli sets them: for builds that take no options of their own
-     * ({@code import --build}, {@code delete --build}), which keep an existing index's parameters.
+     * The options' defaults, from their annotations (picocli applies them on parsing no
+     * arguments): for builds that take no options of their own ({@code import --build},
+     * {@code delete --build}), which keep an existing index's parameters.
      */
     static BuildParams defaults() {
         BuildParams p = new BuildParams();
-        p.m = 16;
-        p.efConstruction = 200;
-        p.alpha = 1.0;
-        p.int8Codes = true;
-        p.seed = 42;
+        new picocli.CommandLine(p).parseArgs();
         return p;
     }
 
@@ -64,6 +61,11 @@ public final class BuildParams {
             Indexes.build(txn, index, algo, defaults(), false, Cli::cancelRequested, l);
         }
         return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /** The line {@code import --build} and {@code delete --build} print after their build. */
+    static String builtInSameTransaction(int index, Algorithm algo, double seconds) {
+        return String.format(Locale.ROOT, "built index %d (%s) in the same transaction in %.2fs", index, algo.cliName(), seconds);
     }
 
     /** The level-0 links per node these options ask for ({@code --m0}, or 2*M when it is 0). */

@@ -54,7 +54,7 @@ final class DeleteCommand implements Callable<Integer> {
             long absent = wanted.getLongCardinality() - deleted[0];
             CliOut.println("deleted " + deleted[0] + " item(s) from index " + index + (absent > 0 ? " (" + absent + " id(s) were not in the index)" : ""));
             if (algo != null) {
-                CliOut.println(String.format(java.util.Locale.ROOT, "built index %d (%s) in the same transaction in %.2fs", index, algo.cliName(), buildSeconds[0]));
+                CliOut.println(BuildParams.builtInSameTransaction(index, algo, buildSeconds[0]));
             } else if (deleted[0] > 0) {
                 Cli.info("next: quiver build --db %s --index %d --algo forest|hnsw", db, index);
             }

@@ -81,7 +81,7 @@ final class ImportCommand implements Callable<Integer> {
                     r.count(), ids, r.dims(), r.kind().cliName(), r.created() ? "new " : "", index, store.directory(), Cli.seconds(t),
                     r.replaced() == 0 ? "" : "; " + r.replaced() + " of them replaced the vectors those ids held"));
             if (algo != null) {
-                CliOut.println(String.format(java.util.Locale.ROOT, "built index %d (%s) in the same transaction in %.2fs", index, algo.cliName(), buildSeconds[0]));
+                CliOut.println(BuildParams.builtInSameTransaction(index, algo, buildSeconds[0]));
             } else {
                 Cli.info("next: quiver build --db %s --index %d --algo forest|hnsw", db, index);
             }

@@ -218,14 +218,14 @@ public final class ItemCodes {
         if (f.max() > hi) {
             max += span / 10;
         }
-        float step = (max - min) / 255;
-        if (step == 1f && min == Math.rint(min)) {
+        ScalarQuantizer wider = new ScalarQuantizer(stored.kind(), stored.dimensions(), min, (max - min) / 255);
+        if (wider.onIntegerGrid()) {
             // Never on the integer grid: a build measures on exact codes only when the range is on
             // it, and the workers of a second build in this transaction would read the committed
             // codes, which are the old range's.
-            step = Math.nextUp(step);
+            wider = new ScalarQuantizer(stored.kind(), stored.dimensions(), min, Math.nextUp(wider.step()));
         }
-        return new ScalarQuantizer(stored.kind(), stored.dimensions(), min, step);
+        return wider;
     }
 
     /** Inserted items (at most, evenly spaced) whose components are checked against the range. */

@@ -123,14 +123,10 @@ public final class PageCheck {
 
     private static Report run(Path directory, Path data, Store open) {
         if (open != null) {
-            for (int i = 1; ; i++) {
-                try (ReadTxn txn = open.read()) {
-                    Report r = walk(data, txn.txn.getId(), i == PIN_TRIES);
-                    if (r != null) {
-                        return r;
-                    }
-                }
-            }
+            return pinnedWalk(data, () -> {
+                ReadTxn txn = open.read();
+                return new Pin(txn.txn.getId(), txn::close);
+            });
         }
         if (!metaProblems(data).isEmpty()) {
             // LMDB would crash opening it: walk unpinned, without LMDB
@@ -153,20 +149,41 @@ public final class PageCheck {
 
     /** Walks {@code data} with a snapshot of {@code env} pinned: for {@link Store} while it opens. */
     static Report run(Env<ByteBuffer> env, Path data) {
-        for (int i = 1; ; i++) {
+        return pinnedWalk(data, () -> {
             org.lmdbjava.Txn<ByteBuffer> txn;
             try {
                 txn = env.txnRead();
             } catch (RuntimeException e) {
+                return null;
+            }
+            return new Pin(txn.getId(), txn::close);
+        });
+    }
+
+    /** A read transaction holding snapshot {@code txnId} until closed. */
+    private record Pin(long txnId, Runnable release) implements AutoCloseable {
+        @Override
+        public void close() {
+            release.run();
+        }
+    }
+
+    /**
+     * Walks the snapshot a new {@code pin} holds, pinning a newer one while commits keep
+     * overwriting the pinned snapshot's meta page; unpinned when no read transaction can begin
+     * (the supplier gives null).
+     */
+    private static Report pinnedWalk(Path data, java.util.function.Supplier<Pin> pin) {
+        for (int i = 1; ; i++) {
+            Pin p = pin.get();
+            if (p == null) {
                 return walk(data, -1, true);
             }
-            try {
-                Report r = walk(data, txn.getId(), i == PIN_TRIES);
+            try (p) {
+                Report r = walk(data, p.txnId(), i == PIN_TRIES);
                 if (r != null) {
                     return r;
                 }
-            } finally {
-                txn.close();
             }
         }
     }
@@ -241,11 +258,7 @@ public final class PageCheck {
                 return 0;
             }
         }
-        lastPage = m.lastPage;
-        if (lastPage < 1 || lastPage >= 1L << 40) {
-            problem("the meta page names page " + Long.toUnsignedString(lastPage) + " as the last, which no store has");
-            return 0;
-        }
+        lastPage = m.lastPage; // in range: readMeta refuses a meta page naming another
         used.addLong(0);
         used.addLong(1);
         // A file ending before its last page is not damaged by itself (LMDB need not write free

@@ -148,14 +148,8 @@ public final class Store implements AutoCloseable {
         if (!options.readOnly() && !Files.isWritable(dir)) {
             throw new QuiverException(ErrorKind.READ_ONLY, "store directory " + dir + " is not writable (search and stats only read it)");
         }
-        Path canonical;
-        try {
-            canonical = dir.toRealPath();
-        } catch (IOException e) {
-            canonical = dir;
-        }
         Store[] created = new Store[1];
-        Path key = canonical;
+        Path key = openKey(dir);
         OPEN.compute(key, (k, existing) -> {
             if (existing != null) {
                 throw new QuiverException(ErrorKind.ALREADY_OPEN, "store " + dir + " is already open in this process; share that Store instance");
@@ -166,21 +160,24 @@ public final class Store implements AutoCloseable {
         return created[0];
     }
 
+    /** The key of {@code dir} among the open stores: its real path, one per file however it is named. */
+    private static Path openKey(Path dir) {
+        try {
+            return dir.toRealPath();
+        } catch (IOException e) {
+            return dir;
+        }
+    }
+
     /**
      * Runs {@code work} with the store of {@code dir} this process has open (or null), while no
-     * other thread can open or close one: LMDB must not open one file twice in a process (closing
-     * either drops the other's locks), so {@link PageCheck} borrows an open store or, when there is
-     * none, opens its own environment only under this lock.
+     * other thread can open one: LMDB must not open one file twice in a process (closing either
+     * drops the other's locks), so {@link PageCheck} borrows an open store or, when there is none,
+     * opens its own environment only under this lock.
      */
     static <T> T underOpenLock(Path dir, java.util.function.Function<Store, T> work) {
-        Path key;
-        try {
-            key = dir.toRealPath();
-        } catch (IOException e) {
-            key = dir;
-        }
         Object[] out = new Object[1];
-        OPEN.compute(key, (k, existing) -> {
+        OPEN.compute(openKey(dir), (k, existing) -> {
             out[0] = work.apply(existing);
             return existing;
         });
@@ -215,10 +212,11 @@ public final class Store implements AutoCloseable {
         }
         Path data = dir.resolve("data.mdb");
         try {
-            if (!fresh) {
-                refuseCutPagesInUse(env, data);
+            long shortBy = fresh ? 0 : shortfall(env, data);
+            if (shortBy > 0) {
+                refuseCutPagesInUse(env, data, shortBy);
+                padTruncatedFile(data, shortBy);
             }
-            long shortBy = fresh ? 0 : padTruncatedFile(env, dir);
             Dbi<ByteBuffer> dbi;
             try {
                 dbi = openDbi(env, dir, options, fresh);
@@ -274,27 +272,26 @@ public final class Store implements AutoCloseable {
         return false;
     }
 
+    /** By how many bytes {@code data} falls short of its last page (0 when it does not). */
+    private static long shortfall(Env<ByteBuffer> env, Path data) {
+        try {
+            long needed = (env.info().lastPageNumber + 1) * env.stat().pageSize;
+            return Math.max(0, needed - Files.size(data));
+        } catch (IOException | RuntimeException e) {
+            throw new QuiverException(ErrorKind.CORRUPTED, "cannot read the size of " + data + ": " + e.getMessage(), e);
+        }
+    }
+
     /**
      * A data file shorter than its last page (healthy files end exactly there) lost pages a tree
      * may still use: then the store is refused as corrupted before anything reads it, and the file
      * is left as it was. The check walks every page ({@link PageCheck}), so it runs only for short
      * files; a short file whose missing pages are all free opens as before.
      */
-    private static void refuseCutPagesInUse(Env<ByteBuffer> env, Path data) {
-        long needed;
-        long size;
-        try {
-            needed = (env.info().lastPageNumber + 1) * env.stat().pageSize;
-            size = Files.size(data);
-        } catch (IOException | RuntimeException e) {
-            return; // padTruncatedFile reports it
-        }
-        if (size >= needed) {
-            return;
-        }
+    private static void refuseCutPagesInUse(Env<ByteBuffer> env, Path data, long shortBy) {
         PageCheck.Report r = PageCheck.run(env, data);
         if (!r.ok()) {
-            throw new QuiverException(ErrorKind.CORRUPTED, data + " is " + (needed - size) + " bytes shorter than its metadata says (truncated?) and pages in use are gone ("
+            throw new QuiverException(ErrorKind.CORRUPTED, data + " is " + shortBy + " bytes shorter than its metadata says (truncated?) and pages in use are gone ("
                     + r.problems().get(0) + "); restore a backup");
         }
     }
@@ -304,33 +301,19 @@ public final class Store implements AutoCloseable {
      * first time LMDB touches a missing page. Padding it back with zeros turns those pages into
      * ones LMDB and Quiver reject as corrupted. A healthy file may legitimately end a few pages
      * early (LMDB does not write pages freed in the transaction that allocated them); padding is
-     * harmless there, as those pages are free. Returns by how many bytes the file was short.
+     * harmless there, as those pages are free.
      */
-    private static long padTruncatedFile(Env<ByteBuffer> env, Path dir) {
-        Path data = dir.resolve("data.mdb");
-        long size;
-        long needed;
-        try {
-            long pageSize = env.stat().pageSize;
-            needed = (env.info().lastPageNumber + 1) * pageSize;
-            size = Files.size(data);
-        } catch (IOException | RuntimeException e) {
-            throw new QuiverException(ErrorKind.CORRUPTED, "cannot read the size of " + data + ": " + e.getMessage(), e);
-        }
-        if (size >= needed) {
-            return 0;
-        }
+    private static void padTruncatedFile(Path data, long shortBy) {
         // Also done for read-only opens: growing a file with zeros changes no data LMDB uses.
         try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(data.toFile(), "rw")) {
-            f.setLength(needed);
+            f.setLength(f.length() + shortBy);
         } catch (IOException e) {
             // Read-only file system: a short tail of free pages is normal, a large gap is damage.
-            if (needed - size > MAX_UNPADDED_SHORTFALL) {
-                throw new QuiverException(ErrorKind.CORRUPTED, data + " is " + (needed - size) + " bytes shorter than its metadata says (truncated?)"
+            if (shortBy > MAX_UNPADDED_SHORTFALL) {
+                throw new QuiverException(ErrorKind.CORRUPTED, data + " is " + shortBy + " bytes shorter than its metadata says (truncated?)"
                         + " and cannot be repaired on this file system; restore a backup", e);
             }
         }
-        return needed - size;
     }
 
     private static Dbi<ByteBuffer> openDbi(Env<ByteBuffer> env, Path dir, StoreOptions options, boolean fresh) {

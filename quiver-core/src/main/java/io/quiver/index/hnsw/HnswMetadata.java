@@ -44,6 +44,11 @@ record HnswMetadata(boolean hasEntry, int entry, int maxLevel, int m, int m0, in
         out.putLong(19, seed);
     }
 
+    /** The graph parameters as build options (m, m0, efConstruction, alpha), for reports of what was built. */
+    HnswBuildOptions graphOptions() {
+        return HnswBuildOptions.builder().m(m).m0(m0).efConstruction(efConstruction).alpha(alpha).build();
+    }
+
     HnswMetadata withEntry(boolean has, int id, int level) {
         return new HnswMetadata(has, id, level, m, m0, efConstruction, alpha, seed);
     }

@@ -120,10 +120,6 @@ public final class HnswReader implements IndexReader {
     }
 
     /**
-     * Opens index {@code index} for searching. Fails with {@code UNKNOWN_INDEX} when absent,
-     * {@code INDEX_MISMATCH} when it is a forest, {@code NEEDS_BUILD} when it has unbuilt changes.
-     */
-    /**
      * The graph parameters this index was built with (its last build from scratch chose them;
      * incremental builds keep them): m, m0, efConstruction and alpha.
      *
@@ -132,9 +128,13 @@ public final class HnswReader implements IndexReader {
      * }</pre>
      */
     public HnswBuildOptions parameters() {
-        return HnswBuildOptions.builder().m(graph.m()).m0(graph.m0()).efConstruction(graph.efConstruction()).alpha(graph.alpha()).build();
+        return graph.graphOptions();
     }
 
+    /**
+     * Opens index {@code index} for searching. Fails with {@code UNKNOWN_INDEX} when absent,
+     * {@code INDEX_MISMATCH} when it is a forest, {@code NEEDS_BUILD} when it has unbuilt changes.
+     */
     public static HnswReader open(ReadTxn txn, int index) {
         ItemStore items = ItemStore.open(txn, index);
         IndexMetadata m = items.metadata();

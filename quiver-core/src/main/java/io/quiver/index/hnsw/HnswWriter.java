@@ -63,8 +63,7 @@ public final class HnswWriter extends ItemBackedWriter {
             return null;
         }
         HnswMetadata old = HnswMetadata.read(txn, items.index());
-        return old == null ? null
-                : HnswBuildOptions.builder().m(old.m()).m0(old.m0()).efConstruction(old.efConstruction()).alpha(old.alpha()).build();
+        return old == null ? null : old.graphOptions();
     }
 
     /**
