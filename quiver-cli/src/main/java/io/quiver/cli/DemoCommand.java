@@ -95,7 +95,8 @@ final class DemoCommand implements Callable<Integer> {
                     }
                 });
                 say("imported the vectors into index 0 (forest) and index 1 (hnsw) of %s: %s", storeDir, Cli.seconds(System.nanoTime() - t0));
-                BuildParams p = new BuildParams();
+                // the options' defaults (int8 codes on) as the CLI gives them, with a lighter ef_construction
+                BuildParams p = BuildParams.defaults();
                 p.m = 16;
                 p.efConstruction = 100;
                 p.alpha = 1.0;
@@ -132,7 +133,7 @@ final class DemoCommand implements Callable<Integer> {
                         }
                     }
                     say("");
-                    CliOut.println(String.format(Locale.ROOT, "%-7s %-46s %8s %10s %10s", "family", "parameters", "build_s", "recall@10", "queries/s"));
+                    CliOut.println(String.format(Locale.ROOT, "%-7s %-52s %8s %10s %10s", "family", "parameters", "build_s", "recall@10", "queries/s"));
                     for (int f = 0; f < 2; f++) {
                         IndexReader r = readers[f];
                         for (float[] qv : queries) {
@@ -148,7 +149,7 @@ final class DemoCommand implements Callable<Integer> {
                         for (int q = 0; q < queries.size(); q++) {
                             recall += BenchCommand.recall(found[q], truth[q], K);
                         }
-                        CliOut.println(String.format(Locale.ROOT, "%-7s %-46s %8.2f %10.4f %10.0f", algos[f].cliName(),
+                        CliOut.println(String.format(Locale.ROOT, "%-7s %-52s %8.2f %10.4f %10.0f", algos[f].cliName(),
                                 p.describe(algos[f]) + ", " + knob[f], buildS[f], recall / queries.size(), queries.size() / secs));
                     }
                 }

@@ -399,7 +399,7 @@ public final class ForestReader implements IndexReader {
         s.put("leaves", counts[0]);
         s.put("splits", counts[1]);
         s.put("max_depth", counts[3]);
-        s.put("mean_leaf_size", counts[0] == 0 ? 0.0 : (double) leafItems / counts[0]);
+        s.put("mean_leaf_size", counts[0] == 0 ? 0.0 : Math.round(100.0 * leafItems / counts[0]) / 100.0);
         long codeBytes = codes == null ? 0 : size() * codes.codeBytes();
         s.put("int8_code_bytes", codeBytes);
         return new IndexStats(index, distance.kind().cliName(), dims, Algorithm.FOREST, size(), counts[2] + codeBytes,

@@ -53,7 +53,10 @@ import org.roaringbitmap.RoaringBitmap;
  * estimates the nodes an unfiltered search evaluates and {@code N} is the index size) is scanned
  * exactly: a graph search needs about {@code V/s} evaluations at selectivity {@code s} while the scan
  * needs {@code s·N}, and the scan wins below that point. Larger sets are searched through the
- * graph, walking through filtered-out nodes but only keeping allowed ones.
+ * graph, walking through filtered-out nodes but only keeping allowed ones. Without a filter the
+ * same rule scans indexes of at most {@code V} items: a beam search would evaluate about as many,
+ * and in a graph that small a search that enters level 0 far from the target can miss items
+ * (121 items in tight clusters at m 4: 96 found themselves through the graph, all by the scan).
  */
 public final class HnswReader implements IndexReader {
     private final ReadTxn txn;
@@ -62,7 +65,9 @@ public final class HnswReader implements IndexReader {
     private final HnswMetadata graph;
     private final Distance distance;
     private RoaringBitmap built;
+    private long size = -1;
     private long bruteForceLimit = -1;
+    private boolean scanSmallIndexes = true;
 
     // id -> ordinal + 1: direct pages when ids are dense (two array loads on the hot path), a hash
     // map for ids beyond them (sparse id spaces would waste whole pages on single ids).
@@ -86,6 +91,9 @@ public final class HnswReader implements IndexReader {
     private long touchSink;
     /** Distance of the node {@link #descend} returned, in the walk's units. */
     private float descentDistance;
+    // The global entry point and its distance, met first by every descent; see walkLevel0.
+    private int entryOrdinal;
+    private float entryDistance;
 
     private final NodeHeap candidates = NodeHeap.min(256);
     private final NodeHeap beam = NodeHeap.max(256);
@@ -147,9 +155,15 @@ public final class HnswReader implements IndexReader {
         return new HnswReader(txn, m, HnswMetadata.read(txn, index));
     }
 
-    /** Overrides the exact-scan threshold for filters (tests and benchmarks); negative restores the default. */
+    /** Overrides the exact-scan threshold (tests and benchmarks); negative restores the default. */
     void bruteForceLimit(long limit) {
         this.bruteForceLimit = limit;
+    }
+
+    /** Makes unfiltered searches walk the graph whatever the index size (tests of the graph itself). */
+    HnswReader walkingSmallIndexes() {
+        this.scanSmallIndexes = false;
+        return this;
     }
 
     private int ordinal(int id) {
@@ -300,8 +314,10 @@ public final class HnswReader implements IndexReader {
         if (graph == null || !graph.hasEntry() || (filter != null && filter.isEmpty())) {
             return new SearchResult(List.of(), false);
         }
-        if (filter != null && filter.getLongCardinality() <= bruteForceLimit(ef)) {
-            return scan(q, filter, options);
+        // A filter of all items is scanned under the same rule, which then reads N <= V: an index
+        // that small costs a walk about as many evaluations as a scan, and the scan cannot miss.
+        if (filter != null ? filter.getLongCardinality() <= bruteForceLimit(ef) : scanSmallIndexes && size() <= bruteForceLimit(ef)) {
+            return scan(q, filter != null ? filter : built(), options);
         }
         long u = queryUnitsAddress;
         int cur = descend(q, u);
@@ -323,6 +339,8 @@ public final class HnswReader implements IndexReader {
             throw new QuiverException(ErrorKind.CORRUPTED, "entry point " + Integer.toUnsignedString(graph.entry()) + " of index " + index + " has no item");
         }
         float curDist = walkDistance(q, u, ea);
+        entryOrdinal = cur;
+        entryDistance = curDist;
         for (int level = graph.maxLevel(); level >= 1; level--) {
             boolean changed = true;
             while (changed) {
@@ -365,6 +383,19 @@ public final class HnswReader implements IndexReader {
         candidates.push(curDist, cur);
         if (filter == null || filter.contains(idOf[cur])) {
             beam.push(curDist, cur);
+        }
+        // Links are one-way: builds make every node reachable from the global entry point, not from
+        // wherever the descent lands. On tight clusters at small m a cluster may link only within
+        // itself, and a descent that lands in the wrong one then cannot leave it (121 items at m 4:
+        // a k = 121 search returned 16). So the entry point is a candidate too. It is far from the
+        // query in the usual case and never expanded once the beam is full: one distance a search.
+        int e = entryOrdinal;
+        if (e != cur) {
+            visited[e] = gen;
+            candidates.push(entryDistance, e);
+            if (filter == null || filter.contains(idOf[e])) {
+                beam.push(entryDistance, e);
+            }
         }
         int expansions = 0;
         while (!candidates.isEmpty()) {
@@ -577,7 +608,12 @@ public final class HnswReader implements IndexReader {
 
     @Override
     public long size() {
-        return built().getLongCardinality();
+        // kept: a bitmap of ids spread over the u32 range has a container per id, and unfiltered
+        // searches ask for the size every time
+        if (size < 0) {
+            size = built().getLongCardinality();
+        }
+        return size;
     }
 
     @Override
@@ -753,19 +789,19 @@ public final class HnswReader implements IndexReader {
         }
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("levels", levels);
-        s.put("nodesPerLevel", perLevel);
-        s.put("meanDegree", meanDegree);
+        s.put("nodes_per_level", perLevel);
+        s.put("mean_degree", meanDegree);
         if (graph != null) {
-            s.put("entryPoint", graph.hasEntry() ? Integer.toUnsignedString(graph.entry()) : "none");
+            s.put("entry_point", graph.hasEntry() ? Integer.toUnsignedString(graph.entry()) : "none");
             s.put("m", graph.m());
             s.put("m0", graph.m0());
-            s.put("efConstruction", graph.efConstruction());
+            s.put("ef_construction", graph.efConstruction());
             s.put("alpha", graph.alpha());
         }
-        s.put("linkBytes", bytes[0]);
-        s.put("incomingLinkBytes", bytes[1]);
+        s.put("link_bytes", bytes[0]);
+        s.put("incoming_link_bytes", bytes[1]);
         long codeBytes = codes == null ? 0 : size() * codes.codeBytes();
-        s.put("int8CodeBytes", codeBytes);
+        s.put("int8_code_bytes", codeBytes);
         long items = size();
         return new IndexStats(index, metadata.distanceKind().cliName(), metadata.dimensions(), Algorithm.HNSW, items,
                 bytes[0] + bytes[1] + codeBytes, items * distance.itemBytes(), s);

@@ -96,7 +96,7 @@ class CommittedItemAddressesTest {
                 }
             }
             HnswTestSupport.checkGraph(txn, 0);
-            HnswReader r = HnswReader.open(txn, 0);
+            HnswReader r = HnswReader.open(txn, 0).walkingSmallIndexes();
             int misses = 0;
             for (Map.Entry<Integer, float[]> e : live.entrySet()) {
                 assertThat(r.vector(e.getKey())).containsExactly(e.getValue());

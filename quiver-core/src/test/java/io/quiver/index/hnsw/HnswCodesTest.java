@@ -114,7 +114,7 @@ class HnswCodesTest {
                         HnswTestSupport.checkGraph(txn, 0);
                         // ef 128: on this 32-d data recall at ef 64 is 0.93-0.99 with or without codes (seed to seed)
                         recall[codes] = HnswIndexTest.meanRecall(txn, d, kind, 128, null, 300);
-                        HnswReader r = HnswReader.open(txn, 0);
+                        HnswReader r = HnswReader.open(txn, 0).walkingSmallIndexes();
                         // re-ranked: an item finds itself first at distance 0, and distances ascend
                         SearchResult self = r.searchItem(123, SearchOptions.k(5));
                         assertThat(self.ids()[0]).isEqualTo(123);
@@ -179,7 +179,7 @@ class HnswCodesTest {
                     widened.encodeItem(io.quiver.storage.NativeMemory.address(txn.get(0, KeyKind.ITEM, id)), expected);
                     assertThat(txn.get(0, KeyKind.CODE, id)).as("code of %d", id).isEqualTo(expected);
                 }
-                HnswReader reader = HnswReader.open(txn, 0);
+                HnswReader reader = HnswReader.open(txn, 0).walkingSmallIndexes();
                 HnswTestSupport.Exact exact = new HnswTestSupport.Exact(DistanceKind.EUCLIDEAN.create(DIMS), all);
                 double recall = 0;
                 for (int i = 0; i < 100; i++) {
@@ -224,7 +224,7 @@ class HnswCodesTest {
             });
             try (ReadTxn txn = store.read()) {
                 HnswTestSupport.checkGraph(txn, 0);
-                HnswReader r = HnswReader.open(txn, 0);
+                HnswReader r = HnswReader.open(txn, 0).walkingSmallIndexes();
                 for (int i = 0; i < far.length; i++) {
                     SearchResult res = r.search(far[i], SearchOptions.builder().k(1).ef(64).build());
                     assertThat(res.ids()).as("far item %d", i).containsExactly(10_000 + i);
@@ -303,7 +303,7 @@ class HnswCodesTest {
                 for (int id : d.keySet()) {
                     assertThat(txn.get(0, KeyKind.CODE, id).get(0)).as("code header of %d", id).isEqualTo(ScalarQuantizer.CODE_EXACT);
                 }
-                assertExactAnswers(HnswReader.open(txn, 0), d, r);
+                assertExactAnswers(HnswReader.open(txn, 0).walkingSmallIndexes(), d, r);
             }
             float[] half = d.get(0).clone();
             half[0] += 0.5f;
@@ -315,7 +315,7 @@ class HnswCodesTest {
             d.put(5000, half);
             try (ReadTxn txn = store.read()) {
                 assertThat(txn.get(0, KeyKind.CODE, 5000).get(0)).isEqualTo(ScalarQuantizer.CODE_VERSION);
-                HnswReader reader = HnswReader.open(txn, 0);
+                HnswReader reader = HnswReader.open(txn, 0).walkingSmallIndexes();
                 // ef above the item count: the walk visits every node it can reach
                 SearchResult res = reader.search(half, SearchOptions.builder().k(2).ef(2000).build());
                 assertThat(res.neighbors().get(0).id()).isEqualTo(5000);

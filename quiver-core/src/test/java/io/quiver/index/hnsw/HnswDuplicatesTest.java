@@ -54,7 +54,7 @@ class HnswDuplicatesTest {
 
     /** Mean recall@10 (by distance: ties count) of queries near the non-zero items, and near zero. */
     static double[] recall(ReadTxn txn, Map<Integer, float[]> live, int ef, long seed) {
-        HnswReader reader = HnswReader.open(txn, 0);
+        HnswReader reader = HnswReader.open(txn, 0).walkingSmallIndexes();
         HnswTestSupport.Exact exact = new HnswTestSupport.Exact(DistanceKind.EUCLIDEAN.create(DIMS), live);
         Random r = new Random(seed);
         float[][] nonZero = live.values().stream().filter(v -> v[0] != 0 || v[1] != 0).toArray(float[][]::new);
@@ -162,7 +162,7 @@ class HnswDuplicatesTest {
                 w.build(HnswBuildOptions.builder().m(8).efConstruction(100).threads(1).seed(1).int8Codes(false).build());
             });
             try (ReadTxn txn = store.read()) {
-                HnswReader reader = HnswReader.open(txn, 0);
+                HnswReader reader = HnswReader.open(txn, 0).walkingSmallIndexes();
                 assertThat(reader.check()).isEmpty();
                 var found = reader.search(copy, SearchOptions.builder().k(50).ef(200).build()).neighbors();
                 assertThat(found).hasSize(50).allMatch(n -> n.distance() < 1e-6f);

@@ -85,7 +85,7 @@ class HnswFashionMnistTest {
             });
             System.out.printf("%s build %.2fs (threads %d)%n%s", name, (System.nanoTime() - t0) / 1e9, threads, trace);
             try (ReadTxn txn = store.read()) {
-                HnswReader r = HnswReader.open(txn, 0);
+                HnswReader r = HnswReader.open(txn, 0).walkingSmallIndexes();
                 System.out.println(r.stats());
                 double recallAt64 = 0;
                 for (int ef : new int[] {16, 32, 64, 128, 256}) {

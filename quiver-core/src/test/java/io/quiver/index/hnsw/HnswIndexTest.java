@@ -47,7 +47,7 @@ class HnswIndexTest {
     }
 
     static double meanRecall(ReadTxn txn, Map<Integer, float[]> live, DistanceKind kind, int ef, RoaringBitmap filter, int queries) {
-        HnswReader r = HnswReader.open(txn, 0);
+        HnswReader r = HnswReader.open(txn, 0).walkingSmallIndexes();
         HnswTestSupport.Exact exact = new HnswTestSupport.Exact(kind.create(DIMS), live);
         float[][] qs = HnswTestSupport.clustered(queries, DIMS, 20, 99);
         double sum = 0;
@@ -72,7 +72,7 @@ class HnswIndexTest {
             try (ReadTxn txn = store.read()) {
                 HnswTestSupport.checkGraph(txn, 0);
                 assertThat(meanRecall(txn, d, DistanceKind.EUCLIDEAN, 64, null, 200)).isGreaterThanOrEqualTo(0.95);
-                HnswReader r = HnswReader.open(txn, 0);
+                HnswReader r = HnswReader.open(txn, 0).walkingSmallIndexes();
                 assertThat(r.size()).isEqualTo(N);
                 // Items find themselves through their stored vectors. Not every one: with two build
                 // threads 25 graphs left 0-7 of the 5,000 unfound at ef 64, nearly all among the first
@@ -149,7 +149,7 @@ class HnswIndexTest {
             });
             Random rnd = new Random(5);
             try (ReadTxn txn = store.read()) {
-                HnswReader reader = HnswReader.open(txn, 0);
+                HnswReader reader = HnswReader.open(txn, 0).walkingSmallIndexes();
                 HnswTestSupport.Exact exact = new HnswTestSupport.Exact(DistanceKind.EUCLIDEAN.create(DIMS), d);
                 float[][] qs = HnswTestSupport.clustered(100, DIMS, 20, 77);
                 for (double sel : new double[] {0.01, 0.1, 0.5}) {
@@ -224,7 +224,7 @@ class HnswIndexTest {
             double grown;
             try (ReadTxn txn = store.read()) {
                 grown = meanRecall(txn, live, DistanceKind.EUCLIDEAN, 64, null, 1000);
-                HnswReader r = HnswReader.open(txn, 0);
+                HnswReader r = HnswReader.open(txn, 0).walkingSmallIndexes();
                 assertThat(r.size()).isEqualTo(live.size());
                 float[][] qs = HnswTestSupport.clustered(100, DIMS, 20, 5);
                 for (float[] q : qs) {
@@ -401,11 +401,79 @@ class HnswIndexTest {
             });
             try (ReadTxn txn = store.read()) {
                 HnswTestSupport.checkGraph(txn, 0);
-                HnswReader r = HnswReader.open(txn, 0);
+                HnswReader r = HnswReader.open(txn, 0).walkingSmallIndexes();
                 assertThat(r.search(extra.get(7), SearchOptions.k(1)).ids()).containsExactly(42);
                 assertThat(meanRecall(txn, d, DistanceKind.EUCLIDEAN, 64, null, 100)).isGreaterThanOrEqualTo(0.95);
             }
         }
+    }
+
+    @Test
+    void anIndexNoLargerThanTheBeamIsScannedSoNothingIsMissed() {
+        // A fuzzing helper's kind of case (2026-11-23): 8 tight clusters, m 4, alpha 1.2. Walking
+        // the graph from where the descent entered level 0, 96 of these 121 items found themselves
+        // and a k = 121 search returned 30 before searches scanned indexes this small.
+        int n = 121;
+        float[][] v = tightClusters(n, 576, 8, 12);
+        try (Store store = Store.open(dir)) {
+            store.write(txn -> buildTight(txn, v, 12));
+            try (ReadTxn txn = store.read()) {
+                HnswReader r = HnswReader.open(txn, 0);
+                for (int i = 0; i < n; i++) {
+                    assertThat(r.search(v[i], SearchOptions.k(1)).ids()).as("item %d", i).containsExactly(i);
+                }
+                SearchResult all = r.search(v[0], SearchOptions.k(n));
+                assertThat(all.size()).isEqualTo(n);
+                assertThat(all.neighbors()).isSorted();
+            }
+        }
+    }
+
+    @Test
+    void aSearchCanLeaveAClusterThatLinksOnlyWithinItself() {
+        // Through the graph alone: with the entry point a candidate of level 0 too, a k = n search
+        // reaches every node the build made reachable from it. Without that, these seeds' searches
+        // from item 0 returned 16, 30, 20 and 14 of 121.
+        int n = 121;
+        for (int seed : new int[] {2, 12, 14, 20}) {
+            float[][] v = tightClusters(n, 576, 8, seed);
+            Path d = dir.resolve("seed" + seed);
+            try (Store store = Store.open(d)) {
+                store.write(txn -> buildTight(txn, v, seed));
+                try (ReadTxn txn = store.read()) {
+                    HnswTestSupport.checkGraph(txn, 0);
+                    HnswReader walked = HnswReader.open(txn, 0).walkingSmallIndexes();
+                    assertThat(walked.search(v[0], SearchOptions.k(n)).size()).as("seed %d", seed).isEqualTo(n);
+                }
+            }
+        }
+    }
+
+    private static void buildTight(WriteTxn txn, float[][] v, int seed) {
+        HnswWriter w = HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, v[0].length);
+        for (int i = 0; i < v.length; i++) {
+            w.add(i, v[i]);
+        }
+        w.build(HnswBuildOptions.builder().m(4).efConstruction(32).alpha(1.2).threads(1).seed(seed).build());
+    }
+
+    /** Points within 0.05 of one of {@code clusters} random centres. */
+    private static float[][] tightClusters(int n, int dims, int clusters, long seed) {
+        Random r = new Random(seed);
+        float[][] centres = new float[clusters][dims];
+        for (float[] c : centres) {
+            for (int d = 0; d < dims; d++) {
+                c[d] = r.nextFloat();
+            }
+        }
+        float[][] out = new float[n][dims];
+        for (int i = 0; i < n; i++) {
+            float[] c = centres[r.nextInt(clusters)];
+            for (int d = 0; d < dims; d++) {
+                out[i][d] = c[d] + (float) (r.nextGaussian() * 0.05 / Math.sqrt(dims));
+            }
+        }
+        return out;
     }
 
     @Test
@@ -433,7 +501,7 @@ class HnswIndexTest {
             });
             try (ReadTxn txn = store.read()) {
                 HnswTestSupport.checkGraph(txn, 0);
-                HnswReader r = HnswReader.open(txn, 0);
+                HnswReader r = HnswReader.open(txn, 0).walkingSmallIndexes();
                 // Every id, however large, comes back as itself. checkGraph has seen every node
                 // reachable from the entry point, but links are one-way: from where the descent
                 // enters level 0 on 20 tight clusters a node may still be missed, so up to 1% may
@@ -478,7 +546,7 @@ class HnswIndexTest {
             });
             try (ReadTxn txn = store.read()) {
                 HnswTestSupport.checkGraph(txn, 0);
-                assertThat(HnswReader.open(txn, 0).search(new float[] {0, 0}, SearchOptions.k(3)).neighbors()).isEmpty();
+                assertThat(HnswReader.open(txn, 0).walkingSmallIndexes().search(new float[] {0, 0}, SearchOptions.k(3)).neighbors()).isEmpty();
             }
         }
     }
@@ -502,7 +570,7 @@ class HnswIndexTest {
                 assertThat(w.needsBuild()).isFalse();
             });
             try (ReadTxn txn = store.read()) {
-                assertThat(HnswReader.open(txn, 0).search(new float[] {0, 0}, SearchOptions.k(3)).neighbors())
+                assertThat(HnswReader.open(txn, 0).walkingSmallIndexes().search(new float[] {0, 0}, SearchOptions.k(3)).neighbors())
                         .extracting(n -> n.id()).containsExactly(1, 2);
             }
         }
@@ -518,7 +586,7 @@ class HnswIndexTest {
                 w.build(opts());
             });
             try (ReadTxn txn = store.read()) {
-                HnswReader r = HnswReader.open(txn, 0);
+                HnswReader r = HnswReader.open(txn, 0).walkingSmallIndexes();
                 SearchResult res = r.search(d.get(3), SearchOptions.builder().k(10).ef(200).cancel(() -> true).build());
                 assertThat(res.partial()).isTrue();
                 assertThat(res.size()).isLessThanOrEqualTo(10);

@@ -36,7 +36,7 @@ class HnswProfileTest {
             });
             System.out.printf("build %.2fs%n", (System.nanoTime() - t0) / 1e9);
             try (ReadTxn txn = store.read()) {
-                HnswReader r = HnswReader.open(txn, 0);
+                HnswReader r = HnswReader.open(txn, 0).walkingSmallIndexes();
                 SearchOptions o = SearchOptions.builder().k(10).ef(64).build();
                 for (int rep = 0; rep < 3; rep++) {
                     long s = System.nanoTime();

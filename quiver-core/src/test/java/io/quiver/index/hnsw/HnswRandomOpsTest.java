@@ -73,7 +73,7 @@ class HnswRandomOpsTest {
                 });
                 try (ReadTxn txn = store.read()) {
                     HnswTestSupport.checkGraph(txn, 0);
-                    HnswReader r = HnswReader.open(txn, 0);
+                    HnswReader r = HnswReader.open(txn, 0).walkingSmallIndexes();
                     RoaringBitmap expected = new RoaringBitmap();
                     live.keySet().forEach(expected::add);
                     assertThat(r.ids()).isEqualTo(expected);
