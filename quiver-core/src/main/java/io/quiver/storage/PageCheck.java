@@ -40,8 +40,13 @@ import org.roaringbitmap.longlong.Roaring64Bitmap;
  * }</pre>
  */
 public final class PageCheck {
-    /** The only page size walked. */
-    static final int PAGE = 4096;
+    /**
+     * Page sizes walked: LMDB takes the system's page size when it creates a file (4 KiB on x86,
+     * 16 or 64 KiB on some ARM64 Linux kernels) and keeps it in the meta pages, so a store may come
+     * with any of them.
+     */
+    static final int MIN_PAGE = 4096;
+    static final int MAX_PAGE = 65536;
     private static final int HEADER = 16;
     private static final int P_BRANCH = 0x01;
     private static final int P_LEAF = 0x02;
@@ -88,8 +93,10 @@ public final class PageCheck {
 
     private final FileChannel file;
     private final long fileBytes;
-    private final ByteBuffer page = ByteBuffer.allocate(PAGE).order(ByteOrder.LITTLE_ENDIAN);
-    private final ByteBuffer other = ByteBuffer.allocate(PAGE).order(ByteOrder.LITTLE_ENDIAN);
+    /** This file's page size: meta page 0's when that is a possible one (see {@link #choosePageSize}). */
+    private int psize = MIN_PAGE;
+    private ByteBuffer page = ByteBuffer.allocate(MIN_PAGE).order(ByteOrder.LITTLE_ENDIAN);
+    private ByteBuffer other = ByteBuffer.allocate(MIN_PAGE).order(ByteOrder.LITTLE_ENDIAN);
     /** One page buffer per level of the walk (trees are a few levels deep, a database's tree hangs below a leaf). */
     private final List<ByteBuffer> buffers = new ArrayList<>();
     private int stack;
@@ -235,7 +242,8 @@ public final class PageCheck {
 
     /** Returns the number of pages the chosen meta page names, or -1 to try a newer snapshot. */
     private long walkAll(long txnId, boolean last) throws IOException {
-        if (fileBytes < 2L * PAGE) {
+        choosePageSize();
+        if (fileBytes < 2L * psize) {
             problem("the file is " + fileBytes + " bytes long, shorter than LMDB's two meta pages");
             return 0;
         }
@@ -274,6 +282,33 @@ public final class PageCheck {
 
     private record Meta(long pageSize, long txnId, long lastPage, Db free, Db main) {}
 
+    private static boolean possiblePageSize(long size) {
+        return size >= MIN_PAGE && size <= MAX_PAGE && Long.bitCount(size) == 1;
+    }
+
+    /**
+     * Takes the page size from meta page 0, which starts the file whatever the size is, when it is
+     * LMDB's meta page and names a possible one; otherwise keeps 4 KiB, and reading the meta pages
+     * reports why.
+     */
+    private void choosePageSize() throws IOException {
+        if (fileBytes < MIN_PAGE) {
+            return;
+        }
+        read(page, 0);
+        int flags = page.getShort(10) & 0xFFFF & ~P_IGNORED;
+        if (flags != P_META || page.getInt(HEADER) != MAGIC || page.getInt(HEADER + 4) != 1) {
+            return;
+        }
+        long size = db(page, HEADER + 24).pad;
+        if (possiblePageSize(size) && size != psize) {
+            psize = (int) size;
+            page = ByteBuffer.allocate(psize).order(ByteOrder.LITTLE_ENDIAN);
+            other = ByteBuffer.allocate(psize).order(ByteOrder.LITTLE_ENDIAN);
+            buffers.clear();
+        }
+    }
+
     private Meta readMeta(int n) throws IOException {
         read(page, n);
         int flags = page.getShort(10) & 0xFFFF & ~P_IGNORED;
@@ -290,8 +325,12 @@ public final class PageCheck {
         Db main = db(page, HEADER + 24 + DB_SIZE);
         Meta m = new Meta(free.pad, page.getLong(HEADER + 24 + 2 * DB_SIZE + 8), page.getLong(HEADER + 24 + 2 * DB_SIZE), free, main);
         // what LMDB trusts when it opens the file: a wrong one crashes it (SIGBUS in mdb_env_open)
-        if (m.pageSize != PAGE) {
-            problem("meta page " + n + " gives a page size of " + m.pageSize + " bytes, not " + PAGE);
+        if (!possiblePageSize(m.pageSize)) {
+            problem("meta page " + n + " gives a page size of " + m.pageSize + " bytes, not a power of two from " + MIN_PAGE + " to " + MAX_PAGE);
+            return null;
+        }
+        if (m.pageSize != psize) {
+            problem("meta page " + n + " gives a page size of " + m.pageSize + " bytes, meta page 0 one of " + psize);
             return null;
         }
         if (m.lastPage < 1 || m.lastPage >= 1L << 40) {
@@ -314,10 +353,11 @@ public final class PageCheck {
      */
     static List<String> metaProblems(Path data) {
         try (FileChannel f = FileChannel.open(data, StandardOpenOption.READ)) {
-            if (f.size() < 2L * PAGE) {
+            PageCheck c = new PageCheck(f, f.size());
+            c.choosePageSize();
+            if (f.size() < 2L * c.psize) {
                 return List.of();
             }
-            PageCheck c = new PageCheck(f, f.size());
             for (int n = 0; n < 2; n++) {
                 c.read(c.page, n);
                 int flags = c.page.getShort(10) & 0xFFFF & ~P_IGNORED;
@@ -383,7 +423,7 @@ public final class PageCheck {
             return;
         }
         if (stack == buffers.size()) {
-            buffers.add(ByteBuffer.allocate(PAGE).order(ByteOrder.LITTLE_ENDIAN));
+            buffers.add(ByteBuffer.allocate(psize).order(ByteOrder.LITTLE_ENDIAN));
         }
         ByteBuffer b = buffers.get(stack++);
         try {
@@ -409,7 +449,7 @@ public final class PageCheck {
         int lower = b.getShort(12) & 0xFFFF;
         int upper = b.getShort(14) & 0xFFFF;
         int keys = (lower - HEADER) / 2;
-        if (lower < HEADER || (lower & 1) != 0 || upper > PAGE || lower > upper || keys == 0) {
+        if (lower < HEADER || (lower & 1) != 0 || upper > psize || lower > upper || keys == 0) {
             problem(where + ": free space bounds " + lower + ".." + upper + " are not those of a page with keys");
             return;
         }
@@ -421,8 +461,8 @@ public final class PageCheck {
         byte[] previous = null;
         for (int i = 0; i < keys; i++) {
             int node = b.getShort(HEADER + 2 * i) & 0xFFFF;
-            if (node < upper || node + 8 > PAGE) {
-                problem(where + ": node " + i + " at offset " + node + " lies outside the page's nodes (" + upper + ".." + PAGE + ")");
+            if (node < upper || node + 8 > psize) {
+                problem(where + ": node " + i + " at offset " + node + " lies outside the page's nodes (" + upper + ".." + psize + ")");
                 return;
             }
             int lo = b.getShort(node) & 0xFFFF;
@@ -430,7 +470,7 @@ public final class PageCheck {
             int nodeFlags = b.getShort(node + 4) & 0xFFFF;
             int keySize = b.getShort(node + 6) & 0xFFFF;
             int keyEnd = node + 8 + keySize;
-            if (keyEnd > PAGE) {
+            if (keyEnd > psize) {
                 problem(where + ": node " + i + "'s key of " + keySize + " bytes runs past the page");
                 return;
             }
@@ -459,7 +499,7 @@ public final class PageCheck {
                 continue;
             }
             if ((nodeFlags & F_BIGDATA) != 0) {
-                if (keyEnd + 8 > PAGE) {
+                if (keyEnd + 8 > psize) {
                     problem(where + ": node " + i + "'s overflow page number runs past the page");
                     return;
                 }
@@ -467,7 +507,7 @@ public final class PageCheck {
                 overflow(where + ", node " + i, first, size, t, freeList);
                 continue;
             }
-            if (keyEnd + size > PAGE) {
+            if (keyEnd + size > psize) {
                 problem(where + ": node " + i + "'s value of " + size + " bytes runs past the page");
                 return;
             }
@@ -485,7 +525,7 @@ public final class PageCheck {
 
     /** Checks and claims the overflow pages of a value of {@code size} bytes starting at {@code first}. */
     private void overflow(String where, long first, long size, Tally t, boolean freeList) throws IOException {
-        long pages = (HEADER + size + PAGE - 1) / PAGE;
+        long pages = (HEADER + size + psize - 1) / psize;
         if (first < 2 || first + pages - 1 > lastPage) {
             problem(where + ": its value's " + pages + " overflow page(s) from page " + Long.toUnsignedString(first) + " lie outside pages 2.." + lastPage);
             return;
@@ -519,7 +559,7 @@ public final class PageCheck {
             ByteBuffer all = ByteBuffer.allocate((int) (HEADER + size)).order(ByteOrder.LITTLE_ENDIAN);
             for (long p = first; all.hasRemaining(); p++) {
                 read(other, p);
-                all.put(other.array(), 0, Math.min(PAGE, all.remaining()));
+                all.put(other.array(), 0, Math.min(psize, all.remaining()));
             }
             freePages(where, all, HEADER, size);
         }
@@ -552,7 +592,7 @@ public final class PageCheck {
             problem(where + ": page number outside pages 2.." + lastPage);
             return false;
         }
-        if ((pgno + 1) * PAGE > fileBytes) {
+        if ((pgno + 1) * psize > fileBytes) {
             problem(where + ": the page lies past the end of the file (" + fileBytes + " bytes; truncated?)");
             return false;
         }
@@ -566,12 +606,12 @@ public final class PageCheck {
 
     private void read(ByteBuffer b, long pgno) throws IOException {
         b.clear();
-        long at = pgno * PAGE;
+        long at = pgno * psize;
         while (b.hasRemaining()) {
             int n = file.read(b, at + b.position());
             if (n < 0) {
                 // past the end: the rest reads as zeros, which no check accepts as a page
-                Arrays.fill(b.array(), b.position(), PAGE, (byte) 0);
+                Arrays.fill(b.array(), b.position(), psize, (byte) 0);
                 break;
             }
         }

@@ -74,13 +74,13 @@ class PageCheckTest {
         int found = 0;
         int quiet = 0;
         try (RandomAccessFile f = new RandomAccessFile(data.toFile(), "rw")) {
-            byte[] saved = new byte[PageCheck.PAGE];
-            byte[] garbage = new byte[PageCheck.PAGE];
+            byte[] saved = new byte[PageCheck.MIN_PAGE];
+            byte[] garbage = new byte[PageCheck.MIN_PAGE];
             for (long p = 0; p < healthy.pages(); p++) {
-                f.seek(p * PageCheck.PAGE);
+                f.seek(p * PageCheck.MIN_PAGE);
                 f.readFully(saved);
                 rnd.nextBytes(garbage);
-                f.seek(p * PageCheck.PAGE);
+                f.seek(p * PageCheck.MIN_PAGE);
                 f.write(garbage);
                 PageCheck.Report r = PageCheck.run(dir);
                 if (r.ok()) {
@@ -88,7 +88,7 @@ class PageCheckTest {
                 } else {
                     found++;
                 }
-                f.seek(p * PageCheck.PAGE);
+                f.seek(p * PageCheck.MIN_PAGE);
                 f.write(saved);
             }
         }
@@ -107,9 +107,9 @@ class PageCheckTest {
         Path data = dir.resolve("data.mdb");
         int leaves = 0;
         try (RandomAccessFile f = new RandomAccessFile(data.toFile(), "rw")) {
-            ByteBuffer b = ByteBuffer.allocate(PageCheck.PAGE).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer b = ByteBuffer.allocate(PageCheck.MIN_PAGE).order(ByteOrder.LITTLE_ENDIAN);
             for (long p = 2; p < healthy.pages(); p++) {
-                f.seek(p * PageCheck.PAGE);
+                f.seek(p * PageCheck.MIN_PAGE);
                 f.readFully(b.array());
                 int flags = b.getShort(10) & 0xFFFF;
                 int lower = b.getShort(12) & 0xFFFF;
@@ -137,7 +137,7 @@ class PageCheckTest {
                 System.arraycopy(saved, 0, b.array(), 0, saved.length);
                 b.putShort(12, (short) (lower - 2));
                 assertDamaged(f, p, b.array());
-                f.seek(p * PageCheck.PAGE);
+                f.seek(p * PageCheck.MIN_PAGE);
                 f.write(saved);
                 if (leaves == 20) {
                     break;
@@ -149,7 +149,7 @@ class PageCheckTest {
     }
 
     private void assertDamaged(RandomAccessFile f, long page, byte[] bytes) throws IOException {
-        f.seek(page * PageCheck.PAGE);
+        f.seek(page * PageCheck.MIN_PAGE);
         f.write(bytes);
         PageCheck.Report r = PageCheck.run(dir);
         assertThat(r.problems()).as("page %d", page).isNotEmpty();
@@ -162,12 +162,12 @@ class PageCheckTest {
         PageCheck.Report healthy = PageCheck.run(dir);
         Path data = dir.resolve("data.mdb");
         try (RandomAccessFile f = new RandomAccessFile(data.toFile(), "rw")) {
-            f.setLength(healthy.pages() / 2 * PageCheck.PAGE);
+            f.setLength(healthy.pages() / 2 * PageCheck.MIN_PAGE);
         }
         PageCheck.Report r = PageCheck.run(dir);
         assertThat(r.problems()).anyMatch(s -> s.contains("past the end of the file") || s.contains("truncated"));
         try (RandomAccessFile f = new RandomAccessFile(data.toFile(), "rw")) {
-            f.setLength(PageCheck.PAGE);
+            f.setLength(PageCheck.MIN_PAGE);
         }
         assertThat(PageCheck.run(dir).problems()).anyMatch(s -> s.contains("shorter than LMDB's two meta pages"));
     }

@@ -1,0 +1,95 @@
+package io.quiver.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quiver.distance.DistanceKind;
+import io.quiver.index.SearchResult;
+import io.quiver.index.SearchOptions;
+import io.quiver.index.forest.ForestBuildOptions;
+import io.quiver.index.forest.ForestReader;
+import io.quiver.index.forest.ForestWriter;
+import io.quiver.index.hnsw.HnswBuildOptions;
+import io.quiver.index.hnsw.HnswReader;
+import io.quiver.index.hnsw.HnswWriter;
+import io.quiver.storage.PageCheck;
+import io.quiver.storage.ReadTxn;
+import io.quiver.storage.Store;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A store written where pages are 16 KiB (some ARM64 Linux kernels; LMDB takes the system's page
+ * size when it creates a file and keeps it in the meta pages) opens, searches, grows and checks
+ * here, on 4 KiB pages. Before, the meta-page check refused it as corrupted, so such a system could
+ * not even reopen its own stores. The fixture is made by {@code scripts/fixtures/page16k-store.sh}.
+ */
+class ForeignPageSizeTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aStoreOf16KiBPagesOpensSearchesGrowsAndChecks() throws IOException {
+        Path dir = tmp.resolve("page16k");
+        Files.createDirectories(dir);
+        try (InputStream in = new GZIPInputStream(ForeignPageSizeTest.class.getResourceAsStream("/stores/page16k-data.mdb.gz"))) {
+            Files.copy(in, dir.resolve("data.mdb"));
+        }
+        PageCheck.Report walked = PageCheck.run(dir);
+        assertThat(walked.problems()).isEmpty();
+        assertThat(walked.pages()).isEqualTo(16);
+
+        float[][] more = new float[300][8];
+        Random r = new Random(7);
+        for (float[] v : more) {
+            for (int d = 0; d < v.length; d++) {
+                v[d] = (float) r.nextGaussian();
+            }
+        }
+        try (Store store = Store.open(dir)) {
+            assertThat(store.pageSize()).isEqualTo(16384);
+            try (ReadTxn txn = store.read()) {
+                HnswReader h = HnswReader.open(txn, 0);
+                assertThat(h.size()).isEqualTo(200);
+                assertThat(h.check()).isEmpty();
+                for (int id = 0; id < 200; id += 17) {
+                    SearchResult s = h.searchItem(id, SearchOptions.k(3));
+                    assertThat(s.neighbors().get(0).id()).isEqualTo(id);
+                    assertThat(s.neighbors().get(0).distance()).isZero();
+                }
+            }
+            store.write(txn -> {
+                HnswWriter w = HnswWriter.open(txn, 0);
+                for (int i = 0; i < more.length; i++) {
+                    w.add(200 + i, more[i]);
+                }
+                for (int id = 0; id < 20; id++) {
+                    w.delete(id);
+                }
+                w.build(HnswBuildOptions.builder().build());
+                ForestWriter f = ForestWriter.create(txn, 1, DistanceKind.COSINE, 8);
+                for (int i = 0; i < more.length; i++) {
+                    f.add(i, more[i]);
+                }
+                f.build(ForestBuildOptions.builder().nTrees(4).build());
+            });
+            try (ReadTxn txn = store.read()) {
+                HnswReader h = HnswReader.open(txn, 0);
+                assertThat(h.size()).isEqualTo(480);
+                assertThat(h.check()).isEmpty();
+                assertThat(h.searchItem(250, SearchOptions.k(1)).ids()).containsExactly(250);
+                ForestReader f = ForestReader.open(txn, 1);
+                assertThat(f.check()).isEmpty();
+                assertThat(f.searchItem(42, SearchOptions.k(1)).ids()).containsExactly(42);
+            }
+        }
+        PageCheck.Report after = PageCheck.run(dir);
+        assertThat(after.problems()).isEmpty();
+        assertThat(after.pages()).isGreaterThan(16);
+    }
+}
