@@ -95,10 +95,14 @@ final class LinkWriter {
         }
     }
 
-    /** Writes n's list at level l and notes, for the incoming lists, the links it gained and lost. */
+    /**
+     * Writes n's list at level l and notes, for the incoming lists, the links it gained and lost.
+     * A list whose links are those it had is left alone, in whatever order: a full list that a
+     * reverse link was offered to often prunes it away again, and rewriting it would only dirty its
+     * page (about one old list in nine per 1,000 inserts, at 50k and at 500k items).
+     */
     private void writeOutgoing(GraphNode n, int l) {
         int[] list = n.snapshot(l);
-        Links.write(txn, index, n.id, l, list, list.length);
         int[] old = n.original != null && l < n.original.length ? n.original[l] : Links.EMPTY;
         if (now.length < list.length) {
             now = new int[Math.max(list.length, 2 * now.length)];
@@ -118,6 +122,10 @@ final class LinkWriter {
         }
         Arrays.sort(now, 0, a);
         Arrays.sort(was, 0, b);
+        if (n.original != null && l < n.original.length && b == old.length && Arrays.equals(now, 0, a, was, 0, b)) {
+            return;
+        }
+        Links.write(txn, index, n.id, l, list, list.length);
         int i = 0;
         int j = 0;
         while (i < a || j < b) {
