@@ -35,6 +35,11 @@ final class BuildGraph {
     final IntLongMap slotOf = new IntLongMap(1024);
     GraphNode[] slots = new GraphNode[1024];
     int slotCount;
+    // The span of the slots' ids (unsigned). An incremental build asks slot() for every neighbour
+    // it meets, nearly all of them old nodes outside the new ids' span; the bounds answer those
+    // without a probe of the map.
+    private long minSlotId = Long.MAX_VALUE;
+    private long maxSlotId = -1;
 
     /** Committed nodes changed during the parallel phase. */
     final ConcurrentHashMap<Integer, GraphNode> loaded = new ConcurrentHashMap<>();
@@ -88,9 +93,16 @@ final class BuildGraph {
         }
         slotOf.put(node.id, slotCount);
         slots[slotCount++] = node;
+        long u = Integer.toUnsignedLong(node.id);
+        minSlotId = Math.min(minSlotId, u);
+        maxSlotId = Math.max(maxSlotId, u);
     }
 
     int slot(int id) {
+        long u = Integer.toUnsignedLong(id);
+        if (u < minSlotId || u > maxSlotId) {
+            return -1;
+        }
         return (int) slotOf.get(id, -1);
     }
 
