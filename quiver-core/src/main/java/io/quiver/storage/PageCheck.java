@@ -363,6 +363,11 @@ public final class PageCheck {
                 int flags = c.page.getShort(10) & 0xFFFF & ~P_IGNORED;
                 if (flags == P_META && c.page.getInt(HEADER) == MAGIC && c.page.getInt(HEADER + 4) == 1) {
                     c.readMeta(n);
+                } else if (n == 1 && c.psize != MIN_PAGE) {
+                    // LMDB writes both meta pages when it creates a file. A page size other than
+                    // 4 KiB that the second does not confirm may be a damaged field, and LMDB
+                    // would read every page at the wrong offset.
+                    c.problem("meta page 0 gives a page size of " + c.psize + " bytes, but no meta page 1 starts there");
                 }
             }
             return c.listed();

@@ -92,4 +92,34 @@ class ForeignPageSizeTest {
         assertThat(after.problems()).isEmpty();
         assertThat(after.pages()).isGreaterThan(16);
     }
+
+    @Test
+    void aDamagedPageSizeFieldIsStillRefused() throws IOException {
+        // A 4 KiB store whose meta page 0 names 16 KiB: a possible size, but meta page 1 does not
+        // start there, and LMDB would read every page at the wrong offset.
+        Path dir = tmp.resolve("damaged");
+        try (Store store = Store.open(dir)) {
+            store.write(txn -> {
+                HnswWriter w = HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, 8);
+                Random r = new Random(1);
+                for (int i = 0; i < 300; i++) {
+                    float[] v = new float[8];
+                    for (int d = 0; d < 8; d++) {
+                        v[d] = (float) r.nextGaussian();
+                    }
+                    w.add(i, v);
+                }
+                w.build(HnswBuildOptions.builder().build());
+            });
+        }
+        try (java.nio.channels.FileChannel f = java.nio.channels.FileChannel.open(dir.resolve("data.mdb"), java.nio.file.StandardOpenOption.WRITE)) {
+            // the free list's md_pad in meta page 0: page header 16 + magic, version, address, map size 24
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(0, 16384);
+            f.write(b, 16 + 24);
+        }
+        assertThat(PageCheck.run(dir).problems()).isNotEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Store.open(dir).close())
+                .isInstanceOf(io.quiver.storage.QuiverException.class)
+                .hasMessageContaining("page size of 16384");
+    }
 }
