@@ -343,21 +343,31 @@ public final class Store implements AutoCloseable {
 
     private static void checkHeader(Env<ByteBuffer> env, Dbi<ByteBuffer> dbi, Path dir, boolean readOnly) {
         ByteBuffer key = Keys.headerKey();
+        String foreign = null;
         try (org.lmdbjava.Txn<ByteBuffer> rtxn = env.txnRead()) {
             ByteBuffer v = dbi.get(rtxn, key);
             if (v != null) {
                 if (v.remaining() < 5 || v.get(0) != MAGIC[0] || v.get(1) != MAGIC[1] || v.get(2) != MAGIC[2]) {
-                    throw new QuiverException(ErrorKind.FOREIGN_FILE, dir + " holds an LMDB database named '" + DBI_NAME + "' that Quiver did not write");
+                    foreign = dir + " holds an LMDB database named '" + DBI_NAME + "' that Quiver did not write";
+                } else {
+                    int version = Short.toUnsignedInt(v.getShort(3));
+                    if (version != FORMAT_VERSION) {
+                        throw new QuiverException(ErrorKind.VERSION_MISMATCH, dir + " uses Quiver format " + version + "; this build reads format " + FORMAT_VERSION);
+                    }
+                    return;
                 }
-                int version = Short.toUnsignedInt(v.getShort(3));
-                if (version != FORMAT_VERSION) {
-                    throw new QuiverException(ErrorKind.VERSION_MISMATCH, dir + " uses Quiver format " + version + "; this build reads format " + FORMAT_VERSION);
-                }
-                return;
+            } else if (dbi.stat(rtxn).entries > 0) {
+                foreign = dir + " holds an LMDB database named '" + DBI_NAME + "' that Quiver did not write (no Quiver header)";
             }
-            if (dbi.stat(rtxn).entries > 0) {
-                throw new QuiverException(ErrorKind.FOREIGN_FILE, dir + " holds an LMDB database named '" + DBI_NAME + "' that Quiver did not write (no Quiver header)");
+        }
+        if (foreign != null) {
+            // Another program's database under Quiver's name is far less likely than a damaged
+            // page on the way to the header, which reads the same: the pages tell them apart.
+            PageCheck.Report r = PageCheck.run(env, dir.resolve("data.mdb"));
+            if (!r.ok()) {
+                throw new QuiverException(ErrorKind.CORRUPTED, dir.resolve("data.mdb") + ": " + r.problems().get(0) + "; restore a backup");
             }
+            throw new QuiverException(ErrorKind.FOREIGN_FILE, foreign);
         }
         if (readOnly) {
             return;

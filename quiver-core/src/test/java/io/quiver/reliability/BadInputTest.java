@@ -270,6 +270,31 @@ class BadInputTest {
         expect(ErrorKind.FOREIGN_FILE, "not written by Quiver", () -> Store.open(plain).close());
     }
 
+    @Test
+    void aDamagedHeaderIsCorruptionNotAForeignFile() throws Exception {
+        // The store header is the first key (0x0000, value "QVR" + version). A bit flipped in that
+        // key hides the header just as another program's database named "quiver" would lack it;
+        // before, that read as FOREIGN_FILE. The key is now out of order, which the page walk sees.
+        Path d = copyOfStore("header");
+        byte[] file = Files.readAllBytes(d.resolve("data.mdb"));
+        // node header: data size 5 (lo, hi), flags 0, key size 2; key 00 00; data 'Q' 'V' 'R'
+        byte[] node = {5, 0, 0, 0, 0, 0, 2, 0, 0, 0, 'Q', 'V', 'R'};
+        // every copy: free pages keep earlier versions of the leaf
+        int copies = 0;
+        try (RandomAccessFile f = new RandomAccessFile(d.resolve("data.mdb").toFile(), "rw")) {
+            for (int i = 0; i + node.length <= file.length; i++) {
+                if (Arrays.equals(file, i, i + node.length, node, 0, node.length)) {
+                    f.seek(i + 9);
+                    f.write(1);
+                    copies++;
+                }
+            }
+        }
+        assertThat(copies).as("copies of the header's node").isPositive();
+        expect(ErrorKind.CORRUPTED, "keys", () -> Store.open(d).close());
+        expectProbeFails(d, "a damaged header key", ErrorKind.CORRUPTED);
+    }
+
     /**
      * Garbage inside stored vectors (a bad disk block, a stray write) is found by check and never
      * crashes a search. Only values are corrupted: LMDB keeps no page checksums and trusts its
