@@ -28,13 +28,13 @@ import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         header = "Measure recall, queries/s and latency against a ground truth (CSV).",
-        description = {"Builds an index of the base vectors (or reuses the one in --db when it is built with --algo),",
-            "then for each sweep value prints one CSV row:",
+        description = {"Builds an index of the base vectors (or reuses the one in --db when it is built with --algo), "
+                    + "then for each sweep value prints one CSV row:",
             "  " + BenchCommand.HEADER,
-            "recall is recall@k against the .ivecs ground truth; qps is measured over all queries after one warm-up pass",
-            "(with --runs N, the median of N timed passes; p50_ms and p99_ms are then medians over the passes too),",
-            "one reader and read transaction per query thread; build_s is the build and its commit only (the import",
-            "time is reported on stderr); index_bytes is the store's data file."})
+            "recall is recall@k against the .ivecs ground truth; qps is measured over all queries after one warm-up pass "
+                    + "(with --runs N, the median of N timed passes; p50_ms and p99_ms are then medians over the passes too), "
+                    + "one reader and read transaction per query thread; build_s is the build and its commit only (the import "
+                    + "time is reported on stderr); index_bytes is the store's data file."})
 final class BenchCommand implements Callable<Integer> {
     static final String HEADER = "algo,build_params,search_param,build_s,index_bytes,recall,qps,p50_ms,p99_ms";
 

@@ -25,11 +25,11 @@ import picocli.CommandLine.Option;
 
 @Command(name = "check", mixinStandardHelpOptions = true, sortOptions = false,
         header = "Verify a store and its indexes.",
-        description = {"Verifies a store: LMDB's own pages are sound (read from the file, before LMDB reads any: a damaged",
-            "page would otherwise crash the process), it opens, every index's metadata and every item decode, the structure is sound",
-            "(the family's own check: every tree or graph holds exactly the live items, and every node of an HNSW",
-            "graph is reachable from its entry point), and sampled items find themselves by search. Prints OK or",
-            "the problems; exits with 4 when it found any."})
+        description = {"Verifies a store: LMDB's own pages are sound (read from the file, before LMDB reads any: a damaged "
+                    + "page would otherwise crash the process), it opens, every index's metadata and every item decode, the structure is sound "
+                    + "(the family's own check: every tree or graph holds exactly the live items, and every node of an HNSW "
+                    + "graph is reachable from its entry point), and sampled items find themselves by search.",
+            "Prints OK or the problems; exits with 4 when it found any."})
 final class CheckCommand implements Callable<Integer> {
     @Mixin
     Common common;

@@ -11,8 +11,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "delete", mixinStandardHelpOptions = true, sortOptions = false,
         header = "Delete items from an index (applied by the next build).",
-        description = {"Deletes items from an index (in one transaction). The next 'quiver build' removes them from the structure;",
-            "until then readers of the index get a 'needs build' error."})
+        description = {"Deletes items from an index (in one transaction). The next 'quiver build' removes them from the structure; "
+                    + "until then readers of the index get a 'needs build' error."})
 final class DeleteCommand implements Callable<Integer> {
     @Mixin
     Common common;

@@ -23,9 +23,9 @@ import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         header = "Build both index families over Fashion-MNIST and compare them.",
-        description = {"A tour in about a minute: takes a subset of Fashion-MNIST (running scripts/datasets.sh to obtain it when absent;",
-            "a clustered synthetic dataset when that fails), computes the exact neighbours, builds a forest and an HNSW",
-            "index over the same vectors, shows a few searches, and reports recall@10 and queries/s of each family."})
+        description = {"A tour in about a minute: takes a subset of Fashion-MNIST (running scripts/datasets.sh to obtain it when absent; "
+                    + "a clustered synthetic dataset when that fails), computes the exact neighbours, builds a forest and an HNSW "
+                    + "index over the same vectors, shows a few searches, and reports recall@10 and queries/s of each family."})
 final class DemoCommand implements Callable<Integer> {
     @Mixin
     Common common;

@@ -25,9 +25,9 @@ import picocli.CommandLine.Option;
 @Command(name = "search", mixinStandardHelpOptions = true, sortOptions = false,
         header = "Find the nearest neighbours of a vector, an item or a file of queries.",
         description = {"Finds the K nearest items of a vector, of a stored item, or of every vector in a file.",
-            "Output: one line per neighbour, closest first: id<TAB>distance. With --queries every line starts with the",
-            "0-based query number: query<TAB>id<TAB>distance. With --json: one JSON object per query and line,",
-            "{\"query\": 0, \"neighbors\": [{\"id\": 7, \"distance\": 0.5}, ...], \"partial\": false}."})
+            "Output: one line per neighbour, closest first: id<TAB>distance. With --queries every line starts with the "
+                    + "0-based query number: query<TAB>id<TAB>distance. With --json: one JSON object per query and line, "
+                    + "{\"query\": 0, \"neighbors\": [{\"id\": 7, \"distance\": 0.5}, ...], \"partial\": false}."})
 final class SearchCommand implements Callable<Integer> {
     @Mixin
     Common common;

@@ -10,8 +10,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "truth", mixinStandardHelpOptions = true, sortOptions = false,
         header = "Compute exact nearest neighbours by brute force into an .ivecs file.",
-        description = {"Computes the exact K nearest base vectors of every query by brute force (multi-threaded, SIMD kernels)",
-            "and writes them as .ivecs: one row of K ids per query, closest first, ties broken by the smaller id.",
+        description = {"Computes the exact K nearest base vectors of every query by brute force (multi-threaded, SIMD kernels) "
+                    + "and writes them as .ivecs: one row of K ids per query, closest first, ties broken by the smaller id.",
             "Ids are the base file's ids, or its 0-based row numbers when it has none (as 'quiver import' assigns them)."})
 final class TruthCommand implements Callable<Integer> {
     @Mixin
