@@ -42,11 +42,16 @@ import org.roaringbitmap.longlong.Roaring64Bitmap;
 public final class PageCheck {
     /**
      * Page sizes walked: LMDB takes the system's page size when it creates a file (4 KiB on x86,
-     * 16 or 64 KiB on some ARM64 Linux kernels) and keeps it in the meta pages, so a store may come
-     * with any of them.
+     * 16 KiB on some ARM64 Linux kernels, 32 KiB where the system's is 64) and keeps it in the meta
+     * pages, so a store may come with any of them.
      */
     static final int MIN_PAGE = 4096;
-    static final int MAX_PAGE = 65536;
+    /**
+     * LMDB's largest: a page's free-space bounds are 16-bit, so on 64 KiB systems LMDB writes 32
+     * KiB pages, and a file claiming 64 KiB crashes it on the first write (a fuzzing helper's
+     * crafted file: mdb_node_add's assertion).
+     */
+    static final int MAX_PAGE = 32768;
     private static final int HEADER = 16;
     private static final int P_BRANCH = 0x01;
     private static final int P_LEAF = 0x02;
@@ -107,6 +112,8 @@ public final class PageCheck {
     private long problemCount;
     private long lastPage;
     private long entries;
+    /** Whether a meta page had LMDB's magic and version, however damaged the rest. */
+    private boolean lmdbMeta;
 
     private PageCheck(FileChannel file, long fileBytes) {
         this.file = file;
@@ -263,7 +270,9 @@ public final class PageCheck {
         } else {
             m = m0 == null ? m1 : m1 == null ? m0 : m0.txnId >= m1.txnId ? m0 : m1;
             if (m == null) {
-                return 0;
+                // LMDB's file with both meta pages damaged counts its two pages; a file with no
+                // LMDB meta page at all is none of LMDB's (0)
+                return lmdbMeta ? 2 : 0;
             }
         }
         lastPage = m.lastPage; // in range: readMeta refuses a meta page naming another
@@ -321,6 +330,7 @@ public final class PageCheck {
             problem("meta page " + n + " has LMDB data version " + version + ", not 1");
             return null;
         }
+        lmdbMeta = true;
         Db free = db(page, HEADER + 24);
         Db main = db(page, HEADER + 24 + DB_SIZE);
         Meta m = new Meta(free.pad, page.getLong(HEADER + 24 + 2 * DB_SIZE + 8), page.getLong(HEADER + 24 + 2 * DB_SIZE), free, main);
@@ -331,6 +341,14 @@ public final class PageCheck {
         }
         if (m.pageSize != psize) {
             problem("meta page " + n + " gives a page size of " + m.pageSize + " bytes, meta page 0 one of " + psize);
+            return null;
+        }
+        // LMDB writes transaction t to meta page t & 1, and a reader of t reads that page: a newest
+        // transaction on the other page sends readers to an older tree than the one a walk would
+        // pick (a fuzzing helper: one changed transaction id, and every index looked gone). Both
+        // meta pages of a new file hold transaction 0.
+        if (m.txnId != 0 && (m.txnId & 1) != n) {
+            problem("meta page " + n + " holds transaction " + m.txnId + ", which LMDB writes to meta page " + (m.txnId & 1));
             return null;
         }
         if (m.lastPage < 1 || m.lastPage >= 1L << 40) {

@@ -94,6 +94,54 @@ class ForeignPageSizeTest {
     }
 
     @Test
+    void aDamagedPageSizeFieldOfA16KiBStoreIsDamageToCheck() throws IOException {
+        // Meta page 0 then names no possible size, so the walk reads at 4 KiB and finds no meta
+        // page 1 either: still LMDB's file, damaged (check exits 4), not "no store" (a fuzzing
+        // helper saw check exit 17 through the open instead).
+        Path dir = tmp.resolve("page16k-bad");
+        Files.createDirectories(dir);
+        try (InputStream in = new GZIPInputStream(ForeignPageSizeTest.class.getResourceAsStream("/stores/page16k-data.mdb.gz"))) {
+            Files.copy(in, dir.resolve("data.mdb"));
+        }
+        try (java.nio.channels.FileChannel f = java.nio.channels.FileChannel.open(dir.resolve("data.mdb"), java.nio.file.StandardOpenOption.WRITE)) {
+            f.write(java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(0, 131072), 16 + 24);
+        }
+        PageCheck.Report r = PageCheck.run(dir);
+        assertThat(r.problems()).isNotEmpty();
+        assertThat(r.pages()).isEqualTo(2);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Store.open(dir).close())
+                .isInstanceOf(io.quiver.storage.QuiverException.class)
+                .hasMessageContaining("page size of 131072");
+    }
+
+    @Test
+    void pagesOf64KiBAreRefusedBecauseLmdbCannotWriteThem() throws IOException {
+        // LMDB caps pages at 32 KiB (16-bit free-space bounds): a 64 KiB system gets 32 KiB pages.
+        // A fuzzing helper spread a store's pages 64 KiB apart and set both meta pages to 64 KiB:
+        // it read fine, then the first write aborted the JVM in mdb_node_add.
+        byte[] pages;
+        try (InputStream in = new GZIPInputStream(ForeignPageSizeTest.class.getResourceAsStream("/stores/page16k-data.mdb.gz"))) {
+            pages = in.readAllBytes();
+        }
+        int old = 16384;
+        int big = 65536;
+        byte[] spread = new byte[pages.length / old * big];
+        for (int k = 0; k < pages.length / old; k++) {
+            System.arraycopy(pages, k * old, spread, k * big, old);
+        }
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(spread).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putInt(16 + 24, big);
+        b.putInt(big + 16 + 24, big);
+        Path dir = tmp.resolve("page64k");
+        Files.createDirectories(dir);
+        Files.write(dir.resolve("data.mdb"), spread);
+        assertThat(PageCheck.run(dir).problems()).anySatisfy(p -> assertThat(p).contains("65536"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Store.open(dir).close())
+                .isInstanceOf(io.quiver.storage.QuiverException.class)
+                .hasMessageContaining("page size of 65536");
+    }
+
+    @Test
     void aDamagedPageSizeFieldIsStillRefused() throws IOException {
         // A 4 KiB store whose meta page 0 names 16 KiB: a possible size, but meta page 1 does not
         // start there, and LMDB would read every page at the wrong offset.

@@ -157,6 +157,30 @@ class PageCheckTest {
     }
 
     @Test
+    void aNewestTransactionOnTheWrongMetaPageIsFoundAndRefused() throws IOException {
+        // LMDB writes transaction t to meta page t & 1, and its readers of t read that page. One
+        // changed transaction id (a fuzzing helper's case) sent readers to the older tree, where
+        // every index looked gone, while a walk by the newest id saw a sound store.
+        fill(dir);
+        long txnOffset = 16 + 24 + 2 * 48 + 8; // page header, magic..map size, two MDB_db, last page
+        try (RandomAccessFile f = new RandomAccessFile(dir.resolve("data.mdb").toFile(), "rw")) {
+            long[] txn = new long[2];
+            for (int n = 0; n < 2; n++) {
+                f.seek(n * PageCheck.MIN_PAGE + txnOffset);
+                txn[n] = Long.reverseBytes(f.readLong());
+                assertThat(txn[n] & 1).as("meta page %d of a healthy store", n).isEqualTo(n);
+            }
+            int older = txn[0] < txn[1] ? 0 : 1;
+            f.seek(older * PageCheck.MIN_PAGE + txnOffset);
+            f.writeLong(Long.reverseBytes(Math.max(txn[0], txn[1]) + 2)); // newest now, on the wrong page
+        }
+        PageCheck.Report r = PageCheck.run(dir);
+        assertThat(r.problems()).anySatisfy(p -> assertThat(p).contains("which LMDB writes to meta page"));
+        assertThatThrownBy(() -> Store.open(dir).close()).isInstanceOf(QuiverException.class)
+                .satisfies(e -> assertThat(((QuiverException) e).kind()).isEqualTo(ErrorKind.CORRUPTED));
+    }
+
+    @Test
     void aCutFileIsFound() throws IOException {
         fill(dir);
         PageCheck.Report healthy = PageCheck.run(dir);
