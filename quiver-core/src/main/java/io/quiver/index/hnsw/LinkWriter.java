@@ -50,7 +50,8 @@ final class LinkWriter {
 
     /**
      * Writes the changed lists and their incoming lists, deletes those of the removed nodes (id →
-     * top level), and links in islands. Returns the ids whose outgoing lists were written.
+     * top level), and links in islands. Returns the ids of the dirty nodes (their lists written, or
+     * left alone when unchanged) and of the hosts the island rescue gave a link.
      */
     RoaringBitmap write(Map<Integer, Integer> removedTop, RoaringBitmap after, boolean full) {
         // no loop here: each step's loop is in a method of its own (see the class comment)
