@@ -35,11 +35,7 @@ class ForeignPageSizeTest {
 
     @Test
     void aStoreOf16KiBPagesOpensSearchesGrowsAndChecks() throws IOException {
-        Path dir = tmp.resolve("page16k");
-        Files.createDirectories(dir);
-        try (InputStream in = new GZIPInputStream(ForeignPageSizeTest.class.getResourceAsStream("/stores/page16k-data.mdb.gz"))) {
-            Files.copy(in, dir.resolve("data.mdb"));
-        }
+        Path dir = fixture("page16k");
         PageCheck.Report walked = PageCheck.run(dir);
         assertThat(walked.problems()).isEmpty();
         assertThat(walked.pages()).isEqualTo(16);
@@ -98,11 +94,7 @@ class ForeignPageSizeTest {
         // Meta page 0 then names no possible size, so the walk reads at 4 KiB and finds no meta
         // page 1 either: still LMDB's file, damaged (check exits 4), not "no store" (a fuzzing
         // helper saw check exit 17 through the open instead).
-        Path dir = tmp.resolve("page16k-bad");
-        Files.createDirectories(dir);
-        try (InputStream in = new GZIPInputStream(ForeignPageSizeTest.class.getResourceAsStream("/stores/page16k-data.mdb.gz"))) {
-            Files.copy(in, dir.resolve("data.mdb"));
-        }
+        Path dir = fixture("page16k-bad");
         try (java.nio.channels.FileChannel f = java.nio.channels.FileChannel.open(dir.resolve("data.mdb"), java.nio.file.StandardOpenOption.WRITE)) {
             f.write(java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(0, 131072), 16 + 24);
         }
@@ -119,10 +111,7 @@ class ForeignPageSizeTest {
         // LMDB caps pages at 32 KiB (16-bit free-space bounds): a 64 KiB system gets 32 KiB pages.
         // A fuzzing helper spread a store's pages 64 KiB apart and set both meta pages to 64 KiB:
         // it read fine, then the first write aborted the JVM in mdb_node_add.
-        byte[] pages;
-        try (InputStream in = new GZIPInputStream(ForeignPageSizeTest.class.getResourceAsStream("/stores/page16k-data.mdb.gz"))) {
-            pages = in.readAllBytes();
-        }
+        byte[] pages = Files.readAllBytes(fixture("page16k-source").resolve("data.mdb"));
         int old = 16384;
         int big = 65536;
         byte[] spread = new byte[pages.length / old * big];
@@ -169,5 +158,14 @@ class ForeignPageSizeTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Store.open(dir).close())
                 .isInstanceOf(io.quiver.storage.QuiverException.class)
                 .hasMessageContaining("page size of 16384");
+    }
+
+    /** A directory holding the 16 KiB-page store of the fixture. */
+    private Path fixture(String name) throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve(name));
+        try (InputStream in = new GZIPInputStream(ForeignPageSizeTest.class.getResourceAsStream("/stores/page16k-data.mdb.gz"))) {
+            Files.copy(in, dir.resolve("data.mdb"));
+        }
+        return dir;
     }
 }
