@@ -42,7 +42,7 @@ public final class BuildParams {
     /**
      * The options' defaults, from their annotations (picocli applies them on parsing no
      * arguments): for builds that take no options of their own ({@code import --build},
-     * {@code delete --build}), which keep an existing index's parameters.
+     * {@code delete --build}), which keep an existing index's parameters, and for the demo.
      */
     static BuildParams defaults() {
         BuildParams p = new BuildParams();

@@ -133,7 +133,7 @@ final class DemoCommand implements Callable<Integer> {
                         }
                     }
                     say("");
-                    CliOut.println(String.format(Locale.ROOT, "%-7s %-52s %8s %10s %10s", "family", "parameters", "build_s", "recall@10", "queries/s"));
+                    CliOut.println(String.format(Locale.ROOT, "%-7s %-46s %8s %10s %10s", "family", "parameters", "build_s", "recall@10", "queries/s"));
                     for (int f = 0; f < 2; f++) {
                         IndexReader r = readers[f];
                         for (float[] qv : queries) {
@@ -149,7 +149,7 @@ final class DemoCommand implements Callable<Integer> {
                         for (int q = 0; q < queries.size(); q++) {
                             recall += BenchCommand.recall(found[q], truth[q], K);
                         }
-                        CliOut.println(String.format(Locale.ROOT, "%-7s %-52s %8.2f %10.4f %10.0f", algos[f].cliName(),
+                        CliOut.println(String.format(Locale.ROOT, "%-7s %-46s %8.2f %10.4f %10.0f", algos[f].cliName(),
                                 p.describe(algos[f]) + ", " + knob[f], buildS[f], recall / queries.size(), queries.size() / secs));
                     }
                 }

@@ -26,8 +26,8 @@ import org.roaringbitmap.longlong.Roaring64Bitmap;
  * reached as, with the kind of page expected there; that nodes and keys lie inside their page and
  * keys ascend; that leaves sit at the depth the tree records; that the page, overflow and entry
  * counts the tree records match what was found; that no page is reached twice; and that no page
- * on a free list is in use. Pages are 4 KiB (LMDB's page size on x86-64 Linux); another size is
- * reported, not walked.
+ * on a free list is in use. Pages are the size meta page 0 gives, from 4 to 32 KiB (LMDB takes
+ * the system's page size when it creates a file); another size is reported, not walked.
  *
  * <p>A snapshot is pinned while the walk runs, through a read transaction, so that a writer in
  * another process cannot reuse the pages being read: the store's own {@link Store} when this
@@ -74,8 +74,9 @@ public final class PageCheck {
     /**
      * What the walk found.
      *
-     * @param pages pages the file's meta page says exist (its last page number + 1); 0 when the
-     *     file has no usable meta page (too short, or not LMDB's), so it is no store at all
+     * @param pages pages the file's meta page says exist (its last page number + 1); 2 when LMDB's
+     *     meta pages are there but neither is usable; 0 when the file has no LMDB meta page (too
+     *     short, or not LMDB's), so it is no store at all
      * @param inUse pages reached from the trees (including overflow pages and the meta pages)
      * @param free pages named by the free lists
      * @param entries key/value pairs in all trees (the free list's records included)
@@ -366,8 +367,10 @@ public final class PageCheck {
 
     /**
      * Problems of the meta pages that have LMDB's magic and version, which LMDB would trust on
-     * opening the file and crash on (a page size, last page or root page out of range); empty when
-     * they are sound or when neither is LMDB's (LMDB then refuses the file itself).
+     * opening the file and crash on or misread (a page size, last page or root page out of range, a
+     * page size other than 4 KiB that meta page 1 does not confirm, a transaction on the meta page
+     * of the other parity); empty when they are sound or when neither is LMDB's (LMDB then refuses
+     * the file itself).
      */
     static List<String> metaProblems(Path data) {
         try (FileChannel f = FileChannel.open(data, StandardOpenOption.READ)) {
@@ -385,7 +388,7 @@ public final class PageCheck {
                     // LMDB writes both meta pages when it creates a file. A page size other than
                     // 4 KiB that the second does not confirm may be a damaged field, and LMDB
                     // would read every page at the wrong offset.
-                    c.problem("meta page 0 gives a page size of " + c.psize + " bytes, but no meta page 1 starts there");
+                    c.problem("meta page 0 gives a page size of " + c.psize + " bytes, but no readable meta page 1 starts there");
                 }
             }
             return c.listed();

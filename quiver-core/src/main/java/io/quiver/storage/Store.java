@@ -49,7 +49,7 @@ public final class Store implements AutoCloseable {
     public static final int FORMAT_VERSION = 1;
     private static final ConcurrentHashMap<Path, Store> OPEN = new ConcurrentHashMap<>();
     /**
-     * A data file shorter than its meta page says by more than this (16 pages of 4 KiB) was cut,
+     * A data file shorter than its meta page says by more than this (16 pages of 4 KiB, 2 of 32) was cut,
      * not merely left a few free pages short: when it then reads as no store, it is reported as
      * corrupted rather than foreign.
      */

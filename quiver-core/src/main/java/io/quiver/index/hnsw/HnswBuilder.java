@@ -206,7 +206,7 @@ final class HnswBuilder {
                     }
                     touched = new LinkWriter(txn, items, g, inserted).write(removedTop, after, full);
                     if (g.committedAddresses != null) {
-                        // the lists this build rewrote; a worker may have kept one from its snapshot
+                        // the lists this build changed (and some it left alone); a worker may have kept one from its snapshot
                         g.committedAddresses.forgetLists(touched);
                     }
                 }

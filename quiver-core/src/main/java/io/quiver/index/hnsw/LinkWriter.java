@@ -22,7 +22,7 @@ import org.roaringbitmap.RoaringBitmap;
  * workers needed the cores (docs/BENCHMARKS.md, thirteenth session).
  *
  * <pre>{@code
- * RoaringBitmap written = new LinkWriter(txn, items, graph, inserted).write(removedTop, after, full);
+ * RoaringBitmap touched = new LinkWriter(txn, items, graph, inserted).write(removedTop, after, full);
  * }</pre>
  */
 final class LinkWriter {

@@ -409,7 +409,7 @@ class HnswIndexTest {
     }
 
     @Test
-    void anIndexNoLargerThanTheBeamIsScannedSoNothingIsMissed() {
+    void aSmallIndexIsScannedWholeSoNothingIsMissed() {
         // A fuzzing helper's kind of case (2026-11-23): 8 tight clusters, m 4, alpha 1.2. Through
         // the graph, 113 of these 121 items find themselves, with or without a filter of ids
         // 0-99,999 (a k = 121 search returned 16 before the entry point joined the level-0 beam).
