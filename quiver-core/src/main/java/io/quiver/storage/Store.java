@@ -322,12 +322,12 @@ public final class Store implements AutoCloseable {
             try {
                 names = env.getDbiNames();
             } catch (RuntimeException e) {
-                throw new QuiverException(ErrorKind.FOREIGN_FILE, dir + " holds an LMDB file Quiver cannot read: " + e.getMessage(), e);
+                throw foreignOrDamaged(env, dir, dir + " holds an LMDB file Quiver cannot read: " + e.getMessage(), e);
             }
             boolean hasOurs = names.stream().anyMatch(n -> new String(n, java.nio.charset.StandardCharsets.UTF_8).equals(DBI_NAME));
             if (!hasOurs) {
                 if (!names.isEmpty() || env.stat().entries > 0) {
-                    throw new QuiverException(ErrorKind.FOREIGN_FILE, dir + " holds an LMDB file that was not written by Quiver");
+                    throw foreignOrDamaged(env, dir, dir + " holds an LMDB file that was not written by Quiver", null);
                 }
                 if (options.readOnly()) {
                     throw new QuiverException(ErrorKind.NOT_FOUND, "no Quiver store at " + dir + " (empty LMDB file)");
@@ -339,6 +339,19 @@ public final class Store implements AutoCloseable {
         } catch (LmdbException e) {
             throw LmdbErrors.translate(e, dir, "opening");
         }
+    }
+
+    /**
+     * FOREIGN_FILE with {@code message}, unless LMDB's pages are damaged: a store whose names or
+     * header sit on a damaged page reads like another program's file, and the walk tells them
+     * apart (only on this failing path, so its cost never meets a healthy open).
+     */
+    private static QuiverException foreignOrDamaged(Env<ByteBuffer> env, Path dir, String message, RuntimeException cause) {
+        PageCheck.Report r = PageCheck.run(env, dir.resolve("data.mdb"));
+        if (!r.ok()) {
+            return new QuiverException(ErrorKind.CORRUPTED, dir.resolve("data.mdb") + ": " + r.problems().get(0) + "; restore a backup", cause);
+        }
+        return new QuiverException(ErrorKind.FOREIGN_FILE, message, cause);
     }
 
     private static void checkHeader(Env<ByteBuffer> env, Dbi<ByteBuffer> dbi, Path dir, boolean readOnly) {
@@ -362,12 +375,8 @@ public final class Store implements AutoCloseable {
         }
         if (foreign != null) {
             // Another program's database under Quiver's name is far less likely than a damaged
-            // page on the way to the header, which reads the same: the pages tell them apart.
-            PageCheck.Report r = PageCheck.run(env, dir.resolve("data.mdb"));
-            if (!r.ok()) {
-                throw new QuiverException(ErrorKind.CORRUPTED, dir.resolve("data.mdb") + ": " + r.problems().get(0) + "; restore a backup");
-            }
-            throw new QuiverException(ErrorKind.FOREIGN_FILE, foreign);
+            // page on the way to the header, which reads the same
+            throw foreignOrDamaged(env, dir, foreign, null);
         }
         if (readOnly) {
             return;

@@ -123,7 +123,8 @@ final class LinkWriter {
         }
         Arrays.sort(now, 0, a);
         Arrays.sort(was, 0, b);
-        if (n.original != null && l < n.original.length && b == old.length && Arrays.equals(now, 0, a, was, 0, b)) {
+        // (an empty list is written all the same: a node that had none is given {EMPTY} as its original)
+        if (a > 0 && n.original != null && l < n.original.length && b == old.length && Arrays.equals(now, 0, a, was, 0, b)) {
             return;
         }
         Links.write(txn, index, n.id, l, list, list.length);
