@@ -86,8 +86,11 @@ public final class PageCheck {
      * @param problems one line each, the first {@value #MAX_LISTED} of them; empty when sound
      * @param pinned whether a read transaction held the walked snapshot (false: a writer in
      *     another process may have changed pages during the walk, so a problem may be a false alarm)
+     * @param foreignLayout whether the walk met a layout Quiver never writes (sorted duplicates,
+     *     other database flags): another program's file, or damage that looks like one
      */
-    public record Report(long pages, long inUse, long free, long entries, long unchecked, List<String> problems, boolean pinned) {
+    public record Report(long pages, long inUse, long free, long entries, long unchecked, List<String> problems, boolean pinned,
+            boolean foreignLayout) {
         public Report {
             problems = List.copyOf(problems);
         }
@@ -115,6 +118,7 @@ public final class PageCheck {
     private long entries;
     /** Whether a meta page had LMDB's magic and version, however damaged the rest. */
     private boolean lmdbMeta;
+    private boolean foreignLayout;
 
     private PageCheck(FileChannel file, long fileBytes) {
         this.file = file;
@@ -215,7 +219,7 @@ public final class PageCheck {
                 return null;
             }
             return new Report(pages, c.used.getLongCardinality(), c.freed.getLongCardinality(), c.entries, c.tails.getLongCardinality(), c.listed(),
-                    txnId >= 0);
+                    txnId >= 0, c.foreignLayout);
         } catch (java.nio.file.AccessDeniedException e) {
             throw new QuiverException(ErrorKind.READ_ONLY, "cannot read " + data + ": permission denied", e);
         } catch (NoSuchFileException e) {
@@ -424,6 +428,7 @@ public final class PageCheck {
         if (!freeList && (db.flags & ~MDB_INTEGERKEY) != 0) {
             // sorted duplicates, reversed keys: not a layout Quiver writes, nor one this walk knows
             problem(name + ": database flags " + Integer.toHexString(db.flags) + " are not a Quiver store's");
+            foreignLayout = true;
             return;
         }
         Tally t = new Tally();
@@ -522,6 +527,7 @@ public final class PageCheck {
             t.lastKey = key;
             if ((nodeFlags & ~(F_BIGDATA | F_SUBDATA)) != 0) {
                 problem(where + ": node " + i + " has flags " + Integer.toHexString(nodeFlags) + " (sorted duplicates are not Quiver's)");
+                foreignLayout = true;
                 continue;
             }
             if ((nodeFlags & F_BIGDATA) != 0) {

@@ -344,11 +344,12 @@ public final class Store implements AutoCloseable {
     /**
      * FOREIGN_FILE with {@code message}, unless LMDB's pages are damaged: a store whose names or
      * header sit on a damaged page reads like another program's file, and the walk tells them
-     * apart (only on this failing path, so its cost never meets a healthy open).
+     * apart (only on this failing path, so its cost never meets a healthy open). A layout Quiver
+     * never writes (sorted duplicates, say) is another program's, not damage.
      */
     private static QuiverException foreignOrDamaged(Env<ByteBuffer> env, Path dir, String message, RuntimeException cause) {
         PageCheck.Report r = PageCheck.run(env, dir.resolve("data.mdb"));
-        if (!r.ok()) {
+        if (!r.ok() && !r.foreignLayout()) {
             return new QuiverException(ErrorKind.CORRUPTED, dir.resolve("data.mdb") + ": " + r.problems().get(0) + "; restore a backup", cause);
         }
         return new QuiverException(ErrorKind.FOREIGN_FILE, message, cause);

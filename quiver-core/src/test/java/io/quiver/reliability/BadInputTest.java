@@ -261,6 +261,16 @@ class BadInputTest {
         expect(ErrorKind.FOREIGN_FILE, "did not write", () -> Store.open(impostor).close());
         expect(ErrorKind.FOREIGN_FILE, "did not write", () -> Store.open(impostor, StoreOptions.builder().readOnly(true).build()).close());
 
+        // another program's database of sorted duplicates, a layout Quiver never writes
+        Path dups = Files.createDirectories(tmp.resolve("dups"));
+        try (Env<ByteBuffer> env = Env.create().setMapSize(1 << 24).setMaxDbs(2).open(dups.toFile())) {
+            Dbi<ByteBuffer> dbi = env.openDbi("tags", DbiFlags.MDB_CREATE, DbiFlags.MDB_DUPSORT);
+            for (int i = 0; i < 50; i++) {
+                dbi.put(ByteBuffer.allocateDirect(4).putInt(i % 5).flip(), ByteBuffer.allocateDirect(4).putInt(i).flip());
+            }
+        }
+        expect(ErrorKind.FOREIGN_FILE, "not written by Quiver", () -> Store.open(dups).close());
+
         // data in the unnamed main database
         Path plain = Files.createDirectories(tmp.resolve("plain"));
         try (Env<ByteBuffer> env = Env.create().setMapSize(1 << 24).open(plain.toFile())) {
