@@ -327,7 +327,8 @@ public final class Store implements AutoCloseable {
             boolean hasOurs = names.stream().anyMatch(n -> new String(n, java.nio.charset.StandardCharsets.UTF_8).equals(DBI_NAME));
             if (!hasOurs) {
                 if (!names.isEmpty() || env.stat().entries > 0) {
-                    throw foreignOrDamaged(env, dir, dir + " holds an LMDB file that was not written by Quiver", null);
+                    // no walk: nothing here says Quiver, and another program's file may be large
+                    throw new QuiverException(ErrorKind.FOREIGN_FILE, dir + " holds an LMDB file that was not written by Quiver");
                 }
                 if (options.readOnly()) {
                     throw new QuiverException(ErrorKind.NOT_FOUND, "no Quiver store at " + dir + " (empty LMDB file)");
