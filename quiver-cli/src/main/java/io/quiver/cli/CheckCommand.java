@@ -52,8 +52,9 @@ final class CheckCommand implements Callable<Integer> {
         if (Files.isRegularFile(db.resolve("data.mdb"))) {
             // LMDB trusts its pages: walk them first, so that a damaged one is reported, not crashed on
             PageCheck.Report pages = PageCheck.run(db);
-            // pages() == 0: no LMDB meta page, not a store at all; opening it below says so in one line
-            if (!pages.ok() && pages.pages() > 0) {
+            // pages() == 0: no LMDB meta page, not a store at all; a layout only other programs
+            // write: not Quiver's; opening it below says so in one line
+            if (!pages.ok() && pages.pages() > 0 && !pages.foreignLayout()) {
                 for (String s : pages.problems()) {
                     CliOut.println("  PROBLEM pages: " + s);
                 }

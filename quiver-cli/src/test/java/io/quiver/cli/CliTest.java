@@ -173,6 +173,20 @@ class CliTest {
         fails(ExitCodes.CORRUPTED, "which LMDB writes to meta page", "stats", "--db", d);
     }
 
+    /** Another program's LMDB file of sorted duplicates is foreign to check too, not damaged. */
+    @Test
+    void checkCallsAnotherProgramsFileForeign() throws IOException {
+        Path other = Files.createDirectories(dir.resolve("dupsort"));
+        try (org.lmdbjava.Env<java.nio.ByteBuffer> env = org.lmdbjava.Env.create().setMapSize(1 << 24).setMaxDbs(2).open(other.toFile())) {
+            org.lmdbjava.Dbi<java.nio.ByteBuffer> dbi = env.openDbi("tags", org.lmdbjava.DbiFlags.MDB_CREATE, org.lmdbjava.DbiFlags.MDB_DUPSORT);
+            for (int i = 0; i < 50; i++) {
+                dbi.put(java.nio.ByteBuffer.allocateDirect(4).putInt(i % 5).flip(), java.nio.ByteBuffer.allocateDirect(4).putInt(i).flip());
+            }
+        }
+        fails(ExitCodes.FOREIGN_FILE, "not written by Quiver", "check", "--db", other.toString());
+        fails(ExitCodes.FOREIGN_FILE, "not written by Quiver", "stats", "--db", other.toString());
+    }
+
     @Test
     void incrementalBuildsSayWhenTheyKeepTheGraphParameters() {
         String d = db.toString();

@@ -13,6 +13,10 @@ final class LmdbErrors {
     private static final int ENOSPC = 28;
     private static final int EAGAIN = 11;
     private static final int EIO = 5;
+    /** MDB_INCOMPATIBLE: a key opened as a database is plain data (another program's file). */
+    private static final int MDB_INCOMPATIBLE = -30784;
+    /** MDB_CURSOR_FULL: a tree deeper than LMDB's cursor stack, which no healthy file has. */
+    private static final int MDB_CURSOR_FULL = -30787;
     /** Below this much free space an EIO from a write is taken for a full disk. */
     private static final long NEARLY_FULL = 16L << 20;
 
@@ -78,6 +82,13 @@ final class LmdbErrors {
                 }
                 case EAGAIN -> {
                     return new QuiverException(ErrorKind.ALREADY_OPEN, "store is locked" + where, e);
+                }
+                case MDB_INCOMPATIBLE -> {
+                    return new QuiverException(ErrorKind.FOREIGN_FILE, "an LMDB file that was not written by Quiver" + where
+                            + ": its main database has a plain key named 'quiver'", e);
+                }
+                case MDB_CURSOR_FULL -> {
+                    return new QuiverException(ErrorKind.CORRUPTED, "the store file is corrupted" + where + ": a tree deeper than LMDB allows", e);
                 }
                 default -> {
                     return new QuiverException(ErrorKind.STORAGE, "LMDB error " + rc + " while " + action + where + ": " + e.getMessage(), e);

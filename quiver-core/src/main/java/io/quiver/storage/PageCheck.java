@@ -63,6 +63,8 @@ public final class PageCheck {
     private static final int F_SUBDATA = 0x02;
     private static final int F_DUPDATA = 0x04;
     private static final int MDB_INTEGERKEY = 0x08;
+    /** Every database flag LMDB keeps in a file (MDB_REVERSEKEY .. MDB_REVERSEDUP). */
+    private static final int LMDB_DB_FLAGS = 0x7E;
     /** Tries before a snapshot whose meta page a busy writer keeps overwriting counts as a problem. */
     private static final int PIN_TRIES = 5;
     private static final int MAGIC = 0xBEEFC0DE;
@@ -86,8 +88,8 @@ public final class PageCheck {
      * @param problems one line each, the first {@value #MAX_LISTED} of them; empty when sound
      * @param pinned whether a read transaction held the walked snapshot (false: a writer in
      *     another process may have changed pages during the walk, so a problem may be a false alarm)
-     * @param foreignLayout whether the walk met a layout Quiver never writes (sorted duplicates,
-     *     other database flags): another program's file, or damage that looks like one
+     * @param foreignLayout whether every problem is a layout LMDB writes and Quiver never does
+     *     (sorted duplicates, reversed keys): another program's data, which LMDB reads safely
      */
     public record Report(long pages, long inUse, long free, long entries, long unchecked, List<String> problems, boolean pinned,
             boolean foreignLayout) {
@@ -118,7 +120,8 @@ public final class PageCheck {
     private long entries;
     /** Whether a meta page had LMDB's magic and version, however damaged the rest. */
     private boolean lmdbMeta;
-    private boolean foreignLayout;
+    /** Problems that are layouts LMDB writes and Quiver never does (another program's data). */
+    private long foreignProblems;
 
     private PageCheck(FileChannel file, long fileBytes) {
         this.file = file;
@@ -219,7 +222,7 @@ public final class PageCheck {
                 return null;
             }
             return new Report(pages, c.used.getLongCardinality(), c.freed.getLongCardinality(), c.entries, c.tails.getLongCardinality(), c.listed(),
-                    txnId >= 0, c.foreignLayout);
+                    txnId >= 0, c.foreignProblems > 0 && c.foreignProblems == c.problemCount);
         } catch (java.nio.file.AccessDeniedException e) {
             throw new QuiverException(ErrorKind.READ_ONLY, "cannot read " + data + ": permission denied", e);
         } catch (NoSuchFileException e) {
@@ -426,9 +429,12 @@ public final class PageCheck {
             return;
         }
         if (!freeList && (db.flags & ~MDB_INTEGERKEY) != 0) {
-            // sorted duplicates, reversed keys: not a layout Quiver writes, nor one this walk knows
+            // sorted duplicates, reversed keys: not a layout Quiver writes, nor one this walk knows;
+            // flags LMDB has none of are damage
             problem(name + ": database flags " + Integer.toHexString(db.flags) + " are not a Quiver store's");
-            foreignLayout = true;
+            if ((db.flags & ~LMDB_DB_FLAGS) == 0) {
+                foreignProblems++;
+            }
             return;
         }
         Tally t = new Tally();
@@ -527,7 +533,9 @@ public final class PageCheck {
             t.lastKey = key;
             if ((nodeFlags & ~(F_BIGDATA | F_SUBDATA)) != 0) {
                 problem(where + ": node " + i + " has flags " + Integer.toHexString(nodeFlags) + " (sorted duplicates are not Quiver's)");
-                foreignLayout = true;
+                if ((nodeFlags & ~(F_BIGDATA | F_SUBDATA | F_DUPDATA)) == 0) {
+                    foreignProblems++;
+                }
                 continue;
             }
             if ((nodeFlags & F_BIGDATA) != 0) {
@@ -655,6 +663,12 @@ public final class PageCheck {
             long x = ByteBuffer.wrap(a).order(ByteOrder.LITTLE_ENDIAN).getLong();
             long y = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getLong();
             return Long.compareUnsigned(x, y);
+        }
+        // LMDB's integer keys are unsigned ints or size_t: another program's 4-byte ones too
+        if (integerKeys && a.length == 4 && b.length == 4) {
+            int x = ByteBuffer.wrap(a).order(ByteOrder.LITTLE_ENDIAN).getInt();
+            int y = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getInt();
+            return Integer.compareUnsigned(x, y);
         }
         return Arrays.compareUnsigned(a, b);
     }

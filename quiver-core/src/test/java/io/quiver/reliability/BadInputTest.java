@@ -271,6 +271,25 @@ class BadInputTest {
         }
         expect(ErrorKind.FOREIGN_FILE, "not written by Quiver", () -> Store.open(dups).close());
 
+        // a database named "quiver" of another program's 4-byte integer keys (a walk that read
+        // integer keys only as 8 bytes called it damaged)
+        Path ints = Files.createDirectories(tmp.resolve("ints"));
+        try (Env<ByteBuffer> env = Env.create().setMapSize(1 << 24).setMaxDbs(2).open(ints.toFile())) {
+            Dbi<ByteBuffer> dbi = env.openDbi("quiver", DbiFlags.MDB_CREATE, DbiFlags.MDB_INTEGERKEY);
+            for (int i : new int[] {1, 256, 70_000}) {
+                dbi.put(ByteBuffer.allocateDirect(4).order(java.nio.ByteOrder.nativeOrder()).putInt(i).flip(), ByteBuffer.allocateDirect(4).putInt(i).flip());
+            }
+        }
+        expect(ErrorKind.FOREIGN_FILE, "did not write", () -> Store.open(ints).close());
+
+        // a plain key "quiver" in the main database, which LMDB will not open as a database
+        Path key = Files.createDirectories(tmp.resolve("key"));
+        try (Env<ByteBuffer> env = Env.create().setMapSize(1 << 24).open(key.toFile())) {
+            Dbi<ByteBuffer> dbi = env.openDbi((byte[]) null, DbiFlags.MDB_CREATE);
+            dbi.put(ByteBuffer.allocateDirect(6).put("quiver".getBytes(StandardCharsets.UTF_8)).flip(), ByteBuffer.allocateDirect(4).putInt(2).flip());
+        }
+        expect(ErrorKind.FOREIGN_FILE, "not written by Quiver", () -> Store.open(key).close());
+
         // data in the unnamed main database
         Path plain = Files.createDirectories(tmp.resolve("plain"));
         try (Env<ByteBuffer> env = Env.create().setMapSize(1 << 24).open(plain.toFile())) {

@@ -777,6 +777,10 @@ public final class HnswReader implements IndexReader {
         long[] degree = new long[Links.MAX_LEVEL + 1];
         long[] bytes = new long[2];
         txn.scan(index, KeyKind.LINKS, (id, level, value) -> {
+            if ((level & ~Links.IN) > Links.MAX_LEVEL) {
+                throw new QuiverException(ErrorKind.CORRUPTED, "links of " + Integer.toUnsignedString(id) + " in index " + index + " name level "
+                        + (level & ~Links.IN) + ", above the highest, " + Links.MAX_LEVEL + "; restore a backup");
+            }
             if ((level & Links.IN) == 0) {
                 nodes[level]++;
                 degree[level] += value.remaining() >>> 2;
