@@ -313,8 +313,7 @@ public final class PageCheck {
             return;
         }
         read(page, 0);
-        int flags = page.getShort(10) & 0xFFFF & ~P_IGNORED;
-        if (flags != P_META || page.getInt(HEADER) != MAGIC || page.getInt(HEADER + 4) != 1) {
+        if (!isLmdbMeta(page)) {
             return;
         }
         long size = db(page, HEADER + 24).pad;
@@ -326,9 +325,19 @@ public final class PageCheck {
         }
     }
 
+    /** Whether {@code p} is an LMDB meta page of data version 1 (what readMeta reads further). */
+    private static boolean isLmdbMeta(ByteBuffer p) {
+        return flags(p) == P_META && p.getInt(HEADER) == MAGIC && p.getInt(HEADER + 4) == 1;
+    }
+
+    /** A page's kind flags, without those LMDB may leave set on any written page. */
+    private static int flags(ByteBuffer p) {
+        return p.getShort(10) & 0xFFFF & ~P_IGNORED;
+    }
+
     private Meta readMeta(int n) throws IOException {
         read(page, n);
-        int flags = page.getShort(10) & 0xFFFF & ~P_IGNORED;
+        int flags = flags(page);
         if (flags != P_META || page.getInt(HEADER) != MAGIC) {
             problem("meta page " + n + " is not an LMDB meta page (flags " + Integer.toHexString(flags) + ")");
             return null;
@@ -388,8 +397,7 @@ public final class PageCheck {
             }
             for (int n = 0; n < 2; n++) {
                 c.read(c.page, n);
-                int flags = c.page.getShort(10) & 0xFFFF & ~P_IGNORED;
-                if (flags == P_META && c.page.getInt(HEADER) == MAGIC && c.page.getInt(HEADER + 4) == 1) {
+                if (isLmdbMeta(c.page)) {
                     c.readMeta(n);
                 } else if (n == 1 && c.psize != MIN_PAGE) {
                     // LMDB writes both meta pages when it creates a file. A page size other than
@@ -477,7 +485,7 @@ public final class PageCheck {
             problem(where + ": the page says it is page " + Long.toUnsignedString(b.getLong(0)));
             return;
         }
-        int flags = b.getShort(10) & 0xFFFF & ~P_IGNORED;
+        int flags = flags(b);
         int expected = level > 1 ? P_BRANCH : P_LEAF;
         if (level < 1 || flags != expected) {
             problem(where + ": flags " + Integer.toHexString(flags) + " where a " + (level > 1 ? "branch" : "leaf") + " page belongs (depth " + depth + ")");
@@ -571,7 +579,7 @@ public final class PageCheck {
             return;
         }
         read(other, first);
-        int flags = other.getShort(10) & 0xFFFF & ~P_IGNORED;
+        int flags = flags(other);
         // LMDB rewrites a value in place over the pages it already has in the same transaction,
         // keeping their count: a run may be longer than its value needs, never shorter
         long stored = other.getInt(12) & 0xFFFFFFFFL;
