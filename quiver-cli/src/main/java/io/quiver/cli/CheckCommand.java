@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
         description = {"Verifies a store: LMDB's own pages are sound (read from the file, before LMDB reads any: a damaged "
                     + "page would otherwise crash the process), it opens, every index's metadata and every item decode, the structure is sound "
                     + "(the family's own check: every tree or graph holds exactly the live items, and every node of an HNSW "
-                    + "graph is reachable from its entry point), and sampled items find themselves by search.",
+                    + "graph is reachable from its entry point), and sampled items find themselves by search. An HNSW item that a "
+                    + "search misses although it is reachable is named as weakly linked, which is not damage.",
             "Prints OK or the problems; exits with 4 when it found any."})
 final class CheckCommand implements Callable<Integer> {
     @Mixin
@@ -159,6 +160,12 @@ final class CheckCommand implements Callable<Integer> {
         }
         int found = 0;
         int tried = 0;
+        // A graph whose every node is reachable from the entry point (verified above) is sound even
+        // when a search misses a node: the neighbour heuristic can leave one with no link from its
+        // nearest neighbours (an item of a 5,392-item cosine index at m 8 was found from ef 800 up),
+        // which the tests tolerate too. Such misses are named, not counted as damage.
+        boolean reachable = meta.algorithm() == Algorithm.HNSW && verified != null && verified.isEmpty();
+        List<String> weak = new ArrayList<>();
         long n = stored.getLongCardinality();
         if (n > 0 && samples > 0) {
             int step = (int) Math.max(1, n / samples);
@@ -182,12 +189,17 @@ final class CheckCommand implements Callable<Integer> {
                 boolean tie = !res.neighbors().isEmpty() && res.neighbors().get(0).distance() <= 1e-5f;
                 if (self || tie) {
                     found++;
+                } else if (reachable) {
+                    weak.add(Cli.id(id));
                 } else if (meta.distanceKind() != DistanceKind.DOT) {
                     problems.add("item " + Cli.id(id) + " is not among the 10 nearest of itself");
                 }
             }
         }
-        CliOut.println(head + ", " + (verified != null ? "structure verified, " : "") + found + "/" + tried + " sampled items find themselves");
+        CliOut.println(head + ", " + (verified != null ? "structure verified, " : "") + found + "/" + tried + " sampled items find themselves"
+                + (weak.isEmpty() ? "" : "; not found by a search at ef 200 but reachable from the entry point (weakly linked, not damage): "
+                        + (weak.size() == 1 ? "item " : weak.size() + " items, ") + String.join(", ", weak.subList(0, Math.min(10, weak.size())))
+                        + (weak.size() > 10 ? ", ..." : "")));
         return problems;
     }
 }

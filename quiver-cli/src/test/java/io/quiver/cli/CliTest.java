@@ -105,7 +105,8 @@ class CliTest {
         // Convert to hnsw in place.
         // One thread: with two, this 290-node graph depends on how they interleave, and 'check'
         // below failed about one run in twelve with an item its search missed (16 unreachable
-        // nodes once before builds linked islands in, a reachable but unfound item after).
+        // nodes once before builds linked islands in, a reachable but unfound item after, which
+        // check now names without failing).
         ok("build", "--db", d, "--algo", "hnsw", "--m", "8", "--ef-construction", "50", "--threads", "1");
         s = ok("search", "--db", d, "--k", "1", "--ef", "20", "--item", "42", "--json");
         assertThat(s.out()).contains("\"id\":42");
@@ -114,6 +115,29 @@ class CliTest {
         assertThat(c.out()).contains("OK");
         ok("backup", "--db", d, "--to", dir.resolve("bk").toString());
         assertThat(ok("check", "--db", dir.resolve("bk").toString()).out()).contains("290 items");
+    }
+
+    /**
+     * HNSW's neighbour heuristic can leave a sound graph with items their own search misses (on
+     * 2,000 such 24-d cosine items at m 8, hnswlib 0.6.2 missed 20-30 too): check names them and
+     * passes, as every node is reachable from the entry point. It used to call them damage (exit 4).
+     */
+    @Test
+    void checkNamesWeaklyLinkedItemsWithoutCallingThemDamage() throws IOException {
+        java.util.Random r = new java.util.Random(3);
+        float[][] v = new float[2000][24];
+        for (int i = 0; i < v.length; i++) {
+            int cluster = (i * 7919) % 40;
+            for (int d = 0; d < 24; d++) {
+                v[i][d] = (float) (cluster * 0.1 + r.nextGaussian());
+            }
+        }
+        TestFiles.fvecs(dir.resolve("weak.fvecs"), v);
+        String d = db.toString();
+        ok("import", "--db", d, "--distance", "cosine", dir.resolve("weak.fvecs").toString());
+        ok("build", "--db", d, "--algo", "hnsw", "--m", "8", "--ef-construction", "60", "--threads", "1");
+        Run c = ok("check", "--db", d, "--samples", "2000");
+        assertThat(c.out()).contains("reachable from the entry point (weakly linked, not damage)").doesNotContain("PROBLEM").contains("OK");
     }
 
     /**

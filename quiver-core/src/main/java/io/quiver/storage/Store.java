@@ -138,9 +138,10 @@ public final class Store implements AutoCloseable {
             throw new QuiverException(ErrorKind.FOREIGN_FILE, dir + " is a file, not a store directory");
         }
         Path dataFile = dir.resolve("data.mdb");
-        boolean fresh = !Files.exists(dataFile);
+        boolean fresh = !Files.exists(dataFile) || isEmptyFile(dataFile);
         if (fresh && (!options.create() || options.readOnly())) {
-            throw new QuiverException(ErrorKind.NOT_FOUND, "no store at " + dir + " (no data.mdb)");
+            throw new QuiverException(ErrorKind.NOT_FOUND, "no store at " + dir
+                    + (Files.exists(dataFile) ? " (data.mdb is empty: nothing was ever committed)" : " (no data.mdb)"));
         }
         if (!fresh && !Files.isReadable(dataFile)) {
             throw new QuiverException(ErrorKind.READ_ONLY, "cannot read " + dataFile + ": permission denied");
@@ -184,6 +185,19 @@ public final class Store implements AutoCloseable {
         @SuppressWarnings("unchecked")
         T t = (T) out[0];
         return t;
+    }
+
+    /**
+     * A zero-byte data file is a store that never got its first pages (LMDB writes them when it
+     * creates the file): a writable open initialises it as new, as LMDB does; a read-only open has
+     * nothing to read, and LMDB itself failed there with EBADF.
+     */
+    private static boolean isEmptyFile(Path file) {
+        try {
+            return Files.isRegularFile(file) && Files.size(file) == 0;
+        } catch (IOException e) {
+            return false; // unreadable: reported below
+        }
     }
 
     private static Store openEnv(Path dir, Path canonical, StoreOptions options, boolean fresh) {

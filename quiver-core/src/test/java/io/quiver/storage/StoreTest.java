@@ -184,6 +184,25 @@ class StoreTest {
                 e -> assertThat(e.kind()).isEqualTo(ErrorKind.FOREIGN_FILE));
     }
 
+    /** LMDB itself failed a read-only open of a zero-byte data.mdb with EBADF (exit 18 in the CLI). */
+    @Test
+    void aZeroByteDataFileHoldsNoStoreToReadAndBecomesANewOneToWrite() throws Exception {
+        Files.write(dir.resolve("data.mdb"), new byte[0]);
+        for (StoreOptions o : new StoreOptions[] {StoreOptions.builder().readOnly(true).build(), StoreOptions.builder().create(false).build()}) {
+            assertThatThrownBy(() -> Store.open(dir, o)).isInstanceOfSatisfying(QuiverException.class, e -> {
+                assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND);
+                assertThat(e.getMessage()).contains("data.mdb is empty");
+            });
+        }
+        assertThat(Files.size(dir.resolve("data.mdb"))).isZero();
+        try (Store store = Store.open(dir)) {
+            store.write(txn -> txn.put(0, KeyKind.METADATA, 7, new byte[] {42}));
+        }
+        try (Store store = Store.open(dir, StoreOptions.builder().readOnly(true).build()); ReadTxn r = store.read()) {
+            assertThat(r.get(0, KeyKind.METADATA, 7).get(0)).isEqualTo((byte) 42);
+        }
+    }
+
     @Test
     void aMissingStoreIsNotCreatedWhenCreationIsOff() {
         Path missing = dir.resolve("nope");

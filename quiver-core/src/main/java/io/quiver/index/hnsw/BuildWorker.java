@@ -49,15 +49,17 @@ final class BuildWorker {
     private final IntLongMap ordinals = new IntLongMap(256);
     private final WorkerScratch scratch;
     /**
-     * The same map as an array by id (ordinal + 1, 0 when none) when ids are dense enough for the
-     * shared address cache (below {@link #denseSpan}): a first batch into 500k items gives each
-     * worker ~160k ordinals, and the hash map's probes and regrowth took 8% of its time there.
-     * Taken from the scratch at the first committed id met; zero again after {@link #release}.
+     * When ids are dense enough for the shared address cache, ids below this span are their own
+     * ordinals and only ids above it (none, in practice) go through {@link #ordinals}; 0 otherwise.
+     * An array from id to ordinal cost a third dependent cache miss on every neighbour met, before
+     * the vector's own: at 500k items those arrays outgrow the core's cache, and a steady batch
+     * spent most of its time waiting for memory.
      */
-    private int[] denseOrdinals;
     private final int denseSpan;
+    /** Ids whose {@link #itemAddress} entry this worker set below {@link #denseSpan}: cleared again by {@link #release}. */
+    private int[] denseSet;
+    private int denseSetCount;
     private long[] itemAddress;
-    private int[] ordinalIds;
     /**
      * Where this worker's snapshot holds the node's level-0 list, per ordinal (0: not looked up
      * yet, -1: none), for builds without the cross-build copies of {@link CommittedItemAddresses}
@@ -67,9 +69,10 @@ final class BuildWorker {
      * rarely repeat).
      */
     private long[] links0Address;
+    /** Ordinals handed out through {@link #ordinals}; they follow {@link #denseSpan}. */
     private int ordinalCount;
 
-    /** Visited marks by key: slots first, then this worker's ordinals. */
+    /** Visited marks by key (see {@link #key}). */
     private int[] visited;
     private int generation;
 
@@ -105,13 +108,18 @@ final class BuildWorker {
         this.leafSkip = id -> g.slot(id) >= 0 || g.blocked.contains(id);
         this.denseSpan = committed == null ? 0 : committed.idSpan();
         this.scratch = scratch;
-        if (scratch.visited.length < slotCount + 256) {
-            scratch.visited = new int[slotCount + 256];
+        long keys = (long) slotCount + denseSpan + 256;
+        if (scratch.visited.length < keys) {
+            scratch.visited = new int[(int) keys];
+        }
+        if (scratch.itemAddress.length < denseSpan + 256) {
+            // zeros below the span: release() clears what it set there
+            scratch.itemAddress = new long[denseSpan + denseSpan / 8 + 256];
         }
         this.visited = scratch.visited;
         this.generation = scratch.generation;
         this.itemAddress = scratch.itemAddress;
-        this.ordinalIds = scratch.ordinalIds;
+        this.denseSet = scratch.denseSet;
         if (txn != null && committed == null) {
             if (scratch.links0Address == null || scratch.links0Address.length < itemAddress.length) {
                 scratch.links0Address = new long[itemAddress.length];
@@ -125,80 +133,48 @@ final class BuildWorker {
      * worker set (in proportion to the ids it met, not to the index). The worker is not used after.
      */
     WorkerScratch release() {
-        if (denseOrdinals != null) {
-            int[] dense = denseOrdinals;
-            for (int o = 0; o < ordinalCount; o++) {
-                int id = ordinalIds[o];
-                if (id >= 0 && id < dense.length) {
-                    dense[id] = 0;
-                }
-            }
-            scratch.denseOrdinals = dense;
+        for (int i = 0; i < denseSetCount; i++) {
+            itemAddress[denseSet[i]] = 0;
         }
+        scratch.denseSet = denseSet;
         scratch.visited = visited;
         scratch.generation = generation;
         scratch.itemAddress = itemAddress;
-        scratch.ordinalIds = ordinalIds;
         if (links0Address != null) {
             scratch.links0Address = links0Address;
         }
         return scratch;
     }
 
+    /** Visited mark and address slot of a node: slots first, then committed ids below {@link #denseSpan}, then the other ordinals. */
     private int key(int id) {
         int s = g.slot(id);
         if (s >= 0) {
             return s;
         }
-        int o;
-        boolean dense = denseSpan > 0 && id >= 0 && id < denseSpan;
-        if (dense) {
-            if (denseOrdinals == null) {
-                denseOrdinals = denseOrdinals();
-            }
-            o = denseOrdinals[id] - 1;
-        } else {
-            o = (int) ordinals.get(id, -1);
+        if (id >= 0 && id < denseSpan) {
+            return slotCount + id;
         }
+        int o = (int) ordinals.get(id, -1);
         if (o < 0) {
-            o = ordinalCount;
-            if (o == itemAddress.length) {
+            o = denseSpan + ordinalCount;
+            if (o >= itemAddress.length) {
                 itemAddress = Arrays.copyOf(itemAddress, o * 2);
-                ordinalIds = Arrays.copyOf(ordinalIds, o * 2);
             }
             itemAddress[o] = 0;
-            ordinalIds[o] = id;
-            // counted only once the arrays hold it: release() reads ordinalIds below the count
-            ordinalCount = o + 1;
+            ordinalCount++;
             if (links0Address != null) {
                 if (o >= links0Address.length) {
                     links0Address = Arrays.copyOf(links0Address, itemAddress.length);
                 }
                 links0Address[o] = 0;
             }
-            if (dense) {
-                denseOrdinals[id] = o + 1;
-            } else {
-                ordinals.put(id, o);
-            }
+            ordinals.put(id, o);
             if (slotCount + o >= visited.length) {
                 visited = Arrays.copyOf(visited, (slotCount + o) * 2);
             }
         }
         return slotCount + o;
-    }
-
-    /**
-     * The scratch's id → ordinal array when it covers {@link #denseSpan}, else a new one with room
-     * for growth (the span grows with every batch of inserts).
-     */
-    private int[] denseOrdinals() {
-        int[] kept = scratch.denseOrdinals;
-        if (kept != null && kept.length >= denseSpan) {
-            return kept;
-        }
-        scratch.denseOrdinals = null;
-        return new int[(int) Math.min(CommittedItemAddresses.MAX_IDS, denseSpan + (long) denseSpan / 8 + 1024)];
     }
 
     /** From the node being inserted (see {@link #insertFrom}) to an address from {@link #address}. */
@@ -229,6 +205,12 @@ final class BuildWorker {
                 a = v == null ? -1 : NativeMemory.address(v);
             }
             itemAddress[o] = a;
+            if (o < denseSpan) {
+                if (denseSetCount == denseSet.length) {
+                    denseSet = Arrays.copyOf(denseSet, denseSetCount * 2);
+                }
+                denseSet[denseSetCount++] = o;
+            }
         }
         return a;
     }

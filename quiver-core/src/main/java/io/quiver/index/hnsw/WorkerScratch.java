@@ -12,9 +12,9 @@ import java.util.ArrayDeque;
  * heap allocation, and in a new process every such page is memory the kernel hands out and clears
  * first.
  *
- * <p>Between builds {@link #denseOrdinals} is all zeros (a worker clears what it set when it
- * ends), {@link #visited} holds marks below {@link #generation}, and the per-ordinal arrays are
- * rewritten before they are read.
+ * <p>Between builds {@link #itemAddress} is zero below the last build's dense span (a worker
+ * clears what it set there when it ends), {@link #visited} holds marks below {@link #generation},
+ * and the other per-ordinal entries are rewritten before they are read.
  *
  * <pre>{@code
  * WorkerScratch.Pool pool = WorkerScratch.pool(store, index);
@@ -33,17 +33,16 @@ final class WorkerScratch {
 
     int[] visited = new int[256];
     int generation;
+    /** Addresses by ordinal; zero below the dense span of the last build (see {@link BuildWorker#release}). */
     long[] itemAddress = new long[256];
-    /** The id of each ordinal, so that a worker can clear {@link #denseOrdinals} behind it. */
-    int[] ordinalIds = new int[256];
+    /** Where a worker lists the dense ordinals it set, to clear them when it ends. */
+    int[] denseSet = new int[256];
     /** Only for builds without the shared level-0 list copies; null until such a build needs it. */
     long[] links0Address;
-    /** Ordinal + 1 by id for dense ids; null until a build with dense ids needs it. */
-    int[] denseOrdinals;
 
     long bytes() {
-        return 4L * visited.length + 8L * itemAddress.length + 4L * ordinalIds.length
-                + (links0Address == null ? 0 : 8L * links0Address.length) + (denseOrdinals == null ? 0 : 4L * denseOrdinals.length);
+        return 4L * visited.length + 8L * itemAddress.length + 4L * denseSet.length
+                + (links0Address == null ? 0 : 8L * links0Address.length);
     }
 
     /** The scratch pool of {@code index} in {@code store}, created empty on first use. */

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * build leaves in them must not change the next build's graph.
  */
 class WorkerScratchTest {
-    // 600 floats do not fit in a leaf, so incremental builds use the shared address cache and the
-    // dense id -> ordinal array, the part of the scratch that must be cleared between builds.
+    // 600 floats do not fit in a leaf, so incremental builds use the shared address cache and key
+    // the addresses by id, the part of the scratch that must be cleared between builds.
     private static final int DIMS = 600;
     private static final int BASE = 400;
     private static final int BATCH = 150;
@@ -29,15 +29,15 @@ class WorkerScratchTest {
     private final HnswBuildOptions opts = HnswBuildOptions.builder().m(8).efConstruction(64).threads(1).build();
 
     @Test
-    void aBuildHandsItsScratchBackWithTheDenseOrdinalsCleared(@TempDir Path dir) {
+    void aBuildHandsItsScratchBackWithTheAddressesByIdCleared(@TempDir Path dir) {
         try (Store store = Store.open(dir)) {
             buildBase(store);
             insertBatch(store, 0);
             WorkerScratch.Pool pool = WorkerScratch.pool(store, 0);
             assertThat(pool.size()).isEqualTo(1);
             WorkerScratch s = pool.take();
-            assertThat(s.denseOrdinals).as("an incremental build over dense ids used the array").isNotNull();
-            assertThat(Arrays.stream(s.denseOrdinals).allMatch(x -> x == 0)).isTrue();
+            assertThat(s.itemAddress.length).as("an incremental build over dense ids keyed addresses by id").isGreaterThan(BASE + BATCH);
+            assertThat(Arrays.stream(s.itemAddress).allMatch(x -> x == 0)).isTrue();
             assertThat(s.generation).isPositive();
             pool.giveBack(s);
         }
@@ -139,12 +139,10 @@ class WorkerScratchTest {
 
     /** What a scratch must look like between builds. */
     private static void assertClean(WorkerScratch s) {
-        if (s.denseOrdinals != null) {
-            assertThat(Arrays.stream(s.denseOrdinals).allMatch(x -> x == 0)).as("id -> ordinal array cleared").isTrue();
-        }
+        // every id here is dense: no address may outlive its build
+        assertThat(Arrays.stream(s.itemAddress).allMatch(x -> x == 0)).as("addresses by id cleared").isTrue();
         int g = s.generation;
         assertThat(Arrays.stream(s.visited).allMatch(v -> v <= g)).as("no visited mark above the generation").isTrue();
-        assertThat(s.ordinalIds.length).isEqualTo(s.itemAddress.length);
     }
 
     private void buildBase(Store store) {
