@@ -121,8 +121,8 @@ final class BuildWorker {
         this.itemAddress = scratch.itemAddress;
         this.denseSet = scratch.denseSet;
         if (txn != null && committed == null) {
-            if (scratch.links0Address == null || scratch.links0Address.length < itemAddress.length) {
-                scratch.links0Address = new long[itemAddress.length];
+            if (scratch.links0Address == null) {
+                scratch.links0Address = new long[256]; // grown in key() with the ordinals met
             }
             this.links0Address = scratch.links0Address;
         }
@@ -136,6 +136,10 @@ final class BuildWorker {
         for (int i = 0; i < denseSetCount; i++) {
             itemAddress[denseSet[i]] = 0;
         }
+        // The other ordinals are zeroed when handed out, but a later build with a wider dense span
+        // reads these places by id, without handing them out (a review helper's case: a build on
+        // int8 codes, ordinals from 0, then one that widens the code range and runs on vectors).
+        Arrays.fill(itemAddress, denseSpan, denseSpan + ordinalCount, 0L);
         scratch.denseSet = denseSet;
         scratch.visited = visited;
         scratch.generation = generation;
@@ -165,7 +169,7 @@ final class BuildWorker {
             ordinalCount++;
             if (links0Address != null) {
                 if (o >= links0Address.length) {
-                    links0Address = Arrays.copyOf(links0Address, itemAddress.length);
+                    links0Address = Arrays.copyOf(links0Address, Math.max(o + 1, 2 * links0Address.length));
                 }
                 links0Address[o] = 0;
             }
@@ -204,13 +208,14 @@ final class BuildWorker {
                 ByteBuffer v = txn == null ? null : txn.get(index, codes != null ? KeyKind.CODE : KeyKind.ITEM, id);
                 a = v == null ? -1 : NativeMemory.address(v);
             }
-            itemAddress[o] = a;
             if (o < denseSpan) {
+                // listed before it is set: release() must find every address a later build could read
                 if (denseSetCount == denseSet.length) {
                     denseSet = Arrays.copyOf(denseSet, denseSetCount * 2);
                 }
                 denseSet[denseSetCount++] = o;
             }
+            itemAddress[o] = a;
         }
         return a;
     }

@@ -43,6 +43,52 @@ class WorkerScratchTest {
         }
     }
 
+    /**
+     * A build on int8 codes (integer vectors: ordinals from 0, no dense span) and then one that
+     * widens the code range and so measures on vectors, keyed by id: the second must not find the
+     * first's code addresses where it looks for vector addresses (a review helper's case).
+     */
+    @Test
+    void aBuildOnCodesLeavesNoAddressForALaterBuildById(@TempDir Path dir) {
+        java.util.Random r = new java.util.Random(5);
+        float[][] ints = new float[BASE + 2 * BATCH][DIMS];
+        for (int i = 0; i < ints.length; i++) {
+            int centre = i % 10 * 20;
+            for (int d = 0; d < DIMS; d++) {
+                // within 0..255 (codes exact) until the last batch, which reaches 300
+                ints[i][d] = centre + r.nextInt(i >= BASE + BATCH ? 100 : 50);
+            }
+        }
+        HnswBuildOptions withCodes = HnswBuildOptions.builder().m(8).efConstruction(64).threads(1).int8Codes(true).build();
+        try (Store store = Store.open(dir)) {
+            for (int batch = 0; batch < 3; batch++) {
+                int from = batch == 0 ? 0 : BASE + (batch - 1) * BATCH;
+                int to = batch == 0 ? BASE : from + BATCH;
+                store.write(txn -> {
+                    HnswWriter w = batch(txn, from);
+                    for (int id = from; id < to; id++) {
+                        w.add(id, ints[id]);
+                    }
+                    w.build(withCodes);
+                });
+                WorkerScratch s = WorkerScratch.pool(store, 0).take();
+                assertClean(s);
+                WorkerScratch.pool(store, 0).giveBack(s);
+            }
+            try (ReadTxn t = store.read()) {
+                HnswReader h = HnswReader.open(t, 0);
+                assertThat(h.check()).isEmpty();
+                for (int id = 0; id < ints.length; id += 7) {
+                    assertThat(h.searchItem(id, io.quiver.index.SearchOptions.builder().k(1).ef(64).build()).ids()[0]).as("item %s", id).isEqualTo(id);
+                }
+            }
+        }
+    }
+
+    private static HnswWriter batch(io.quiver.storage.WriteTxn txn, int from) {
+        return from == 0 ? HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, DIMS) : HnswWriter.open(txn, 0);
+    }
+
     @Test
     void reusedScratchBuildsTheSameGraphAsNewScratch(@TempDir Path dir) {
         assertSameGraphWithKeptScratch(dir, false);
