@@ -110,7 +110,9 @@ final class BuildWorker {
         this.scratch = scratch;
         long keys = (long) slotCount + denseSpan + 256;
         if (scratch.visited.length < keys) {
-            scratch.visited = new int[(int) keys];
+            // with room to grow, as the span grows with every batch of inserts (sized exactly, each
+            // steady batch into 500k items allocated a new 2 MiB array per worker)
+            scratch.visited = new int[(int) Math.min(Integer.MAX_VALUE - 8, keys + keys / 8)];
         }
         if (scratch.itemAddress.length < denseSpan + 256) {
             // zeros below the span: release() clears what it set there
