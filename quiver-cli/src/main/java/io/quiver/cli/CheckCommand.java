@@ -28,8 +28,9 @@ import picocli.CommandLine.Option;
         description = {"Verifies a store: LMDB's own pages are sound (read from the file, before LMDB reads any: a damaged "
                     + "page would otherwise crash the process), it opens, every index's metadata and every item decode, the structure is sound "
                     + "(the family's own check: every tree or graph holds exactly the live items, and every node of an HNSW "
-                    + "graph is reachable from its entry point), and sampled items find themselves by search. An HNSW item that a "
-                    + "search misses although it is reachable is named as weakly linked, which is not damage.",
+                    + "graph is reachable from its entry point), sampled items' int8 codes match their vectors, and sampled items find "
+                    + "themselves by search. An HNSW item that a search misses although it is reachable is named as weakly linked, "
+                    + "which is not damage.",
             "Prints OK or the problems; exits with 4 when it found any."})
 final class CheckCommand implements Callable<Integer> {
     @Mixin
@@ -171,9 +172,20 @@ final class CheckCommand implements Callable<Integer> {
             int step = (int) Math.max(1, n / samples);
             // a generous effort: a miss should mean an item searches cannot reach, not a small beam
             SearchOptions opts = meta.algorithm() == Algorithm.HNSW ? SearchOptions.builder().k(10).ef(200).build() : SearchOptions.builder().k(10).build();
+            // A search can miss an item whose code is damaged (it walks on codes) and still find it
+            // by the exact re-ranking, or not; either way the code is checked against the vector.
+            io.quiver.distance.ScalarQuantizer codes = null;
+            try {
+                codes = io.quiver.index.ItemCodes.read(txn, i, distance);
+            } catch (QuiverException e) {
+                problems.add("cannot read the int8 code range: " + e.getMessage());
+            }
             for (int r = 0; r < n && tried < samples; r += step) {
                 int id = stored.select(r);
                 tried++;
+                if (codes != null && !io.quiver.index.ItemCodes.matchesItem(txn, i, distance, codes, id)) {
+                    problems.add("int8 code of item " + Cli.id(id) + " does not match its vector");
+                }
                 SearchResult res;
                 try {
                     res = reader.searchItem(id, opts);

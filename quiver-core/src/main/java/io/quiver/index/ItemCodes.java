@@ -294,6 +294,41 @@ public final class ItemCodes {
         }
     }
 
+    /**
+     * Whether the stored code of {@code id} is what its stored vector codes to with {@code codes}:
+     * every component within one step (kernels of other lane widths may round one differently),
+     * and marked exact only if it is. A code that fails this sends the graph walk to the wrong
+     * place, or skips the exact re-ranking, while the vector looks sound. True when the item or its
+     * code is missing or malformed: {@link #check} and the item decoding report those.
+     *
+     * <pre>{@code
+     * ScalarQuantizer codes = ItemCodes.read(txn, index, distance);
+     * boolean sound = codes == null || ItemCodes.matchesItem(txn, index, distance, codes, id);
+     * }</pre>
+     */
+    public static boolean matchesItem(Txn txn, int index, Distance distance, ScalarQuantizer codes, int id) {
+        ByteBuffer item = txn.get(index, KeyKind.ITEM, id);
+        if (item == null || item.remaining() != distance.itemBytes()) {
+            return true;
+        }
+        // before the next get: a transaction hands out one buffer, pointed at each value it reads
+        ByteBuffer fresh = ByteBuffer.allocateDirect(codes.codeBytes());
+        codes.encodeItem(NativeMemory.address(item), fresh);
+        ByteBuffer code = txn.get(index, KeyKind.CODE, id);
+        if (code == null || code.remaining() != codes.codeBytes() || !ScalarQuantizer.isCodeHeader(code.get(0))) {
+            return true;
+        }
+        if (code.get(0) == ScalarQuantizer.CODE_EXACT && fresh.get(0) != ScalarQuantizer.CODE_EXACT) {
+            return false;
+        }
+        for (int i = ScalarQuantizer.CODE_PAYLOAD; i < codes.codeBytes(); i++) {
+            if (Math.abs((code.get(i) & 0xFF) - (fresh.get(i) & 0xFF)) > 1) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Removes every code and the range (a full rebuild, a conversion, a clear). */
     public static void dropAll(WriteTxn txn, int index) {
         txn.deleteAll(index, KeyKind.CODE);
