@@ -2,9 +2,11 @@ package io.quiver.cli;
 
 import io.quiver.distance.Distance;
 import io.quiver.distance.DistanceKind;
+import io.quiver.distance.ScalarQuantizer;
 import io.quiver.index.Algorithm;
 import io.quiver.index.IndexMetadata;
 import io.quiver.index.IndexReader;
+import io.quiver.index.ItemCodes;
 import io.quiver.index.ItemStore;
 import io.quiver.index.SearchOptions;
 import io.quiver.index.SearchResult;
@@ -174,16 +176,16 @@ final class CheckCommand implements Callable<Integer> {
             SearchOptions opts = meta.algorithm() == Algorithm.HNSW ? SearchOptions.builder().k(10).ef(200).build() : SearchOptions.builder().k(10).build();
             // A search can miss an item whose code is damaged (it walks on codes) and still find it
             // by the exact re-ranking, or not; either way the code is checked against the vector.
-            io.quiver.distance.ScalarQuantizer codes = null;
+            ScalarQuantizer codes = null;
             try {
-                codes = io.quiver.index.ItemCodes.read(txn, i, distance);
+                codes = ItemCodes.read(txn, i, distance);
             } catch (QuiverException e) {
                 problems.add("cannot read the int8 code range: " + e.getMessage());
             }
             for (int r = 0; r < n && tried < samples; r += step) {
                 int id = stored.select(r);
                 tried++;
-                if (codes != null && !io.quiver.index.ItemCodes.matchesItem(txn, i, distance, codes, id)) {
+                if (codes != null && !ItemCodes.matchesItem(txn, i, distance, codes, id)) {
                     problems.add("int8 code of item " + Cli.id(id) + " does not match its vector");
                 }
                 SearchResult res;

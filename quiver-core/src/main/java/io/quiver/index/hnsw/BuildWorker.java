@@ -115,7 +115,7 @@ final class BuildWorker {
             scratch.visited = new int[(int) Math.min(Integer.MAX_VALUE - 8, keys + keys / 8)];
         }
         if (scratch.itemAddress.length < denseSpan + 256) {
-            // zeros below the span: release() clears what it set there
+            // all zeros: release() clears what it set
             scratch.itemAddress = new long[denseSpan + denseSpan / 8 + 256];
         }
         this.visited = scratch.visited;
@@ -138,9 +138,9 @@ final class BuildWorker {
         for (int i = 0; i < denseSetCount; i++) {
             itemAddress[denseSet[i]] = 0;
         }
-        // The other ordinals are zeroed when handed out, but a later build with a wider dense span
-        // reads these places by id, without handing them out (a review helper's case: a build on
-        // int8 codes, ordinals from 0, then one that widens the code range and runs on vectors).
+        // The ordinals after the span too: a later build with a wider span reads these places by id
+        // (a review helper's case: a build on int8 codes, ordinals from 0, then one that widens
+        // the code range and runs on vectors). So every build starts from an all-zero array.
         Arrays.fill(itemAddress, denseSpan, denseSpan + ordinalCount, 0L);
         scratch.denseSet = denseSet;
         scratch.visited = visited;
@@ -167,7 +167,6 @@ final class BuildWorker {
             if (o >= itemAddress.length) {
                 itemAddress = Arrays.copyOf(itemAddress, o * 2);
             }
-            itemAddress[o] = 0;
             ordinalCount++;
             if (links0Address != null) {
                 if (o >= links0Address.length) {

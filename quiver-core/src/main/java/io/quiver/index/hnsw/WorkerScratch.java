@@ -16,9 +16,9 @@ import java.util.ArrayDeque;
  * marks (6.5 MiB per worker at 500k ids, ~52 MiB at the largest span the address cache covers, 4M),
  * where an id → ordinal array took 4 bytes per id and the rest grew with the ids a worker met.
  *
- * <p>Between builds {@link #itemAddress} is zero below the last build's dense span (a worker
- * clears what it set there when it ends), {@link #visited} holds marks below {@link #generation},
- * and the other per-ordinal entries are rewritten before they are read.
+ * <p>Between builds {@link #itemAddress} is all zeros (a worker clears what it set when it ends),
+ * {@link #visited} holds marks below {@link #generation}, and {@link #links0Address} entries are
+ * rewritten before they are read.
  *
  * <pre>{@code
  * WorkerScratch.Pool pool = WorkerScratch.pool(store, index);
@@ -37,7 +37,7 @@ final class WorkerScratch {
 
     int[] visited = new int[256];
     int generation;
-    /** Addresses by ordinal; zero below the dense span of the last build (see {@link BuildWorker#release}). */
+    /** Addresses by ordinal; all zeros between builds (see {@link BuildWorker#release}). */
     long[] itemAddress = new long[256];
     /** Where a worker lists the dense ordinals it set, to clear them when it ends. */
     int[] denseSet = new int[256];
