@@ -25,7 +25,10 @@ import java.util.SplittableRandom;
  * java ... io.quiver.bench.IncrementalBenchmark build  --db DIR --base 500000 --dims 768 [--int8-codes false]
  * java ... io.quiver.bench.IncrementalBenchmark insert --db DIR --insert 1000 [--batches 3] [--warm-up-db OTHER [--warm-up-batches 3]]
  * java ... io.quiver.bench.IncrementalBenchmark search --db DIR --queries 1000 --ef 64
+ * java ... io.quiver.bench.IncrementalBenchmark export --out FILE --base 508000 --dims 768
  * </pre>
+ * {@code export} writes the vectors of ids 0..base-1 as raw little-endian float32 rows, so that
+ * peers (hnswlib, docs/BENCHMARKS.md) insert exactly the vectors this benchmark does.
  * Data: {@code clusters} Gaussian clusters (centres N(0, 1), spread 0.3), generated from a seed,
  * so every run and every size sees the same distribution. Ids: 0..base-1 for the base, then
  * base.. for inserted items.
@@ -51,6 +54,7 @@ public final class IncrementalBenchmark {
         Kernels.warmUpInBackground();
         String mode = args[0];
         Path db = null;
+        Path out = null;
         int base = 50_000;
         int insert = 1000;
         int batches = 1;
@@ -66,6 +70,7 @@ public final class IncrementalBenchmark {
         for (int i = 1; i < args.length; i += 2) {
             switch (args[i]) {
                 case "--db" -> db = Path.of(args[i + 1]);
+                case "--out" -> out = Path.of(args[i + 1]);
                 case "--base" -> base = Integer.parseInt(args[i + 1]);
                 case "--insert" -> insert = Integer.parseInt(args[i + 1]);
                 case "--batches" -> batches = Integer.parseInt(args[i + 1]);
@@ -80,6 +85,13 @@ public final class IncrementalBenchmark {
                 case "--int8-codes" -> codes = Boolean.parseBoolean(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
+        }
+        if (mode.equals("export")) {
+            if (out == null) {
+                throw new IllegalArgumentException("--out FILE is required");
+            }
+            export(out, base, new Clusters(dims, 1000, 42));
+            return;
         }
         if (db == null) {
             throw new IllegalArgumentException("--db DIR is required");
@@ -216,6 +228,24 @@ public final class IncrementalBenchmark {
                 .findFirst().orElse("VmHWM: ?").replaceAll("\\s+", " ");
         System.out.printf(Locale.ROOT, "max_heap=%dMiB peak_heap_used=%dMiB peak_rss=%s%n",
                 Runtime.getRuntime().maxMemory() >> 20, peakHeap >> 20, hwm.substring(hwm.indexOf(':') + 2));
+    }
+
+    private static void export(Path out, int count, Clusters data) throws java.io.IOException {
+        try (var ch = java.nio.channels.FileChannel.open(out, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
+                java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
+            java.nio.ByteBuffer row = java.nio.ByteBuffer.allocate(4 * data.dims).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            for (int id = 0; id < count; id++) {
+                row.clear();
+                for (float x : data.vector(id)) {
+                    row.putFloat(x);
+                }
+                row.flip();
+                while (row.hasRemaining()) {
+                    ch.write(row);
+                }
+            }
+        }
+        System.out.printf(Locale.ROOT, "wrote %d vectors of %d float32 to %s%n", count, data.dims, out);
     }
 
     /** Deterministic clustered vectors: vector(id) is the same in every run. */
