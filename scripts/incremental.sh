@@ -10,7 +10,9 @@
 # (targets: ratio <= 1.5, >= 500 items/s at 500k).
 #   bash scripts/incremental.sh [rounds]     # default 6; ~45 s a round here
 # The bases are built once into build/bench/incremental/ (~4 min; 2.9 GB, plus 2.9 GB of copies while
-# it runs). Raw output: build/bench/incremental/runs-<time>.log. JAVA=/path/to/java picks the JDK.
+# it runs). Raw output: build/bench/incremental/runs-<time>.log. JAVA=/path/to/java picks the JDK;
+# JAVA_OPTS adds JVM options to the insert processes (not to the base builds); JAR=other.jar runs
+# another build of quiver-bench (for A/B runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds="${1:-6}"
@@ -20,11 +22,13 @@ if [ -z "${JAVA:-}" ]; then
     JAVA="$(ls -d /usr/lib/jvm/temurin-25*/bin/java 2>/dev/null | head -n1 || true)"
     JAVA="${JAVA:-java}"
 fi
-jar=quiver-bench/target/quiver-bench.jar
+jar="${JAR:-quiver-bench/target/quiver-bench.jar}"
 [ -f "$jar" ] || mvn -q -pl quiver-core,quiver-bench -am package -DskipTests
 bench=("$JAVA" --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED
     --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
     --sun-misc-unsafe-memory-access=allow -Xmx1g -cp "$jar" io.quiver.bench.IncrementalBenchmark)
+read -r -a extra <<<"${JAVA_OPTS:-}"
+insert=("$JAVA" "${extra[@]}" "${bench[@]:1}")
 
 for n in 50000 500000; do
     if [ ! -d "$out/base-$n" ]; then
@@ -45,14 +49,15 @@ fresh_copy() {
 }
 
 log="$out/runs-$(date -u +%Y%m%dT%H%M%S).log"
+echo "# $(git rev-parse --short HEAD 2>/dev/null || echo unknown) JAR=$jar JAVA_OPTS=${JAVA_OPTS:-}" >>"$log"
 for r in $(seq "$rounds"); do
     for n in 50000 500000; do
         fresh_copy "$n"
         echo "== process $n round $r $(date -u +%H:%M:%S)" >>"$log"
-        "${bench[@]}" insert --db "$out/copy" --insert 1000 --batches 8 2>>"$out/stderr.log" | grep '^batch=' >>"$log"
+        "${insert[@]}" insert --db "$out/copy" --insert 1000 --batches 8 2>>"$out/stderr.log" | grep '^batch=' >>"$log"
         fresh_copy "$n" warm
         echo "== opened $n round $r $(date -u +%H:%M:%S)" >>"$log"
-        "${bench[@]}" insert --db "$out/copy" --insert 1000 --batches 1 --warm-up-db "$out/warm" --warm-up-batches 3 \
+        "${insert[@]}" insert --db "$out/copy" --insert 1000 --batches 1 --warm-up-db "$out/warm" --warm-up-batches 3 \
             2>>"$out/stderr.log" | sed -n '/^warm_up_batches/,$p' | grep '^batch=' >>"$log"
     done
     echo "round $r of $rounds done" >&2

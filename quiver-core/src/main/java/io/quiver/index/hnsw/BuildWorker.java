@@ -198,6 +198,14 @@ final class BuildWorker {
             return g.slots[key].vector;
         }
         int o = key - slotCount;
+        if (o < denseSpan) {
+            // The shared addresses first: a worker meets most committed nodes once per build, so
+            // its own copy below would only add a miss before this one.
+            long c = committed.get(id);
+            if (c != 0) {
+                return c;
+            }
+        }
         long a = itemAddress[o];
         if (a == 0) {
             if (committed != null) {

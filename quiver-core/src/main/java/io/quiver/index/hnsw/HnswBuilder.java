@@ -112,6 +112,9 @@ final class HnswBuilder {
             changed = RoaringBitmap.or(inserted, removed);
             long largest = Math.max(after.isEmpty() ? -1 : Integer.toUnsignedLong(after.last()), built.isEmpty() ? -1 : Integer.toUnsignedLong(built.last()));
             g.committedAddresses = CommittedItemAddresses.of(txn.store(), index).open(txn, changed, largest, built.getLongCardinality() + inserted.getLongCardinality());
+            if (g.committedAddresses != null) {
+                g.indexLoadedById(g.committedAddresses.idSpan());
+            }
         }
         Map<Integer, Integer> removedTop = new HashMap<>();
         List<long[]> repairs = new ArrayList<>(); // {p, level} with deleted neighbours in repairTargets
