@@ -38,6 +38,13 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
      * distance to a query orders like the item's own, so a search need not re-rank it.
      */
     public static final byte CODE_EXACT = 2;
+    /**
+     * The same layout, for a code whose every component is within half a step of its item's (no
+     * component clamped by more than rounding, and for cosine a non-zero vector): its exact
+     * distance to a query is bounded by {@link #lowerBound}. {@link #CODE_VERSION} marks the
+     * others, and every code written before this value existed.
+     */
+    public static final byte CODE_BOUNDED = 3;
     /** Offset of the first code byte in a stored code. */
     public static final int CODE_PAYLOAD = 1;
     private static final VectorKernels KERNELS = Kernels.get();
@@ -87,13 +94,65 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
     /** Writes the code of the encoded item at {@code item} into native memory at {@code out} ({@link #codeBytes()}). */
     public void encodeItem(long item, long out) {
         // Clamp, then round half up by truncation: no branches, no Math.round (see the kernel).
-        boolean exact = KERNELS.quantize(item + Distance.PAYLOAD, out + CODE_PAYLOAD, dimensions, scale(kind, item), lo, 1f / step);
-        NativeMemory.ALL.set(ValueLayout.JAVA_BYTE, out, exact ? CODE_EXACT : CODE_VERSION);
+        float scale = scale(kind, item);
+        float inv = 1f / step;
+        boolean exact = KERNELS.quantize(item + Distance.PAYLOAD, out + CODE_PAYLOAD, dimensions, scale, lo, inv);
+        byte header = exact ? CODE_EXACT : withinRounding(item, scale, inv) ? CODE_BOUNDED : CODE_VERSION;
+        NativeMemory.ALL.set(ValueLayout.JAVA_BYTE, out, header);
+    }
+
+    /**
+     * Whether every component of the item, in the kernel's own float steps, lies within half a
+     * step of the range, so that clamping moved none by more than rounding does. The unit value
+     * only grows with the component (a positive scale, then monotone rounded operations), so the
+     * extremes decide.
+     */
+    private boolean withinRounding(long item, float scale, float inv) {
+        if (scale == 0f) {
+            return false; // a zero cosine vector: its distance is 1 by definition, not by geometry
+        }
+        long p = item + Distance.PAYLOAD;
+        float min = Float.POSITIVE_INFINITY;
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < dimensions; i++) {
+            float x = NativeMemory.getFloat(p + 4L * i);
+            min = Math.min(min, x);
+            max = Math.max(max, x);
+        }
+        return (min * scale - lo) * inv >= -0.5f && (max * scale - lo) * inv <= 255.5f;
     }
 
     /** Whether the stored code at {@code code} is its item exactly ({@link #CODE_EXACT}). */
     public static boolean isExact(long code) {
         return NativeMemory.ALL.get(ValueLayout.JAVA_BYTE, code) == CODE_EXACT;
+    }
+
+    /**
+     * Whether the stored code at {@code code} is within rounding of its item
+     * ({@link #CODE_BOUNDED} or {@link #CODE_EXACT}), so that {@link #lowerBound} holds for it.
+     */
+    public static boolean isBounded(long code) {
+        byte b = NativeMemory.ALL.get(ValueLayout.JAVA_BYTE, code);
+        return b == CODE_BOUNDED || b == CODE_EXACT;
+    }
+
+    /**
+     * A lower bound of the exact ordering distance between a query and an item whose code is
+     * {@link #isBounded bounded}, from their {@link #distance}. In code units the code is within
+     * {@code sqrt(dimensions)/2} of the item (half a step per component), so by the triangle
+     * inequality the item is at least {@code sqrt(codeDistance) - sqrt(dimensions)/2} units from
+     * the query; a unit is {@code step} long; a cosine distance is half the squared distance of
+     * the normalised vectors. Shaved by 0.1% for the float rounding of both distances, and for
+     * cosine by 1e-6 more: {@code 1 - cos} of near neighbours is a small difference of numbers
+     * near 1, rounded in absolute terms.
+     */
+    public float lowerBound(float codeDistance) {
+        double units = Math.sqrt(Math.max(0f, codeDistance)) - 0.5 * Math.sqrt(dimensions) * 1.0001;
+        if (units <= 0) {
+            return 0f;
+        }
+        double d = units * units * step * step * 0.999;
+        return (float) (kind == DistanceKind.COSINE ? d / 2 - 1e-6 : d);
     }
 
     /**
@@ -108,21 +167,27 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
         }
     }
 
-    /** Writes {@code vector} in code units ({@code dimensions} floats) at {@code out}. */
-    public void encodeQuery(float[] vector, long out) {
+    /**
+     * Writes {@code vector} in code units ({@code dimensions} floats) at {@code out}; returns whether
+     * {@link #lowerBound} holds for it (false for a zero cosine query).
+     */
+    public boolean encodeQuery(float[] vector, long out) {
         double n2 = 0;
         for (float x : vector) {
             n2 += (double) x * x;
         }
         float s = kind != DistanceKind.COSINE ? 1f : n2 == 0 ? 0f : (float) (1 / Math.sqrt(n2));
         toUnits(vector, s, out);
+        return s != 0f;
     }
 
-    /** Writes the encoded item at {@code item} in code units ({@code dimensions} floats) at {@code out}. */
-    public void encodeQueryFromItem(long item, long out) {
+    /** As {@link #encodeQuery}, for the encoded item at {@code item}. */
+    public boolean encodeQueryFromItem(long item, long out) {
         float[] x = new float[dimensions];
         MemorySegment.copy(NativeMemory.ALL, NativeMemory.FLOAT, item + Distance.PAYLOAD, x, 0, dimensions);
-        toUnits(x, scale(kind, item), out);
+        float s = scale(kind, item);
+        toUnits(x, s, out);
+        return s != 0f;
     }
 
     /** {@code x} scaled by {@code s}, in code units, to native memory (array loop, then one bulk copy). */
@@ -169,7 +234,7 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
 
     /** Whether {@code b} is the first byte of a stored code. */
     public static boolean isCodeHeader(byte b) {
-        return b == CODE_VERSION || b == CODE_EXACT;
+        return b == CODE_VERSION || b == CODE_EXACT || b == CODE_BOUNDED;
     }
 
     /** Approximate ordering distance between an encoded query and a stored code (its address). */

@@ -321,6 +321,10 @@ public final class ItemCodes {
         if (code.get(0) == ScalarQuantizer.CODE_EXACT && fresh.get(0) != ScalarQuantizer.CODE_EXACT) {
             return false;
         }
+        // A code that claims to be within rounding lets searches skip its vector (HnswReader.reranked).
+        if (code.get(0) == ScalarQuantizer.CODE_BOUNDED && fresh.get(0) == ScalarQuantizer.CODE_VERSION) {
+            return false;
+        }
         for (int i = ScalarQuantizer.CODE_PAYLOAD; i < codes.codeBytes(); i++) {
             if (Math.abs((code.get(i) & 0xFF) - (fresh.get(i) & 0xFF)) > 1) {
                 return false;

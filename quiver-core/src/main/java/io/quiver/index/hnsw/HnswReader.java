@@ -98,6 +98,15 @@ public final class HnswReader implements IndexReader {
 
     private final NodeHeap candidates = NodeHeap.min(256);
     private final NodeHeap beam = NodeHeap.max(256);
+    /** The k best exact distances while {@link #reranked} measures. */
+    private final NodeHeap kept = NodeHeap.max(16);
+    /**
+     * Whether the query's code units bound exact distances ({@link ScalarQuantizer#lowerBound}):
+     * false for a zero cosine query, whose distance to everything is 1 by definition.
+     */
+    private boolean queryBounded;
+    private boolean rerankBound = true;
+    private long skippedByBound;
     private float[] outDist = new float[256];
     private long[] rerank = new long[256];
     /** Bytes of a stored code, all touched before it is measured (0 without codes). */
@@ -159,6 +168,17 @@ public final class HnswReader implements IndexReader {
     /** Overrides the exact-scan threshold (tests and benchmarks); negative restores the default. */
     void bruteForceLimit(long limit) {
         this.bruteForceLimit = limit;
+    }
+
+    /** Makes searches measure every candidate of the final beam, as before the re-ranking bound (tests). */
+    HnswReader measuringWholeBeam() {
+        this.rerankBound = false;
+        return this;
+    }
+
+    /** Vectors the re-ranking bound spared this reader so far (tests). */
+    long skippedByBound() {
+        return skippedByBound;
     }
 
     /** Makes unfiltered searches walk the graph whatever the index size (tests of the graph itself). */
@@ -282,7 +302,7 @@ public final class HnswReader implements IndexReader {
         distance.validate(vector);
         distance.encode(vector, query);
         if (codes != null) {
-            codes.encodeQuery(vector, queryUnitsAddress);
+            queryBounded = codes.encodeQuery(vector, queryUnitsAddress);
         }
         return searchEncoded(queryAddress, options);
     }
@@ -294,7 +314,7 @@ public final class HnswReader implements IndexReader {
             throw new QuiverException(ErrorKind.UNKNOWN_ITEM, "item " + Integer.toUnsignedString(id) + " is not in index " + index);
         }
         if (codes != null) {
-            codes.encodeQueryFromItem(a, queryUnitsAddress);
+            queryBounded = codes.encodeQueryFromItem(a, queryUnitsAddress);
         }
         return searchEncoded(a, options);
     }
@@ -471,7 +491,9 @@ public final class HnswReader implements IndexReader {
             touchSink += touched;
             for (int i = 0; i < pending; i++) {
                 int o = pendingOrdinal[i];
-                float d = walkDistance(q, u, pendingAddress[i]);
+                // On vectors, a Euclidean measure may stop past the beam's worst: such a neighbour is dropped anyway.
+                float d = codes != null ? codes.distance(u, pendingAddress[i])
+                        : distance.distance(q, pendingAddress[i], beam.size() < ef ? Float.POSITIVE_INFINITY : beam.topDistance());
                 if (beam.size() < ef || d < beam.topDistance()) {
                     candidates.push(d, o);
                     if (filter == null || filter.contains(idOf[o])) {
@@ -487,12 +509,17 @@ public final class HnswReader implements IndexReader {
     }
 
     /**
-     * The beam ranked by exact distance: codes order candidates only up to rounding, so the ef
-     * kept candidates are measured again on the vectors and the k closest returned. When every
-     * code in the beam is exact ({@link ScalarQuantizer#CODE_EXACT}: integer data such as pixels),
-     * the codes already ordered the beam as the vectors would, and only the best k are read, for
-     * their exact distances (Fashion-MNIST, three alternating A/B rounds: 3-37% more q/s at ef 40,
-     * 20-22% at ef 80).
+     * The beam ranked by exact distance: codes order candidates only up to rounding, so kept
+     * candidates are measured again on the vectors and the k closest returned. When every code in
+     * the beam is exact ({@link ScalarQuantizer#CODE_EXACT}: integer data such as pixels), the codes
+     * already ordered the beam as the vectors would, and only the best k are read, for their exact
+     * distances (Fashion-MNIST, three alternating A/B rounds: 3-37% more q/s at ef 40, 20-22% at ef
+     * 80). Otherwise the beam is measured closest code first, and a candidate whose code is within
+     * rounding of its vector ({@link ScalarQuantizer#isBounded}) is skipped once even the nearest
+     * point its code allows ({@link ScalarQuantizer#lowerBound}) is farther than the k-th best
+     * exact distance so far: it could not enter the result, so the answer is the one measuring the
+     * whole beam gives. On Fashion-MNIST's cosine copy a search then reads 29 vectors at ef 40 and
+     * 32-33 from ef 80 to 400, instead of ef (10,000 queries; docs/BENCHMARKS.md, twentieth session).
      */
     private SearchResult reranked(long q, int k, boolean partial) {
         int n = drainBeam();
@@ -506,25 +533,47 @@ public final class HnswReader implements IndexReader {
             pendingAddress = new long[n * 2];
             pendingOrdinal = new int[n * 2];
         }
-        long touched = 0;
-        for (int i = 0; i < n; i++) {
-            long a = item(outNode[i]);
-            pendingAddress[i] = a;
-            if (a >= 0) {
-                touched += NativeMemory.getLong(a + Distance.PAYLOAD);
-            }
-        }
-        touchSink += touched;
+        boolean bounded = n > k && queryBounded && rerankBound;
+        kept.clear();
         int m = 0;
-        for (int i = 0; i < n; i++) {
-            long a = pendingAddress[i];
-            if (a < 0) {
-                continue;
+        boolean pastBound = false;
+        for (int from = 0; from < n; from += RERANK_BLOCK) {
+            int to = Math.min(n, from + RERANK_BLOCK);
+            // The block's vectors are touched first, as in the walk, so that their misses overlap;
+            // blocks are small so that candidates past the bound are not fetched.
+            long touched = 0;
+            int pending = 0;
+            for (int i = from; i < to; i++) {
+                int o = outNode[i];
+                if (bounded && kept.size() == k && ScalarQuantizer.isBounded(codeAddress[o])) {
+                    if (pastBound || codes.lowerBound(outDist[i]) > kept.topDistance()) {
+                        // the beam is in ascending code distance: every later bounded code is past it too
+                        pastBound = true;
+                        skippedByBound++;
+                        continue;
+                    }
+                }
+                long a = item(o);
+                if (a < 0) {
+                    continue;
+                }
+                touched += NativeMemory.getLong(a + Distance.PAYLOAD);
+                pendingOrdinal[pending] = o;
+                pendingAddress[pending++] = a;
             }
-            // Euclidean and cosine ordering distances are >= 0 (max() also turns -0 into +0), so
-            // their bits sort as unsigned ints: one primitive sort of (distance, ordinal) pairs.
-            float d = Math.max(0f, distance.distance(q, a));
-            rerank[m++] = ((long) Float.floatToRawIntBits(d) << 32) | outNode[i];
+            touchSink += touched;
+            for (int i = 0; i < pending; i++) {
+                // Euclidean and cosine ordering distances are >= 0 (max() also turns -0 into +0), so
+                // their bits sort as unsigned ints: one primitive sort of (distance, ordinal) pairs.
+                float d = Math.max(0f, distance.distance(q, pendingAddress[i]));
+                rerank[m++] = ((long) Float.floatToRawIntBits(d) << 32) | pendingOrdinal[i];
+                if (bounded && (kept.size() < k || d < kept.topDistance())) {
+                    kept.push(d, pendingOrdinal[i]);
+                    if (kept.size() > k) {
+                        kept.pop();
+                    }
+                }
+            }
         }
         Arrays.sort(rerank, 0, m);
         int count = Math.min(k, m);
@@ -535,6 +584,9 @@ public final class HnswReader implements IndexReader {
         }
         return new SearchResult(out, partial);
     }
+
+    /** Candidates touched together by {@link #reranked}. */
+    private static final int RERANK_BLOCK = 8;
 
     /** Whether the codes of the first {@code n} drained beam entries are all exact. */
     private boolean allExact(int n) {
@@ -565,7 +617,7 @@ public final class HnswReader implements IndexReader {
             if (a < 0) {
                 continue;
             }
-            float d = distance.distance(q, a);
+            float d = distance.distance(q, a, beam.size() < k ? Float.POSITIVE_INFINITY : beam.topDistance());
             if (beam.size() < k || d < beam.topDistance()) {
                 beam.push(d, o);
                 if (beam.size() > k) {

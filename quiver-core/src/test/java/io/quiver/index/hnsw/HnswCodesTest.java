@@ -314,7 +314,8 @@ class HnswCodesTest {
             });
             d.put(5000, half);
             try (ReadTxn txn = store.read()) {
-                assertThat(txn.get(0, KeyKind.CODE, 5000).get(0)).isEqualTo(ScalarQuantizer.CODE_VERSION);
+                // rounded, not exact, but within half a step of its vector
+                assertThat(txn.get(0, KeyKind.CODE, 5000).get(0)).isEqualTo(ScalarQuantizer.CODE_BOUNDED);
                 HnswReader reader = HnswReader.open(txn, 0).walkingSmallIndexes();
                 // ef above the item count: the walk visits every node it can reach
                 SearchResult res = reader.search(half, SearchOptions.builder().k(2).ef(2000).build());
@@ -332,6 +333,84 @@ class HnswCodesTest {
      * is the exact distance of its id. (Not brute force: the graph is approximate, and a parallel
      * build is not the same from run to run.)
      */
+    /**
+     * Re-ranking closest code first and skipping the bounded codes past the k-th exact distance
+     * returns what measuring the whole beam returns, ids and distances, for both coded distances.
+     * The data make rounding matter: tight clusters (spread 0.01) in a range whose code step is
+     * ~0.08, so the codes cannot order a cluster and only the bound's exact margin keeps the true
+     * nearest in. Some items are clamped far outside the code range (always measured), and a zero
+     * cosine query (no bound at all) is among the queries. It does skip most of a wide beam.
+     */
+    @Test
+    void theReRankingBoundChangesNoAnswer() {
+        java.util.Random r = new java.util.Random(11);
+        float[][] centres = new float[60][DIMS];
+        for (float[] c : centres) {
+            for (int j = 0; j < DIMS; j++) {
+                c[j] = r.nextFloat() * 20 - 10;
+            }
+        }
+        java.util.function.Supplier<float[]> point = () -> {
+            float[] c = centres[r.nextInt(centres.length)];
+            float[] v = new float[DIMS];
+            for (int j = 0; j < DIMS; j++) {
+                v[j] = c[j] + (float) r.nextGaussian() * 0.01f;
+            }
+            return v;
+        };
+        for (DistanceKind kind : new DistanceKind[] {DistanceKind.EUCLIDEAN, DistanceKind.COSINE}) {
+            Map<Integer, float[]> d = new LinkedHashMap<>();
+            for (int i = 0; i < 3000; i++) {
+                d.put(i, point.get());
+            }
+            try (Store store = Store.open(dir.resolve(kind.cliName()))) {
+                build(store, kind, d, HnswIndexTest.opts());
+                // A later batch of 2,000 with 40 outliers (ids 3001-3040) that the stored range
+                // clamps by far more than rounding; the range is not widened for them, as the
+                // items it checks for a shift (every 62nd of the batch) are all ordinary.
+                Map<Integer, float[]> batch = new LinkedHashMap<>();
+                Map<Integer, float[]> outliers = new LinkedHashMap<>();
+                for (int i = 0; i < 2000; i++) {
+                    float[] v = point.get();
+                    if (i >= 1 && i <= 40) {
+                        v[r.nextInt(DIMS)] = 500f;
+                        outliers.put(3000 + i, v);
+                    }
+                    batch.put(3000 + i, v);
+                }
+                store.write(txn -> {
+                    HnswWriter w = HnswWriter.open(txn, 0);
+                    batch.forEach(w::add);
+                    w.build(HnswIndexTest.opts());
+                });
+                d.putAll(batch);
+                try (ReadTxn txn = store.read()) {
+                    int clamped = 0;
+                    for (int id : outliers.keySet()) {
+                        clamped += txn.get(0, KeyKind.CODE, id).get(0) == ScalarQuantizer.CODE_VERSION ? 1 : 0;
+                    }
+                    assertThat(clamped).as(kind + ": outliers coded as clamped").isEqualTo(outliers.size());
+                    HnswReader bounded = HnswReader.open(txn, 0).walkingSmallIndexes();
+                    HnswReader whole = HnswReader.open(txn, 0).walkingSmallIndexes().measuringWholeBeam();
+                    float[][] queries = new float[80][];
+                    for (int q = 0; q < queries.length; q++) {
+                        queries[q] = q < 20 ? d.get(3001 + q) : point.get();
+                    }
+                    queries[79] = new float[DIMS]; // zero: for cosine, at distance 1 from everything
+                    for (float[] q : queries) {
+                        for (int ef : new int[] {10, 64, 300}) {
+                            SearchOptions o = SearchOptions.builder().k(10).ef(ef).build();
+                            assertThat(bounded.search(q, o).neighbors()).as("%s ef %d", kind, ef).isEqualTo(whole.search(q, o).neighbors());
+                        }
+                    }
+                    // 80 queries x ~290 of ef 300 past the 10 best: most of them are skipped
+                    assertThat(bounded.skippedByBound()).as(kind.toString()).isGreaterThan(80 * 100);
+                    assertThat(whole.skippedByBound()).isZero();
+                }
+            }
+        }
+    }
+
     private static void assertExactAnswers(HnswReader reader, Map<Integer, float[]> d, java.util.Random r) {
         for (int t = 0; t < 30; t++) {
             float[] q = new float[DIMS];
