@@ -86,15 +86,6 @@ public abstract sealed class Distance permits FloatDistance, BinaryDistance {
     /** The ordering distance between two encoded items: smaller is closer. */
     public abstract float distance(long a, long b);
 
-    /**
-     * {@link #distance} when it is at most {@code bound}, exactly; otherwise any value above
-     * {@code bound}. Distances that only grow with each dimension read (Euclidean) may stop early;
-     * the others measure everything.
-     */
-    public float distance(long a, long b, float bound) {
-        return distance(a, b);
-    }
-
     /** Converts an ordering distance into the one shown to users (e.g. the square root for Euclidean). */
     public float userDistance(float raw) {
         return raw;

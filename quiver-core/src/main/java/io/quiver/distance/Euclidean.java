@@ -17,11 +17,6 @@ public final class Euclidean extends FloatDistance {
     }
 
     @Override
-    public float distance(long a, long b, float bound) {
-        return kernels.squaredEuclideanBounded(a + PAYLOAD, b + PAYLOAD, dimensions, bound);
-    }
-
-    @Override
     public float userDistance(float raw) {
         return (float) Math.sqrt(Math.max(0f, raw));
     }

@@ -49,10 +49,8 @@ final class KernelWarmUp {
     static final int SQUARED_EUCLIDEAN_INT8 = 3;
     static final int SQUARED_EUCLIDEAN_BYTES = 4;
     static final int DOT_INT8 = 5;
-    /** Builds only (the incremental inserts' walk), but shared: searches without codes use it too. */
-    static final int SQUARED_EUCLIDEAN_BOUNDED = 6;
 
-    static final int[] SHARED = {DOT, SQUARED_EUCLIDEAN, QUANTIZE, SQUARED_EUCLIDEAN_BOUNDED};
+    static final int[] SHARED = {DOT, SQUARED_EUCLIDEAN, QUANTIZE};
     static final int[] SEARCH_ONLY = {SQUARED_EUCLIDEAN_INT8, SQUARED_EUCLIDEAN_BYTES, DOT_INT8};
 
     /**
@@ -170,8 +168,6 @@ final class KernelWarmUp {
         for (int i = made; i < made + ROUND; i++) {
             int n = (i & 127) != 0 ? 0 : (i & 128) == 0 ? LONG : SHORT;
             float step = (i & 256) == 0 ? EXACT : ROUNDING;
-            // the bounded kernel both runs to the end and stops at its first check (zeros exceed -1)
-            float bound = (i & 256) == 0 ? Float.POSITIVE_INFINITY : -1f;
             for (int k = 0; k < which.length; k++) {
                 if (done[k]) {
                     continue;
@@ -184,7 +180,6 @@ final class KernelWarmUp {
                     case SQUARED_EUCLIDEAN_INT8 -> kernels.squaredEuclideanInt8(a, code, n);
                     case SQUARED_EUCLIDEAN_BYTES -> kernels.squaredEuclideanBytes(code, code, n);
                     case DOT_INT8 -> kernels.dotInt8(a, code, n);
-                    case SQUARED_EUCLIDEAN_BOUNDED -> kernels.squaredEuclideanBounded(a, b, n, bound);
                     default -> throw new IllegalArgumentException("no kernel " + which[k]);
                 };
             }
@@ -217,7 +212,6 @@ final class KernelWarmUp {
             case SQUARED_EUCLIDEAN_INT8 -> kernels.squaredEuclideanInt8(a, code, LONG);
             case SQUARED_EUCLIDEAN_BYTES -> kernels.squaredEuclideanBytes(code, code, LONG);
             case DOT_INT8 -> kernels.dotInt8(a, code, LONG);
-            case SQUARED_EUCLIDEAN_BOUNDED -> kernels.squaredEuclideanBounded(a, b, LONG, Float.POSITIVE_INFINITY);
             default -> throw new IllegalArgumentException("no kernel " + kernel);
         };
     }

@@ -140,63 +140,6 @@ public final class PanamaKernels implements VectorKernels {
         return sum;
     }
 
-    /**
-     * {@link #squaredEuclidean}'s loops, with a look at the running sum after every
-     * {@link #BOUND_CHECK_FLOATS} floats of the unrolled one: it sums the accumulators into a
-     * scratch value (they are left as they are, so a call that runs to the end adds exactly as
-     * {@link #squaredEuclidean} does) and stops once that exceeds {@code bound}. The partial sum
-     * never exceeds the full one: every lane only grows (an FMA of d*d onto it), and rounded
-     * addition is monotone.
-     */
-    @Override
-    public float squaredEuclideanBounded(long a, long b, int n, float bound) {
-        MemorySegment sa = at(a, 4L * n);
-        MemorySegment sb = at(b, 4L * n);
-        int i = 0;
-        float sum = 0;
-        if (n >= 4 * L) {
-            FloatVector acc0 = FloatVector.zero(S);
-            FloatVector acc1 = FloatVector.zero(S);
-            FloatVector acc2 = FloatVector.zero(S);
-            FloatVector acc3 = FloatVector.zero(S);
-            int end = n - n % (4 * L);
-            // BOUND_CHECK_FLOATS is a multiple of 4 * L for up to 32 lanes: the loop meets each check
-            int check = BOUND_CHECK_FLOATS;
-            for (; i < end; i += 4 * L) {
-                long o = (long) i * 4;
-                FloatVector d0 = FloatVector.fromMemorySegment(S, sa, o, LE).sub(FloatVector.fromMemorySegment(S, sb, o, LE));
-                FloatVector d1 = FloatVector.fromMemorySegment(S, sa, o + 4L * L, LE).sub(FloatVector.fromMemorySegment(S, sb, o + 4L * L, LE));
-                FloatVector d2 = FloatVector.fromMemorySegment(S, sa, o + 8L * L, LE).sub(FloatVector.fromMemorySegment(S, sb, o + 8L * L, LE));
-                FloatVector d3 = FloatVector.fromMemorySegment(S, sa, o + 12L * L, LE).sub(FloatVector.fromMemorySegment(S, sb, o + 12L * L, LE));
-                acc0 = d0.fma(d0, acc0);
-                acc1 = d1.fma(d1, acc1);
-                acc2 = d2.fma(d2, acc2);
-                acc3 = d3.fma(d3, acc3);
-                if (i + 4 * L == check) {
-                    float partial = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
-                    if (partial > bound) {
-                        return partial;
-                    }
-                    check += BOUND_CHECK_FLOATS;
-                }
-            }
-            sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
-        }
-        for (; i + L <= n; i += L) {
-            long o = (long) i * 4;
-            FloatVector d = FloatVector.fromMemorySegment(S, sa, o, LE).sub(FloatVector.fromMemorySegment(S, sb, o, LE));
-            sum += d.mul(d).reduceLanes(VectorOperators.ADD);
-        }
-        for (; i < n; i++) {
-            float d = sa.get(NativeMemory.FLOAT, i * 4L) - sb.get(NativeMemory.FLOAT, i * 4L);
-            sum += d * d;
-        }
-        return sum;
-    }
-
-    /** How often {@link #squaredEuclideanBounded} compares: 128 floats, 8 cache lines. */
-    static final int BOUND_CHECK_FLOATS = 128;
-
     @Override
     public float squaredEuclideanInt8(long q, long c, int n) {
         MemorySegment sq = at(q, 4L * n);

@@ -13,16 +13,6 @@ public interface VectorKernels {
     /** Sum of (a[i]-b[i])^2 over {@code n} floats. */
     float squaredEuclidean(long a, long b, int n);
 
-    /**
-     * {@link #squaredEuclidean} when its result is at most {@code bound}, bit for bit; otherwise any
-     * value above {@code bound}, possibly from only the first dimensions. For a search that drops
-     * candidates farther than its worst kept one: those it may stop reading early. The default
-     * reads everything.
-     */
-    default float squaredEuclideanBounded(long a, long b, int n, float bound) {
-        return squaredEuclidean(a, b, n);
-    }
-
     /** Sum of |a[i]-b[i]| over {@code n} floats. */
     float manhattan(long a, long b, int n);
 

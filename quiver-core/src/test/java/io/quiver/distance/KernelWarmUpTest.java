@@ -14,9 +14,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class KernelWarmUpTest {
     /** Kernel ids of KernelWarmUp in order: the method each must reach. */
-    private static final String[] METHODS = {"dot", "squaredEuclidean", "quantize", "squaredEuclideanInt8", "squaredEuclideanBytes", "dotInt8",
-            "squaredEuclideanBounded"};
-    private static final int[] ALL = {0, 1, 2, 3, 4, 5, 6};
+    private static final String[] METHODS = {"dot", "squaredEuclidean", "quantize", "squaredEuclideanInt8", "squaredEuclideanBytes", "dotInt8"};
+    private static final int[] ALL = {0, 1, 2, 3, 4, 5};
 
     /**
      * Counts each method's calls by length (and the coder's by step); spins on the long length in
@@ -31,8 +30,6 @@ class KernelWarmUpTest {
         final AtomicIntegerArray calls = new AtomicIntegerArray(METHODS.length * 4);
         /** [LONG or SHORT][exact or rounding] */
         final AtomicIntegerArray coderSteps = new AtomicIntegerArray(4);
-        /** The bounded kernel's [LONG or SHORT][unbounded or -1] */
-        final AtomicIntegerArray bounds = new AtomicIntegerArray(4);
 
         RecordingKernels(boolean[] slow, float dotShortError) {
             this.slow = slow;
@@ -65,13 +62,6 @@ class KernelWarmUpTest {
         @Override public float squaredEuclideanInt8(long q, long c, int n) { record(3, n); return 0; }
         @Override public float dotInt8(long q, long c, int n) { record(5, n); return 0; }
         @Override public float squaredEuclideanBytes(long a, long b, int n) { record(4, n); return 0; }
-        @Override public float squaredEuclideanBounded(long a, long b, int n, float bound) {
-            int length = record(6, n);
-            if (length == 1 || length == 2) {
-                bounds.incrementAndGet((length - 1) * 2 + (bound == Float.POSITIVE_INFINITY ? 0 : 1));
-            }
-            return 0;
-        }
         @Override public int hamming(long a, long b, int words) { throw new AssertionError("not warmed up"); }
         @Override public String name() { return "recording"; }
 
@@ -124,7 +114,7 @@ class KernelWarmUpTest {
 
     @Test
     void eachKernelGetsMostlyEmptyCallsAndEveryPathFromItsOwnMethod() {
-        RecordingKernels k = new RecordingKernels(slow(0, 1, 2, 3, 4, 5, 6), 0);
+        RecordingKernels k = new RecordingKernels(slow(0, 1, 2, 3, 4, 5), 0);
         AtomicInteger rounds = new AtomicInteger();
         int[] calls = new int[ALL.length];
         KernelWarmUp.run(k, ALL, rounds::incrementAndGet, calls, 100_000_000L);
@@ -141,10 +131,6 @@ class KernelWarmUpTest {
         // the coder gets both steps at both lengths: both outcomes of its exactness test
         for (int i = 0; i < 4; i++) {
             assertThat(k.coderSteps.get(i)).as("length and step %d", i).isPositive();
-        }
-        // and the bounded kernel runs to its end and stops early, at both lengths
-        for (int i = 0; i < 4; i++) {
-            assertThat(k.bounds.get(i)).as("length and bound %d", i).isPositive();
         }
     }
 
@@ -198,7 +184,7 @@ class KernelWarmUpTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor()).as(out).isZero();
         // given up at the check, not at the probe limit (516 rounds) nor at the 60 s
-        assertThat(out).contains("calls [-1, -1, -1, -1] rounds " + KernelWarmUp.C2_CHECK / KernelWarmUp.ROUND);
+        assertThat(out).contains("calls [-1, -1, -1] rounds " + KernelWarmUp.C2_CHECK / KernelWarmUp.ROUND);
     }
 
     @Test

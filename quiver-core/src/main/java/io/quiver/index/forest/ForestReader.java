@@ -340,8 +340,7 @@ public final class ForestReader implements IndexReader {
             if (i + TOUCH_AHEAD < m) {
                 touched += NativeMemory.getLong(addresses[i + TOUCH_AHEAD] + Distance.PAYLOAD);
             }
-            // past top's bound a candidate is dropped whatever its distance: a Euclidean measure may stop there
-            top.offer(distance.distance(q, addresses[i], top.bound()), candidates[i]);
+            top.offer(distance.distance(q, addresses[i]), candidates[i]);
         }
         touchSink += touched;
         return new SearchResult(top.sorted(d -> distance.userDistance((float) d)), partial);
@@ -358,7 +357,7 @@ public final class ForestReader implements IndexReader {
             }
             long a = item(id);
             if (a != 0L) {
-                top.offer(distance.distance(q, a, top.bound()), id);
+                top.offer(distance.distance(q, a), id);
             }
         }
         return new SearchResult(top.sorted(d -> distance.userDistance((float) d)), partial);

@@ -417,10 +417,7 @@ final class BuildWorker {
         for (int i = 0; i < pending; i++) {
             int nb = list[i];
             long a = pendingAddress[i];
-            // A neighbour no closer than the beam's worst is dropped whatever its distance, so a
-            // Euclidean measure may stop reading its vector once past that (exact below it).
-            float d = codes != null ? codes.distance(q, a)
-                    : distance.distance(q, a, beam.size() < ef ? Float.POSITIVE_INFINITY : beam.topDistance());
+            float d = distQ(q, a);
             if (beam.size() < ef || d < beam.topDistance()) {
                 candidates.push(d, nb);
                 beam.push(d, nb);

@@ -491,9 +491,7 @@ public final class HnswReader implements IndexReader {
             touchSink += touched;
             for (int i = 0; i < pending; i++) {
                 int o = pendingOrdinal[i];
-                // On vectors, a Euclidean measure may stop past the beam's worst: such a neighbour is dropped anyway.
-                float d = codes != null ? codes.distance(u, pendingAddress[i])
-                        : distance.distance(q, pendingAddress[i], beam.size() < ef ? Float.POSITIVE_INFINITY : beam.topDistance());
+                float d = walkDistance(q, u, pendingAddress[i]);
                 if (beam.size() < ef || d < beam.topDistance()) {
                     candidates.push(d, o);
                     if (filter == null || filter.contains(idOf[o])) {
@@ -617,7 +615,7 @@ public final class HnswReader implements IndexReader {
             if (a < 0) {
                 continue;
             }
-            float d = distance.distance(q, a, beam.size() < k ? Float.POSITIVE_INFINITY : beam.topDistance());
+            float d = distance.distance(q, a);
             if (beam.size() < k || d < beam.topDistance()) {
                 beam.push(d, o);
                 if (beam.size() > k) {

@@ -407,6 +407,20 @@ class HnswCodesTest {
                     assertThat(bounded.skippedByBound()).as(kind.toString()).isGreaterThan(80 * 100);
                     assertThat(whole.skippedByBound()).isZero();
                 }
+                // check's code comparison: a clamped code that claims the bound is damage
+                int outlier = outliers.keySet().iterator().next();
+                io.quiver.distance.Distance dist = kind.create(DIMS);
+                store.write(txn -> {
+                    ScalarQuantizer sq = ItemCodes.read(txn, 0, dist);
+                    assertThat(ItemCodes.matchesItem(txn, 0, dist, sq, outlier)).isTrue();
+                    assertThat(ItemCodes.matchesItem(txn, 0, dist, sq, 5)).isTrue();
+                    java.nio.ByteBuffer code = txn.get(0, KeyKind.CODE, outlier);
+                    byte[] b = new byte[code.remaining()];
+                    code.get(0, b);
+                    b[0] = ScalarQuantizer.CODE_BOUNDED;
+                    txn.put(0, KeyKind.CODE, outlier, b);
+                    assertThat(ItemCodes.matchesItem(txn, 0, dist, sq, outlier)).isFalse();
+                });
             }
         }
     }
