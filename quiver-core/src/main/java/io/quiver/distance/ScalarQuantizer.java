@@ -105,7 +105,7 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
      * Whether every component of the item, in the kernel's own float steps, lies within half a
      * step of the range, so that clamping moved none by more than rounding does. The unit value
      * only grows with the component (a positive scale, then monotone rounded operations), so the
-     * extremes decide.
+     * extremes decide. For cosine the item must also scale to unit length ({@link #unitLength}).
      */
     private boolean withinRounding(long item, float scale, float inv) {
         if (scale == 0f) {
@@ -114,12 +114,52 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
         long p = item + Distance.PAYLOAD;
         float min = Float.POSITIVE_INFINITY;
         float max = Float.NEGATIVE_INFINITY;
+        double n2 = 0;
         for (int i = 0; i < dimensions; i++) {
             float x = NativeMemory.getFloat(p + 4L * i);
             min = Math.min(min, x);
             max = Math.max(max, x);
+            n2 += (double) x * x;
+        }
+        if (kind == DistanceKind.COSINE && !unitLength(n2, scale)) {
+            return false;
         }
         return (min * scale - lo) * inv >= -0.5f && (max * scale - lo) * inv <= 255.5f;
+    }
+
+    /**
+     * Whether a cosine vector of squared norm {@code n2} (summed in double) scales to unit length
+     * by {@code scale}, the reciprocal of the float norm its distance uses, and that norm was
+     * rounded as a normal float. The bound takes a cosine distance for half the squared distance
+     * of unit vectors; a squared norm below {@link Float#MIN_NORMAL} or above the float range is
+     * stored coarsely or as infinity, and the vector then does not scale to unit length (found by a
+     * review: an item of norm 4.4e-23 scaled to length 1.18 and lost its place as nearest).
+     */
+    static boolean unitLength(double n2, float scale) {
+        float f = (float) n2;
+        return f >= Float.MIN_NORMAL && f <= Float.MAX_VALUE && Math.abs(n2 * scale * scale - 1) <= 1e-5;
+    }
+
+    /**
+     * Whether the stored code {@code code} (its header byte first) is within half a step of the
+     * encoded item at {@code item} in every component, as {@link #CODE_BOUNDED} promises, and for
+     * cosine of a unit-length scaling: what {@link #lowerBound} relies on ({@code quiver check}).
+     */
+    public boolean boundHolds(long item, long code) {
+        float scale = scale(kind, item);
+        float inv = 1f / step;
+        long p = item + Distance.PAYLOAD;
+        double n2 = 0;
+        for (int i = 0; i < dimensions; i++) {
+            float x = NativeMemory.getFloat(p + 4L * i);
+            n2 += (double) x * x;
+            float t = (x * scale - lo) * inv;
+            int c = NativeMemory.getByte(code + CODE_PAYLOAD + i) + 128;
+            if (!(Math.abs(t - c) <= 0.5f + 1e-3f)) {
+                return false;
+            }
+        }
+        return scale != 0f && (kind != DistanceKind.COSINE || unitLength(n2, scale));
     }
 
     /** Whether the stored code at {@code code} is its item exactly ({@link #CODE_EXACT}). */
@@ -147,6 +187,9 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
      * near 1, rounded in absolute terms.
      */
     public float lowerBound(float codeDistance) {
+        if (!Float.isFinite(codeDistance)) {
+            return 0f; // overflowed (a query far outside the range): no bound
+        }
         double units = Math.sqrt(Math.max(0f, codeDistance)) - 0.5 * Math.sqrt(dimensions) * 1.0001;
         if (units <= 0) {
             return 0f;
@@ -178,7 +221,9 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
         }
         float s = kind != DistanceKind.COSINE ? 1f : n2 == 0 ? 0f : (float) (1 / Math.sqrt(n2));
         toUnits(vector, s, out);
-        return s != 0f;
+        // The exact distance takes the query's float norm, which a squared norm outside the normal
+        // float range rounds badly or overflows: then the units are not that query scaled.
+        return kind != DistanceKind.COSINE || (s != 0f && unitLength(n2, (float) (1 / Math.sqrt((float) n2))));
     }
 
     /** As {@link #encodeQuery}, for the encoded item at {@code item}. */
@@ -187,7 +232,14 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
         MemorySegment.copy(NativeMemory.ALL, NativeMemory.FLOAT, item + Distance.PAYLOAD, x, 0, dimensions);
         float s = scale(kind, item);
         toUnits(x, s, out);
-        return s != 0f;
+        if (kind != DistanceKind.COSINE) {
+            return true;
+        }
+        double n2 = 0;
+        for (float v : x) {
+            n2 += (double) v * v;
+        }
+        return s != 0f && unitLength(n2, s);
     }
 
     /** {@code x} scaled by {@code s}, in code units, to native memory (array loop, then one bulk copy). */

@@ -297,7 +297,8 @@ public final class ItemCodes {
     /**
      * Whether the stored code of {@code id} is what its stored vector codes to with {@code codes}:
      * every component within one step (kernels of other lane widths may round one differently),
-     * and marked exact only if it is. A code that fails this sends the graph walk to the wrong
+     * marked exact only if it is, and marked bounded ({@link ScalarQuantizer#CODE_BOUNDED}) only if
+     * every component is within half a step ({@link ScalarQuantizer#boundHolds}). A code that fails this sends the graph walk to the wrong
      * place, or skips the exact re-ranking, while the vector looks sound. True when the item or its
      * code is missing or malformed: {@link #check} and the item decoding report those.
      *
@@ -312,8 +313,9 @@ public final class ItemCodes {
             return true;
         }
         // before the next get: a transaction hands out one buffer, pointed at each value it reads
+        long itemAddress = NativeMemory.address(item); // LMDB's page stays put while the transaction lives
         ByteBuffer fresh = ByteBuffer.allocateDirect(codes.codeBytes());
-        codes.encodeItem(NativeMemory.address(item), fresh);
+        codes.encodeItem(itemAddress, fresh);
         ByteBuffer code = txn.get(index, KeyKind.CODE, id);
         if (code == null || code.remaining() != codes.codeBytes() || !ScalarQuantizer.isCodeHeader(code.get(0))) {
             return true;
@@ -321,8 +323,9 @@ public final class ItemCodes {
         if (code.get(0) == ScalarQuantizer.CODE_EXACT && fresh.get(0) != ScalarQuantizer.CODE_EXACT) {
             return false;
         }
-        // A code that claims to be within rounding lets searches skip its vector (HnswReader.reranked).
-        if (code.get(0) == ScalarQuantizer.CODE_BOUNDED && fresh.get(0) == ScalarQuantizer.CODE_VERSION) {
+        // A code that claims to be within rounding lets searches skip its vector (HnswReader.reranked):
+        // that claim is checked exactly, not within the one step allowed below.
+        if (code.get(0) == ScalarQuantizer.CODE_BOUNDED && !codes.boundHolds(itemAddress, NativeMemory.address(code))) {
             return false;
         }
         for (int i = ScalarQuantizer.CODE_PAYLOAD; i < codes.codeBytes(); i++) {

@@ -425,6 +425,88 @@ class HnswCodesTest {
         }
     }
 
+    /**
+     * Inputs a review found where the bound broke (16-d): a cosine item whose squared norm is
+     * subnormal (its float norm is so coarse that it scales to length 1.18; it is the nearest, at
+     * distance 0, and was skipped), cosine queries whose squared norm is subnormal or overflows
+     * float, and a Euclidean query so far out that its code distance overflows to infinity.
+     */
+    @Test
+    void theReRankingBoundHoldsForExtremeNorms() {
+        int dims = 16;
+        java.util.Random r = new java.util.Random(5);
+        java.util.function.BiFunction<Integer, Double, float[]> nearAxis = (j, c) -> {
+            float[] v = new float[dims];
+            v[0] = c.floatValue();
+            v[j] += (float) Math.sqrt(1 - c * c);
+            return v;
+        };
+        for (DistanceKind kind : new DistanceKind[] {DistanceKind.COSINE, DistanceKind.EUCLIDEAN}) {
+            Map<Integer, float[]> d = new LinkedHashMap<>();
+            float[] tiny = new float[dims];
+            tiny[0] = 4.4e-23f; // squared norm 1.9e-45: a subnormal float
+            d.put(0, tiny);
+            for (int j = 1; j < dims; j++) {
+                d.put(j, nearAxis.apply(j, 0.995)); // cosine distance 0.005 from the first axis
+                d.put(100 + j, nearAxis.apply(j, 0.9));
+            }
+            for (int i = 0; i < 1500; i++) {
+                float[] v = new float[dims];
+                for (int j = 0; j < dims; j++) {
+                    v[j] = kind == DistanceKind.EUCLIDEAN ? r.nextFloat() : (float) r.nextGaussian();
+                }
+                d.put(1000 + i, v);
+            }
+            try (Store store = Store.open(dir.resolve("extreme-" + kind.cliName()))) {
+                store.write(txn -> {
+                    HnswWriter w = HnswWriter.create(txn, 0, kind, dims);
+                    d.forEach(w::add);
+                    w.build(HnswBuildOptions.builder().m(12).efConstruction(100).threads(1).build());
+                });
+                try (ReadTxn txn = store.read()) {
+                    if (kind == DistanceKind.COSINE) {
+                        assertThat(txn.get(0, KeyKind.CODE, 0).get(0)).as("the tiny item's code").isNotEqualTo(ScalarQuantizer.CODE_BOUNDED);
+                    }
+                    HnswReader bounded = HnswReader.open(txn, 0).walkingSmallIndexes();
+                    HnswReader whole = HnswReader.open(txn, 0).walkingSmallIndexes().measuringWholeBeam();
+                    float[] axis = new float[dims];
+                    axis[0] = 1f;
+                    float[] tinyQuery = new float[dims];
+                    tinyQuery[0] = 4.4e-23f;
+                    float[] hugeQuery = new float[dims];
+                    hugeQuery[0] = 2e19f; // squared norm overflows float
+                    float[] farQuery = new float[dims];
+                    farQuery[0] = 1e18f; // code units overflow a float square
+                    for (float[] q : new float[][] {axis, tinyQuery, hugeQuery, farQuery}) {
+                        for (int k : new int[] {3, 5, 10}) {
+                            SearchOptions o = SearchOptions.builder().k(k).ef(100).build();
+                            assertThat(bounded.search(q, o).neighbors()).as("%s %s k %d", kind, q[0], k).isEqualTo(whole.search(q, o).neighbors());
+                            assertThat(bounded.searchItem(0, o).neighbors()).as("%s item 0 k %d", kind, k).isEqualTo(whole.searchItem(0, o).neighbors());
+                        }
+                    }
+                    if (kind == DistanceKind.COSINE) {
+                        assertThat(bounded.search(axis, SearchOptions.builder().k(3).ef(64).build()).neighbors().get(0).id()).isZero();
+                    }
+                }
+                // check holds a bounded code to half a step: one component moved by one step (which
+                // the general comparison allows) is reported
+                io.quiver.distance.Distance dist = kind.create(dims);
+                store.write(txn -> {
+                    ScalarQuantizer sq = ItemCodes.read(txn, 0, dist);
+                    int id = 1000;
+                    java.nio.ByteBuffer code = txn.get(0, KeyKind.CODE, id);
+                    assertThat(code.get(0)).isEqualTo(ScalarQuantizer.CODE_BOUNDED);
+                    assertThat(ItemCodes.matchesItem(txn, 0, dist, sq, id)).isTrue();
+                    byte[] b = new byte[code.remaining()];
+                    code.get(0, b);
+                    b[1] = (byte) (b[1] == Byte.MAX_VALUE ? b[1] - 1 : b[1] + 1);
+                    txn.put(0, KeyKind.CODE, id, b);
+                    assertThat(ItemCodes.matchesItem(txn, 0, dist, sq, id)).isFalse();
+                });
+            }
+        }
+    }
+
     private static void assertExactAnswers(HnswReader reader, Map<Integer, float[]> d, java.util.Random r) {
         for (int t = 0; t < 30; t++) {
             float[] q = new float[DIMS];
