@@ -26,14 +26,28 @@ public final class PanamaKernels implements VectorKernels {
     private static final int LC = C.length();
     private static final VectorSpecies<Byte> CODE_BYTES = LC >= 8 ? VectorSpecies.of(byte.class, VectorShape.forBitSize(LC * 8)) : null;
 
-    /** The float kernels' width: at most 256 bits, or {@code -Dquiver.simd.bits=128|256|512}. */
+    /**
+     * The float kernels' width: the CPU's widest on Intel, at most 256 bits elsewhere, or
+     * {@code -Dquiver.simd.bits=128|256|512}.
+     */
     private static VectorSpecies<Float> species() {
-        // 512-bit lanes measured no faster than 256-bit ones on the AMD EPYC (Zen) machines we run
+        // 512-bit lanes measured no faster than 256-bit ones on the AMD EPYC (Zen) machines we ran
         // on (KernelBenchmark, 784-d: ~190 against ~100 ns under load once, 66-69 ns both when
         // idle): unaligned 64-byte loads split a cache line every time and Zen executes 512-bit
-        // operations as two halves.
-        return fromProperty("quiver.simd.bits",
-                FloatVector.SPECIES_PREFERRED.vectorBitSize() > 256 ? FloatVector.SPECIES_256 : FloatVector.SPECIES_PREFERRED);
+        // operations as two halves. On the Intel Xeon VMs of later sessions they were faster:
+        // 43.1 against 56.7 ns (JMH, 784-d), Fashion-MNIST cosine builds 13.9-14.3 against
+        // 15.2-15.8 s, steady 500k incremental batches 4-7% (docs/BENCHMARKS.md, 19th and 20th sessions).
+        boolean capped = FloatVector.SPECIES_PREFERRED.vectorBitSize() > 256 && !intelCpu();
+        return fromProperty("quiver.simd.bits", capped ? FloatVector.SPECIES_256 : FloatVector.SPECIES_PREFERRED);
+    }
+
+    /** Whether /proc/cpuinfo names an Intel CPU (false where it cannot be read). */
+    static boolean intelCpu() {
+        try (var lines = java.nio.file.Files.lines(java.nio.file.Path.of("/proc/cpuinfo"))) {
+            return lines.filter(l -> l.startsWith("vendor_id")).findFirst().map(l -> l.contains("GenuineIntel")).orElse(false);
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /**
