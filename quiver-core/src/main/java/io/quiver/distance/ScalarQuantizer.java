@@ -108,9 +108,6 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
      * extremes decide. For cosine the item must also scale to unit length ({@link #unitLength}).
      */
     private boolean withinRounding(long item, float scale, float inv) {
-        if (scale == 0f) {
-            return false; // a zero cosine vector: its distance is 1 by definition, not by geometry
-        }
         long p = item + Distance.PAYLOAD;
         float min = Float.POSITIVE_INFINITY;
         float max = Float.NEGATIVE_INFINITY;
@@ -121,10 +118,25 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
             max = Math.max(max, x);
             n2 += (double) x * x;
         }
-        if (kind == DistanceKind.COSINE && !unitLength(n2, scale)) {
-            return false;
+        return geometric(n2, scale) && (min * scale - lo) * inv >= -0.5f && (max * scale - lo) * inv <= 255.5f;
+    }
+
+    /**
+     * Whether distances of a vector of squared norm {@code n2}, scaled by {@code scale} into code
+     * space, are the geometry {@link #lowerBound} assumes: always for Euclidean; for cosine, when
+     * the vector is not zero (its distance is 1 by definition) and scales to unit length.
+     */
+    private boolean geometric(double n2, float scale) {
+        return kind != DistanceKind.COSINE || (scale != 0f && unitLength(n2, scale));
+    }
+
+    /** The squared norm of {@code x}, summed in double. */
+    private static double squaredNorm(float[] x) {
+        double n2 = 0;
+        for (float v : x) {
+            n2 += (double) v * v;
         }
-        return (min * scale - lo) * inv >= -0.5f && (max * scale - lo) * inv <= 255.5f;
+        return n2;
     }
 
     /**
@@ -135,7 +147,7 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
      * stored coarsely or as infinity, and the vector then does not scale to unit length (found by a
      * review: an item of norm 4.4e-23 scaled to length 1.18 and lost its place as nearest).
      */
-    static boolean unitLength(double n2, float scale) {
+    private static boolean unitLength(double n2, float scale) {
         float f = (float) n2;
         return f >= Float.MIN_NORMAL && f <= Float.MAX_VALUE && Math.abs(n2 * scale * scale - 1) <= 1e-5;
     }
@@ -159,7 +171,7 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
                 return false;
             }
         }
-        return scale != 0f && (kind != DistanceKind.COSINE || unitLength(n2, scale));
+        return geometric(n2, scale);
     }
 
     /** Whether the stored code at {@code code} is its item exactly ({@link #CODE_EXACT}). */
@@ -215,15 +227,12 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
      * {@link #lowerBound} holds for it (false for a zero cosine query).
      */
     public boolean encodeQuery(float[] vector, long out) {
-        double n2 = 0;
-        for (float x : vector) {
-            n2 += (double) x * x;
-        }
+        double n2 = squaredNorm(vector);
         float s = kind != DistanceKind.COSINE ? 1f : n2 == 0 ? 0f : (float) (1 / Math.sqrt(n2));
         toUnits(vector, s, out);
         // The exact distance takes the query's float norm, which a squared norm outside the normal
-        // float range rounds badly or overflows: then the units are not that query scaled.
-        return kind != DistanceKind.COSINE || (s != 0f && unitLength(n2, (float) (1 / Math.sqrt((float) n2))));
+        // float range rounds badly or overflows (unitLength): then the units are not that query scaled.
+        return geometric(n2, s);
     }
 
     /** As {@link #encodeQuery}, for the encoded item at {@code item}. */
@@ -232,14 +241,7 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
         MemorySegment.copy(NativeMemory.ALL, NativeMemory.FLOAT, item + Distance.PAYLOAD, x, 0, dimensions);
         float s = scale(kind, item);
         toUnits(x, s, out);
-        if (kind != DistanceKind.COSINE) {
-            return true;
-        }
-        double n2 = 0;
-        for (float v : x) {
-            n2 += (double) v * v;
-        }
-        return s != 0f && unitLength(n2, s);
+        return geometric(squaredNorm(x), s);
     }
 
     /** {@code x} scaled by {@code s}, in code units, to native memory (array loop, then one bulk copy). */

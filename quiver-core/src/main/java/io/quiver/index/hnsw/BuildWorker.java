@@ -209,7 +209,8 @@ final class BuildWorker {
         long a = itemAddress[o];
         if (a == 0) {
             if (committed != null) {
-                a = committed.get(id);
+                // below the span the shared address was read above, and was not there
+                a = o < denseSpan ? 0 : committed.get(id);
                 if (a == 0) {
                     a = committed.lookUpLeaf(txn, index, id, leafSkip);
                 }

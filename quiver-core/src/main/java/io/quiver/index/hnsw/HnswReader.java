@@ -527,10 +527,6 @@ public final class HnswReader implements IndexReader {
         if (rerank.length < n) {
             rerank = new long[n * 2];
         }
-        if (pendingAddress.length < n) {
-            pendingAddress = new long[n * 2];
-            pendingOrdinal = new int[n * 2];
-        }
         boolean bounded = n > k && queryBounded && rerankBound;
         kept.clear();
         int m = 0;
@@ -583,7 +579,7 @@ public final class HnswReader implements IndexReader {
         return new SearchResult(out, partial);
     }
 
-    /** Candidates touched together by {@link #reranked}. */
+    /** Candidates touched together by {@link #reranked}; at most the pending arrays' first length. */
     private static final int RERANK_BLOCK = 8;
 
     /** Whether the codes of the first {@code n} drained beam entries are all exact. */
