@@ -21,6 +21,8 @@ final class BuildWorker {
     private final Distance distance;
     private final int index;
     private final int slotCount;
+    /** {@link BuildGraph#slotVector}: set once the slots are frozen, before workers exist. */
+    private final long[] slotVector;
     private final boolean keepPruned;
     /**
      * Distances at or below which two items count as copies of one vector: 0 but for cosine,
@@ -98,6 +100,7 @@ final class BuildWorker {
         this.distance = g.distance;
         this.index = g.index;
         this.slotCount = g.slotCount;
+        this.slotVector = java.util.Objects.requireNonNull(g.slotVector, "slots not frozen");
         this.keepPruned = g.distance.kind() == io.quiver.distance.DistanceKind.DOT;
         this.copyDistance = g.distance.kind() == io.quiver.distance.DistanceKind.COSINE ? 1e-6f : 0f;
         this.codes = g.codes;
@@ -195,7 +198,7 @@ final class BuildWorker {
     /** Item (or code) address of a resolved key, or -1 when the item is gone. */
     private long address(int key, int id) {
         if (key < slotCount) {
-            return g.slots[key].vector;
+            return slotVector[key];
         }
         int o = key - slotCount;
         if (o < denseSpan) {

@@ -149,6 +149,7 @@ final class HnswBuilder {
                 for (int id : inserted) {
                     g.addSlot(new GraphNode(id, g.randomLevel(id), copies.copy(txn, index, id), copies.lastItem(), m, m0, null));
                 }
+                g.freezeSlots();
             }
             common.checkCancelled();
             int threads = Math.max(1, Math.min(common.threads(), (g.slotCount - firstNew + repairs.size()) / 32 + 1));

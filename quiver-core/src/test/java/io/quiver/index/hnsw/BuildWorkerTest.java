@@ -23,6 +23,7 @@ class BuildWorkerTest {
             nodes[i] = new GraphNode(i, 0, a, a, g.m, g.m0, null);
             g.addSlot(nodes[i]);
         }
+        g.freezeSlots();
         return nodes;
     }
 
