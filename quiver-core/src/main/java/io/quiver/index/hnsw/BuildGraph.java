@@ -49,6 +49,8 @@ final class BuildGraph {
      * spares a load from each neighbour's node object, scattered over the heap.
      */
     private int[] slotById;
+    /** Set by {@link #freezeSlots} when slot {@code s} holds id {@code minSlotId + s} for every s (a build from scratch of ids 0..n-1, a batch of consecutive new ids). */
+    private boolean slotsInIdOrder;
     long[] slotVector;
 
     /** Committed nodes changed during the parallel phase. */
@@ -109,6 +111,7 @@ final class BuildGraph {
             slots = java.util.Arrays.copyOf(slots, slotCount * 2);
         }
         slotById = null; // a new slot after freezeSlots: back to the map until the next freeze
+        slotsInIdOrder = false;
         slotVector = null;
         slotOf.put(node.id, slotCount);
         slots[slotCount++] = node;
@@ -121,6 +124,9 @@ final class BuildGraph {
         long u = Integer.toUnsignedLong(id);
         if (u < minSlotId || u > maxSlotId) {
             return -1;
+        }
+        if (slotsInIdOrder) {
+            return (int) (u - minSlotId);
         }
         int[] byId = slotById;
         if (byId != null) {
@@ -142,6 +148,11 @@ final class BuildGraph {
                 byId[(int) (Integer.toUnsignedLong(slots[s].id) - minSlotId)] = s;
             }
             slotById = byId;
+            boolean inOrder = span == slotCount;
+            for (int s = 0; s < slotCount && inOrder; s++) {
+                inOrder = byId[s] == s;
+            }
+            slotsInIdOrder = inOrder;
         }
         long[] vectors = new long[slotCount];
         for (int s = 0; s < slotCount; s++) {
