@@ -141,7 +141,7 @@ final class BuildGraph {
      */
     void freezeSlots() {
         long span = maxSlotId - minSlotId + 1;
-        if (slotCount > 0 && span <= 4L * slotCount + 1024) {
+        if (slotCount > 0 && span <= 4L * slotCount + 1024 && span <= Integer.MAX_VALUE - 8) {
             int[] byId = new int[(int) span];
             java.util.Arrays.fill(byId, -1);
             for (int s = 0; s < slotCount; s++) {
@@ -153,12 +153,20 @@ final class BuildGraph {
                 inOrder = byId[s] == s;
             }
             slotsInIdOrder = inOrder;
+            if (inOrder) {
+                slotById = null; // never read: slot() subtracts
+            }
         }
         long[] vectors = new long[slotCount];
         for (int s = 0; s < slotCount; s++) {
             vectors[s] = slots[s].vector;
         }
         slotVector = vectors;
+    }
+
+    /** How {@link #slot} finds slots now: "order", "array" or "map" (for tests). */
+    String slotLookup() {
+        return slotsInIdOrder ? "order" : slotById != null ? "array" : "map";
     }
 
     /** The overlay node of {@code id}, or null when only the committed graph has it. */
