@@ -141,21 +141,18 @@ final class BuildGraph {
      */
     void freezeSlots() {
         long span = maxSlotId - minSlotId + 1;
-        if (slotCount > 0 && span <= 4L * slotCount + 1024 && span <= Integer.MAX_VALUE - 8) {
+        boolean inOrder = slotCount > 0 && span == slotCount;
+        for (int s = 0; s < slotCount && inOrder; s++) {
+            inOrder = Integer.toUnsignedLong(slots[s].id) - minSlotId == s;
+        }
+        slotsInIdOrder = inOrder;
+        if (!inOrder && slotCount > 0 && span <= 4L * slotCount + 1024 && span <= Integer.MAX_VALUE - 8) {
             int[] byId = new int[(int) span];
             java.util.Arrays.fill(byId, -1);
             for (int s = 0; s < slotCount; s++) {
                 byId[(int) (Integer.toUnsignedLong(slots[s].id) - minSlotId)] = s;
             }
             slotById = byId;
-            boolean inOrder = span == slotCount;
-            for (int s = 0; s < slotCount && inOrder; s++) {
-                inOrder = byId[s] == s;
-            }
-            slotsInIdOrder = inOrder;
-            if (inOrder) {
-                slotById = null; // never read: slot() subtracts
-            }
         }
         long[] vectors = new long[slotCount];
         for (int s = 0; s < slotCount; s++) {
