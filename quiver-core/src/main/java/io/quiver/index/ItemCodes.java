@@ -209,13 +209,14 @@ public final class ItemCodes {
         forEachStored(txn, index, inserted, Long.MAX_VALUE, f::add);
         float lo = stored.lo();
         float hi = stored.hi();
-        float min = Math.min(lo, f.min());
-        float max = Math.max(hi, f.max());
+        float[] seen = f.range(); // not stretched by a lone outlier among the new items
+        float min = Math.min(lo, seen[0]);
+        float max = Math.max(hi, seen[1]);
         float span = max - min;
-        if (f.min() < lo) {
+        if (seen[0] < lo) {
             min -= span / 10;
         }
-        if (f.max() > hi) {
+        if (seen[1] > hi) {
             max += span / 10;
         }
         ScalarQuantizer wider = new ScalarQuantizer(stored.kind(), stored.dimensions(), min, (max - min) / 255);

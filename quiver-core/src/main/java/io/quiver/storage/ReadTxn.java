@@ -71,15 +71,113 @@ public final class ReadTxn extends Txn {
 
     private LeafPage leaf;
 
+    /** {@link #user}'s value once LMDB's transaction is freed. */
+    private static final Object RELEASED = new Object();
+    private static final java.lang.invoke.VarHandle USER;
+
+    static {
+        try {
+            USER = java.lang.invoke.MethodHandles.lookup().findVarHandle(ReadTxn.class, "user", Object.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** The thread between {@link #beginUse} and {@link #endUse}, null when none, {@link #RELEASED} at the end. */
+    private volatile Object user;
+    /** Nested uses of {@link #user} (only that thread reads or writes it). */
+    private int depth;
+    /** Set by {@link #close} called inside a use on the same thread: the use's end frees the transaction. */
+    private boolean releaseAtEnd;
+
+    /**
+     * Marks the start of a call that reads this snapshot's memory through addresses kept from it,
+     * such as a reader's search; {@link #endUse} must follow in a {@code finally}. Readers keep
+     * LMDB addresses between calls, so without this a reader used after its transaction closed
+     * read freed or unmapped memory: wrong answers, or the JVM killed by SIGSEGV once the store
+     * closed or the map moved. Nested uses on one thread are fine.
+     *
+     * <pre>{@code
+     * txn.beginUse();
+     * try {
+     *     return searchOn(txn);
+     * } finally {
+     *     txn.endUse();
+     * }
+     * }</pre>
+     *
+     * @throws IllegalStateException when the transaction is closed, or in use by another thread at
+     *     the moment (a transaction serves one thread at a time: open one per thread)
+     */
+    public void beginUse() {
+        Thread me = Thread.currentThread();
+        if (user == me) {
+            depth++;
+            return;
+        }
+        if (closed) {
+            throw new IllegalStateException("transaction is closed");
+        }
+        if (!USER.compareAndSet(this, null, me)) {
+            Object other = user;
+            throw new IllegalStateException(other == RELEASED ? "transaction is closed"
+                    : "transaction is in use by another thread (" + (other instanceof Thread t ? t.getName() : "?")
+                            + "): a transaction serves one thread at a time; open one per thread");
+        }
+        depth = 1;
+        if (closed) {
+            // closed by another thread between the check and the claim: that thread waits for this
+            depth = 0;
+            user = null;
+            throw new IllegalStateException("transaction is closed");
+        }
+    }
+
+    /** Ends the use {@link #beginUse} began; frees the transaction when it was closed meanwhile by this thread. */
+    public void endUse() {
+        if (--depth > 0) {
+            return;
+        }
+        user = null;
+        if (releaseAtEnd) {
+            releaseAtEnd = false;
+            releaseWhenFree();
+        }
+    }
+
+    /**
+     * Closes the snapshot. When another thread is inside a use of it (a search), waits for that use
+     * to end, as LMDB would otherwise free pages the search is reading; when this thread is (a
+     * search's cancellation callback closing it), the use's end frees it.
+     */
     @Override
     public void close() {
-        if (!closed) {
-            closed = true;
-            try {
-                txn.close();
-            } finally {
-                store.txnEnded();
+        if (user == RELEASED) {
+            return;
+        }
+        closed = true;
+        if (user == Thread.currentThread()) {
+            releaseAtEnd = true;
+            return;
+        }
+        releaseWhenFree();
+    }
+
+    private void releaseWhenFree() {
+        while (true) {
+            Object u = user;
+            if (u == RELEASED) {
+                return; // another thread's close won
             }
+            if (u == null && USER.compareAndSet(this, null, RELEASED)) {
+                try {
+                    txn.close();
+                } finally {
+                    store.txnEnded();
+                }
+                return;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000);
         }
     }
 }

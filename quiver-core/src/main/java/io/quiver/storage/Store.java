@@ -445,13 +445,28 @@ public final class Store implements AutoCloseable {
         if (options.readOnly()) {
             throw new QuiverException(ErrorKind.READ_ONLY, "store " + directory + " was opened read-only");
         }
+        if (writer == Thread.currentThread()) {
+            // LMDB's writer lock is not reentrant: the nested begin waited for this thread forever
+            throw new IllegalStateException("this thread already holds the write transaction of store " + directory
+                    + " (a write inside a write would wait for itself forever): do the work in the open transaction");
+        }
         enter();
         try {
-            return new WriteTxn(this, beginLmdb(false));
+            WriteTxn txn = new WriteTxn(this, beginLmdb(false));
+            writer = Thread.currentThread();
+            return txn;
         } catch (RuntimeException e) {
             txnEnded();
             throw e;
         }
+    }
+
+    /** The thread holding the write transaction, null when none. */
+    private volatile Thread writer;
+
+    /** Called by a write transaction as it closes, before {@link #txnEnded}. */
+    void writeEnded() {
+        writer = null;
     }
 
     private org.lmdbjava.Txn<ByteBuffer> beginLmdb(boolean readOnly) {

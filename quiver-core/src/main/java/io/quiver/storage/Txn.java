@@ -21,7 +21,8 @@ public abstract sealed class Txn implements AutoCloseable permits ReadTxn, Write
     private final ByteBuffer key = ByteBuffer.allocateDirect(Keys.SIZE_WITH_LEVEL);
     /** Scratch key for positioning cursors (scans, listings, leaf reads). */
     final ByteBuffer key2 = ByteBuffer.allocateDirect(Keys.SIZE_WITH_LEVEL);
-    boolean closed;
+    /** Volatile: a {@link ReadTxn} may be closed by another thread than the one using it. */
+    volatile boolean closed;
 
     Txn(Store store, org.lmdbjava.Txn<ByteBuffer> txn) {
         this.store = store;

@@ -214,6 +214,7 @@ public final class WriteTxn extends Txn {
                 }
                 txn.close();
             } finally {
+                store.writeEnded();
                 store.txnEnded();
             }
         }

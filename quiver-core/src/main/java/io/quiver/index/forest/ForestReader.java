@@ -177,6 +177,15 @@ public final class ForestReader implements IndexReader {
 
     @Override
     public SearchResult search(float[] vector, SearchOptions options) {
+        txn.beginUse();
+        try {
+            return searchUnguarded(vector, options);
+        } finally {
+            txn.endUse();
+        }
+    }
+
+    private SearchResult searchUnguarded(float[] vector, SearchOptions options) {
         distance.validate(vector);
         distance.encode(vector, query);
         if (codes != null) {
@@ -187,6 +196,15 @@ public final class ForestReader implements IndexReader {
 
     @Override
     public SearchResult searchItem(int id, SearchOptions options) {
+        txn.beginUse();
+        try {
+            return searchItemUnguarded(id, options);
+        } finally {
+            txn.endUse();
+        }
+    }
+
+    private SearchResult searchItemUnguarded(int id, SearchOptions options) {
         long a = item(id);
         if (a == 0L || !live.contains(id)) {
             throw new QuiverException(ErrorKind.UNKNOWN_ITEM, "item " + Integer.toUnsignedString(id) + " is not in index " + index);
@@ -365,27 +383,72 @@ public final class ForestReader implements IndexReader {
 
     @Override
     public float[] vector(int id) {
+        txn.beginUse();
+        try {
+            return vectorUnguarded(id);
+        } finally {
+            txn.endUse();
+        }
+    }
+
+    private float[] vectorUnguarded(int id) {
         long a = item(id);
         return a == 0L ? null : distance.decode(a);
     }
 
     @Override
     public boolean contains(int id) {
+        txn.beginUse();
+        try {
+            return containsUnguarded(id);
+        } finally {
+            txn.endUse();
+        }
+    }
+
+    private boolean containsUnguarded(int id) {
         return live.contains(id);
     }
 
     @Override
     public long size() {
+        txn.beginUse();
+        try {
+            return sizeUnguarded();
+        } finally {
+            txn.endUse();
+        }
+    }
+
+    private long sizeUnguarded() {
         return live.getLongCardinality();
     }
 
     @Override
     public RoaringBitmap ids() {
+        txn.beginUse();
+        try {
+            return idsUnguarded();
+        } finally {
+            txn.endUse();
+        }
+    }
+
+    private RoaringBitmap idsUnguarded() {
         return live.clone();
     }
 
     @Override
     public IndexStats stats() {
+        txn.beginUse();
+        try {
+            return statsUnguarded();
+        } finally {
+            txn.endUse();
+        }
+    }
+
+    private IndexStats statsUnguarded() {
         long[] counts = new long[4]; // leaves, planes/bits, bytes, max depth
         long leafItems = 0;
         RoaringBitmap visited = new RoaringBitmap();
@@ -430,6 +493,15 @@ public final class ForestReader implements IndexReader {
      * matches the reachable nodes. Returns the problems found (empty when sound). Reads everything.
      */
     public List<String> check() {
+        txn.beginUse();
+        try {
+            return checkUnguarded();
+        } finally {
+            txn.endUse();
+        }
+    }
+
+    private List<String> checkUnguarded() {
         List<String> problems = new ArrayList<>();
         RoaringBitmap reachable = new RoaringBitmap();
         for (int t = 0; t < forest.nTrees(); t++) {

@@ -299,6 +299,15 @@ public final class HnswReader implements IndexReader {
 
     @Override
     public SearchResult search(float[] vector, SearchOptions options) {
+        txn.beginUse();
+        try {
+            return searchUnguarded(vector, options);
+        } finally {
+            txn.endUse();
+        }
+    }
+
+    private SearchResult searchUnguarded(float[] vector, SearchOptions options) {
         distance.validate(vector);
         distance.encode(vector, query);
         if (codes != null) {
@@ -309,6 +318,15 @@ public final class HnswReader implements IndexReader {
 
     @Override
     public SearchResult searchItem(int id, SearchOptions options) {
+        txn.beginUse();
+        try {
+            return searchItemUnguarded(id, options);
+        } finally {
+            txn.endUse();
+        }
+    }
+
+    private SearchResult searchItemUnguarded(int id, SearchOptions options) {
         long a = item(ordinal(id));
         if (a < 0) {
             throw new QuiverException(ErrorKind.UNKNOWN_ITEM, "item " + Integer.toUnsignedString(id) + " is not in index " + index);
@@ -645,12 +663,30 @@ public final class HnswReader implements IndexReader {
 
     @Override
     public float[] vector(int id) {
+        txn.beginUse();
+        try {
+            return vectorUnguarded(id);
+        } finally {
+            txn.endUse();
+        }
+    }
+
+    private float[] vectorUnguarded(int id) {
         ByteBuffer v = txn.get(index, KeyKind.ITEM, id);
         return v == null ? null : distance.decode(NativeMemory.address(v));
     }
 
     @Override
     public boolean contains(int id) {
+        txn.beginUse();
+        try {
+            return containsUnguarded(id);
+        } finally {
+            txn.endUse();
+        }
+    }
+
+    private boolean containsUnguarded(int id) {
         return txn.exists(index, KeyKind.ITEM, id);
     }
 
@@ -663,6 +699,15 @@ public final class HnswReader implements IndexReader {
 
     @Override
     public long size() {
+        txn.beginUse();
+        try {
+            return sizeUnguarded();
+        } finally {
+            txn.endUse();
+        }
+    }
+
+    private long sizeUnguarded() {
         // kept: a bitmap of ids spread over the u32 range has a container per id, and unfiltered
         // searches ask for the size every time
         if (size < 0) {
@@ -673,6 +718,15 @@ public final class HnswReader implements IndexReader {
 
     @Override
     public RoaringBitmap ids() {
+        txn.beginUse();
+        try {
+            return idsUnguarded();
+        } finally {
+            txn.endUse();
+        }
+    }
+
+    private RoaringBitmap idsUnguarded() {
         return built().clone();
     }
 
@@ -688,6 +742,15 @@ public final class HnswReader implements IndexReader {
      * Returns the problems found (at most 100), empty when sound.
      */
     public List<String> check() {
+        txn.beginUse();
+        try {
+            return checkUnguarded();
+        } finally {
+            txn.endUse();
+        }
+    }
+
+    private List<String> checkUnguarded() {
         List<String> problems = new ArrayList<>();
         java.util.function.Consumer<String> report = p -> {
             if (problems.size() < 100) {
@@ -819,6 +882,15 @@ public final class HnswReader implements IndexReader {
     /** Levels, nodes and mean degree per level, link and code bytes: computed now by reading every list. */
     @Override
     public IndexStats stats() {
+        txn.beginUse();
+        try {
+            return statsUnguarded();
+        } finally {
+            txn.endUse();
+        }
+    }
+
+    private IndexStats statsUnguarded() {
         long[] nodes = new long[Links.MAX_LEVEL + 1];
         long[] degree = new long[Links.MAX_LEVEL + 1];
         long[] bytes = new long[2];
