@@ -71,6 +71,16 @@ public final class ReadTxn extends Txn {
 
     private LeafPage leaf;
 
+    /**
+     * LMDB's id of the commit this snapshot reads. Two open snapshots with the same id (and the
+     * same {@link Store#mapGeneration}) read the very same pages at the same addresses, which
+     * stay put while either is open: what one found where can serve the other.
+     */
+    public long snapshotId() {
+        checkOpen();
+        return txn.getId();
+    }
+
     /** {@link #user}'s value once LMDB's transaction is freed. */
     private static final Object RELEASED = new Object();
     private static final java.lang.invoke.VarHandle USER;

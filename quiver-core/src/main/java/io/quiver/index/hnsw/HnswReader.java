@@ -118,6 +118,8 @@ public final class HnswReader implements IndexReader {
     private final ScalarQuantizer codes;
     private final ByteBuffer queryUnits;
     private final long queryUnitsAddress;
+    /** What other readers of this snapshot found where; null when not shared (see {@link SnapshotAddresses}). */
+    private final SnapshotAddresses.Table shared;
 
     private HnswReader(ReadTxn txn, IndexMetadata metadata, HnswMetadata graph) {
         this.txn = txn;
@@ -135,6 +137,7 @@ public final class HnswReader implements IndexReader {
         long span = b.isEmpty() ? 0 : Integer.toUnsignedLong(b.last()) + 1;
         boolean dense = span > 0 && span <= 4 * b.getLongCardinality() + (1 << PAGE_BITS);
         this.pages = new int[dense ? (int) ((span + PAGE_MASK) >>> PAGE_BITS) : 0][];
+        this.shared = SnapshotAddresses.of(txn.store(), index).table(txn, span, b.getLongCardinality());
     }
 
     /**
@@ -233,8 +236,15 @@ public final class HnswReader implements IndexReader {
     private long item(int o) {
         long a = itemAddress[o];
         if (a == 0) {
-            ByteBuffer v = txn.get(index, KeyKind.ITEM, idOf[o]);
-            a = v == null ? -1 : NativeMemory.address(v);
+            int id = idOf[o];
+            a = shared == null ? 0 : shared.item(id);
+            if (a == 0) {
+                ByteBuffer v = txn.get(index, KeyKind.ITEM, id);
+                a = v == null ? -1 : NativeMemory.address(v);
+                if (shared != null) {
+                    shared.setItem(id, a);
+                }
+            }
             itemAddress[o] = a;
         }
         return a;
@@ -243,6 +253,10 @@ public final class HnswReader implements IndexReader {
     /** Address of the stored code of ordinal {@code o} (the index keeps codes), or -1 when the item does not exist. */
     private long code(int o) {
         long a = codeAddress[o];
+        if (a == 0 && shared != null) {
+            a = shared.code(idOf[o]); // checked by the reader that stored it
+            codeAddress[o] = a;
+        }
         if (a == 0) {
             ByteBuffer v = txn.get(index, KeyKind.CODE, idOf[o]);
             if (v == null) {
@@ -256,6 +270,9 @@ public final class HnswReader implements IndexReader {
                 a = NativeMemory.address(v);
             }
             codeAddress[o] = a;
+            if (shared != null) {
+                shared.setCode(idOf[o], a);
+            }
         }
         return a;
     }
@@ -271,12 +288,21 @@ public final class HnswReader implements IndexReader {
     }
 
     private void loadLinks0(int o) {
-        ByteBuffer v = txn.get(index, KeyKind.LINKS, idOf[o], 0);
-        if (v == null) {
+        int id = idOf[o];
+        long packed = shared == null ? 0 : shared.links0(id);
+        if (packed == 0) {
+            ByteBuffer v = txn.get(index, KeyKind.LINKS, id, 0);
+            // an LMDB address fits in 48 bits, a list's length (at most m0, 4,096) above them
+            packed = v == null ? -1 : NativeMemory.address(v) | ((long) (v.remaining() >>> 2) << 48);
+            if (shared != null) {
+                shared.setLinks0(id, packed);
+            }
+        }
+        if (packed == -1) {
             linkCount[o] = 0;
         } else {
-            linkAddress[o] = NativeMemory.address(v);
-            linkCount[o] = v.remaining() >>> 2;
+            linkAddress[o] = packed & ((1L << 48) - 1);
+            linkCount[o] = (int) (packed >>> 48);
         }
     }
 

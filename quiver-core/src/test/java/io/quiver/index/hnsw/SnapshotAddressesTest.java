@@ -1,0 +1,100 @@
+package io.quiver.index.hnsw;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quiver.distance.DistanceKind;
+import io.quiver.index.Neighbor;
+import io.quiver.index.SearchOptions;
+import io.quiver.storage.ReadTxn;
+import io.quiver.storage.Store;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Readers of one snapshot share where values sit ({@link SnapshotAddresses}); readers of other snapshots never use it. */
+class SnapshotAddressesTest {
+    static final int DIMS = HnswIndexTest.DIMS;
+    static final int N = 2_000;
+
+    @TempDir
+    Path dir;
+
+    private static void write(Store store, Map<Integer, float[]> d, boolean create) {
+        store.write(txn -> {
+            HnswWriter w = create ? HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, DIMS) : HnswWriter.open(txn, 0);
+            d.forEach(w::add);
+            w.build(HnswIndexTest.opts());
+        });
+    }
+
+    @Test
+    void readersOfOneSnapshotShareATableAndANewCommitStartsAnother() {
+        Map<Integer, float[]> d = HnswIndexTest.data(N, 3);
+        try (Store store = Store.open(dir)) {
+            write(store, d, true);
+            SnapshotAddresses shared = SnapshotAddresses.of(store, 0);
+            SnapshotAddresses.Table first;
+            try (ReadTxn a = store.read(); ReadTxn b = store.read()) {
+                first = shared.table(a, N, N);
+                assertThat(first).isNotNull().isSameAs(shared.table(b, N, N));
+                Neighbor top = HnswReader.open(a, 0).search(d.get(17), SearchOptions.k(1)).neighbors().get(0);
+                assertThat(top.id()).isEqualTo(17);
+                // what reader A looked up is there for reader B
+                assertThat(first.code(17)).isPositive();
+                assertThat(first.item(17)).isPositive();
+                assertThat(first.links0(17)).isNotZero();
+                assertThat(HnswReader.open(b, 0).search(d.get(17), SearchOptions.k(1)).neighbors().get(0)).isEqualTo(top);
+                try (ReadTxn old = store.read()) {
+                    write(store, Map.of(N, d.get(0)), false);
+                    try (ReadTxn c = store.read()) {
+                        SnapshotAddresses.Table next = shared.table(c, N + 1, N + 1);
+                        assertThat(next).isNotNull().isNotSameAs(first);
+                        assertThat(next.code(17)).isZero();
+                        // a reader of the older snapshot keeps to its own addresses
+                        assertThat(shared.table(old, N, N)).isNull();
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void readersOfAnOldAndANewSnapshotEachFindTheirOwnVectors() {
+        Map<Integer, float[]> before = HnswIndexTest.data(N, 4);
+        Map<Integer, float[]> after = HnswIndexTest.data(N, 5); // every id gets another vector
+        try (Store store = Store.open(dir)) {
+            write(store, before, true);
+            try (ReadTxn old = store.read()) {
+                HnswReader early = HnswReader.open(old, 0);
+                early.search(before.get(1), SearchOptions.k(1)); // fills the shared table of the old snapshot
+                write(store, after, false);
+                try (ReadTxn fresh = store.read()) {
+                    HnswReader now = HnswReader.open(fresh, 0);
+                    HnswReader late = HnswReader.open(old, 0); // opened after the new table exists
+                    int foundNow = 0;
+                    int foundEarly = 0;
+                    int foundLate = 0;
+                    for (int id = 0; id < N; id += 40) {
+                        foundNow += self(now, after.get(id), id);
+                        foundEarly += self(early, before.get(id), id);
+                        foundLate += self(late, before.get(id), id);
+                    }
+                    assertThat(foundNow).isGreaterThanOrEqualTo(48);
+                    assertThat(foundEarly).isGreaterThanOrEqualTo(48);
+                    assertThat(foundLate).isGreaterThanOrEqualTo(48);
+                }
+            }
+        }
+    }
+
+    /** 1 when searching {@code v} finds {@code id} first at distance 0 (its exact vector in this snapshot), else 0. */
+    private static int self(HnswReader r, float[] v, int id) {
+        Neighbor n = r.search(v, SearchOptions.builder().k(1).ef(64).build()).neighbors().get(0);
+        if (n.id() != id) {
+            return 0;
+        }
+        assertThat(n.distance()).as("distance of %d to its own vector", id).isZero();
+        return 1;
+    }
+}
