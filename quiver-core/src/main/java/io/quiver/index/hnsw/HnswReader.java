@@ -75,14 +75,18 @@ public final class HnswReader implements IndexReader {
     private static final int PAGE_BITS = 12;
     private static final int PAGE_MASK = (1 << PAGE_BITS) - 1;
     private final int[][] pages;
-    private final IntLongMap ordinalOf = new IntLongMap(1024);
-    private int[] idOf = new int[1024];
-    private long[] itemAddress = new long[1024];
-    private long[] codeAddress = new long[1024];
-    private long[] linkAddress = new long[1024];
-    private int[] linkCount = new int[1024];
-    private int[][][] upper = new int[1024][][];
-    private int[] visited = new int[1024];
+    /** Whether {@link #pages} serve (see {@link #page}); before, {@link #ordinalOf} holds every id. */
+    private boolean paged;
+    /** Ordinals after which the pages serve: a few searches' worth. */
+    private static final int PAGED_AFTER = 16_384;
+    private final IntLongMap ordinalOf = new IntLongMap(4096);
+    private int[] idOf = new int[4096];
+    private long[] itemAddress = new long[4096];
+    private long[] codeAddress = new long[4096];
+    private long[] linkAddress = new long[4096];
+    private int[] linkCount = new int[4096];
+    private int[][][] upper = new int[4096][][];
+    private int[] visited = new int[4096];
     private int ordinals;
     private int generation;
     /** Neighbours of the node being expanded that were not visited yet: ordinals and addresses. */
@@ -191,26 +195,53 @@ public final class HnswReader implements IndexReader {
     }
 
     private int ordinal(int id) {
-        int p = id >>> PAGE_BITS;
-        if (p < pages.length) {
-            int[] page = pages[p];
-            if (page == null) {
-                page = new int[1 << PAGE_BITS];
-                pages[p] = page;
+        if (paged) {
+            int p = id >>> PAGE_BITS;
+            if (p < pages.length) {
+                int[] page = pages[p];
+                if (page == null) {
+                    page = new int[1 << PAGE_BITS];
+                    pages[p] = page;
+                }
+                int o = page[id & PAGE_MASK] - 1;
+                if (o < 0) {
+                    o = newOrdinal(id);
+                    page[id & PAGE_MASK] = o + 1;
+                }
+                return o;
             }
-            int o = page[id & PAGE_MASK] - 1;
-            if (o < 0) {
-                o = newOrdinal(id);
-                page[id & PAGE_MASK] = o + 1;
-            }
-            return o;
         }
         int o = (int) ordinalOf.get(id, -1);
         if (o < 0) {
             o = newOrdinal(id);
             ordinalOf.put(id, o);
+            if (!paged && ordinals >= PAGED_AFTER && pages.length > 0) {
+                page();
+            }
         }
         return o;
+    }
+
+    /**
+     * Moves the ids met so far into {@link #pages}, which serve from then on. A reader starts with
+     * the hash map: one search meets a few thousand nodes spread over most pages, and a reader
+     * opened for one query (a snapshot per request) allocated and zeroed a page of 4,096 ids for
+     * nearly each of them, 2 MiB per query at 500k items.
+     */
+    private void page() {
+        paged = true;
+        for (int o = 0; o < ordinals; o++) {
+            int id = idOf[o];
+            int p = id >>> PAGE_BITS;
+            if (p < pages.length) {
+                int[] page = pages[p];
+                if (page == null) {
+                    page = new int[1 << PAGE_BITS];
+                    pages[p] = page;
+                }
+                page[id & PAGE_MASK] = o + 1;
+            }
+        }
     }
 
     private int newOrdinal(int id) {

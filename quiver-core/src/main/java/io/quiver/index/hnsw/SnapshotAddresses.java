@@ -63,27 +63,31 @@ final class SnapshotAddresses {
         final long snapshot;
         final int mapGeneration;
         final int span;
-        private final AtomicLongArray code;
+        /**
+         * Per id, side by side (a walk needs both of a node, and one cache line then serves): at
+         * {@code 2·id} its code (or its vector, when the index keeps no codes); at {@code 2·id + 1}
+         * its level-0 list, the address in the low 48 bits and the length in ids above (m0 is at
+         * most 4,096).
+         */
+        private final AtomicLongArray walk;
+        /** Vectors, for the final ranking. */
         private final AtomicLongArray item;
-        /** Level-0 list: address in the low 48 bits, length in ids above (m0 is at most 4,096). */
-        private final AtomicLongArray links0;
 
         private Table(long snapshot, int mapGeneration, int span) {
             this.snapshot = snapshot;
             this.mapGeneration = mapGeneration;
             this.span = span;
-            this.code = new AtomicLongArray(span);
+            this.walk = new AtomicLongArray(2 * span);
             this.item = new AtomicLongArray(span);
-            this.links0 = new AtomicLongArray(span);
         }
 
         long code(int id) {
-            return id >= 0 && id < span ? code.getOpaque(id) : 0;
+            return id >= 0 && id < span ? walk.getOpaque(2 * id) : 0;
         }
 
         void setCode(int id, long address) {
             if (id >= 0 && id < span) {
-                code.setOpaque(id, address);
+                walk.setOpaque(2 * id, address);
             }
         }
 
@@ -97,14 +101,14 @@ final class SnapshotAddresses {
             }
         }
 
-        /** The packed level-0 list (see {@link #links0}), or 0. */
+        /** The packed level-0 list (see {@link #walk}), or 0. */
         long links0(int id) {
-            return id >= 0 && id < span ? links0.getOpaque(id) : 0;
+            return id >= 0 && id < span ? walk.getOpaque(2 * id + 1) : 0;
         }
 
         void setLinks0(int id, long packed) {
             if (id >= 0 && id < span) {
-                links0.setOpaque(id, packed);
+                walk.setOpaque(2 * id + 1, packed);
             }
         }
     }
