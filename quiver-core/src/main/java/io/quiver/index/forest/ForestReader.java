@@ -14,6 +14,7 @@ import io.quiver.index.ItemCodes;
 import io.quiver.index.ItemStore;
 import io.quiver.index.SearchOptions;
 import io.quiver.index.SearchResult;
+import io.quiver.index.SnapshotAddresses;
 import io.quiver.storage.ErrorKind;
 import io.quiver.storage.KeyKind;
 import io.quiver.storage.NativeMemory;
@@ -73,6 +74,10 @@ public final class ForestReader implements IndexReader {
     /** Null when the index keeps no codes. */
     private final ScalarQuantizer codes;
     private final AddressCache codeCache;
+    /** Shared by the readers of this snapshot (see {@link SnapshotAddresses}), else null and the caches above serve. */
+    private final SnapshotAddresses.Table sharedNodes;
+    /** Columns: an item's vector, then its code. */
+    private final SnapshotAddresses.Table sharedItems;
     private final long queryUnits;
     private final Arena arena = Arena.ofAuto();
     private final long query;
@@ -94,13 +99,18 @@ public final class ForestReader implements IndexReader {
         this.forest = forest;
         this.live = items.builtItems();
         RoaringBitmap nodes = forest.usedNodes();
-        this.nodeCache = new AddressCache(nodes.isEmpty() ? -1 : Integer.toUnsignedLong(nodes.last()), nodes.getLongCardinality(), CACHE_LIMIT);
-        this.itemCache = new AddressCache(live.isEmpty() ? -1 : Integer.toUnsignedLong(live.last()), live.getLongCardinality(), CACHE_LIMIT);
+        long nodeSpan = nodes.isEmpty() ? 0 : Integer.toUnsignedLong(nodes.last()) + 1;
+        long itemSpan = live.isEmpty() ? 0 : Integer.toUnsignedLong(live.last()) + 1;
+        // Readers of this snapshot share what they found where; a reader of an older snapshot,
+        // or of ids too sparse to share, keeps its own caches (arrays the size of the index)
+        this.sharedNodes = SnapshotAddresses.of(txn.store(), "forest-nodes/" + index).table(txn, nodeSpan, nodes.getLongCardinality(), 1);
+        this.sharedItems = SnapshotAddresses.of(txn.store(), "forest-items/" + index).table(txn, itemSpan, live.getLongCardinality(), 2);
+        this.nodeCache = sharedNodes != null ? null : new AddressCache(nodeSpan - 1, nodes.getLongCardinality(), CACHE_LIMIT);
+        this.itemCache = sharedItems != null ? null : new AddressCache(itemSpan - 1, live.getLongCardinality(), CACHE_LIMIT);
         this.maxVisits = 2 * (forest.usedNodes().getLongCardinality() + forest.nTrees()) + 16;
         this.query = arena.allocate(distance.itemBytes() + 64L, 64).address();
         this.codes = ItemCodes.read(txn, index, distance);
-        this.codeCache = codes == null ? null
-                : new AddressCache(live.isEmpty() ? -1 : Integer.toUnsignedLong(live.last()), live.getLongCardinality(), CACHE_LIMIT);
+        this.codeCache = codes == null || sharedItems != null ? null : new AddressCache(itemSpan - 1, live.getLongCardinality(), CACHE_LIMIT);
         this.queryUnits = codes == null ? 0 : arena.allocate(codes.queryBytes() + 64L, 64).address();
         this.nodeCheck = (v, id) -> TreeNodes.check(v, id, dims);
         this.itemCheck = distance::checkItem;
@@ -143,8 +153,8 @@ public final class ForestReader implements IndexReader {
      * The address of {@code id}'s value of {@code kind}, looked up once per snapshot and checked
      * by {@code check} when first read; 0 when the store has none.
      */
-    private long cached(AddressCache cache, KeyKind kind, int id, ObjIntConsumer<ByteBuffer> check) {
-        long a = cache.get(id);
+    private long cached(SnapshotAddresses.Table shared, int column, AddressCache cache, KeyKind kind, int id, ObjIntConsumer<ByteBuffer> check) {
+        long a = shared != null ? shared.get(id, column) : cache.get(id);
         if (a != 0L) {
             return a;
         }
@@ -154,12 +164,16 @@ public final class ForestReader implements IndexReader {
         }
         check.accept(v, id);
         a = NativeMemory.address(v);
-        cache.put(id, a);
+        if (shared != null) {
+            shared.set(id, column, a);
+        } else {
+            cache.put(id, a);
+        }
         return a;
     }
 
     private long node(int id) {
-        long a = cached(nodeCache, KeyKind.TREE_NODE, id, nodeCheck);
+        long a = cached(sharedNodes, 0, nodeCache, KeyKind.TREE_NODE, id, nodeCheck);
         if (a == 0L) {
             throw TreeNodes.corrupted(id, "missing");
         }
@@ -167,12 +181,12 @@ public final class ForestReader implements IndexReader {
     }
 
     private long item(int id) {
-        return cached(itemCache, KeyKind.ITEM, id, itemCheck);
+        return cached(sharedItems, 0, itemCache, KeyKind.ITEM, id, itemCheck);
     }
 
     /** Address of the code of {@code id}, or 0 when it has none (not a built item). */
     private long code(int id) {
-        return cached(codeCache, KeyKind.CODE, id, codeCheck);
+        return cached(sharedItems, 1, codeCache, KeyKind.CODE, id, codeCheck);
     }
 
     @Override

@@ -12,6 +12,7 @@ import io.quiver.index.ItemStore;
 import io.quiver.index.Neighbor;
 import io.quiver.index.SearchOptions;
 import io.quiver.index.SearchResult;
+import io.quiver.index.SnapshotAddresses;
 import io.quiver.storage.ErrorKind;
 import io.quiver.storage.KeyKind;
 import io.quiver.storage.NativeMemory;
@@ -124,6 +125,8 @@ public final class HnswReader implements IndexReader {
     private final long queryUnitsAddress;
     /** What other readers of this snapshot found where; null when not shared (see {@link SnapshotAddresses}). */
     private final SnapshotAddresses.Table shared;
+    /** Columns of {@link #shared}: a node's code and level-0 list side by side, then its vector. */
+    private static final int WALK = 0, LINKS0 = 1, ITEM = 2;
 
     private HnswReader(ReadTxn txn, IndexMetadata metadata, HnswMetadata graph) {
         this.txn = txn;
@@ -141,7 +144,7 @@ public final class HnswReader implements IndexReader {
         long span = b.isEmpty() ? 0 : Integer.toUnsignedLong(b.last()) + 1;
         boolean dense = span > 0 && span <= 4 * b.getLongCardinality() + (1 << PAGE_BITS);
         this.pages = new int[dense ? (int) ((span + PAGE_MASK) >>> PAGE_BITS) : 0][];
-        this.shared = SnapshotAddresses.of(txn.store(), index).table(txn, span, b.getLongCardinality());
+        this.shared = SnapshotAddresses.of(txn.store(), "hnsw/" + index).table(txn, span, b.getLongCardinality(), 3);
     }
 
     /**
@@ -268,12 +271,12 @@ public final class HnswReader implements IndexReader {
         long a = itemAddress[o];
         if (a == 0) {
             int id = idOf[o];
-            a = shared == null ? 0 : shared.item(id);
+            a = shared == null ? 0 : shared.get(id, ITEM);
             if (a == 0) {
                 ByteBuffer v = txn.get(index, KeyKind.ITEM, id);
                 a = v == null ? -1 : NativeMemory.address(v);
                 if (shared != null) {
-                    shared.setItem(id, a);
+                    shared.set(id, ITEM, a);
                 }
             }
             itemAddress[o] = a;
@@ -285,7 +288,7 @@ public final class HnswReader implements IndexReader {
     private long code(int o) {
         long a = codeAddress[o];
         if (a == 0 && shared != null) {
-            a = shared.code(idOf[o]); // checked by the reader that stored it
+            a = shared.get(idOf[o], WALK); // checked by the reader that stored it
             codeAddress[o] = a;
         }
         if (a == 0) {
@@ -302,7 +305,7 @@ public final class HnswReader implements IndexReader {
             }
             codeAddress[o] = a;
             if (shared != null) {
-                shared.setCode(idOf[o], a);
+                shared.set(idOf[o], WALK, a);
             }
         }
         return a;
@@ -320,13 +323,13 @@ public final class HnswReader implements IndexReader {
 
     private void loadLinks0(int o) {
         int id = idOf[o];
-        long packed = shared == null ? 0 : shared.links0(id);
+        long packed = shared == null ? 0 : shared.get(id, LINKS0);
         if (packed == 0) {
             ByteBuffer v = txn.get(index, KeyKind.LINKS, id, 0);
             // an LMDB address fits in 48 bits, a list's length (at most m0, 4,096) above them
             packed = v == null ? -1 : NativeMemory.address(v) | ((long) (v.remaining() >>> 2) << 48);
             if (shared != null) {
-                shared.setLinks0(id, packed);
+                shared.set(id, LINKS0, packed);
             }
         }
         if (packed == -1) {

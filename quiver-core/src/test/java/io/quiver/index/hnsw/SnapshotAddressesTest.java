@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.quiver.distance.DistanceKind;
 import io.quiver.index.Neighbor;
 import io.quiver.index.SearchOptions;
+import io.quiver.index.SnapshotAddresses;
 import io.quiver.storage.ReadTxn;
 import io.quiver.storage.Store;
 import java.nio.file.Path;
@@ -33,26 +34,26 @@ class SnapshotAddressesTest {
         Map<Integer, float[]> d = HnswIndexTest.data(N, 3);
         try (Store store = Store.open(dir)) {
             write(store, d, true);
-            SnapshotAddresses shared = SnapshotAddresses.of(store, 0);
+            SnapshotAddresses shared = SnapshotAddresses.of(store, "hnsw/0");
             SnapshotAddresses.Table first;
             try (ReadTxn a = store.read(); ReadTxn b = store.read()) {
-                first = shared.table(a, N, N);
-                assertThat(first).isNotNull().isSameAs(shared.table(b, N, N));
+                first = shared.table(a, N, N, 3);
+                assertThat(first).isNotNull().isSameAs(shared.table(b, N, N, 3));
                 Neighbor top = HnswReader.open(a, 0).search(d.get(17), SearchOptions.k(1)).neighbors().get(0);
                 assertThat(top.id()).isEqualTo(17);
                 // what reader A looked up is there for reader B
-                assertThat(first.code(17)).isPositive();
-                assertThat(first.item(17)).isPositive();
-                assertThat(first.links0(17)).isNotZero();
+                assertThat(first.get(17, 0)).isPositive();
+                assertThat(first.get(17, 2)).isPositive();
+                assertThat(first.get(17, 1)).isNotZero();
                 assertThat(HnswReader.open(b, 0).search(d.get(17), SearchOptions.k(1)).neighbors().get(0)).isEqualTo(top);
                 try (ReadTxn old = store.read()) {
                     write(store, Map.of(N, d.get(0)), false);
                     try (ReadTxn c = store.read()) {
-                        SnapshotAddresses.Table next = shared.table(c, N + 1, N + 1);
+                        SnapshotAddresses.Table next = shared.table(c, N + 1, N + 1, 3);
                         assertThat(next).isNotNull().isNotSameAs(first);
-                        assertThat(next.code(17)).isZero();
+                        assertThat(next.get(17, 0)).isZero();
                         // a reader of the older snapshot keeps to its own addresses
-                        assertThat(shared.table(old, N, N)).isNull();
+                        assertThat(shared.table(old, N, N, 3)).isNull();
                     }
                 }
             }
