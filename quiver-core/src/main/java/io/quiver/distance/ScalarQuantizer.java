@@ -315,10 +315,10 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
 
     /** Collects the value range of sample items (encoded item addresses). */
     public static final class Fitter {
-        /** Most components {@link #range} sorts (1 MiB). */
+        /** Most components {@link #range} sorts (1 MiB), and whole items at least one. */
         static final int SAMPLE_CAP = 1 << 18;
-        /** Fewer sampled components than this keep min and max: too few to tell outliers. */
-        static final int MIN_SAMPLE = 1_000;
+        /** Fewer sampled components than this keep min and max: too few for the {@link #TAIL} quantiles. */
+        static final int MIN_SAMPLE = 10_000;
         /** The share of components in each tail beyond the central part of {@link #range}. */
         static final double TAIL = 1e-4;
         /** How many times the central part's span the extremes may span before they count as outliers. */
@@ -329,14 +329,18 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
         private boolean integers = true;
         private final float[] scratch;
         /**
-         * Every {@link #stride}-th component seen (after scaling), for the quantiles of
-         * {@link #fit}: at most {@link #SAMPLE_CAP}; when full, every other one is dropped and the
-         * stride doubles, so the sample stays even over all the components added.
+         * The components (after scaling) of every {@link #stride}-th item added, whole, for the
+         * quantiles of {@link #range}: at most {@link #SAMPLE_CAP} floats; when full, every other
+         * item is dropped and the stride doubles. Whole items, so that every dimension is in it as
+         * often as in the data: a sample of every n-th component saw only the dimensions n shares a
+         * factor with (12 of 768 at a stride of 64), and a dimension of wider scale left out of it
+         * was clamped in every item (a review helper's probe: recall@10 0.50 against 0.91).
          */
         private float[] sample = new float[1024];
+        /** Floats in {@link #sample}: a whole number of items. */
         private int sampled;
         private int stride = 1;
-        /** Components to pass before the next one sampled. */
+        /** Items to pass before the next one sampled. */
         private int skip = 1;
 
         private Fitter(Distance distance) {
@@ -360,29 +364,35 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
                 lo = Math.min(lo, x);
                 hi = Math.max(hi, x);
                 whole &= x == Math.rint(x);
-                if (--skip == 0) {
-                    keep(x);
-                }
             }
             min = lo;
             max = hi;
             integers = whole;
+            if (--skip == 0) {
+                keep(scratch, 0, s);
+                skip = stride;
+            }
         }
 
-        private void keep(float x) {
-            if (sampled == sample.length) {
+        /** Appends the item at {@code from} of {@code values}, times {@code scale}, to the sample. */
+        private void keep(float[] values, int from, float scale) {
+            int dims = scratch.length;
+            if (sampled + dims > sample.length) {
                 if (sample.length < SAMPLE_CAP) {
-                    sample = java.util.Arrays.copyOf(sample, sample.length * 2);
+                    sample = java.util.Arrays.copyOf(sample, Math.max(sample.length * 2, sampled + dims));
                 } else {
-                    for (int i = 0; i < sampled / 2; i++) {
-                        sample[i] = sample[2 * i];
+                    int items = sampled / dims;
+                    for (int i = 0; i < items / 2; i++) {
+                        System.arraycopy(sample, 2 * i * dims, sample, i * dims, dims);
                     }
-                    sampled /= 2;
+                    sampled = items / 2 * dims;
                     stride *= 2;
                 }
             }
-            sample[sampled++] = x;
-            skip = stride;
+            for (int j = 0; j < dims; j++) {
+                sample[sampled + j] = values[from + j] * scale;
+            }
+            sampled += dims;
         }
 
         /** The smallest component seen (after the distance's scaling), +infinity before any. */
@@ -402,8 +412,8 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
             integers &= other.integers;
             // the parts' samples joined: their strides may differ by a factor of two, close enough
             // for quantiles
-            for (int i = 0; i < other.sampled; i++) {
-                keep(other.sample[i]);
+            for (int i = 0; i < other.sampled; i += scratch.length) {
+                keep(other.sample, i, 1f);
             }
         }
 
@@ -413,7 +423,8 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
          * [0, 1), 3,000 items of 16-d) then squeezed every other item into a code value or two, and
          * recall@10 fell from 1.0 to 0.02 with nothing reported. So when the extremes span more
          * than {@value #OUTLIER_SPAN} times the central part (from the {@value #TAIL} quantile to
-         * the 1 - {@value #TAIL} one, of an even sample), the range is that part with a quarter of
+         * the 1 - {@value #TAIL} one, of a sample of whole items, at least {@value #MIN_SAMPLE}
+         * components), the range is that part with a quarter of
          * its span added on each side. Components beyond it are clamped; their items' codes are then
          * not marked bounded, so searches always re-rank them exactly. Gaussian data span about
          * 1.4 times their central part, uniform data 1.0; data that are mostly one value (sparse

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * transaction, and a server opens one per request: each search then paid a B-tree lookup for every
  * node it met, and a forest reader also allocated arrays the size of the index. At 500k items of
  * 768-d, a snapshot and HNSW reader per query searched 563-583 queries/s at ef 80 against
- * 2,300-2,500 for one reader kept for all of them (docs/BENCHMARKS.md, twenty-second session).
+ * 2,200-2,700 for one reader kept for all of them (docs/BENCHMARKS.md, twenty-second session).
  * Readers of the same commit read the same pages at the same addresses, and LMDB frees none of
  * them while one of those readers is open; so readers of the newest snapshot seen share one table
  * here, and a reader of an older one keeps to its own. A map resize waits for every transaction of
@@ -28,7 +28,12 @@ public final class SnapshotAddresses {
     /** Largest id span shared: 4M ids. */
     public static final int MAX_IDS = 1 << 22;
 
-    private Table current;
+    /**
+     * Soft: a table no reader holds any more stays for the next reader of its snapshot while the
+     * heap has room, and goes before the heap runs out (a store of many indexes keeps one table
+     * per index and family).
+     */
+    private java.lang.ref.SoftReference<Table> current = new java.lang.ref.SoftReference<>(null);
 
     /** The shared tables named {@code name} (a family and an index, say) of {@code store}. */
     public static SnapshotAddresses of(Store store, String name) {
@@ -44,7 +49,7 @@ public final class SnapshotAddresses {
     public synchronized Table table(ReadTxn txn, long span, long count, int columns) {
         long snapshot = txn.snapshotId();
         int generation = txn.store().mapGeneration();
-        Table t = current;
+        Table t = current.get();
         if (t != null && t.snapshot == snapshot && t.mapGeneration == generation && t.span >= span && t.columns == columns) {
             return t;
         }
@@ -53,11 +58,12 @@ public final class SnapshotAddresses {
         }
         if (span <= 0 || span > MAX_IDS || !AddressCache.denseEnough(span, count)
                 || 8L * columns * span > Runtime.getRuntime().maxMemory() / 16) {
-            current = null;
+            current = new java.lang.ref.SoftReference<>(null);
             return null;
         }
-        current = new Table(snapshot, generation, (int) span, columns);
-        return current;
+        t = new Table(snapshot, generation, (int) span, columns);
+        current = new java.lang.ref.SoftReference<>(t);
+        return t;
     }
 
     /**

@@ -173,21 +173,39 @@ public final class ReadTxn extends Txn {
         releaseWhenFree();
     }
 
+    /** Set once LMDB's transaction is freed and the store counts it closed. */
+    private volatile boolean freed;
+
     private void releaseWhenFree() {
-        while (true) {
-            Object u = user;
-            if (u == RELEASED) {
-                return; // another thread's close won
-            }
-            if (u == null && USER.compareAndSet(this, null, RELEASED)) {
-                try {
-                    txn.close();
-                } finally {
-                    store.txnEnded();
+        long wait = 20_000;
+        boolean interrupted = false;
+        try {
+            while (true) {
+                Object u = user;
+                if (u == RELEASED) {
+                    if (freed) {
+                        return; // another thread's close freed it
+                    }
+                } else if (u == null && USER.compareAndSet(this, null, RELEASED)) {
+                    try {
+                        txn.close();
+                    } finally {
+                        store.txnEnded();
+                        freed = true;
+                    }
+                    return;
                 }
-                return;
+                // a search on another thread (or another close) is under way: wait, backing off
+                // to a millisecond, as a search may take that long
+                java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                wait = Math.min(2 * wait, 1_000_000);
+                // park returns at once while the flag is set: keep it for the caller, not for the loop
+                interrupted |= Thread.interrupted();
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(20_000);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

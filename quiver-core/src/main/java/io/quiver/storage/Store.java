@@ -445,7 +445,7 @@ public final class Store implements AutoCloseable {
         if (options.readOnly()) {
             throw new QuiverException(ErrorKind.READ_ONLY, "store " + directory + " was opened read-only");
         }
-        if (writer == Thread.currentThread()) {
+        if (writer.get() == Thread.currentThread()) {
             // LMDB's writer lock is not reentrant: the nested begin waited for this thread forever
             throw new IllegalStateException("this thread already holds the write transaction of store " + directory
                     + " (a write inside a write would wait for itself forever): do the work in the open transaction");
@@ -453,7 +453,7 @@ public final class Store implements AutoCloseable {
         enter();
         try {
             WriteTxn txn = new WriteTxn(this, beginLmdb(false));
-            writer = Thread.currentThread();
+            writer.set(Thread.currentThread());
             return txn;
         } catch (RuntimeException e) {
             txnEnded();
@@ -462,11 +462,15 @@ public final class Store implements AutoCloseable {
     }
 
     /** The thread holding the write transaction, null when none. */
-    private volatile Thread writer;
+    private final java.util.concurrent.atomic.AtomicReference<Thread> writer = new java.util.concurrent.atomic.AtomicReference<>();
 
-    /** Called by a write transaction as it closes, before {@link #txnEnded}. */
-    void writeEnded() {
-        writer = null;
+    /**
+     * Called by a write transaction of {@code owner} as it closes. Only clears the mark when it is
+     * still the owner's: once LMDB has committed or aborted, another thread may already hold the
+     * next write transaction, and clearing its mark let it nest a write that waited for itself.
+     */
+    void writeEnded(Thread owner) {
+        writer.compareAndSet(owner, null);
     }
 
     private org.lmdbjava.Txn<ByteBuffer> beginLmdb(boolean readOnly) {

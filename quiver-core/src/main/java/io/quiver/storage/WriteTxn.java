@@ -21,6 +21,9 @@ public final class WriteTxn extends Txn {
     private final java.util.Set<Integer> builtIndexes = new java.util.HashSet<>();
     private final java.util.List<Runnable> afterCommit = new java.util.ArrayList<>();
 
+    /** The thread that began it (LMDB's write transactions belong to one thread). */
+    private final Thread owner = Thread.currentThread();
+
     WriteTxn(Store store, org.lmdbjava.Txn<ByteBuffer> txn) {
         super(store, txn);
     }
@@ -214,7 +217,7 @@ public final class WriteTxn extends Txn {
                 }
                 txn.close();
             } finally {
-                store.writeEnded();
+                store.writeEnded(owner);
                 store.txnEnded();
             }
         }

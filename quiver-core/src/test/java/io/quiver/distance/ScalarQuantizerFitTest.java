@@ -7,6 +7,8 @@ import java.nio.ByteOrder;
 import java.util.Random;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The range {@link ScalarQuantizer.Fitter} fits: min to max, unless a few components lie far outside the rest. */
 class ScalarQuantizerFitTest {
@@ -114,10 +116,35 @@ class ScalarQuantizerFitTest {
     void mergedPartsFitLikeOneFitter() {
         float[] outlier = new float[DIMS];
         outlier[7] = -5e3f;
-        ScalarQuantizer.Fitter a = fitted(2_000, gaussian(6), outlier);
-        ScalarQuantizer.Fitter b = fitted(2_000, gaussian(7), null);
+        // the part with the outlier has too few components to tell it by itself: the merged sample must
+        ScalarQuantizer.Fitter a = fitted(20, gaussian(6), outlier);
+        assertThat(a.range()[0]).isEqualTo(-5e3f);
+        ScalarQuantizer.Fitter b = fitted(4_000, gaussian(7), null);
         a.merge(b);
         assertThat(a.min()).isEqualTo(-5e3f);
         assertThat(a.range()[0]).isGreaterThan(-10f);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"128, 7", "128, 8", "768, 77", "768, 64", "100, 3"})
+    void aDimensionOfWiderScaleIsNoOutlier(int dims, int wide) {
+        // A sample of every n-th component saw only the dimensions n shares a factor with, and took
+        // a wider dimension it missed for outliers, clamped in every item (a review helper's probe)
+        Distance d = DistanceKind.EUCLIDEAN.create(dims);
+        ByteBuffer buf = ByteBuffer.allocateDirect(d.itemBytes()).order(ByteOrder.LITTLE_ENDIAN);
+        Random r = new Random(dims + wide);
+        ScalarQuantizer.Fitter f = ScalarQuantizer.fitter(d);
+        ScalarQuantizer.Fitter g = ScalarQuantizer.fitter(d);
+        for (int i = 0; i < 6_000; i++) {
+            float[] v = new float[dims];
+            for (int j = 0; j < dims; j++) {
+                v[j] = r.nextFloat() * (j == wide ? 10 : 1);
+            }
+            d.encode(v, buf.clear());
+            (i % 2 == 0 ? f : g).add(io.quiver.storage.NativeMemory.address(buf));
+        }
+        f.merge(g);
+        assertThat(f.range()).containsExactly(f.min(), f.max());
+        assertThat(f.max()).isGreaterThan(9f);
     }
 }

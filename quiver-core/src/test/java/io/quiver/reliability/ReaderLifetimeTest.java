@@ -204,7 +204,11 @@ class ReaderLifetimeTest {
         CountDownLatch done = new CountDownLatch(0);
         Object outcome;
         try {
-            outcome = reader.search(data[11], pausing(new CountDownLatch(1), done, txn::close));
+            outcome = reader.search(data[11], pausing(new CountDownLatch(1), done, () -> {
+                txn.close();
+                // not freed yet: the search is still reading the snapshot
+                assertThatThrownBy(store::close).isInstanceOf(IllegalStateException.class).hasMessageContaining("still open");
+            }));
         } catch (IllegalStateException e) {
             outcome = e;
         }

@@ -122,6 +122,15 @@ public final class ForestReader implements IndexReader {
      * for a build, {@link ErrorKind#INDEX_MISMATCH} when the index is a graph.
      */
     public static ForestReader open(ReadTxn txn, int index) {
+        txn.beginUse(); // a close from another thread waits for the reads below
+        try {
+            return openUnguarded(txn, index);
+        } finally {
+            txn.endUse();
+        }
+    }
+
+    private static ForestReader openUnguarded(ReadTxn txn, int index) {
         ItemStore items = ItemStore.open(txn, index);
         Algorithm algo = items.metadata().algorithm();
         if (algo == Algorithm.HNSW) {

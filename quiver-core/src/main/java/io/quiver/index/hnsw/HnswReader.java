@@ -164,6 +164,15 @@ public final class HnswReader implements IndexReader {
      * {@code INDEX_MISMATCH} when it is a forest, {@code NEEDS_BUILD} when it has unbuilt changes.
      */
     public static HnswReader open(ReadTxn txn, int index) {
+        txn.beginUse(); // a close from another thread waits for the reads below
+        try {
+            return openUnguarded(txn, index);
+        } finally {
+            txn.endUse();
+        }
+    }
+
+    private static HnswReader openUnguarded(ReadTxn txn, int index) {
         ItemStore items = ItemStore.open(txn, index);
         IndexMetadata m = items.metadata();
         if (m.algorithm() == Algorithm.FOREST) {
@@ -189,6 +198,11 @@ public final class HnswReader implements IndexReader {
     /** Vectors the re-ranking bound spared this reader so far (tests). */
     long skippedByBound() {
         return skippedByBound;
+    }
+
+    /** Nodes this reader has met so far (tests). */
+    int ordinalsMet() {
+        return ordinals;
     }
 
     /** Makes unfiltered searches walk the graph whatever the index size (tests of the graph itself). */

@@ -89,6 +89,35 @@ class SnapshotAddressesTest {
         }
     }
 
+    @Test
+    void aReaderThatMetMoreThan16kNodesAnswersAsFreshReadersDo() {
+        // past 16,384 ordinals a reader moves from its hash map to id pages (HnswReader.page)
+        Map<Integer, float[]> d = HnswIndexTest.data(24_000, 6);
+        try (Store store = Store.open(dir)) {
+            write(store, d, true);
+            float[][] queries = HnswTestSupport.clustered(600, DIMS, 20, 7);
+            try (ReadTxn txn = store.read()) {
+                HnswReader kept = HnswReader.open(txn, 0);
+                for (float[] q : queries) {
+                    SearchOptions opts = SearchOptions.builder().k(20).ef(160).build();
+                    int[] a = kept.search(q, opts).ids();
+                    try (ReadTxn own = store.read()) {
+                        assertThat(a).containsExactly(HnswReader.open(own, 0).search(q, opts).ids());
+                    }
+                    assertThat(a).doesNotHaveDuplicates();
+                }
+                int met = kept.ordinalsMet();
+                assertThat(met).isGreaterThan(16_384);
+                // the same queries again meet no node it does not know: the pages hold every id
+                // it met before them
+                for (float[] q : queries) {
+                    kept.search(q, SearchOptions.builder().k(20).ef(160).build());
+                }
+                assertThat(kept.ordinalsMet()).isEqualTo(met);
+            }
+        }
+    }
+
     /** 1 when searching {@code v} finds {@code id} first at distance 0 (its exact vector in this snapshot), else 0. */
     private static int self(HnswReader r, float[] v, int id) {
         Neighbor n = r.search(v, SearchOptions.builder().k(1).ef(64).build()).neighbors().get(0);
