@@ -156,6 +156,10 @@ public final class PanamaKernels implements VectorKernels {
 
     @Override
     public float squaredEuclideanInt8(long q, long c, int n) {
+        // The codes' widening is written out at each use below: in a method of its own, which the
+        // JIT stopped inlining once this kernel's budget ran out, it let the code segment escape,
+        // one allocation per call (~28 KB per search at 500k × 768, ef 80; the fresh heap pages
+        // that garbage faulted in slowed the first seconds of a process by a fifth).
         MemorySegment sq = at(q, 4L * n);
         MemorySegment sc = at(c, n);
         int i = 0;
@@ -169,17 +173,17 @@ public final class PanamaKernels implements VectorKernels {
             int bound = n - n % (4 * LC);
             for (; i < bound; i += 4 * LC) {
                 long o = (long) i * 4;
-                FloatVector d0 = FloatVector.fromMemorySegment(C, sq, o, LE).sub(widenCode(sc, i));
-                FloatVector d1 = FloatVector.fromMemorySegment(C, sq, o + 4L * LC, LE).sub(widenCode(sc, i + LC));
-                FloatVector d2 = FloatVector.fromMemorySegment(C, sq, o + 8L * LC, LE).sub(widenCode(sc, i + 2L * LC));
-                FloatVector d3 = FloatVector.fromMemorySegment(C, sq, o + 12L * LC, LE).sub(widenCode(sc, i + 3L * LC));
+                FloatVector d0 = FloatVector.fromMemorySegment(C, sq, o, LE).sub(((FloatVector) ByteVector.fromMemorySegment(CODE_BYTES, sc, i, LE).convertShape(VectorOperators.B2F, C, 0)));
+                FloatVector d1 = FloatVector.fromMemorySegment(C, sq, o + 4L * LC, LE).sub(((FloatVector) ByteVector.fromMemorySegment(CODE_BYTES, sc, i + LC, LE).convertShape(VectorOperators.B2F, C, 0)));
+                FloatVector d2 = FloatVector.fromMemorySegment(C, sq, o + 8L * LC, LE).sub(((FloatVector) ByteVector.fromMemorySegment(CODE_BYTES, sc, i + 2L * LC, LE).convertShape(VectorOperators.B2F, C, 0)));
+                FloatVector d3 = FloatVector.fromMemorySegment(C, sq, o + 12L * LC, LE).sub(((FloatVector) ByteVector.fromMemorySegment(CODE_BYTES, sc, i + 3L * LC, LE).convertShape(VectorOperators.B2F, C, 0)));
                 acc0 = d0.fma(d0, acc0);
                 acc1 = d1.fma(d1, acc1);
                 acc2 = d2.fma(d2, acc2);
                 acc3 = d3.fma(d3, acc3);
             }
             for (; i + LC <= n; i += LC) {
-                FloatVector d = FloatVector.fromMemorySegment(C, sq, (long) i * 4, LE).sub(widenCode(sc, i));
+                FloatVector d = FloatVector.fromMemorySegment(C, sq, (long) i * 4, LE).sub(((FloatVector) ByteVector.fromMemorySegment(CODE_BYTES, sc, i, LE).convertShape(VectorOperators.B2F, C, 0)));
                 acc0 = d.fma(d, acc0);
             }
             sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
@@ -205,13 +209,13 @@ public final class PanamaKernels implements VectorKernels {
             int bound = n - n % (4 * LC);
             for (; i < bound; i += 4 * LC) {
                 long o = (long) i * 4;
-                acc0 = FloatVector.fromMemorySegment(C, sq, o, LE).fma(widenCode(sc, i), acc0);
-                acc1 = FloatVector.fromMemorySegment(C, sq, o + 4L * LC, LE).fma(widenCode(sc, i + LC), acc1);
-                acc2 = FloatVector.fromMemorySegment(C, sq, o + 8L * LC, LE).fma(widenCode(sc, i + 2L * LC), acc2);
-                acc3 = FloatVector.fromMemorySegment(C, sq, o + 12L * LC, LE).fma(widenCode(sc, i + 3L * LC), acc3);
+                acc0 = FloatVector.fromMemorySegment(C, sq, o, LE).fma(((FloatVector) ByteVector.fromMemorySegment(CODE_BYTES, sc, i, LE).convertShape(VectorOperators.B2F, C, 0)), acc0);
+                acc1 = FloatVector.fromMemorySegment(C, sq, o + 4L * LC, LE).fma(((FloatVector) ByteVector.fromMemorySegment(CODE_BYTES, sc, i + LC, LE).convertShape(VectorOperators.B2F, C, 0)), acc1);
+                acc2 = FloatVector.fromMemorySegment(C, sq, o + 8L * LC, LE).fma(((FloatVector) ByteVector.fromMemorySegment(CODE_BYTES, sc, i + 2L * LC, LE).convertShape(VectorOperators.B2F, C, 0)), acc2);
+                acc3 = FloatVector.fromMemorySegment(C, sq, o + 12L * LC, LE).fma(((FloatVector) ByteVector.fromMemorySegment(CODE_BYTES, sc, i + 3L * LC, LE).convertShape(VectorOperators.B2F, C, 0)), acc3);
             }
             for (; i + LC <= n; i += LC) {
-                acc0 = FloatVector.fromMemorySegment(C, sq, (long) i * 4, LE).fma(widenCode(sc, i), acc0);
+                acc0 = FloatVector.fromMemorySegment(C, sq, (long) i * 4, LE).fma(((FloatVector) ByteVector.fromMemorySegment(CODE_BYTES, sc, i, LE).convertShape(VectorOperators.B2F, C, 0)), acc0);
             }
             sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
         }
@@ -262,17 +266,17 @@ public final class PanamaKernels implements VectorKernels {
             FloatVector acc3 = FloatVector.zero(C);
             int bound = n - n % (4 * LC);
             for (; i < bound; i += 4 * LC) {
-                FloatVector d0 = widenCode(sa, i).sub(widenCode(sb, i));
-                FloatVector d1 = widenCode(sa, i + LC).sub(widenCode(sb, i + LC));
-                FloatVector d2 = widenCode(sa, i + 2L * LC).sub(widenCode(sb, i + 2L * LC));
-                FloatVector d3 = widenCode(sa, i + 3L * LC).sub(widenCode(sb, i + 3L * LC));
+                FloatVector d0 = ((FloatVector) ByteVector.fromMemorySegment(CODE_BYTES, sa, i, LE).convertShape(VectorOperators.B2F, C, 0)).sub(((FloatVector) ByteVector.fromMemorySegment(CODE_BYTES, sb, i, LE).convertShape(VectorOperators.B2F, C, 0)));
+                FloatVector d1 = ((FloatVector) ByteVector.fromMemorySegment(CODE_BYTES, sa, i + LC, LE).convertShape(VectorOperators.B2F, C, 0)).sub(((FloatVector) ByteVector.fromMemorySegment(CODE_BYTES, sb, i + LC, LE).convertShape(VectorOperators.B2F, C, 0)));
+                FloatVector d2 = ((FloatVector) ByteVector.fromMemorySegment(CODE_BYTES, sa, i + 2L * LC, LE).convertShape(VectorOperators.B2F, C, 0)).sub(((FloatVector) ByteVector.fromMemorySegment(CODE_BYTES, sb, i + 2L * LC, LE).convertShape(VectorOperators.B2F, C, 0)));
+                FloatVector d3 = ((FloatVector) ByteVector.fromMemorySegment(CODE_BYTES, sa, i + 3L * LC, LE).convertShape(VectorOperators.B2F, C, 0)).sub(((FloatVector) ByteVector.fromMemorySegment(CODE_BYTES, sb, i + 3L * LC, LE).convertShape(VectorOperators.B2F, C, 0)));
                 acc0 = d0.fma(d0, acc0);
                 acc1 = d1.fma(d1, acc1);
                 acc2 = d2.fma(d2, acc2);
                 acc3 = d3.fma(d3, acc3);
             }
             for (; i + LC <= n; i += LC) {
-                FloatVector d = widenCode(sa, i).sub(widenCode(sb, i));
+                FloatVector d = ((FloatVector) ByteVector.fromMemorySegment(CODE_BYTES, sa, i, LE).convertShape(VectorOperators.B2F, C, 0)).sub(((FloatVector) ByteVector.fromMemorySegment(CODE_BYTES, sb, i, LE).convertShape(VectorOperators.B2F, C, 0)));
                 acc0 = d.fma(d, acc0);
             }
             sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
@@ -284,9 +288,6 @@ public final class PanamaKernels implements VectorKernels {
         return sum;
     }
 
-    private static FloatVector widenCode(MemorySegment codes, long offset) {
-        return (FloatVector) ByteVector.fromMemorySegment(CODE_BYTES, codes, offset, LE).convertShape(VectorOperators.B2F, C, 0);
-    }
 
     @Override
     public float manhattan(long a, long b, int n) {
