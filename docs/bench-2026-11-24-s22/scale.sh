@@ -7,14 +7,14 @@
 # hnswlib builds once with 2 threads (--keep-index) and then searches its saved index.
 set -euo pipefail
 cd /work/main
-D=${D:-/tmp/s22/scale}; O=${O:-/tmp/s22/scale/out}; ROUNDS=${ROUNDS:-2}
+D=${D:-/tmp/s22/scale}; O=${O:-/tmp/s22/scale/out}; ROUNDS=${ROUNDS:-2}; DB=${DB:-$D/db}  # DB: another built copy
 EF=${EF:-10,20,40,80,120,200,400}
 mkdir -p "$O" "$D/hnswlib-index"
-[ -d "$D/db" ] || { cp -rL build/bench/incremental/base-500000 "$D/db"; sync; }
+[ -d "$DB" ] || { cp -rL build/bench/incremental/base-500000 "$DB"; sync; }
 H=quiver-bench/peers/build/hnswlib_driver
 for r in $(seq "$ROUNDS"); do
   $H --data "$D" --space l2 --M 16 --efc 100 --threads 2 --ef "$EF" --runs 3 --index-dir "$D/hnswlib-index" --keep-index \
      > "$O/hnswlib-$r.csv" 2> "$O/hnswlib-$r.log"
-  ./quiver bench --db "$D/db" --base "$D/base.fvecs" --queries "$D/queries.fvecs" --truth "$D/truth.ivecs" \
+  ./quiver bench --db "$DB" --base "$D/base.fvecs" --queries "$D/queries.fvecs" --truth "$D/truth.ivecs" \
      --distance euclidean --algo hnsw --k 10 --sweep "ef=$EF" --runs 3 > "$O/quiver-$r.csv" 2> "$O/quiver-$r.log"
 done
