@@ -76,7 +76,7 @@ public final class HnswReader implements IndexReader {
     private static final int PAGE_BITS = 12;
     private static final int PAGE_MASK = (1 << PAGE_BITS) - 1;
     private final int[][] pages;
-    /** Whether {@link #pages} serve (see {@link #page}); before, {@link #ordinalOf} holds every id. */
+    /** Whether {@link #pages} serve (see {@link #switchToPages}); before, {@link #ordinalOf} holds every id. */
     private boolean paged;
     /** Ordinals after which the pages serve: a few searches' worth. */
     private static final int PAGED_AFTER = 16_384;
@@ -215,11 +215,7 @@ public final class HnswReader implements IndexReader {
         if (paged) {
             int p = id >>> PAGE_BITS;
             if (p < pages.length) {
-                int[] page = pages[p];
-                if (page == null) {
-                    page = new int[1 << PAGE_BITS];
-                    pages[p] = page;
-                }
+                int[] page = page(p);
                 int o = page[id & PAGE_MASK] - 1;
                 if (o < 0) {
                     o = newOrdinal(id);
@@ -233,7 +229,7 @@ public final class HnswReader implements IndexReader {
             o = newOrdinal(id);
             ordinalOf.put(id, o);
             if (!paged && ordinals >= PAGED_AFTER && pages.length > 0) {
-                page();
+                switchToPages();
             }
         }
         return o;
@@ -245,20 +241,25 @@ public final class HnswReader implements IndexReader {
      * opened for one query (a snapshot per request) allocated and zeroed a page of 4,096 ids for
      * nearly each of them, 2 MiB per query at 500k items.
      */
-    private void page() {
+    private void switchToPages() {
         paged = true;
         for (int o = 0; o < ordinals; o++) {
             int id = idOf[o];
             int p = id >>> PAGE_BITS;
             if (p < pages.length) {
-                int[] page = pages[p];
-                if (page == null) {
-                    page = new int[1 << PAGE_BITS];
-                    pages[p] = page;
-                }
-                page[id & PAGE_MASK] = o + 1;
+                page(p)[id & PAGE_MASK] = o + 1;
             }
         }
+    }
+
+    /** Page {@code p} of {@link #pages}, allocated on first use. */
+    private int[] page(int p) {
+        int[] page = pages[p];
+        if (page == null) {
+            page = new int[1 << PAGE_BITS];
+            pages[p] = page;
+        }
+        return page;
     }
 
     private int newOrdinal(int id) {

@@ -91,7 +91,7 @@ class SnapshotAddressesTest {
 
     @Test
     void aReaderThatMetMoreThan16kNodesAnswersAsFreshReadersDo() {
-        // past 16,384 ordinals a reader moves from its hash map to id pages (HnswReader.page)
+        // past 16,384 ordinals a reader moves from its hash map to id pages (HnswReader.switchToPages)
         Map<Integer, float[]> d = HnswIndexTest.data(24_000, 6);
         try (Store store = Store.open(dir)) {
             write(store, d, true);
