@@ -197,6 +197,7 @@ public final class PanamaKernels implements VectorKernels {
 
     @Override
     public float dotInt8(long q, long c, int n) {
+        // the widening written out at each use, as in squaredEuclideanInt8: a helper let the segments escape
         MemorySegment sq = at(q, 4L * n);
         MemorySegment sc = at(c, n);
         int i = 0;
@@ -253,6 +254,7 @@ public final class PanamaKernels implements VectorKernels {
 
     @Override
     public float squaredEuclideanBytes(long a, long b, int n) {
+        // the widening written out at each use, as in squaredEuclideanInt8: a helper let the segments escape
         MemorySegment sa = at(a, n);
         MemorySegment sb = at(b, n);
         int i = 0;
