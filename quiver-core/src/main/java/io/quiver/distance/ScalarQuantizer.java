@@ -41,10 +41,23 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
     /**
      * The same layout, for a code whose every component is within half a step of its item's (no
      * component clamped by more than rounding, and for cosine a non-zero vector): its exact
-     * distance to a query is bounded by {@link #lowerBound}. {@link #CODE_VERSION} marks the
-     * others, and every code written before this value existed.
+     * distance to a query is bounded by {@link #lowerBound} with a residual of {@code
+     * sqrt(dimensions)/2} units. Written before {@link #CODE_RESIDUAL_FIRST} existed; still read.
      */
     public static final byte CODE_BOUNDED = 3;
+    /**
+     * The first of the headers (64 to 255, read unsigned) that carry how far the code is from its
+     * item: header {@code h} says the item, in code units, is within {@link #residualBound
+     * (h - 63)·sqrt(dimensions)/256} of the code (for cosine, of a unit-length scaling). Half a
+     * step per component, the worst rounding, is {@code sqrt(dimensions)/2} (header 191); rounding
+     * errors spread evenly over a step give about {@code sqrt(dimensions/12)} (header ~174), so
+     * the stored residual bounds a distance by 42% less slack than {@link #CODE_BOUNDED} does. On
+     * 500k clustered 768-d vectors a search at ef 200 then skips 82 of 200 beam entries instead of
+     * 1 (docs/BENCHMARKS.md, twenty-third session). An item clamped a little beyond the range
+     * still gets a header up to 1.5 times the worst rounding; past that, and for cosine items that
+     * do not scale to unit length, {@link #CODE_VERSION}.
+     */
+    public static final int CODE_RESIDUAL_FIRST = 64;
     /** Offset of the first code byte in a stored code. */
     public static final int CODE_PAYLOAD = 1;
     private static final VectorKernels KERNELS = Kernels.get();
@@ -97,29 +110,69 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
         float scale = scale(kind, item);
         float inv = 1f / step;
         boolean exact = KERNELS.quantize(item + Distance.PAYLOAD, out + CODE_PAYLOAD, dimensions, scale, lo, inv);
-        byte header = exact ? CODE_EXACT : withinRounding(item, scale, inv) ? CODE_BOUNDED : CODE_VERSION;
+        byte header = residualHeader(item, scale, out, exact);
         NativeMemory.ALL.set(ValueLayout.JAVA_BYTE, out, header);
     }
 
     /**
-     * Whether every component of the item, in the kernel's own float steps, lies within half a
-     * step of the range, so that clamping moved none by more than rounding does. The unit value
-     * only grows with the component (a positive scale, then monotone rounded operations), so the
-     * extremes decide. For cosine the item must also scale to unit length ({@link #unitLength}).
+     * The header that states how far the code at {@code code} (written, header not yet) is from
+     * the encoded item at {@code item}: the smallest {@link #CODE_RESIDUAL_FIRST residual header}
+     * at or above the distance, summed in double from the item's own float components, plus a
+     * margin for that sum's rounding; {@link #CODE_VERSION} when none fits or cosine's geometry
+     * does not hold.
      */
-    private boolean withinRounding(long item, float scale, float inv) {
+    private byte residualHeader(long item, float scale, long code, boolean exactInFloat) {
+        double r = residualUnits(item, scale, code);
+        // Every component's float unit value was an integer; true for the item itself (pixels on
+        // a grid of step 1) unless the range is narrower than the floats' own spacing.
+        if (exactInFloat && r <= EXACT_RESIDUAL) {
+            return CODE_EXACT;
+        }
+        // NaN (never for validated items) falls through to the unbounded header with the rest
+        if (!(r <= residualBound(0xFF))) {
+            return CODE_VERSION;
+        }
+        double safe = r * (1 + 1e-6) + 1e-4;
+        long h = 63 + (long) Math.ceil(safe * 256 / Math.sqrt(dimensions));
+        return h > 0xFF ? CODE_VERSION : (byte) Math.max(CODE_RESIDUAL_FIRST, h);
+    }
+
+    /**
+     * The distance in code units between the encoded item at {@code item}, scaled by {@code scale},
+     * and the code at {@code code}; infinity when a cosine item does not scale to unit length.
+     */
+    private double residualUnits(long item, float scale, long code) {
         long p = item + Distance.PAYLOAD;
-        float min = Float.POSITIVE_INFINITY;
-        float max = Float.NEGATIVE_INFINITY;
+        long c = code + CODE_PAYLOAD;
         double n2 = 0;
+        double r2 = 0;
+        double inv = 1.0 / step; // rounded once in double: far below the margins of residualHeader
         for (int i = 0; i < dimensions; i++) {
             float x = NativeMemory.getFloat(p + 4L * i);
-            min = Math.min(min, x);
-            max = Math.max(max, x);
             n2 += (double) x * x;
+            double t = ((double) x * scale - lo) * inv;
+            double e = t - (NativeMemory.getByte(c + i) + 128);
+            r2 += e * e;
         }
-        return geometric(n2, scale) && (min * scale - lo) * inv >= -0.5f && (max * scale - lo) * inv <= 255.5f;
+        return geometric(n2, scale) ? Math.sqrt(r2) : Double.POSITIVE_INFINITY;
     }
+
+    /**
+     * The distance in code units within which a code with header {@code header} (read unsigned)
+     * lies from its item: 0.001 for {@link #CODE_EXACT}, {@code sqrt(dimensions)/2} for {@link
+     * #CODE_BOUNDED}, {@code (header - 63)·sqrt(dimensions)/256} for the residual headers, and
+     * infinity for any other header (no bound).
+     */
+    public double residualBound(int header) {
+        int h = header & 0xFF;
+        if (h >= CODE_RESIDUAL_FIRST) {
+            return (h - 63) * Math.sqrt(dimensions) / 256;
+        }
+        return h == CODE_EXACT ? EXACT_RESIDUAL : h == CODE_BOUNDED ? 0.5 * Math.sqrt(dimensions) : Double.POSITIVE_INFINITY;
+    }
+
+    /** The most a {@link #CODE_EXACT} code may lie from its item, in code units. */
+    private static final double EXACT_RESIDUAL = 1e-3;
 
     /**
      * Whether distances of a vector of squared norm {@code n2}, scaled by {@code scale} into code
@@ -153,11 +206,20 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
     }
 
     /**
-     * Whether the stored code {@code code} (its header byte first) is within half a step of the
-     * encoded item at {@code item} in every component, as {@link #CODE_BOUNDED} promises, and for
-     * cosine of a unit-length scaling: what {@link #lowerBound} relies on ({@code quiver check}).
+     * Whether the stored code {@code code} (its header byte first) is as close to the encoded item
+     * at {@code item} as its header promises, and for cosine of a unit-length scaling: what {@link
+     * #lowerBound} relies on ({@code quiver check}). A {@link #CODE_BOUNDED} code must be within
+     * half a step in every component; the distance of an exact code or one with a residual header
+     * is checked exactly; other headers promise nothing.
      */
     public boolean boundHolds(long item, long code) {
+        int header = NativeMemory.getByte(code) & 0xFF;
+        if (header >= CODE_RESIDUAL_FIRST || header == CODE_EXACT) {
+            return residualUnits(item, scale(kind, item), code) <= residualBound(header);
+        }
+        if (header != CODE_BOUNDED) {
+            return true;
+        }
         float scale = scale(kind, item);
         float inv = 1f / step;
         long p = item + Distance.PAYLOAD;
@@ -180,34 +242,64 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
     }
 
     /**
-     * Whether the stored code at {@code code} is within rounding of its item
-     * ({@link #CODE_BOUNDED} or {@link #CODE_EXACT}), so that {@link #lowerBound} holds for it.
+     * Whether the stored code at {@code code} says how far it is from its item ({@link
+     * #CODE_EXACT}, {@link #CODE_BOUNDED} or a {@link #CODE_RESIDUAL_FIRST residual header}), so
+     * that {@link #lowerBound} holds for it.
      */
     public static boolean isBounded(long code) {
         byte b = NativeMemory.ALL.get(ValueLayout.JAVA_BYTE, code);
-        return b == CODE_BOUNDED || b == CODE_EXACT;
+        return b == CODE_BOUNDED || b == CODE_EXACT || (b & 0xFF) >= CODE_RESIDUAL_FIRST;
     }
 
     /**
-     * A lower bound of the exact ordering distance between a query and an item whose code is
-     * {@link #isBounded bounded}, from their {@link #distance}. In code units the code is within
-     * {@code sqrt(dimensions)/2} of the item (half a step per component), so by the triangle
-     * inequality the item is at least {@code sqrt(codeDistance) - sqrt(dimensions)/2} units from
-     * the query; a unit is {@code step} long; a cosine distance is half the squared distance of
-     * the normalised vectors. Shaved by 0.1% for the float rounding of both distances, and for
-     * cosine by 1e-6 more: {@code 1 - cos} of near neighbours is a small difference of numbers
-     * near 1, rounded in absolute terms.
+     * A lower bound of the exact ordering distance between a query and the item of the {@link
+     * #isBounded bounded} code at {@code code}, from their {@link #distance}. The header puts the
+     * item within {@link #residualBound} units of its code, so by the triangle inequality the item
+     * is at least {@code sqrt(codeDistance) - residual} units from the query; a unit is {@code
+     * step} long; a cosine distance is half the squared distance of the normalised vectors.
+     * The residual is raised by 0.01%, by 0.01 units and by the float error of the query's units
+     * ({@link #queryUnitsError}), and the result shaved by 0.1% for the rounding of both distances,
+     * and for cosine by 1e-6 more: {@code 1 - cos} of
+     * near neighbours is a small difference of numbers near 1, rounded in absolute terms.
      */
-    public float lowerBound(float codeDistance) {
-        if (!Float.isFinite(codeDistance)) {
-            return 0f; // overflowed (a query far outside the range): no bound
+    public float lowerBound(float codeDistance, long code) {
+        return lowerBound(codeDistance, residualBound(NativeMemory.getByte(code)));
+    }
+
+    /**
+     * A lower bound that holds for every bounded code at code distance {@code codeDistance},
+     * whatever its header ({@link #lowerBound(float, long)} with the largest residual a header
+     * can state): once it passes the k-th exact distance, no bounded code farther out can enter.
+     */
+    public float loosestLowerBound(float codeDistance) {
+        return lowerBound(codeDistance, residualBound(0xFF));
+    }
+
+    private float lowerBound(float codeDistance, double residual) {
+        if (!Float.isFinite(codeDistance) || !(residual < Double.POSITIVE_INFINITY)) {
+            return 0f; // overflowed (a query far outside the range), or no bound
         }
-        double units = Math.sqrt(Math.max(0f, codeDistance)) - 0.5 * Math.sqrt(dimensions) * 1.0001;
+        double units = Math.sqrt(Math.max(0f, codeDistance)) - (residual * 1.0001 + 0.01 + queryUnitsError());
         if (units <= 0) {
             return 0f;
         }
         double d = units * units * step * step * 0.999;
-        return (float) (kind == DistanceKind.COSINE ? d / 2 - 1e-6 : d);
+        return (float) (kind == DistanceKind.COSINE ? Math.max(0, d / 2 - 1e-6) : d);
+    }
+
+    /**
+     * How far a query's units as {@link #encodeQuery} computes them in float may lie from their
+     * exact values, beyond what the relative shave of {@link #lowerBound} covers. Per component:
+     * the subtraction of {@code lo} and the multiplication by {@code 1/step} each round by half an
+     * ulp of at most the unit value (a query far outside the range: its code distance grows as
+     * fast, and the shave covers it; within the range, 256 units), and for cosine the scaling to
+     * unit length by half an ulp of a component of at most 1, which in units is {@code 2^-24/step}
+     * (a Euclidean query's scale is 1, exact). Doubled for the square root of the dimensions of
+     * such errors: 0.002 units at 768-d for Euclidean, 0.008 for cosine with steps of 0.001.
+     */
+    private double queryUnitsError() {
+        double perComponent = 256 + (kind == DistanceKind.COSINE ? 1 / (double) step : 0);
+        return Math.sqrt(dimensions) * perComponent * 0x1p-22;
     }
 
     /**
@@ -288,7 +380,7 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
 
     /** Whether {@code b} is the first byte of a stored code. */
     public static boolean isCodeHeader(byte b) {
-        return b == CODE_VERSION || b == CODE_EXACT || b == CODE_BOUNDED;
+        return b == CODE_VERSION || b == CODE_EXACT || b == CODE_BOUNDED || (b & 0xFF) >= CODE_RESIDUAL_FIRST;
     }
 
     /** Approximate ordering distance between an encoded query and a stored code (its address). */
@@ -304,8 +396,9 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
     /** Checks a stored value's size and version; throws CORRUPTED if it is not a code of this quantizer. */
     public void checkCode(ByteBuffer value, int id) {
         if (value.remaining() != codeBytes() || !isCodeHeader(value.get(0))) {
+            String header = value.remaining() == 0 ? "none" : Integer.toString(value.get(0) & 0xFF);
             throw new QuiverException(ErrorKind.CORRUPTED, "int8 code of item " + Integer.toUnsignedString(id) + " has " + value.remaining()
-                    + " bytes, expected " + codeBytes());
+                    + " bytes and header " + header + ", expected " + codeBytes() + " bytes and a header this version knows");
         }
     }
 

@@ -298,8 +298,10 @@ public final class ItemCodes {
     /**
      * Whether the stored code of {@code id} is what its stored vector codes to with {@code codes}:
      * every component within one step (kernels of other lane widths may round one differently),
-     * marked exact only if it is, and marked bounded ({@link ScalarQuantizer#CODE_BOUNDED}) only if
-     * every component is within half a step ({@link ScalarQuantizer#boundHolds}). A code that fails this sends the graph walk to the wrong
+     * marked exact only if it is, and as close to its vector as its header states ({@link
+     * ScalarQuantizer#boundHolds}: half a step per component for {@link
+     * ScalarQuantizer#CODE_BOUNDED}, the stated distance for a {@link
+     * ScalarQuantizer#CODE_RESIDUAL_FIRST residual header}). A code that fails this sends the graph walk to the wrong
      * place, or skips the exact re-ranking, while the vector looks sound. True when the item or its
      * code is missing or malformed: {@link #check} and the item decoding report those.
      *
@@ -324,9 +326,9 @@ public final class ItemCodes {
         if (code.get(0) == ScalarQuantizer.CODE_EXACT && fresh.get(0) != ScalarQuantizer.CODE_EXACT) {
             return false;
         }
-        // A code that claims to be within rounding lets searches skip its vector (HnswReader.reranked):
-        // that claim is checked exactly, not within the one step allowed below.
-        if (code.get(0) == ScalarQuantizer.CODE_BOUNDED && !codes.boundHolds(itemAddress, NativeMemory.address(code))) {
+        // A code that states how far it lies from its vector lets searches skip that vector
+        // (HnswReader.reranked): the statement is checked exactly, not within the one step allowed below.
+        if (!codes.boundHolds(itemAddress, NativeMemory.address(code))) {
             return false;
         }
         for (int i = ScalarQuantizer.CODE_PAYLOAD; i < codes.codeBytes(); i++) {

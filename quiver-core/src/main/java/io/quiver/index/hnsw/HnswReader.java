@@ -605,12 +605,13 @@ public final class HnswReader implements IndexReader {
      * the beam is exact ({@link ScalarQuantizer#CODE_EXACT}: integer data such as pixels), the codes
      * already ordered the beam as the vectors would, and only the best k are read, for their exact
      * distances (Fashion-MNIST, three alternating A/B rounds: 3-37% more q/s at ef 40, 20-22% at ef
-     * 80). Otherwise the beam is measured closest code first, and a candidate whose code is within
-     * rounding of its vector ({@link ScalarQuantizer#isBounded}) is skipped once even the nearest
-     * point its code allows ({@link ScalarQuantizer#lowerBound}) is farther than the k-th best
-     * exact distance so far: it could not enter the result, so the answer is the one measuring the
-     * whole beam gives. On Fashion-MNIST's cosine copy a search then reads 29 vectors at ef 40 and
-     * 32-33 from ef 80 to 400, instead of ef (10,000 queries; docs/BENCHMARKS.md, twentieth session).
+     * 80). Otherwise the beam is measured closest code first, and a candidate whose code states
+     * how far it is from its vector ({@link ScalarQuantizer#isBounded}) is skipped once even the
+     * nearest point its code allows ({@link ScalarQuantizer#lowerBound}) is farther than the k-th
+     * best exact distance so far: it could not enter the result, so the answer is the one
+     * measuring the whole beam gives. On Fashion-MNIST's cosine copy a search then reads 29
+     * vectors at ef 40 and 32-33 from ef 80 to 400, instead of ef (10,000 queries;
+     * docs/BENCHMARKS.md, twentieth session).
      */
     private SearchResult reranked(long q, int k, boolean partial) {
         int n = drainBeam();
@@ -633,9 +634,10 @@ public final class HnswReader implements IndexReader {
             for (int i = from; i < to; i++) {
                 int o = outNode[i];
                 if (bounded && kept.size() == k && ScalarQuantizer.isBounded(codeAddress[o])) {
-                    if (pastBound || codes.lowerBound(outDist[i]) > kept.topDistance()) {
-                        // the beam is in ascending code distance: every later bounded code is past it too
-                        pastBound = true;
+                    if (pastBound || codes.lowerBound(outDist[i], codeAddress[o]) > kept.topDistance()) {
+                        // the beam is in ascending code distance: once the bound of the largest
+                        // residual passes, every later bounded code is past it too
+                        pastBound = pastBound || codes.loosestLowerBound(outDist[i]) > kept.topDistance();
                         skippedByBound++;
                         continue;
                     }

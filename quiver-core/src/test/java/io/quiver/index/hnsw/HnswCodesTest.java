@@ -314,8 +314,11 @@ class HnswCodesTest {
             });
             d.put(5000, half);
             try (ReadTxn txn = store.read()) {
-                // rounded, not exact, but within half a step of its vector
-                assertThat(txn.get(0, KeyKind.CODE, 5000).get(0)).isEqualTo(ScalarQuantizer.CODE_BOUNDED);
+                // rounded, not exact: its header states half a unit, its one component's rounding
+                int header = txn.get(0, KeyKind.CODE, 5000).get(0) & 0xFF;
+                assertThat(header).isGreaterThanOrEqualTo(ScalarQuantizer.CODE_RESIDUAL_FIRST);
+                ScalarQuantizer sq = ItemCodes.read(txn, 0, DistanceKind.EUCLIDEAN.create(DIMS));
+                assertThat(sq.residualBound(header)).isBetween(0.5, 0.5 + Math.sqrt(DIMS) / 256 + 1e-3);
                 HnswReader reader = HnswReader.open(txn, 0).walkingSmallIndexes();
                 // ef above the item count: the walk visits every node it can reach
                 SearchResult res = reader.search(half, SearchOptions.builder().k(2).ef(2000).build());
@@ -420,6 +423,17 @@ class HnswCodesTest {
                     b[0] = ScalarQuantizer.CODE_BOUNDED;
                     txn.put(0, KeyKind.CODE, outlier, b);
                     assertThat(ItemCodes.matchesItem(txn, 0, dist, sq, outlier)).isFalse();
+                    b[0] = (byte) 0xFF; // the largest residual a header states, still far short
+                    txn.put(0, KeyKind.CODE, outlier, b);
+                    assertThat(ItemCodes.matchesItem(txn, 0, dist, sq, outlier)).isFalse();
+                    // an ordinary item's code stating less than its own residual
+                    java.nio.ByteBuffer own = txn.get(0, KeyKind.CODE, 5);
+                    byte[] c = new byte[own.remaining()];
+                    own.get(0, c);
+                    assertThat(c[0] & 0xFF).isGreaterThan(ScalarQuantizer.CODE_RESIDUAL_FIRST);
+                    c[0]--;
+                    txn.put(0, KeyKind.CODE, 5, c);
+                    assertThat(ItemCodes.matchesItem(txn, 0, dist, sq, 5)).isFalse();
                 });
             }
         }
@@ -465,7 +479,7 @@ class HnswCodesTest {
                 });
                 try (ReadTxn txn = store.read()) {
                     if (kind == DistanceKind.COSINE) {
-                        assertThat(txn.get(0, KeyKind.CODE, 0).get(0)).as("the tiny item's code").isNotEqualTo(ScalarQuantizer.CODE_BOUNDED);
+                        assertThat(txn.get(0, KeyKind.CODE, 0).get(0)).as("the tiny item's code").isEqualTo(ScalarQuantizer.CODE_VERSION);
                     }
                     HnswReader bounded = HnswReader.open(txn, 0).walkingSmallIndexes();
                     HnswReader whole = HnswReader.open(txn, 0).walkingSmallIndexes().measuringWholeBeam();
@@ -488,19 +502,36 @@ class HnswCodesTest {
                         assertThat(bounded.search(axis, SearchOptions.builder().k(3).ef(64).build()).neighbors().get(0).id()).isZero();
                     }
                 }
-                // check holds a bounded code to half a step: one component moved by one step (which
-                // the general comparison allows) is reported
+                // check holds a code to what its header states: one component moved by one step
+                // (which the general comparison allows) is reported, both for the residual a header
+                // states and, in a code written before residual headers, for half a step
                 io.quiver.distance.Distance dist = kind.create(dims);
                 store.write(txn -> {
                     ScalarQuantizer sq = ItemCodes.read(txn, 0, dist);
                     int id = 1000;
                     java.nio.ByteBuffer code = txn.get(0, KeyKind.CODE, id);
-                    assertThat(code.get(0)).isEqualTo(ScalarQuantizer.CODE_BOUNDED);
+                    assertThat(code.get(0) & 0xFF).isGreaterThanOrEqualTo(ScalarQuantizer.CODE_RESIDUAL_FIRST);
                     assertThat(ItemCodes.matchesItem(txn, 0, dist, sq, id)).isTrue();
                     byte[] b = new byte[code.remaining()];
                     code.get(0, b);
-                    b[1] = (byte) (b[1] == Byte.MAX_VALUE ? b[1] - 1 : b[1] + 1);
+                    byte[] up = b.clone();
+                    up[1] = (byte) (b[1] == Byte.MAX_VALUE ? b[1] - 1 : b[1] + 1);
+                    byte[] down = b.clone();
+                    down[1] = (byte) (b[1] == Byte.MIN_VALUE ? b[1] + 1 : b[1] - 1);
+                    // moved away from its item by a step, a component adds at least one unit squared
+                    txn.put(0, KeyKind.CODE, id, up);
+                    boolean upPasses = ItemCodes.matchesItem(txn, 0, dist, sq, id);
+                    txn.put(0, KeyKind.CODE, id, down);
+                    boolean downPasses = ItemCodes.matchesItem(txn, 0, dist, sq, id);
+                    assertThat(upPasses && downPasses).isFalse();
+                    up[0] = ScalarQuantizer.CODE_BOUNDED;
+                    down[0] = ScalarQuantizer.CODE_BOUNDED;
+                    b[0] = ScalarQuantizer.CODE_BOUNDED;
                     txn.put(0, KeyKind.CODE, id, b);
+                    assertThat(ItemCodes.matchesItem(txn, 0, dist, sq, id)).isTrue();
+                    txn.put(0, KeyKind.CODE, id, up);
+                    assertThat(ItemCodes.matchesItem(txn, 0, dist, sq, id)).isFalse();
+                    txn.put(0, KeyKind.CODE, id, down);
                     assertThat(ItemCodes.matchesItem(txn, 0, dist, sq, id)).isFalse();
                 });
             }
