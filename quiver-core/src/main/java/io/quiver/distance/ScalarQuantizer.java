@@ -159,7 +159,7 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
 
     /**
      * The distance in code units within which a code with header {@code header} (read unsigned)
-     * lies from its item: 0.001 for {@link #CODE_EXACT}, {@code sqrt(dimensions)/2} for {@link
+     * lies from its item: {@code sqrt(dimensions)/2} for {@link #CODE_EXACT} and {@link
      * #CODE_BOUNDED}, {@code (header - 63)·sqrt(dimensions)/256} for the residual headers, and
      * infinity for any other header (no bound).
      */
@@ -168,10 +168,13 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
         if (h >= CODE_RESIDUAL_FIRST) {
             return (h - 63) * Math.sqrt(dimensions) / 256;
         }
-        return h == CODE_EXACT ? EXACT_RESIDUAL : h == CODE_BOUNDED ? 0.5 * Math.sqrt(dimensions) : Double.POSITIVE_INFINITY;
+        // Exact codes keep the half-step bound: stores written before the twenty-third session
+        // marked a code exact from its float unit values alone, which in a range narrower than the
+        // floats' own spacing can be units away from its item.
+        return h == CODE_EXACT || h == CODE_BOUNDED ? 0.5 * Math.sqrt(dimensions) : Double.POSITIVE_INFINITY;
     }
 
-    /** The most a {@link #CODE_EXACT} code may lie from its item, in code units. */
+    /** The most a code newly marked {@link #CODE_EXACT} may lie from its item, in code units. */
     private static final double EXACT_RESIDUAL = 1e-3;
 
     /**
@@ -258,9 +261,10 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
      * is at least {@code sqrt(codeDistance) - residual} units from the query; a unit is {@code
      * step} long; a cosine distance is half the squared distance of the normalised vectors.
      * The residual is raised by 0.01%, by 0.01 units and by the float error of the query's units
-     * ({@link #queryUnitsError}), and the result shaved by 0.1% for the rounding of both distances,
-     * and for cosine by 1e-6 more: {@code 1 - cos} of
-     * near neighbours is a small difference of numbers near 1, rounded in absolute terms.
+     * ({@link #queryUnitsError}); the result is lowered by what the float computation of the exact
+     * distance may lose: a share of it (0.1%, more from 8,000 dimensions), and for cosine
+     * {@code (dimensions + 16)·2^-23} more ({@code 1 - cos} of near neighbours is a small difference
+     * of numbers near 1, rounded in absolute terms).
      */
     public float lowerBound(float codeDistance, long code) {
         return lowerBound(codeDistance, residualBound(NativeMemory.getByte(code)));
@@ -283,8 +287,16 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
         if (units <= 0) {
             return 0f;
         }
-        double d = units * units * step * step * 0.999;
-        return (float) (kind == DistanceKind.COSINE ? Math.max(0, d / 2 - 1e-6) : d);
+        // The search compares with the exact distance as the kernels compute it, a float sum over
+        // the dimensions, which may lie below the true one: for Euclidean by a share of it (positive
+        // terms: up to about one rounding per term), plus absolute rounding where the squares are
+        // subnormal; for cosine by an absolute amount, since 1 - cos is a small difference of a dot
+        // product near 1 whose terms each round (a review built a 4096-d item and query whose
+        // float distance lay 3.6e-6 below the true one, which a bound of 1e-6 slack passed).
+        double relative = Math.max(1e-3, (dimensions + 8) * 0x1p-23);
+        double d = units * units * step * step * (1 - relative);
+        d = kind == DistanceKind.COSINE ? d / 2 - (dimensions + 16) * 0x1p-23 : d - dimensions * 0x1p-148;
+        return (float) Math.max(0, d);
     }
 
     /**

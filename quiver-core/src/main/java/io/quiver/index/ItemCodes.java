@@ -287,7 +287,8 @@ public final class ItemCodes {
                     first = id;
                 }
             } else if ((v.remaining() != codes.codeBytes() || !ScalarQuantizer.isCodeHeader(v.get(0))) && bad++ < 5) {
-                report.accept("int8 code of item " + Integer.toUnsignedString(id) + " has " + v.remaining() + " bytes, expected " + codes.codeBytes());
+                report.accept("int8 code of item " + Integer.toUnsignedString(id) + " has " + v.remaining() + " bytes and header "
+                        + (v.remaining() == 0 ? "none" : Integer.toString(v.get(0) & 0xFF)) + ", expected " + codes.codeBytes() + " bytes and a known header");
             }
         }
         if (missing > 0) {

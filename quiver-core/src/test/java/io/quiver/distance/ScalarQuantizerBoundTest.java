@@ -10,6 +10,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -136,6 +137,85 @@ class ScalarQuantizerBoundTest {
             }
         }
         assertThat(bounded).as("codes stating a residual").isPositive();
+    }
+
+    /**
+     * The exact distance the search compares with is a float sum, which may lie below the true
+     * one; the bound must stay under the float value. A review's construction for cosine: in each
+     * of the kernel's P partial sums a first term just above a power of two, then terms of just
+     * over half its ulp, each rounded up when added; the query moves the large terms slightly. With
+     * a code range through both component values the codes are nearly exact, so only the slack for
+     * the dot product's rounding keeps the bound below (P = 4 for the scalar kernel, 4 x lanes for
+     * the vector ones).
+     */
+    @ParameterizedTest
+    @CsvSource({"768,4", "768,64", "1536,64", "4096,16", "4096,32", "4096,64"})
+    void theCosineBoundAllowsForTheDotProductsRounding(int dims, int partials) {
+        Distance distance = DistanceKind.COSINE.create(dims);
+        float big = (float) Math.sqrt(Math.scalb(1.0, -Integer.numberOfTrailingZeros(partials)) * 1.01);
+        float small = (float) Math.sqrt(0.51 * Math.ulp(big * big));
+        float[] x = new float[dims];
+        for (int i = 0; i < dims; i++) {
+            x[i] = i < partials ? big : small;
+        }
+        ByteBuffer item = direct(distance.itemBytes());
+        distance.encode(x, item);
+        long itemAddress = NativeMemory.address(item);
+        double s = 1.0 / Distance.header(itemAddress);
+        float step = (float) ((big - small) * s / 125);
+        ScalarQuantizer sq = new ScalarQuantizer(DistanceKind.COSINE, dims, (float) (small * s - 10 * step), step);
+        ByteBuffer code = direct(sq.codeBytes());
+        sq.encodeItem(itemAddress, code);
+        long codeAddress = NativeMemory.address(code);
+        assertThat(ScalarQuantizer.isBounded(codeAddress)).isTrue();
+        ByteBuffer units = direct(sq.queryBytes());
+        ByteBuffer query = direct(distance.itemBytes());
+        for (double eta : new double[] {0.001, 0.002, 0.003, 0.005, 0.008, 0.01}) {
+            float[] q = x.clone();
+            for (int i = 0; i < partials; i++) {
+                q[i] = (float) (big * (1 + (i % 2 == 0 ? eta : -eta)));
+            }
+            distance.encode(q, query.clear());
+            assertThat(sq.encodeQuery(q, NativeMemory.address(units))).isTrue();
+            float exact = distance.distance(NativeMemory.address(query), itemAddress);
+            float bound = sq.lowerBound(sq.distance(NativeMemory.address(units), codeAddress), codeAddress);
+            assertThat(bound).as("dims %d partials %d eta %s", dims, partials, eta).isLessThanOrEqualTo(exact);
+        }
+        java.lang.ref.Reference.reachabilityFence(code);
+    }
+
+    /** Euclidean items so small that the squares of their differences are subnormal floats (or 0). */
+    @Test
+    void theEuclideanBoundAllowsForSubnormalSquares() {
+        int dims = 64;
+        Distance distance = DistanceKind.EUCLIDEAN.create(dims);
+        Random r = new Random(12);
+        for (float magnitude : new float[] {1e-21f, 1e-20f, 1e-19f}) {
+            ScalarQuantizer sq = new ScalarQuantizer(DistanceKind.EUCLIDEAN, dims, 0f, magnitude / 255);
+            float[] x = new float[dims];
+            for (int j = 0; j < dims; j++) {
+                x[j] = magnitude * r.nextFloat();
+            }
+            ByteBuffer item = direct(distance.itemBytes());
+            distance.encode(x, item);
+            ByteBuffer code = direct(sq.codeBytes());
+            sq.encodeItem(NativeMemory.address(item), code);
+            long codeAddress = NativeMemory.address(code);
+            ByteBuffer units = direct(sq.queryBytes());
+            ByteBuffer query = direct(distance.itemBytes());
+            for (int steps = 1; steps <= 8; steps *= 2) {
+                float[] q = new float[dims];
+                for (int j = 0; j < dims; j++) {
+                    q[j] = x[j] + steps * sq.step();
+                }
+                distance.encode(q, query.clear());
+                sq.encodeQuery(q, NativeMemory.address(units));
+                float exact = distance.distance(NativeMemory.address(query), NativeMemory.address(item));
+                float bound = sq.lowerBound(sq.distance(NativeMemory.address(units), codeAddress), codeAddress);
+                assertThat(bound).as("magnitude %s steps %d", magnitude, steps).isLessThanOrEqualTo(exact);
+            }
+            java.lang.ref.Reference.reachabilityFence(code);
+        }
     }
 
     @Test
