@@ -530,8 +530,9 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
          * than {@value #OUTLIER_SPAN} times the central part (from the {@value #TAIL} quantile to
          * the 1 - {@value #TAIL} one, of a sample of whole items, at least {@value #MIN_SAMPLE}
          * components), the range is that part with a quarter of
-         * its span added on each side. Components beyond it are clamped; their items' codes are then
-         * not marked bounded, so searches always re-rank them exactly. Gaussian data span about
+         * its span added on each side. Components beyond it are clamped; their items' codes then
+         * state the larger distance from their vectors, or no bound at all when it passes what a
+         * header can state, and searches re-rank them by that. Gaussian data span about
          * 1.4 times their central part, uniform data 1.0; data that are mostly one value (sparse
          * vectors) have no central span and keep min and max.
          *
