@@ -218,6 +218,43 @@ class ScalarQuantizerBoundTest {
         }
     }
 
+    /**
+     * A second review's case: at very high dimensions a kernel that sums sequentially (the scalar
+     * one, or vector lanes too narrow for the int8 path) rounds the code distance up by a share of
+     * itself, which for a query next to an item whose code lies far from it outweighs the bound's
+     * other margins. Every component just below 128 + k/256, a query a 1/1024 step away; both
+     * distances as the scalar kernels compute them.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {65_536, 131_072})
+    void theBoundAllowsForTheCodeDistancesOwnRounding(int dims) {
+        VectorKernels scalar = new ScalarKernels();
+        Distance distance = DistanceKind.EUCLIDEAN.create(dims);
+        ScalarQuantizer sq = new ScalarQuantizer(DistanceKind.EUCLIDEAN, dims, 0f, 1f);
+        ByteBuffer item = direct(distance.itemBytes());
+        ByteBuffer query = direct(distance.itemBytes());
+        ByteBuffer code = direct(sq.codeBytes());
+        ByteBuffer units = direct(sq.queryBytes());
+        for (int k : new int[] {30, 60, 90, 120}) {
+            float[] x = new float[dims];
+            java.util.Arrays.fill(x, Math.nextDown(128f + k / 256f));
+            float[] q = x.clone();
+            for (int j = 0; j < dims; j++) {
+                q[j] += 0x1p-10f;
+            }
+            distance.encode(x, item.clear());
+            distance.encode(q, query.clear());
+            sq.encodeItem(NativeMemory.address(item), code);
+            sq.encodeQuery(q, NativeMemory.address(units));
+            long c = NativeMemory.address(code);
+            assertThat(ScalarQuantizer.isBounded(c)).isTrue();
+            float codeDistance = scalar.squaredEuclideanInt8(NativeMemory.address(units), c + ScalarQuantizer.CODE_PAYLOAD, dims);
+            float exact = scalar.squaredEuclidean(NativeMemory.address(query) + Distance.PAYLOAD, NativeMemory.address(item) + Distance.PAYLOAD, dims);
+            assertThat(sq.lowerBound(codeDistance, c)).as("dims %d k %d", dims, k).isLessThanOrEqualTo(exact);
+        }
+        java.lang.ref.Reference.reachabilityFence(code);
+    }
+
     @Test
     void roundingAloneStatesAboutASqrtTwelfthOfAStepPerComponent() {
         // errors spread evenly over a step: sqrt(dims/12) units, 58% of the worst case sqrt(dims)/2
