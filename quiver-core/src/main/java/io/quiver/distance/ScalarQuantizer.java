@@ -262,10 +262,10 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
      * step} long; a cosine distance is half the squared distance of the normalised vectors.
      * The code distance is lowered by what its float sum may have gained ({@code (dimensions +
      * 8)·2^-23} of it), the residual raised by 0.01%, by 0.01 units and by the float error of the
-     * query's units ({@link #queryUnitsError}); the result is lowered by what the float computation of the exact
-     * distance may lose: a share of it (0.1%, more from 8,000 dimensions), and for cosine
-     * {@code (dimensions + 16)·2^-23} more ({@code 1 - cos} of near neighbours is a small difference
-     * of numbers near 1, rounded in absolute terms).
+     * query's units ({@link #queryUnitsError}); the result is lowered by what the float
+     * computation of the exact distance may lose: a share of it (0.1%, more from 8,000
+     * dimensions), and for cosine {@code (dimensions + 16)·2^-23} more ({@code 1 - cos} of near
+     * neighbours is a small difference of numbers near 1, rounded in absolute terms).
      */
     public float lowerBound(float codeDistance, long code) {
         return lowerBound(codeDistance, residualBound(NativeMemory.getByte(code)));
@@ -289,7 +289,8 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
         // too narrow for the int8 path); a second review found searches at 65,536 and 131,072
         // dimensions that skipped their nearest item without this share.
         double codeShare = (dimensions + 8) * 0x1p-23;
-        double units = Math.sqrt(Math.max(0f, codeDistance) * Math.max(0, 1 - codeShare)) - (residual * 1.0001 + 0.01 + queryUnitsError());
+        double slack = residual * 1.0001 + 0.01 + queryUnitsError();
+        double units = Math.sqrt(Math.max(0f, codeDistance) * Math.max(0, 1 - codeShare)) - slack;
         if (units <= 0) {
             return 0f;
         }
