@@ -89,4 +89,47 @@ class CodeRangeOutlierTest {
             assertThat(withOutlier).isGreaterThan(0.95);
         }
     }
+
+    /**
+     * A later batch that shifts the data widens the stored range (every item is recoded); one far
+     * component among the batch must not stretch the widened range either, or the recoding would
+     * squeeze every item into a few code values as the first fit once did.
+     */
+    @org.junit.jupiter.api.Test
+    void aWidenedRangeIgnoresAFarComponentAmongTheNewItems() {
+        float[][] old = uniform(N, 7);
+        float[][] shifted = uniform(N, 8);
+        for (float[] v : shifted) {
+            for (int j = 0; j < DIMS; j++) {
+                v[j] += 2f; // [2, 3): beyond the stored [0, 1) by far more than the slack
+            }
+        }
+        shifted[OUTLIER][3] = 1e4f;
+        try (Store store = Store.open(dir)) {
+            store.write(txn -> {
+                HnswWriter w = HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, DIMS);
+                for (int i = 0; i < N; i++) {
+                    w.add(i, old[i]);
+                }
+                w.build(HnswBuildOptions.builder().threads(1).build());
+            });
+            store.write(txn -> {
+                var d = DistanceKind.EUCLIDEAN.create(DIMS);
+                io.quiver.distance.ScalarQuantizer stored = ItemCodes.read(txn, 0, d);
+                assertThat(stored.hi()).isLessThan(1.5f);
+                HnswWriter w = HnswWriter.open(txn, 0);
+                org.roaringbitmap.RoaringBitmap inserted = new org.roaringbitmap.RoaringBitmap();
+                for (int i = 0; i < N; i++) {
+                    w.add(N + i, shifted[i]);
+                    inserted.add(N + i);
+                }
+                io.quiver.distance.ScalarQuantizer wider = ItemCodes.widened(txn, 0, d, stored, inserted);
+                assertThat(wider).isNotEqualTo(stored);
+                assertThat(wider.lo()).isLessThanOrEqualTo(stored.lo());
+                // the shifted items fit; the far component does not set the top (without the robust
+                // range it would be 1e4 plus headroom, a step of ~43 for values below 3)
+                assertThat(wider.hi()).isBetween(3f, 5f);
+            });
+        }
+    }
 }
