@@ -1,10 +1,11 @@
 #!/bin/bash
-# scale-ab.sh: 500k x 768 searches, per round: hnswlib (its saved index), then quiver bench with
+# scale-ab.sh: 500k x 768 searches, per round: hnswlib (its driver builds the index again each
+# round, 2 threads, m 16, efConstruction 100, then searches it), then quiver bench with
 # each (jar, db) pair of PAIRS, ef 10-400, 3 timed passes per ef, 1 query thread, k 10.
 set -uo pipefail
 D=${D:-/tmp/s22/scale}; O=${O:-/tmp/s23/out}; ROUNDS=${ROUNDS:-2}
 EF=${EF:-10,20,40,80,120,200,400}
-PAIRS=${PAIRS:-"resid:/tmp/s23/db3 head:/tmp/s23/db3 head:/tmp/s22/scale/db2"}
+PAIRS=${PAIRS:-"resid:/tmp/s23/db3 head:/tmp/s23/db3L resid:/tmp/s23/db3L head:/tmp/s22/scale/db2"}
 J=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
 F="--add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
 mkdir -p "$O"

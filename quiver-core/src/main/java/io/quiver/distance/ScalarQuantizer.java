@@ -50,7 +50,7 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
      * item: header {@code h} says the item, in code units, is within {@link #residualBound
      * (h - 63)·sqrt(dimensions)/256} of the code (for cosine, of a unit-length scaling). Half a
      * step per component, the worst rounding, is {@code sqrt(dimensions)/2} (header 191); rounding
-     * errors spread evenly over a step give about {@code sqrt(dimensions/12)} (header ~174), so
+     * errors spread evenly over a step give about {@code sqrt(dimensions/12)} (header ~137), so
      * the stored residual bounds a distance by 42% less slack than {@link #CODE_BOUNDED} does. On
      * 500k clustered 768-d vectors a search at ef 200 then skips 82 of 200 beam entries instead of
      * 1 (docs/BENCHMARKS.md, twenty-third session). An item clamped a little beyond the range
@@ -125,7 +125,7 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
         double r = residualUnits(item, scale, code);
         // Every component's float unit value was an integer; true for the item itself (pixels on
         // a grid of step 1) unless the range is narrower than the floats' own spacing.
-        if (exactInFloat && r <= EXACT_RESIDUAL) {
+        if (exactInFloat && r <= exactResidual()) {
             return CODE_EXACT;
         }
         // NaN (never for validated items) falls through to the unbounded header with the rest
@@ -174,8 +174,29 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
         return h == CODE_EXACT || h == CODE_BOUNDED ? 0.5 * Math.sqrt(dimensions) : Double.POSITIVE_INFINITY;
     }
 
-    /** The most a code newly marked {@link #CODE_EXACT} may lie from its item, in code units. */
-    private static final double EXACT_RESIDUAL = 1e-3;
+    /**
+     * The most a code newly marked {@link #CODE_EXACT} may lie from its item, in code units: the
+     * float arithmetic that found every unit value whole rounds each by up to about {@code
+     * 256·2^-22} units, so grid data at 65,536 dimensions (values k/10 with a step of 0.1) lie
+     * 0.01 units from their codes by double arithmetic and are still exact (a review found them
+     * losing header 2 with an absolute 0.001).
+     */
+    private double exactResidual() {
+        return 1e-3 + Math.sqrt(dimensions) * 256 * 0x1p-22;
+    }
+
+    /**
+     * Whether the quantize kernel finds every unit value of the encoded item at {@code item} whole:
+     * the rule by which stores written before the twenty-third session marked a code {@link
+     * #CODE_EXACT} (whatever its distance in double, and for cosine zero vectors too), which
+     * {@code quiver check} accepts for them.
+     */
+    public boolean quantizesExactly(long item) {
+        ByteBuffer scratch = ByteBuffer.allocateDirect(dimensions);
+        boolean exact = KERNELS.quantize(item + Distance.PAYLOAD, NativeMemory.address(scratch), dimensions, scale(kind, item), lo, 1f / step);
+        java.lang.ref.Reference.reachabilityFence(scratch);
+        return exact;
+    }
 
     /**
      * Whether distances of a vector of squared norm {@code n2}, scaled by {@code scale} into code

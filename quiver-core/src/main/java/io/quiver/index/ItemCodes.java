@@ -324,16 +324,29 @@ public final class ItemCodes {
         if (code == null || code.remaining() != codes.codeBytes() || !ScalarQuantizer.isCodeHeader(code.get(0))) {
             return true;
         }
-        if (code.get(0) == ScalarQuantizer.CODE_EXACT && fresh.get(0) != ScalarQuantizer.CODE_EXACT) {
-            return false;
-        }
-        // A code that states how far it lies from its vector lets searches skip that vector
-        // (HnswReader.reranked): the statement is checked exactly, not within the one step allowed below.
-        if (!codes.boundHolds(itemAddress, NativeMemory.address(code))) {
+        if (code.get(0) == ScalarQuantizer.CODE_EXACT) {
+            // Exact now also means within a small distance in double, and for cosine a unit-length
+            // vector; stores written before marked a code exact by its float unit values alone, and
+            // such a code is sound if it is still exactly what the kernel makes of its vector.
+            if (fresh.get(0) != ScalarQuantizer.CODE_EXACT && !(codes.quantizesExactly(itemAddress) && sameBytes(code, fresh))) {
+                return false;
+            }
+        } else if (!codes.boundHolds(itemAddress, NativeMemory.address(code))) {
+            // A code that states how far it lies from its vector lets searches skip that vector
+            // (HnswReader.reranked): the statement is checked exactly, not within the one step allowed below.
             return false;
         }
         for (int i = ScalarQuantizer.CODE_PAYLOAD; i < codes.codeBytes(); i++) {
             if (Math.abs((code.get(i) & 0xFF) - (fresh.get(i) & 0xFF)) > 1) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean sameBytes(ByteBuffer code, ByteBuffer fresh) {
+        for (int i = ScalarQuantizer.CODE_PAYLOAD; i < code.remaining(); i++) {
+            if (code.get(i) != fresh.get(i)) {
                 return false;
             }
         }

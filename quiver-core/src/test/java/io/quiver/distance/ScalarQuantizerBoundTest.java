@@ -255,6 +255,29 @@ class ScalarQuantizerBoundTest {
         java.lang.ref.Reference.reachabilityFence(code);
     }
 
+    /**
+     * Grid data at high dimensions (values k/10, a step of 0.1) are exact in the kernel's float
+     * arithmetic and 0.01 units from their codes in double; they stay exact (header 2), as a review
+     * found them losing it with an absolute threshold.
+     */
+    @Test
+    void highDimensionalGridDataStayExact() {
+        int dims = 65_536;
+        Distance distance = DistanceKind.EUCLIDEAN.create(dims);
+        ScalarQuantizer sq = new ScalarQuantizer(DistanceKind.EUCLIDEAN, dims, 0f, 0.1f);
+        Random r = new Random(6);
+        float[] x = new float[dims];
+        for (int j = 0; j < dims; j++) {
+            x[j] = r.nextInt(256) / 10f;
+        }
+        ByteBuffer item = direct(distance.itemBytes());
+        distance.encode(x, item);
+        assertThat(sq.quantizesExactly(NativeMemory.address(item))).isTrue();
+        ByteBuffer code = direct(sq.codeBytes());
+        sq.encodeItem(NativeMemory.address(item), code);
+        assertThat(code.get(0)).isEqualTo(ScalarQuantizer.CODE_EXACT);
+    }
+
     @Test
     void roundingAloneStatesAboutASqrtTwelfthOfAStepPerComponent() {
         // errors spread evenly over a step: sqrt(dims/12) units, 58% of the worst case sqrt(dims)/2

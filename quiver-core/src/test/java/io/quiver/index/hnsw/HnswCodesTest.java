@@ -440,6 +440,49 @@ class HnswCodesTest {
     }
 
     /**
+     * A store written before the twenty-third session marked a code exact by its float unit values
+     * alone, zero cosine vectors included (non-negative data: the range starts at 0, where a zero
+     * vector's units all are). Such vectors are now coded without a bound (header 1), and {@code
+     * check} still accepts the old header-2 codes as long as they are what the kernel makes of their
+     * vectors (a review found the first version reporting healthy old stores as damaged).
+     */
+    @Test
+    void checkAcceptsExactCodesOfOlderStores() {
+        java.util.Random r = new java.util.Random(21);
+        Map<Integer, float[]> d = new LinkedHashMap<>();
+        for (int i = 0; i < 500; i++) {
+            float[] v = new float[DIMS];
+            if (i % 50 != 0) {
+                for (int j = 0; j < DIMS; j++) {
+                    v[j] = r.nextInt(4) == 0 ? r.nextInt(10) : 0;
+                }
+                v[r.nextInt(DIMS)] += 1; // never zero
+            }
+            d.put(i, v);
+        }
+        io.quiver.distance.Distance dist = DistanceKind.COSINE.create(DIMS);
+        try (Store store = Store.open(dir)) {
+            build(store, DistanceKind.COSINE, d, HnswIndexTest.opts());
+            store.write(txn -> {
+                ScalarQuantizer sq = ItemCodes.read(txn, 0, dist);
+                assertThat(sq.lo()).isZero();
+                java.nio.ByteBuffer code = txn.get(0, KeyKind.CODE, 0);
+                byte[] old = new byte[code.remaining()];
+                code.get(0, old); // before the next get, which repoints the transaction's buffer
+                assertThat(old[0]).as("a zero cosine vector's code").isEqualTo(ScalarQuantizer.CODE_VERSION);
+                assertThat(sq.quantizesExactly(io.quiver.storage.NativeMemory.address(txn.get(0, KeyKind.ITEM, 0)))).isTrue();
+                old[0] = ScalarQuantizer.CODE_EXACT; // as the older version wrote it
+                txn.put(0, KeyKind.CODE, 0, old);
+                assertThat(ItemCodes.matchesItem(txn, 0, dist, sq, 0)).isTrue();
+                old[1] = (byte) (old[1] + 1); // no longer what its vector codes to
+                txn.put(0, KeyKind.CODE, 0, old);
+
+                assertThat(ItemCodes.matchesItem(txn, 0, dist, sq, 0)).isFalse();
+            });
+        }
+    }
+
+    /**
      * Inputs a review found where the bound broke (16-d): a cosine item whose squared norm is
      * subnormal (its float norm is so coarse that it scales to length 1.18; it is the nearest, at
      * distance 0, and was skipped), cosine queries whose squared norm is subnormal or overflows
