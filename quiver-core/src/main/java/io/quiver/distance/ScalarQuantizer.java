@@ -435,11 +435,23 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
 
     /** Checks a stored value's size and version; throws CORRUPTED if it is not a code of this quantizer. */
     public void checkCode(ByteBuffer value, int id) {
-        if (value.remaining() != codeBytes() || !isCodeHeader(value.get(0))) {
-            String header = value.remaining() == 0 ? "none" : Integer.toString(value.get(0) & 0xFF);
-            throw new QuiverException(ErrorKind.CORRUPTED, "int8 code of item " + Integer.toUnsignedString(id) + " has " + value.remaining()
-                    + " bytes and header " + header + ", expected " + codeBytes() + " bytes and a header this version knows");
+        String problem = codeProblem(value, id);
+        if (problem != null) {
+            throw new QuiverException(ErrorKind.CORRUPTED, problem);
         }
+    }
+
+    /**
+     * What is wrong with the stored value {@code value} of item {@code id} as a code of this
+     * quantizer (its size, or a header this version does not know), or null when nothing is.
+     */
+    public String codeProblem(ByteBuffer value, int id) {
+        if (value.remaining() == codeBytes() && isCodeHeader(value.get(0))) {
+            return null;
+        }
+        String header = value.remaining() == 0 ? "none" : Integer.toString(value.get(0) & 0xFF);
+        return "int8 code of item " + Integer.toUnsignedString(id) + " has " + value.remaining() + " bytes and header " + header
+                + ", expected " + codeBytes() + " bytes and a header this version knows";
     }
 
     public static Fitter fitter(Distance distance) {

@@ -286,9 +286,11 @@ public final class ItemCodes {
                 if (missing++ == 0) {
                     first = id;
                 }
-            } else if ((v.remaining() != codes.codeBytes() || !ScalarQuantizer.isCodeHeader(v.get(0))) && bad++ < 5) {
-                report.accept("int8 code of item " + Integer.toUnsignedString(id) + " has " + v.remaining() + " bytes and header "
-                        + (v.remaining() == 0 ? "none" : Integer.toString(v.get(0) & 0xFF)) + ", expected " + codes.codeBytes() + " bytes and a known header");
+            } else {
+                String problem = codes.codeProblem(v, id);
+                if (problem != null && bad++ < 5) {
+                    report.accept(problem);
+                }
             }
         }
         if (missing > 0) {
