@@ -122,12 +122,7 @@ public final class ForestReader implements IndexReader {
      * for a build, {@link ErrorKind#INDEX_MISMATCH} when the index is a graph.
      */
     public static ForestReader open(ReadTxn txn, int index) {
-        txn.beginUse(); // a close from another thread waits for the reads below
-        try {
-            return openUnguarded(txn, index);
-        } finally {
-            txn.endUse();
-        }
+        return txn.use(() -> openUnguarded(txn, index));
     }
 
     private static ForestReader openUnguarded(ReadTxn txn, int index) {
@@ -200,6 +195,7 @@ public final class ForestReader implements IndexReader {
 
     @Override
     public SearchResult search(float[] vector, SearchOptions options) {
+        // written out, not through txn.use: searches, size() and contains() take no lambda
         txn.beginUse();
         try {
             return searchUnguarded(vector, options);
@@ -406,12 +402,7 @@ public final class ForestReader implements IndexReader {
 
     @Override
     public float[] vector(int id) {
-        txn.beginUse();
-        try {
-            return vectorUnguarded(id);
-        } finally {
-            txn.endUse();
-        }
+        return txn.use(() -> vectorUnguarded(id));
     }
 
     private float[] vectorUnguarded(int id) {
@@ -449,26 +440,12 @@ public final class ForestReader implements IndexReader {
 
     @Override
     public RoaringBitmap ids() {
-        txn.beginUse();
-        try {
-            return idsUnguarded();
-        } finally {
-            txn.endUse();
-        }
-    }
-
-    private RoaringBitmap idsUnguarded() {
-        return live.clone();
+        return txn.use(() -> live.clone());
     }
 
     @Override
     public IndexStats stats() {
-        txn.beginUse();
-        try {
-            return statsUnguarded();
-        } finally {
-            txn.endUse();
-        }
+        return txn.use(this::statsUnguarded);
     }
 
     private IndexStats statsUnguarded() {
@@ -516,12 +493,7 @@ public final class ForestReader implements IndexReader {
      * matches the reachable nodes. Returns the problems found (empty when sound). Reads everything.
      */
     public List<String> check() {
-        txn.beginUse();
-        try {
-            return checkUnguarded();
-        } finally {
-            txn.endUse();
-        }
+        return txn.use(this::checkUnguarded);
     }
 
     private List<String> checkUnguarded() {

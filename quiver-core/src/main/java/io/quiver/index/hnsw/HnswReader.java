@@ -164,12 +164,7 @@ public final class HnswReader implements IndexReader {
      * {@code INDEX_MISMATCH} when it is a forest, {@code NEEDS_BUILD} when it has unbuilt changes.
      */
     public static HnswReader open(ReadTxn txn, int index) {
-        txn.beginUse(); // a close from another thread waits for the reads below
-        try {
-            return openUnguarded(txn, index);
-        } finally {
-            txn.endUse();
-        }
+        return txn.use(() -> openUnguarded(txn, index));
     }
 
     private static HnswReader openUnguarded(ReadTxn txn, int index) {
@@ -374,6 +369,7 @@ public final class HnswReader implements IndexReader {
 
     @Override
     public SearchResult search(float[] vector, SearchOptions options) {
+        // written out, not through txn.use: searches, size() and contains() take no lambda
         txn.beginUse();
         try {
             return searchUnguarded(vector, options);
@@ -740,12 +736,7 @@ public final class HnswReader implements IndexReader {
 
     @Override
     public float[] vector(int id) {
-        txn.beginUse();
-        try {
-            return vectorUnguarded(id);
-        } finally {
-            txn.endUse();
-        }
+        return txn.use(() -> vectorUnguarded(id));
     }
 
     private float[] vectorUnguarded(int id) {
@@ -795,16 +786,7 @@ public final class HnswReader implements IndexReader {
 
     @Override
     public RoaringBitmap ids() {
-        txn.beginUse();
-        try {
-            return idsUnguarded();
-        } finally {
-            txn.endUse();
-        }
-    }
-
-    private RoaringBitmap idsUnguarded() {
-        return built().clone();
+        return txn.use(() -> built().clone());
     }
 
     /**
@@ -819,12 +801,7 @@ public final class HnswReader implements IndexReader {
      * Returns the problems found (at most 100), empty when sound.
      */
     public List<String> check() {
-        txn.beginUse();
-        try {
-            return checkUnguarded();
-        } finally {
-            txn.endUse();
-        }
+        return txn.use(this::checkUnguarded);
     }
 
     private List<String> checkUnguarded() {
@@ -959,12 +936,7 @@ public final class HnswReader implements IndexReader {
     /** Levels, nodes and mean degree per level, link and code bytes: computed now by reading every list. */
     @Override
     public IndexStats stats() {
-        txn.beginUse();
-        try {
-            return statsUnguarded();
-        } finally {
-            txn.endUse();
-        }
+        return txn.use(this::statsUnguarded);
     }
 
     private IndexStats statsUnguarded() {
