@@ -330,7 +330,9 @@ public final class ItemCodes {
             // Exact now also means within a small distance in double, and for cosine a unit-length
             // vector; stores written before marked a code exact by its float unit values alone, and
             // such a code is sound if it is still exactly what the kernel makes of its vector.
-            if (fresh.get(0) != ScalarQuantizer.CODE_EXACT && !(codes.quantizesExactly(itemAddress) && sameBytes(code, fresh))) {
+            int n = codes.codeBytes() - ScalarQuantizer.CODE_PAYLOAD;
+            boolean sameBytes = code.slice(ScalarQuantizer.CODE_PAYLOAD, n).mismatch(fresh.slice(ScalarQuantizer.CODE_PAYLOAD, n)) < 0;
+            if (fresh.get(0) != ScalarQuantizer.CODE_EXACT && !(codes.quantizesExactly(itemAddress) && sameBytes)) {
                 return false;
             }
         } else if (!codes.boundHolds(itemAddress, NativeMemory.address(code))) {
@@ -340,15 +342,6 @@ public final class ItemCodes {
         }
         for (int i = ScalarQuantizer.CODE_PAYLOAD; i < codes.codeBytes(); i++) {
             if (Math.abs((code.get(i) & 0xFF) - (fresh.get(i) & 0xFF)) > 1) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean sameBytes(ByteBuffer code, ByteBuffer fresh) {
-        for (int i = ScalarQuantizer.CODE_PAYLOAD; i < code.remaining(); i++) {
-            if (code.get(i) != fresh.get(i)) {
                 return false;
             }
         }
