@@ -81,6 +81,41 @@ class SnapshotSharingTest {
         }
     }
 
+    /**
+     * A resize remaps the file, so the same snapshot, read again after it, sits at new addresses:
+     * its readers must not take the table filled before the resize (the map generation is part of
+     * the table's key). Without a commit in between, the snapshot id alone cannot tell them apart.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"hnsw", "forest"})
+    void aResizeWithoutACommitStartsANewTable(String family) {
+        float[][] v = Vectors.clustered(N, DIMS, 10, 3);
+        try (Store store = Store.open(dir)) {
+            write(store, family, v, true);
+            long snapshot;
+            try (ReadTxn txn = store.read()) {
+                snapshot = txn.snapshotId();
+                IndexReader r = reader(family, txn);
+                for (int id = 0; id < N; id += 7) {
+                    self(r, v, id); // fills the snapshot's table with addresses in the first mapping
+                }
+            }
+            int generation = store.mapGeneration();
+            store.grow(store.mapSize());
+            assertThat(store.mapGeneration()).isEqualTo(generation + 1);
+            try (ReadTxn txn = store.read()) {
+                assertThat(txn.snapshotId()).isEqualTo(snapshot);
+                IndexReader r = reader(family, txn);
+                int found = 0;
+                for (int id = 0; id < N; id += 7) {
+                    found += self(r, v, id) ? 1 : 0;
+                    assertThat(r.vector(id)).isEqualTo(v[id]);
+                }
+                assertThat(found).isGreaterThanOrEqualTo(N / 7 - 2);
+            }
+        }
+    }
+
     /** Whether searching {@code v[id]} finds {@code id} first; when it does, its distance must be 0 (its vector in this snapshot). */
     private static boolean self(IndexReader r, float[][] v, int id) {
         Neighbor n = r.search(v[id], SearchOptions.builder().k(1).ef(64).searchK(3_000).build()).neighbors().get(0);
