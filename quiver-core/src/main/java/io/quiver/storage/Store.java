@@ -501,9 +501,10 @@ public final class Store implements AutoCloseable {
      * the transaction is aborted, the map grown and {@code work} run again from the start, so it
      * must do nothing outside the transaction that cannot be repeated (sending messages, consuming
      * a one-shot iterator, mutating caller state without resetting it). Let exceptions from the
-     * transaction leave {@code work}: one caught inside it (a full map, say) leaves a transaction
-     * LMDB has failed, which every later call and the commit then refuse. Do not commit inside it
-     * either: that makes what came before durable on its own.
+     * transaction leave {@code work}: one caught inside it leaves a transaction LMDB has failed,
+     * which every later call and the commit then refuse (after a full map those refusals are
+     * {@code MAP_FULL} too, so the map still grows and {@code work} runs again). Do not commit
+     * inside it either: that makes what came before durable on its own.
      */
     public void write(Consumer<WriteTxn> work) {
         writeAndReturn(txn -> {

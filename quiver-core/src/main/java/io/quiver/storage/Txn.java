@@ -51,7 +51,7 @@ public abstract sealed class Txn implements AutoCloseable permits ReadTxn, Write
             ByteBuffer v = dbi.get(txn, rawKey);
             return v == null ? null : v.order(ByteOrder.LITTLE_ENDIAN);
         } catch (LmdbException e) {
-            throw LmdbErrors.translate(e, store.directory(), "reading");
+            throw failure(e, "reading");
         }
     }
 
@@ -88,7 +88,7 @@ public abstract sealed class Txn implements AutoCloseable permits ReadTxn, Write
                 }
             } while (c.next());
         } catch (LmdbException e) {
-            throw LmdbErrors.translate(e, store.directory(), "scanning");
+            throw failure(e, "scanning");
         }
     }
 
@@ -118,9 +118,14 @@ public abstract sealed class Txn implements AutoCloseable permits ReadTxn, Write
                 next = idx + 1;
             }
         } catch (LmdbException e) {
-            throw LmdbErrors.translate(e, store.directory(), "listing indexes");
+            throw failure(e, "listing indexes");
         }
         return out;
+    }
+
+    /** What a failed LMDB call of this transaction throws (see {@link WriteTxn}'s, which remembers a full map). */
+    QuiverException failure(LmdbException e, String action) {
+        return LmdbErrors.translate(e, store.directory(), action);
     }
 
     void checkOpen() {

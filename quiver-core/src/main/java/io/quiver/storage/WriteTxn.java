@@ -18,6 +18,10 @@ public final class WriteTxn extends Txn {
     private boolean committed;
     private boolean commitAttempted;
     private boolean lastAppended;
+    /** LMDB's code for a call on a transaction it has failed. */
+    private static final int MDB_BAD_TXN = -30782;
+    /** Whether LMDB reported a full map in this transaction (see {@link #failure}). */
+    private boolean mapFilled;
     private final java.util.Set<Integer> builtIndexes = new java.util.HashSet<>();
     private final java.util.List<Runnable> afterCommit = new java.util.ArrayList<>();
 
@@ -65,7 +69,7 @@ public final class WriteTxn extends Txn {
             }
             return dbi.reserve(txn, k, size).order(ByteOrder.LITTLE_ENDIAN);
         } catch (LmdbException e) {
-            throw LmdbErrors.translate(e, store.directory(), "writing");
+            throw failure(e, "writing");
         }
     }
 
@@ -116,7 +120,7 @@ public final class WriteTxn extends Txn {
         try {
             return dbi.delete(txn, k);
         } catch (LmdbException e) {
-            throw LmdbErrors.translate(e, store.directory(), "deleting");
+            throw failure(e, "deleting");
         }
     }
 
@@ -142,7 +146,7 @@ public final class WriteTxn extends Txn {
                 }
             }
         } catch (LmdbException e) {
-            throw LmdbErrors.translate(e, store.directory(), "deleting");
+            throw failure(e, "deleting");
         }
         return n;
     }
@@ -170,7 +174,7 @@ public final class WriteTxn extends Txn {
             txn.commit();
             committed = true;
         } catch (LmdbException e) {
-            throw LmdbErrors.translate(e, store.directory(), "committing");
+            throw failure(e, "committing");
         } finally {
             close();
         }
@@ -191,6 +195,25 @@ public final class WriteTxn extends Txn {
     public void afterCommit(Runnable action) {
         checkOpen();
         afterCommit.add(action);
+    }
+
+    /**
+     * LMDB fails the whole transaction when the map fills up: every later call and the commit
+     * then return {@code MDB_BAD_TXN}. When the {@code MAP_FULL} was caught inside the
+     * transaction (a loop that logs and skips a failed add, say), that code said only "Transaction
+     * must abort" and {@link Store#write} gave up instead of growing the map and running the work
+     * again. Those failures are reported as the full map they follow from.
+     */
+    @Override
+    QuiverException failure(LmdbException e, String action) {
+        QuiverException q = super.failure(e, action);
+        if (q.kind() == ErrorKind.MAP_FULL) {
+            mapFilled = true;
+        } else if (mapFilled && (e instanceof org.lmdbjava.Txn.BadException || e instanceof org.lmdbjava.LmdbNativeException n && n.getResultCode() == MDB_BAD_TXN)) {
+            return new QuiverException(ErrorKind.MAP_FULL, "LMDB map filled up earlier in this transaction (its MAP_FULL error was caught inside it),"
+                    + " and LMDB refuses the rest of a failed transaction, here " + action + " (" + store.directory() + ")", e);
+        }
+        return q;
     }
 
     /** LMDB's id of this transaction: one more than the last committed one. */

@@ -89,4 +89,67 @@ class MapGrowthTest {
             assertThat(again.mapSize()).isGreaterThanOrEqualTo(totalBytes);
         }
     }
+    /**
+     * Work that catches a failed write and carries on (logging and skipping it, say) still gets a
+     * grown map: LMDB has failed the transaction at the full map, and everything after (here the
+     * later reserves and the commit) fails too, reported as the full map it comes from, so that
+     * {@link Store#write} grows the map and runs the work again instead of giving up.
+     */
+    @Test
+    void aFullMapCaughtInsideTheWorkStillGrowsTheMapAndRunsItAgain() {
+        int values = 64;
+        int valueBytes = 64 * 1024; // 4 MiB in all, into a 1 MiB map
+        try (Store store = Store.open(dir, StoreOptions.builder().initialMapSize(1L << 20).build())) {
+            AtomicInteger runs = new AtomicInteger();
+            AtomicInteger caught = new AtomicInteger();
+            java.util.List<ErrorKind> kinds = new java.util.concurrent.CopyOnWriteArrayList<>();
+            store.write(txn -> {
+                runs.incrementAndGet();
+                for (int id = 0; id < values; id++) {
+                    try {
+                        txn.reserve(0, KeyKind.ITEM, id, valueBytes).putInt(0, id);
+                    } catch (QuiverException e) {
+                        caught.incrementAndGet();
+                        kinds.add(e.kind());
+                    }
+                }
+            });
+            assertThat(caught.get()).as("failed writes the work caught").isPositive();
+            assertThat(kinds).as("the first reports the full map, the later ones the failed transaction it left").containsOnly(ErrorKind.MAP_FULL);
+            assertThat(runs.get()).isGreaterThan(1);
+            assertThat(store.resizeCount()).isPositive();
+            try (ReadTxn r = store.read()) {
+                for (int id = 0; id < values; id++) {
+                    ByteBuffer v = r.get(0, KeyKind.ITEM, id);
+                    assertThat(v).as("item %d", id).isNotNull();
+                    assertThat(v.getInt(0)).isEqualTo(id);
+                }
+            }
+        }
+    }
+
+    /** Without {@link Store#write}'s retry, the commit of such a transaction fails as a full map, naming what happened. */
+    @Test
+    void aPlainTransactionWhoseFullMapWasCaughtFailsItsCommitAsAFullMap() {
+        try (Store store = Store.open(dir, StoreOptions.builder().initialMapSize(1L << 20).build())) {
+            try (WriteTxn txn = store.beginWrite()) {
+                int failed = 0;
+                for (int id = 0; id < 64; id++) {
+                    try {
+                        txn.reserve(0, KeyKind.ITEM, id, 64 * 1024);
+                    } catch (QuiverException e) {
+                        failed++;
+                    }
+                }
+                assertThat(failed).isPositive();
+                org.assertj.core.api.Assertions.assertThatThrownBy(txn::commit)
+                        .isInstanceOfSatisfying(QuiverException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.MAP_FULL))
+                        .hasMessageContaining("caught inside it").hasMessageContaining("committing");
+            }
+            try (ReadTxn r = store.read()) {
+                assertThat(r.get(0, KeyKind.ITEM, 0)).as("nothing of the failed transaction committed").isNull();
+            }
+        }
+    }
 }
+
