@@ -63,7 +63,7 @@ public final class RepeatedBuild {
                 final int e = efc;
                 if (forest) {
                     // from scratch: a conversion drops the trees and builds from every item
-                    store.write(txn -> HnswWriter.open(txn, 0).build(HnswBuildOptions.builder().m(2).m0(2).efConstruction(1).threads(th).int8Codes(false).build()));
+                    store.write(txn -> HnswWriter.open(txn, 0).build(HnswBuildOptions.builder().m(2).m0(2).efConstruction(2).threads(th).int8Codes(false).build()));
                 }
                 long t0 = System.nanoTime();
                 ProgressTrace trace = store.writeAndReturn(txn -> forest

@@ -18,7 +18,7 @@ public final class BuildParams {
     @Option(names = "--m0", paramLabel = "M0", description = "hnsw: links per node on level 0 (0 = 2*M)", defaultValue = "0")
     public int m0;
 
-    @Option(names = "--ef-construction", paramLabel = "E", description = "hnsw: beam width while building (default ${DEFAULT-VALUE})", defaultValue = "200")
+    @Option(names = "--ef-construction", paramLabel = "E", description = "hnsw: beam width while building, at least M (default ${DEFAULT-VALUE})", defaultValue = "200")
     public int efConstruction;
 
     @Option(names = "--alpha", paramLabel = "A", description = "hnsw: neighbour pruning factor (default ${DEFAULT-VALUE})", defaultValue = "1.0")
@@ -81,17 +81,18 @@ public final class BuildParams {
         if (trees < 0 || splitAfter < 0) {
             throw CliException.usage("--trees and --split-after must not be negative");
         }
-        if (m < 2) {
-            throw CliException.usage("--m must be at least 2, got " + m);
+        if (m < 2 || m > 1024) {
+            throw CliException.usage("--m must be in 2..1024, got " + m);
         }
-        if (m0 < 0) {
-            throw CliException.usage("--m0 must not be negative (0 = 2*M), got " + m0);
+        if (m0 < 0 || m0 > 4096 || m0 != 0 && m0 < m) {
+            throw CliException.usage("--m0 must be 0 (= 2*M) or in M.." + 4096 + ", got " + m0);
         }
-        if (efConstruction < 1) {
-            throw CliException.usage("--ef-construction must be at least 1, got " + efConstruction);
+        if (efConstruction < m) {
+            throw CliException.usage("--ef-construction must be at least --m (" + m + "), got " + efConstruction
+                    + ": a new node links to up to M of the nodes its beam finds, and a narrower beam leaves the graph in unreachable islands");
         }
-        if (!(alpha >= 1.0)) {
-            throw CliException.usage("--alpha must be at least 1.0");
+        if (!(alpha >= 1.0) || Double.isInfinite(alpha)) {
+            throw CliException.usage("--alpha must be at least 1.0 and finite, got " + alpha);
         }
         if (threads != null && threads < 1) {
             throw CliException.usage("--threads must be at least 1");

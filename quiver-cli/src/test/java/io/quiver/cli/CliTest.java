@@ -260,7 +260,11 @@ class CliTest {
         // with --force-rebuild the new ones apply
         ok("build", "--db", d, "--algo", "hnsw", "--m", "8", "--force-rebuild", "--threads", "1");
         assertThat(ok("stats", "--db", d, "--json", "-q").out()).contains("\"m\":8", "\"m0\":16");
-        fails(ExitCodes.USAGE, "--m0 must not be negative", "build", "--db", d, "--algo", "hnsw", "--m0", "-1");
+        fails(ExitCodes.USAGE, "--m0 must be 0 (= 2*M) or in M..4096, got -1", "build", "--db", d, "--algo", "hnsw", "--m0", "-1");
+        // refused before any note about kept parameters, in the command's own words
+        fails(ExitCodes.USAGE, "--m must be in 2..1024, got 2000", "build", "--db", d, "--algo", "hnsw", "--m", "2000");
+        fails(ExitCodes.USAGE, "--ef-construction must be at least --m (8), got 4", "build", "--db", d, "--algo", "hnsw", "--m", "8", "--ef-construction", "4");
+        fails(ExitCodes.USAGE, "--alpha must be at least 1.0 and finite, got Infinity", "build", "--db", d, "--algo", "hnsw", "--alpha", "Infinity");
     }
 
     @Test

@@ -85,7 +85,8 @@ final class HnswBuilder {
         }
         int m = full ? options.m() : old.m();
         int m0 = full ? options.m0() : old.m0();
-        int efc = full ? options.efConstruction() : old.efConstruction();
+        // never narrower than m: graphs stored before options refused that keep growing sound
+        int efc = Math.max(m, full ? options.efConstruction() : old.efConstruction());
         float alpha = full ? options.alpha() : old.alpha();
         long seed = full ? common.seed() : old.seed();
 
