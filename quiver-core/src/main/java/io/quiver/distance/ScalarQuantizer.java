@@ -594,6 +594,58 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
         }
 
         /**
+         * Whether codes of {@code q} still tell the sampled items apart: the rounding a code adds
+         * to its item ({@code step * sqrt(dims / 12)}, uniform rounding in every component) is at
+         * most {@value #MAX_ROUNDING} of the median distance between two sampled items (the first
+         * half paired with the second, after scaling). A wide range for a few of the items leaves
+         * the rest on a code value or two: 500 items 50 times larger than 5,000 clustered 32-d ones
+         * made that share 0.29, and recall@10 of queries among the small items fell to 0.91 at
+         * ef 64 and 0.28 at ef 10, against 1.00 and 0.96 on the vectors (10 times larger: 0.058,
+         * recall 0.66 at ef 10). Real data sit at 0.003-0.017: Fashion-MNIST 0.0028 (exact codes)
+         * and 0.017 normalised, clustered and Gaussian sets 0.005-0.008, the 768-d benchmark set
+         * 0.008 (docs/BENCHMARKS.md, twenty-fourth session). Codes on the integer grid are exact,
+         * and fewer than two sampled items say nothing: both resolve.
+         */
+        public boolean resolves(ScalarQuantizer q) {
+            return !(roundingShare(q) > MAX_ROUNDING);
+        }
+
+        /** The share {@link #resolves} compares with {@link #MAX_ROUNDING}: 0 for exact codes, NaN when the sample cannot tell. */
+        public double roundingShare(ScalarQuantizer q) {
+            if (q.onIntegerGrid()) {
+                return 0;
+            }
+            double spacing = medianSpacing();
+            return spacing > 0 ? q.step() * Math.sqrt(scratch.length / 12.0) / spacing : Double.NaN;
+        }
+
+        /** The most rounding {@link #resolves} allows, as a share of the items' median distance. */
+        public static final double MAX_ROUNDING = 0.04;
+
+        /** Median distance between the sampled items, the first half paired with the second (at most 512 pairs); NaN with fewer than two. */
+        double medianSpacing() {
+            int dims = scratch.length;
+            int items = sampled / dims;
+            int pairs = Math.min(items / 2, 512);
+            if (pairs == 0) {
+                return Double.NaN;
+            }
+            double[] d = new double[pairs];
+            for (int i = 0; i < pairs; i++) {
+                int a = i * dims;
+                int b = (i + items / 2) * dims;
+                double sum = 0;
+                for (int j = 0; j < dims; j++) {
+                    double x = (double) sample[a + j] - sample[b + j];
+                    sum += x * x;
+                }
+                d[i] = Math.sqrt(sum);
+            }
+            java.util.Arrays.sort(d);
+            return d[pairs / 2];
+        }
+
+        /**
          * The quantizer for the range seen: integers spanning at most 256 values get step 1 from
          * the smallest, which codes them exactly ({@link #onIntegerGrid()}); other data get 255
          * steps from min to max (a unit range around 0 when nothing or one value was seen).

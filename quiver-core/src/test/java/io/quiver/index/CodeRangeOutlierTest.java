@@ -123,7 +123,9 @@ class CodeRangeOutlierTest {
                     w.add(N + i, shifted[i]);
                     inserted.add(N + i);
                 }
-                io.quiver.distance.ScalarQuantizer wider = ItemCodes.widened(txn, 0, d, stored, inserted);
+                org.roaringbitmap.RoaringBitmap after = org.roaringbitmap.RoaringBitmap.bitmapOf();
+                after.add(0L, 2L * N);
+                io.quiver.distance.ScalarQuantizer wider = ItemCodes.widened(txn, 0, d, stored, inserted, after, null);
                 assertThat(wider).isNotEqualTo(stored);
                 assertThat(wider.lo()).isLessThanOrEqualTo(stored.lo());
                 // the shifted items fit; the far component does not set the top (without the robust

@@ -229,9 +229,11 @@ public final class ForestWriter extends ItemBackedWriter {
                         int parts = single ? 1 : common.threads();
                         precoded = ItemCodes.fit(distance, all, parts,
                                 (tasks, task) -> runParallel(parts, single, null, 64, common, tasks, (t, src, c) -> task.accept(t)));
-                        codeMemory = WorkingMemory.allocate((long) addresses.length * precoded.codeBytes());
-                        encoded = codeMemory.address();
-                        codeCopies(precoded, addresses, encoded, single, common);
+                        if (precoded != null) { // else the codes would not tell the items apart: "write int8 codes" says so
+                            codeMemory = WorkingMemory.allocate((long) addresses.length * precoded.codeBytes());
+                            encoded = codeMemory.address();
+                            codeCopies(precoded, addresses, encoded, single, common);
+                        }
                     }
                 }
                 int phases = 0;
@@ -341,7 +343,8 @@ public final class ForestWriter extends ItemBackedWriter {
                     ItemCodes.replaceAll(txn, index, precoded, allIds, encoded);
                 } else {
                     boolean full = old == null;
-                    ScalarQuantizer codes = ItemCodes.rangeFor(txn, index, distance, common.int8Codes(), full, after, changes.built(), changes.inserted());
+                    ScalarQuantizer codes = ItemCodes.rangeFor(txn, index, distance, common.int8Codes(), full, after, changes.built(), changes.inserted(),
+                            note -> trace.step(note).close());
                     ItemCodes.update(txn, index, distance, codes, full, changes.inserted(), changes.removed(), after);
                 }
             }
