@@ -733,10 +733,12 @@ class HnswIndexTest {
     /**
      * Deleting a third of the nodes (fewer than remain: repaired, not rebuilt) refills the lists
      * the deleted nodes leave short, from the deleted nodes' own neighbours: the level-0 degree
-     * stays (10.24 before, 10.27 after; 6.85 when a mutation skipped the refill). Recall stays
-     * below a rebuild's by more than the 0.02 of ten-percent batches: 0.924 against 0.974 here
-     * (a second hop through deleted neighbours, a re-prune with the survivors, or a beam search
-     * from the node each closed at most a third of that; not adopted).
+     * stays (10.24 before, 10.27 after; 6.85 when a mutation skipped the refill), and so does
+     * recall: 0.929 at ef 64 before, 0.934 after. A rebuild of the survivors does better, 0.974:
+     * the survivors' lists were chosen among five thousand items, shorter than a graph of 3,333
+     * would choose, and a repair only touches the lists that named deleted nodes (a second hop
+     * through deleted neighbours, a re-prune with the survivors, or a beam search from the node
+     * moved recall by 0.01 at most).
      */
     @Test
     void deletionsRefillTheListsTheyShorten() {
@@ -748,8 +750,10 @@ class HnswIndexTest {
                 w.build(HnswBuildOptions.builder().m(12).efConstruction(100).threads(1).build());
             });
             double before;
+            double recallBefore;
             try (ReadTxn txn = store.read()) {
                 before = (Double) ((java.util.List<?>) HnswReader.open(txn, 0).stats().structure().get("mean_degree")).get(0);
+                recallBefore = meanRecall(txn, d, DistanceKind.EUCLIDEAN, 64, null, 200);
             }
             Map<Integer, float[]> live = new LinkedHashMap<>(d);
             ProgressTrace trace = store.writeAndReturn(txn -> {
@@ -773,7 +777,9 @@ class HnswIndexTest {
             store.write(txn -> HnswWriter.open(txn, 0).build(HnswBuildOptions.builder().m(12).efConstruction(100).threads(1).forceRebuild(true).build()));
             try (ReadTxn txn = store.read()) {
                 double rebuilt = meanRecall(txn, live, DistanceKind.EUCLIDEAN, 64, null, 200);
-                assertThat(repaired).as("recall@10 at ef 64, repaired (rebuilt: %.3f)", rebuilt).isGreaterThanOrEqualTo(rebuilt - 0.06);
+                assertThat(repaired).as("recall@10 at ef 64 after the repair (before the deletions: %.3f; rebuilt: %.3f)", recallBefore, rebuilt)
+                        .isGreaterThanOrEqualTo(recallBefore - 0.02);
+                assertThat(rebuilt).isGreaterThanOrEqualTo(repaired - 0.02);
             }
         }
     }
