@@ -81,8 +81,10 @@ final class BuildCommand implements Callable<Integer> {
             if (codesGiven && built != null && !forceRebuild && !Boolean.valueOf(params.int8Codes).equals(built.get("int8_codes"))
                     && (!params.int8Codes || codesApply)) {
                 // codes are chosen for the whole index when it is built from scratch
-                Cli.info("note: index %d keeps its int8 codes %s as it was built; %s", index, params.int8Codes ? "off" : "on",
-                        a == Algorithm.HNSW ? "add --force-rebuild to apply --int8-codes" : "a forest applies --int8-codes when rebuilt from scratch (a new --split-after)");
+                // codes may also be off because they could not tell the items apart (a build's "int8 codes left off" step)
+                Cli.info("note: index %d keeps its int8 codes %s as it was built%s; %s", index, params.int8Codes ? "off" : "on",
+                        params.int8Codes ? " (with --int8-codes false, or because codes could not tell its items apart)" : "",
+                        a == Algorithm.HNSW ? "add --force-rebuild to decide again" : "a forest decides again when rebuilt from scratch (a new --split-after)");
             }
         }
         if (json) {

@@ -18,7 +18,7 @@ public final class BuildParams {
     @Option(names = "--m0", paramLabel = "M0", description = "hnsw: links per node on level 0 (0 = 2*M)", defaultValue = "0")
     public int m0;
 
-    @Option(names = "--ef-construction", paramLabel = "E", description = "hnsw: beam width while building, at least M (default ${DEFAULT-VALUE})", defaultValue = "200")
+    @Option(names = "--ef-construction", paramLabel = "E", description = "hnsw: beam width while building, at least M (0, the default: 200, or M when larger)", defaultValue = "0")
     public int efConstruction;
 
     @Option(names = "--alpha", paramLabel = "A", description = "hnsw: neighbour pruning factor (default ${DEFAULT-VALUE})", defaultValue = "1.0")
@@ -68,6 +68,11 @@ public final class BuildParams {
         return String.format(Locale.ROOT, "built index %d (%s) in the same transaction in %.2fs", index, algo.cliName(), seconds);
     }
 
+    /** The beam width these options ask for ({@code --ef-construction}, or 200 or M, whichever is larger, when it is 0). */
+    public int efConstruction() {
+        return efConstruction == 0 ? Math.max(200, m) : efConstruction;
+    }
+
     /** The level-0 links per node these options ask for ({@code --m0}, or 2*M when it is 0). */
     public int m0() {
         return m0 == 0 ? 2 * m : m0;
@@ -87,11 +92,11 @@ public final class BuildParams {
         if (m0 < 0 || m0 > 4096 || m0 != 0 && m0 < m) {
             throw CliException.usage("--m0 must be 0 (= 2*M) or in M.." + 4096 + ", got " + m0);
         }
-        if (efConstruction < m) {
+        if (efConstruction != 0 && efConstruction < m) {
             throw CliException.usage("--ef-construction must be at least --m (" + m + "), got " + efConstruction
                     + ": a new node links to up to M of the nodes its beam finds, and a narrower beam leaves the graph in unreachable islands");
         }
-        if (!(alpha >= 1.0) || Double.isInfinite(alpha)) {
+        if (!(alpha >= 1.0) || !Float.isFinite((float) alpha)) {
             throw CliException.usage("--alpha must be at least 1.0 and finite, got " + alpha);
         }
         if (threads != null && threads < 1) {
@@ -113,7 +118,7 @@ public final class BuildParams {
     public String describe(Algorithm algo) {
         return switch (algo) {
             case FOREST -> "trees=" + (trees == 0 ? "auto" : trees) + ";split_after=" + (splitAfter == 0 ? "auto" : splitAfter) + (int8Codes ? "" : ";int8_codes=false");
-            case HNSW -> "m=" + m + ";m0=" + m0() + ";ef_construction=" + efConstruction
+            case HNSW -> "m=" + m + ";m0=" + m0() + ";ef_construction=" + efConstruction()
                     + (alpha != 1.0 ? String.format(Locale.ROOT, ";alpha=%.2f", alpha) : "") + (int8Codes ? "" : ";int8_codes=false");
             case NONE -> "";
         };
@@ -122,7 +127,7 @@ public final class BuildParams {
     public java.util.Map<String, Object> asMap(Algorithm algo) {
         return switch (algo) {
             case FOREST -> Json.obj("trees", trees, "split_after", splitAfter, "int8_codes", int8Codes, "threads", threads(), "seed", seed);
-            case HNSW -> Json.obj("m", m, "m0", m0(), "ef_construction", efConstruction, "alpha", alpha, "int8_codes", int8Codes, "threads", threads(), "seed", seed);
+            case HNSW -> Json.obj("m", m, "m0", m0(), "ef_construction", efConstruction(), "alpha", alpha, "int8_codes", int8Codes, "threads", threads(), "seed", seed);
             case NONE -> Json.obj();
         };
     }

@@ -102,7 +102,7 @@ final class Indexes {
             HnswBuildOptions kept = HnswWriter.open(txn, index).keptParameters();
             boolean differs = kept != null && (given.contains("--m") && p.m != kept.m()
                     || (given.contains("--m0") || given.contains("--m")) && p.m0() != kept.m0()
-                    || given.contains("--ef-construction") && p.efConstruction != kept.efConstruction()
+                    || given.contains("--ef-construction") && p.efConstruction() != kept.efConstruction()
                     || given.contains("--alpha") && (float) p.alpha != kept.alpha());
             if (differs) {
                 Cli.info("note: index %d keeps the graph parameters it was built with (m %d, m0 %d, ef-construction %d, alpha %s);"
@@ -119,7 +119,7 @@ final class Indexes {
                         .cancel(cancel).listener(listener).build());
             }
             case HNSW -> HnswWriter.open(txn, index).build(HnswBuildOptions.builder()
-                    .m(p.m).m0(p.m0).efConstruction(p.efConstruction).alpha(p.alpha).int8Codes(p.int8Codes).threads(p.threads()).seed(p.seed)
+                    .m(p.m).m0(p.m0).efConstruction(p.efConstruction()).alpha(p.alpha).int8Codes(p.int8Codes).threads(p.threads()).seed(p.seed)
                     .forceRebuild(forceRebuild).cancel(cancel).listener(listener).build());
             case NONE -> throw CliException.usage("--algo must be forest or hnsw");
         };

@@ -265,6 +265,10 @@ class CliTest {
         fails(ExitCodes.USAGE, "--m must be in 2..1024, got 2000", "build", "--db", d, "--algo", "hnsw", "--m", "2000");
         fails(ExitCodes.USAGE, "--ef-construction must be at least --m (8), got 4", "build", "--db", d, "--algo", "hnsw", "--m", "8", "--ef-construction", "4");
         fails(ExitCodes.USAGE, "--alpha must be at least 1.0 and finite, got Infinity", "build", "--db", d, "--algo", "hnsw", "--alpha", "Infinity");
+        fails(ExitCodes.USAGE, "--alpha must be at least 1.0 and finite, got 1.0E39", "build", "--db", d, "--algo", "hnsw", "--alpha", "1e39");
+        // an --m above the default beam widens the beam to it (the 200 is a default, not a choice)
+        assertThat(ok("build", "--db", d, "--algo", "hnsw", "--m", "300", "--force-rebuild", "--threads", "1").err()).doesNotContain("ef-construction");
+        assertThat(ok("stats", "--db", d, "--json", "-q").out()).contains("\"m\":300", "\"ef_construction\":300");
     }
 
     @Test

@@ -594,20 +594,38 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
         }
 
         /**
-         * Whether codes of {@code q} still tell the sampled items apart: the rounding a code adds
-         * to its item ({@code step * sqrt(dims / 12)}, uniform rounding in every component) is at
-         * most {@value #MAX_ROUNDING} of the median distance between two sampled items (the first
-         * half paired with the second, after scaling). A wide range for a few of the items leaves
-         * the rest on a code value or two: 500 items 50 times larger than 5,000 clustered 32-d ones
-         * made that share 0.29, and recall@10 of queries among the small items fell to 0.91 at
-         * ef 64 and 0.28 at ef 10, against 1.00 and 0.96 on the vectors (10 times larger: 0.058,
-         * recall 0.66 at ef 10). Real data sit at 0.003-0.017: Fashion-MNIST 0.0028 (exact codes)
-         * and 0.017 normalised, clustered and Gaussian sets 0.005-0.008, the 768-d benchmark set
-         * 0.008 (docs/BENCHMARKS.md, twenty-fourth session). Codes on the integer grid are exact,
-         * and fewer than two sampled items say nothing: both resolve.
+         * Whether codes of {@code q} still tell the sampled items apart: for pairs of sampled items
+         * (each paired with another drawn at random, after scaling), how far the difference of their
+         * codes lies from the difference of their vectors, at most {@value #MAX_ROUNDING} of how far
+         * apart the items are (medians of both). A wide range for a few of the items leaves the rest
+         * on a code value or two: 500 items 50 times larger than 5,000 clustered 32-d ones made
+         * that share 0.40, and recall@10 of queries among the small items fell to 0.91 at ef 64 and
+         * 0.28 at ef 10, against 1.00 and 0.96 on the vectors (10 times larger: 0.080, recall 0.66
+         * at ef 10; 5 times: 0.040, kept, 0.81). Ordinary data sit at 0.002-0.017
+         * (docs/BENCHMARKS.md, twenty-fourth session). Differences, because rounding common to
+         * both items cancels in their distance: zeros of sparse vectors all round by the same
+         * amount (4096-d cosine with 8 non-zeros: 0.046 counted per item, 0.007 as differences,
+         * and recall the same with codes as without); random partners, because ids in import
+         * order (a catalogue embedded twice, one half after the other) made a fixed offset pair
+         * each item with its near copy. Codes on the integer grid are exact, and fewer than
+         * {@value #MIN_JUDGED} sampled items say too little (a first build of 5 items turned codes
+         * off for good): both resolve.
          */
         public boolean resolves(ScalarQuantizer q) {
             return !(roundingShare(q) > MAX_ROUNDING);
+        }
+
+        /** The most rounding {@link #resolves} allows, as a share of the items' median distance. */
+        public static final double MAX_ROUNDING = 0.05;
+        /** Sampled items below which {@link #resolves} does not judge. */
+        static final int MIN_JUDGED = 32;
+        /** Items of the sample {@link #roundingShare} measures. */
+        static final int JUDGED = 512;
+
+        /** How far {@code x} lies from its code value in the range {@code lo}, {@code step}. */
+        private static double roundingOf(double x, double lo, double step) {
+            double c = Math.min(255, Math.max(0, Math.rint((x - lo) / step)));
+            return x - (lo + c * step);
         }
 
         /** The share {@link #resolves} compares with {@link #MAX_ROUNDING}: 0 for exact codes, NaN when the sample cannot tell. */
@@ -615,34 +633,39 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
             if (q.onIntegerGrid()) {
                 return 0;
             }
-            double spacing = medianSpacing();
-            return spacing > 0 ? q.step() * Math.sqrt(scratch.length / 12.0) / spacing : Double.NaN;
-        }
-
-        /** The most rounding {@link #resolves} allows, as a share of the items' median distance. */
-        public static final double MAX_ROUNDING = 0.04;
-
-        /** Median distance between the sampled items, the first half paired with the second (at most 512 pairs); NaN with fewer than two. */
-        double medianSpacing() {
             int dims = scratch.length;
             int items = sampled / dims;
-            int pairs = Math.min(items / 2, 512);
-            if (pairs == 0) {
+            if (items < MIN_JUDGED) {
                 return Double.NaN;
             }
-            double[] d = new double[pairs];
-            for (int i = 0; i < pairs; i++) {
-                int a = i * dims;
-                int b = (i + items / 2) * dims;
-                double sum = 0;
-                for (int j = 0; j < dims; j++) {
-                    double x = (double) sample[a + j] - sample[b + j];
-                    sum += x * x;
+            int n = Math.min(items, JUDGED);
+            double[] spacing = new double[n];
+            double[] rounding = new double[n];
+            java.util.SplittableRandom random = new java.util.SplittableRandom(items);
+            double lo = q.lo();
+            double step = q.step();
+            for (int i = 0; i < n; i++) {
+                int a = (int) ((long) i * items / n);
+                int b = random.nextInt(items - 1);
+                if (b >= a) {
+                    b++;
                 }
-                d[i] = Math.sqrt(sum);
+                double d = 0;
+                double r = 0;
+                for (int j = 0; j < dims; j++) {
+                    double x = sample[a * dims + j];
+                    double y = sample[b * dims + j];
+                    d += (x - y) * (x - y);
+                    double e = roundingOf(x, lo, step) - roundingOf(y, lo, step);
+                    r += e * e;
+                }
+                spacing[i] = Math.sqrt(d);
+                rounding[i] = Math.sqrt(r);
             }
-            java.util.Arrays.sort(d);
-            return d[pairs / 2];
+            java.util.Arrays.sort(spacing);
+            java.util.Arrays.sort(rounding);
+            double median = spacing[n / 2];
+            return median > 0 ? rounding[n / 2] / median : Double.NaN;
         }
 
         /**

@@ -93,8 +93,9 @@ public final class ItemCodes {
 
     /** The progress step that says why an index keeps no codes. */
     private static String leftOff(double share) {
-        return String.format(java.util.Locale.ROOT, "int8 codes left off: they would round items by %.0f%% of the distance between two of them"
-                + " (more than %.0f%%; some items far larger than the rest stretch the range), so the vectors serve", 100 * share, 100 * ScalarQuantizer.Fitter.MAX_ROUNDING);
+        return String.format(java.util.Locale.ROOT, "int8 codes left off: they would lie %.1f%% of the distance between two items from their items"
+                + " (more than %.0f%%: the range is too wide for how close the items are, as when some are far larger than the rest), so the vectors serve",
+                100 * share, 100 * ScalarQuantizer.Fitter.MAX_ROUNDING);
     }
 
     /** Whether a build from scratch of {@code d} keeps codes when they are {@code wanted}. */

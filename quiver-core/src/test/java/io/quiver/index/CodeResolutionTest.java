@@ -179,4 +179,77 @@ class CodeResolutionTest {
         assertThat(mixed.roundingShare(mixed.fit())).isGreaterThan(0.2);
         assertThat(mixed.resolves(mixed.fit())).isFalse();
     }
+    /**
+     * A first build of a handful of items must not decide against codes for the items that follow
+     * (a review helper saw 5 or 6 items of 3 clusters leave codes off for good, with the first
+     * measure). Here four of the six are near copies. The measure on differences keeps codes even
+     * when it judges such a sample (a mutation that judged from 2 items passed this test); fewer
+     * than {@code MIN_JUDGED} sampled items are not judged at all, as a second guard.
+     */
+    @Test
+    void aTinyFirstBuildKeepsCodesForTheItemsThatFollow() {
+        float[][] all = items(1_000, 1, 7);
+        Random r = new Random(11);
+        for (int i = 1; i < 4; i++) {
+            all[i] = all[0].clone();
+            for (int j = 0; j < DIMS; j++) {
+                all[i][j] += (float) r.nextGaussian() * 1e-3f;
+            }
+        }
+        try (Store store = Store.open(dir)) {
+            store.write(txn -> build(txn, "hnsw", java.util.Arrays.copyOf(all, 6), 0, true));
+            store.write(txn -> build(txn, "hnsw", all, 6, false));
+            try (ReadTxn txn = store.read()) {
+                assertThat(ItemCodes.read(txn, 0, DistanceKind.EUCLIDEAN.create(DIMS))).isNotNull();
+                assertThat(StoredIds.of(txn, 0, KeyKind.CODE).getCardinality()).isEqualTo(all.length);
+            }
+        }
+    }
+
+    /**
+     * A catalogue embedded twice, the second copy imported after the first: every item has a near
+     * copy half the ids away. Items are compared with random partners, not with the one half the
+     * sample away, so the copies do not make codes look coarse.
+     */
+    @Test
+    void nearCopiesHalfTheIdsAwayKeepCodes() {
+        float[][] first = items(2_000, 1, 8);
+        Random r = new Random(9);
+        float[][] all = concat(first, java.util.Arrays.stream(first).map(x -> {
+            float[] y = x.clone();
+            for (int j = 0; j < y.length; j++) {
+                y[j] += (float) r.nextGaussian() * 0.03f;
+            }
+            return y;
+        }).toArray(float[][]::new));
+        try (Store store = Store.open(dir)) {
+            ProgressTrace trace = store.writeAndReturn(txn -> build(txn, "hnsw", all, 0, true));
+            assertThat(saysCodesLeftOff(trace)).as("steps %s", trace.steps()).isFalse();
+            try (ReadTxn txn = store.read()) {
+                assertThat(ItemCodes.read(txn, 0, DistanceKind.EUCLIDEAN.create(DIMS))).isNotNull();
+            }
+        }
+    }
+
+    /**
+     * Sparse vectors: their zeros all round by the same amount, which cancels between two items,
+     * so codes resolve them (4096-d cosine items with 8 non-zeros searched as well on codes as
+     * on the vectors, docs/BENCHMARKS.md, twenty-fourth session).
+     */
+    @Test
+    void sparseVectorsResolve() {
+        int dims = 4096;
+        var cosine = io.quiver.distance.ScalarQuantizer.fitter(DistanceKind.COSINE.create(dims));
+        java.nio.ByteBuffer item = java.nio.ByteBuffer.allocateDirect(DistanceKind.COSINE.create(dims).itemBytes()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        Random r = new Random(10);
+        for (int i = 0; i < 2_000; i++) {
+            float[] x = new float[dims];
+            for (int k = 0; k < 8; k++) {
+                x[r.nextInt(dims)] = (float) r.nextGaussian();
+            }
+            DistanceKind.COSINE.create(dims).encode(x, item);
+            cosine.add(io.quiver.storage.NativeMemory.address(item));
+        }
+        assertThat(cosine.roundingShare(cosine.fit())).isLessThan(0.02);
+    }
 }

@@ -72,16 +72,19 @@ final class HnswBuilder {
                 items.clearUpdated();
                 return trace;
             }
-            long deleted = changes == null ? 0 : RoaringBitmap.andNotCardinality(changes.removed(), changes.inserted());
-            if (changes != null && deleted > changes.after().getLongCardinality()) {
+            // Nodes of the graph taken out (deleted, or changed and inserted again) against those that stay.
+            long out = changes == null ? 0 : changes.removed().getLongCardinality();
+            long stay = changes == null ? 0 : RoaringBitmap.andNotCardinality(changes.built(), changes.removed());
+            if (changes != null && out > stay) {
                 // More of the graph goes than stays: the repair draws replacements from the
-                // deleted nodes' own lists, which are mostly deleted too, and leaves lists full
+                // removed nodes' own lists, which are mostly removed too, and leaves lists full
                 // but not diverse (20,000 items down to every 10th: recall@10 0.86 at ef 64,
-                // 1.00 rebuilt; a review helper's run). A rebuild of what stays costs less than
-                // the deletions did.
+                // 1.00 rebuilt; a review helper's run), or survivors unreachable when as many new
+                // items come in (a second helper's run: 18 of 600). A rebuild of what stays and
+                // what comes costs about what the changes do.
                 full = true;
-                rebuildReason = "rebuild from scratch: " + deleted + " of " + changes.built().getLongCardinality()
-                        + " built items deleted, " + changes.after().getLongCardinality() + " remain";
+                rebuildReason = "rebuild from scratch: " + out + " of " + changes.built().getLongCardinality()
+                        + " built items deleted or changed, " + stay + " unchanged";
             }
             if (full) {
                 after = items.currentIds();
@@ -112,8 +115,10 @@ final class HnswBuilder {
         blocked.or(RoaringBitmap.andNot(dirtyBefore, after));
         ScalarQuantizer codes;
         ScalarQuantizer storedCodes = full ? null : ItemCodes.read(txn, index, items.distance());
+        // a rebuild the changes asked for keeps the index's choice of codes, as an incremental build would
+        boolean wantCodes = rebuildReason == null ? common.int8Codes() : ItemCodes.read(txn, index, items.distance()) != null;
         try (var s = trace.step("fit int8 codes")) {
-            codes = ItemCodes.rangeFor(txn, index, items.distance(), common.int8Codes(), full, after, built, inserted, note -> trace.step(note).close());
+            codes = ItemCodes.rangeFor(txn, index, items.distance(), wantCodes, full, after, built, inserted, note -> trace.step(note).close());
         }
         // Measuring on codes halves the build's memory traffic, but where they round, the graph
         // comes out worse (recall@10 at ef 64 on 32-d clustered data: 0.950-0.957 built on

@@ -44,9 +44,13 @@ record HnswMetadata(boolean hasEntry, int entry, int maxLevel, int m, int m0, in
         out.putLong(19, seed);
     }
 
-    /** The graph parameters as build options (m, m0, efConstruction, alpha), for reports of what was built. */
+    /**
+     * The graph parameters as build options (m, m0, efConstruction, alpha), for reports of what was
+     * built. The beam as builds use it: graphs stored before options refused a beam narrower than m
+     * are built on with m ({@link HnswBuilder}), and options cannot hold the stored value.
+     */
     HnswBuildOptions graphOptions() {
-        return HnswBuildOptions.builder().m(m).m0(m0).efConstruction(efConstruction).alpha(alpha).build();
+        return HnswBuildOptions.builder().m(m).m0(m0).efConstruction(Math.max(m, efConstruction)).alpha(alpha).build();
     }
 
     HnswMetadata withEntry(boolean has, int id, int level) {

@@ -39,4 +39,40 @@ class HnswBuildOptionsTest {
         refused(() -> HnswBuildOptions.builder().alpha(Double.POSITIVE_INFINITY).build(), "alpha must be at least 1.0 and finite, got Infinity");
         refused(() -> HnswBuildOptions.builder().alpha(Double.NaN).build(), "alpha must be at least 1.0 and finite, got NaN");
     }
+    /**
+     * A graph stored before options refused a narrow beam (efConstruction 4 at m 16) can still be
+     * described and built on: its parameters report the beam builds use (m), and an incremental
+     * build runs (a review helper's run: every CLI build of such a store failed with the options'
+     * message about a value the user never typed).
+     */
+    @Test
+    void aGraphStoredWithABeamNarrowerThanMCanStillBeDescribedAndBuilt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        float[][] v = HnswTestSupport.clustered(600, 24, 6, 3);
+        try (io.quiver.storage.Store store = io.quiver.storage.Store.open(dir)) {
+            store.write(txn -> {
+                HnswWriter w = HnswWriter.create(txn, 0, io.quiver.distance.DistanceKind.EUCLIDEAN, 24);
+                for (int i = 0; i < 500; i++) {
+                    w.add(i, v[i]);
+                }
+                w.build(HnswBuildOptions.builder().m(16).threads(1).build());
+                HnswMetadata hm = HnswMetadata.read(txn, 0);
+                new HnswMetadata(hm.hasEntry(), hm.entry(), hm.maxLevel(), hm.m(), hm.m0(), 4, hm.alpha(), hm.seed()).write(txn, 0);
+            });
+            store.write(txn -> {
+                HnswWriter w = HnswWriter.open(txn, 0);
+                assertThat(w.keptParameters().efConstruction()).isEqualTo(16);
+                for (int i = 500; i < 600; i++) {
+                    w.add(i, v[i]);
+                }
+                w.build(HnswBuildOptions.builder().m(16).threads(1).build());
+            });
+            try (io.quiver.storage.ReadTxn txn = store.read()) {
+                HnswReader r = HnswReader.open(txn, 0);
+                assertThat(r.parameters().m()).isEqualTo(16);
+                assertThat(r.parameters().efConstruction()).isEqualTo(16);
+                assertThat(r.check()).isEmpty();
+                assertThat(r.size()).isEqualTo(600);
+            }
+        }
+    }
 }
