@@ -603,6 +603,18 @@ class HnswIndexTest {
         }
     }
 
+    /** Creates index 0 with the items of {@code d}, deletes every {@code deleteEvery}-th id again (0: none) and builds, in one transaction. */
+    private static void createAndBuild(Store store, Map<Integer, float[]> d, int deleteEvery, HnswBuildOptions options) {
+        store.write(txn -> {
+            HnswWriter w = HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, DIMS);
+            d.forEach(w::add);
+            for (int i = 0; deleteEvery > 0 && i < d.size(); i += deleteEvery) {
+                w.delete(i);
+            }
+            w.build(options);
+        });
+    }
+
     /**
      * A deadline stops a search as a cancel callback does, and what a stopped search returns is
      * the best it found so far: not empty, sorted, only live items.
@@ -611,14 +623,7 @@ class HnswIndexTest {
     void aDeadlineStopsASearchAndAStoppedSearchReturnsTheBestSoFar() {
         Map<Integer, float[]> d = data(2000, 10);
         try (Store store = Store.open(dir)) {
-            store.write(txn -> {
-                HnswWriter w = HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, DIMS);
-                d.forEach(w::add);
-                for (int i = 0; i < 2000; i += 5) {
-                    w.delete(i);
-                }
-                w.build(opts());
-            });
+            createAndBuild(store, d, 5, opts());
             try (ReadTxn txn = store.read()) {
                 HnswReader r = HnswReader.open(txn, 0).walkingSmallIndexes();
                 float[] q = d.get(3);
@@ -652,11 +657,7 @@ class HnswIndexTest {
     void aSmallFilterIsAnsweredByAnExactScan() {
         Map<Integer, float[]> d = data(N, 12);
         try (Store store = Store.open(dir)) {
-            store.write(txn -> {
-                HnswWriter w = HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, DIMS);
-                d.forEach(w::add);
-                w.build(opts());
-            });
+            createAndBuild(store, d, 0, opts());
             RoaringBitmap allowed = new RoaringBitmap();
             Map<Integer, float[]> allowedItems = new LinkedHashMap<>();
             for (int i = 0; i < N; i += 100) {
@@ -685,14 +686,7 @@ class HnswIndexTest {
     void statsCountWhatTheGraphHolds() {
         Map<Integer, float[]> d = data(2000, 13);
         try (Store store = Store.open(dir)) {
-            store.write(txn -> {
-                HnswWriter w = HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, DIMS);
-                d.forEach(w::add);
-                for (int i = 0; i < 2000; i += 9) {
-                    w.delete(i);
-                }
-                w.build(opts());
-            });
+            createAndBuild(store, d, 9, opts());
             try (ReadTxn txn = store.read()) {
                 HnswReader r = HnswReader.open(txn, 0);
                 long[] nodes = new long[Links.MAX_LEVEL + 1];
@@ -744,11 +738,7 @@ class HnswIndexTest {
     void deletionsRefillTheListsTheyShorten() {
         Map<Integer, float[]> d = data(N, 14);
         try (Store store = Store.open(dir)) {
-            store.write(txn -> {
-                HnswWriter w = HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, DIMS);
-                d.forEach(w::add);
-                w.build(HnswBuildOptions.builder().m(12).efConstruction(100).threads(1).build());
-            });
+            createAndBuild(store, d, 0, HnswBuildOptions.builder().m(12).efConstruction(100).threads(1).build());
             double before;
             double recallBefore;
             try (ReadTxn txn = store.read()) {
@@ -891,11 +881,7 @@ class HnswIndexTest {
     void anIncrementalBuildWritesInProportionToItsChanges() {
         Map<Integer, float[]> d = data(N, 17);
         try (Store store = Store.open(dir)) {
-            store.write(txn -> {
-                HnswWriter w = HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, DIMS);
-                d.forEach(w::add);
-                w.build(opts());
-            });
+            createAndBuild(store, d, 0, opts());
             Map<String, java.nio.ByteBuffer> before = listsAndCodes(store);
             Map<Integer, float[]> more = data(N + 10, 18);
             store.write(txn -> {
@@ -921,11 +907,7 @@ class HnswIndexTest {
     void convertingToAForestDropsTheGraph() {
         Map<Integer, float[]> d = data(2000, 16);
         try (Store store = Store.open(dir)) {
-            store.write(txn -> {
-                HnswWriter w = HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, DIMS);
-                d.forEach(w::add);
-                w.build(opts());
-            });
+            createAndBuild(store, d, 0, opts());
             store.write(txn -> io.quiver.index.forest.ForestWriter.open(txn, 0).build(io.quiver.index.forest.ForestBuildOptions.builder().threads(2).build()));
             try (ReadTxn txn = store.read()) {
                 AtomicInteger lists = new AtomicInteger();

@@ -50,19 +50,24 @@ class HnswMassDeleteTest {
         return v;
     }
 
+    /** Creates index 0 with items 0..v.length-1 and builds it with {@code options}. */
+    private static void buildBase(Store store, float[][] v, HnswBuildOptions options) {
+        store.write(txn -> {
+            HnswWriter w = HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, DIMS);
+            for (int i = 0; i < v.length; i++) {
+                w.add(i, v[i]);
+            }
+            w.build(options);
+        });
+    }
+
     /** Deletes every id but each {@code keepEvery}-th in one build; checks the graph and its answers. */
     @ParameterizedTest
     @ValueSource(ints = {10, 3, 2})
     void aBuildThatDeletesMostOfTheGraphRebuildsWhatStays(int keepEvery) {
         float[][] v = items(2, N);
         try (Store store = Store.open(dir)) {
-            store.write(txn -> {
-                HnswWriter w = HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, DIMS);
-                for (int i = 0; i < N; i++) {
-                    w.add(i, v[i]);
-                }
-                w.build(HnswBuildOptions.builder().m(8).threads(1).build());
-            });
+            buildBase(store, v, HnswBuildOptions.builder().m(8).threads(1).build());
             RoaringBitmap live = new RoaringBitmap();
             ProgressTrace trace = store.writeAndReturn(txn -> {
                 HnswWriter w = HnswWriter.open(txn, 0);
@@ -124,13 +129,7 @@ class HnswMassDeleteTest {
         float[][] v = items(2, N);
         float[][] fresh = items(5, N);
         try (Store store = Store.open(dir)) {
-            store.write(txn -> {
-                HnswWriter w = HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, DIMS);
-                for (int i = 0; i < N; i++) {
-                    w.add(i, v[i]);
-                }
-                w.build(HnswBuildOptions.builder().m(8).threads(1).build());
-            });
+            buildBase(store, v, HnswBuildOptions.builder().m(8).threads(1).build());
             ProgressTrace trace = store.writeAndReturn(txn -> {
                 HnswWriter w = HnswWriter.open(txn, 0);
                 for (int i = 0; i < N; i++) {
@@ -166,13 +165,7 @@ class HnswMassDeleteTest {
     void theRebuildKeepsTheIndexsChoiceOfCodes(boolean codes) {
         float[][] v = items(2, 2_000);
         try (Store store = Store.open(dir)) {
-            store.write(txn -> {
-                HnswWriter w = HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, DIMS);
-                for (int i = 0; i < v.length; i++) {
-                    w.add(i, v[i]);
-                }
-                w.build(HnswBuildOptions.builder().threads(1).int8Codes(codes).build());
-            });
+            buildBase(store, v, HnswBuildOptions.builder().threads(1).int8Codes(codes).build());
             ProgressTrace trace = store.writeAndReturn(txn -> {
                 HnswWriter w = HnswWriter.open(txn, 0);
                 for (int i = 0; i < v.length; i += 1) {
