@@ -78,7 +78,8 @@ final class BuildCommand implements Callable<Integer> {
                     codesApply = meta != null && io.quiver.index.ItemCodes.used(meta.distance(), true);
                 }
             }
-            if (codesGiven && built != null && !forceRebuild && !Boolean.valueOf(params.int8Codes).equals(built.get("int8_codes"))
+            boolean decidedNow = trace.steps().stream().anyMatch(s -> s.name().contains("int8 codes left off"));
+            if (codesGiven && built != null && !forceRebuild && !decidedNow && !Boolean.valueOf(params.int8Codes).equals(built.get("int8_codes"))
                     && (!params.int8Codes || codesApply)) {
                 // codes are chosen for the whole index when it is built from scratch
                 // codes may also be off because they could not tell the items apart (a build's "int8 codes left off" step)

@@ -618,7 +618,7 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
         /** The most rounding {@link #resolves} allows, as a share of the items' median distance. */
         public static final double MAX_ROUNDING = 0.05;
         /** Sampled items below which {@link #resolves} does not judge. */
-        static final int MIN_JUDGED = 32;
+        static final int MIN_JUDGED = 16;
         /** Items of the sample {@link #roundingShare} measures. */
         static final int JUDGED = 512;
 
@@ -641,6 +641,7 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
             int n = Math.min(items, JUDGED);
             double[] spacing = new double[n];
             double[] rounding = new double[n];
+            int pairs = 0;
             java.util.SplittableRandom random = new java.util.SplittableRandom(items);
             double lo = q.lo();
             double step = q.step();
@@ -659,13 +660,19 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
                     double e = roundingOf(x, lo, step) - roundingOf(y, lo, step);
                     r += e * e;
                 }
-                spacing[i] = Math.sqrt(d);
-                rounding[i] = Math.sqrt(r);
+                if (d > 0) {
+                    // copies of one vector say nothing about spacing (a sample mostly of copies
+                    // had a median distance of 0 and was not judged: a review helper's run)
+                    spacing[pairs] = Math.sqrt(d);
+                    rounding[pairs++] = Math.sqrt(r);
+                }
             }
-            java.util.Arrays.sort(spacing);
-            java.util.Arrays.sort(rounding);
-            double median = spacing[n / 2];
-            return median > 0 ? rounding[n / 2] / median : Double.NaN;
+            if (pairs == 0) {
+                return Double.NaN;
+            }
+            java.util.Arrays.sort(spacing, 0, pairs);
+            java.util.Arrays.sort(rounding, 0, pairs);
+            return rounding[pairs / 2] / spacing[pairs / 2];
         }
 
         /**

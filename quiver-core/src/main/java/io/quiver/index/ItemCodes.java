@@ -233,6 +233,21 @@ public final class ItemCodes {
             clamped[1] += d.dimensions();
         });
         if (clamped[0] * CLAMPED_PER <= clamped[1]) {
+            // Inside the range, but a batch at least as large as the index may be what the range
+            // does not resolve (a review helper built 500 items 50 times larger first, then 5,000
+            // ordinary ones: codes stayed, recall@10 0.32 at ef 10 against 0.99 rebuilt). Judged
+            // when the index at least doubles, so the sample costs each item a constant share.
+            long before = after.getLongCardinality() - inserted.getLongCardinality();
+            if (inserted.getLongCardinality() >= before) {
+                ScalarQuantizer.Fitter all = ScalarQuantizer.fitter(d);
+                forEachStored(txn, index, after, SPACING_SAMPLE, all::add);
+                if (!all.resolves(stored)) {
+                    if (note != null) {
+                        note.accept(leftOff(all.roundingShare(stored)));
+                    }
+                    return null;
+                }
+            }
             return stored;
         }
         ScalarQuantizer.Fitter f = ScalarQuantizer.fitter(d);

@@ -975,7 +975,7 @@ public final class HnswReader implements IndexReader {
             s.put("entry_point", graph.hasEntry() ? Integer.toUnsignedString(graph.entry()) : "none");
             s.put("m", graph.m());
             s.put("m0", graph.m0());
-            s.put("ef_construction", graph.efConstruction());
+            s.put("ef_construction", Math.max(graph.m(), graph.efConstruction())); // the beam builds use (HnswMetadata.graphOptions)
             s.put("alpha", graph.alpha());
         }
         s.put("link_bytes", bytes[0]);
