@@ -238,17 +238,7 @@ public final class ItemCodes {
             // ordinary ones: codes stayed, recall@10 0.32 at ef 10 against 0.99 rebuilt). Judged
             // when the index at least doubles, so the sample costs each item a constant share.
             long before = after.getLongCardinality() - inserted.getLongCardinality();
-            if (inserted.getLongCardinality() >= before) {
-                ScalarQuantizer.Fitter all = ScalarQuantizer.fitter(d);
-                forEachStored(txn, index, after, SPACING_SAMPLE, all::add);
-                if (!all.resolves(stored)) {
-                    if (note != null) {
-                        note.accept(leftOff(all.roundingShare(stored)));
-                    }
-                    return null;
-                }
-            }
-            return stored;
+            return inserted.getLongCardinality() >= before ? resolvingAll(txn, index, d, stored, after, note) : stored;
         }
         ScalarQuantizer.Fitter f = ScalarQuantizer.fitter(d);
         forEachStored(txn, index, inserted, Long.MAX_VALUE, f::add);
@@ -271,15 +261,20 @@ public final class ItemCodes {
             // codes, which are the old range's.
             wider = new ScalarQuantizer(stored.kind(), stored.dimensions(), min, Math.nextUp(wider.step()));
         }
-        ScalarQuantizer.Fitter all = ScalarQuantizer.fitter(d);
-        forEachStored(txn, index, after, SPACING_SAMPLE, all::add);
-        if (!all.resolves(wider)) {
-            if (note != null) {
-                note.accept(leftOff(all.roundingShare(wider)));
-            }
-            return null;
+        return resolvingAll(txn, index, d, wider, after, note);
+    }
+
+    /** {@code q}, or null (said to {@code note}) when its codes would not tell apart an even sample of {@value #SPACING_SAMPLE} of {@code ids}. */
+    private static ScalarQuantizer resolvingAll(Txn txn, int index, Distance d, ScalarQuantizer q, RoaringBitmap ids, java.util.function.Consumer<String> note) {
+        ScalarQuantizer.Fitter sample = ScalarQuantizer.fitter(d);
+        forEachStored(txn, index, ids, SPACING_SAMPLE, sample::add);
+        if (sample.resolves(q)) {
+            return q;
         }
-        return wider;
+        if (note != null) {
+            note.accept(leftOff(sample.roundingShare(q)));
+        }
+        return null;
     }
 
     /** Items of the index read to judge whether a widened range still resolves them. */
