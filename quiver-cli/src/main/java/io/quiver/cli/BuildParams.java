@@ -25,7 +25,7 @@ public final class BuildParams {
     public double alpha;
 
     @Option(names = "--int8-codes", paramLabel = "true|false", arity = "1",
-            description = "keep int8 codes of the vectors (a quarter of their bytes) to rank candidates on, re-ranking with the exact vectors; hnsw also builds on them when they are exact (default ${DEFAULT-VALUE}; euclidean and cosine, 16 dimensions or more)",
+            description = "keep int8 codes of the vectors (a quarter of their bytes) to rank candidates on, re-ranking with the exact vectors; hnsw also builds on them when they are exact; left off when they cannot tell the items apart (default ${DEFAULT-VALUE}; euclidean and cosine, 16 dimensions or more)",
             defaultValue = "true")
     public boolean int8Codes;
 
