@@ -76,12 +76,14 @@ public final class ItemCodes {
         for (int p = 1; p < parts; p++) {
             fitters[0].merge(fitters[p]);
         }
-        return resolving(fitters[0], null);
+        return resolving(fitters[0], fitters[0].fit(), null);
     }
 
-    /** The range {@code f} fits, or null when its codes would not tell the items apart ({@link ScalarQuantizer.Fitter#resolves}), said to {@code note}. */
-    private static ScalarQuantizer resolving(ScalarQuantizer.Fitter f, java.util.function.Consumer<String> note) {
-        ScalarQuantizer q = f.fit();
+    /**
+     * {@code q}, or null when its codes would not tell apart the items {@code f} sampled ({@link
+     * ScalarQuantizer.Fitter#resolves}), said to {@code note}.
+     */
+    private static ScalarQuantizer resolving(ScalarQuantizer.Fitter f, ScalarQuantizer q, java.util.function.Consumer<String> note) {
         if (f.resolves(q)) {
             return q;
         }
@@ -128,7 +130,7 @@ public final class ItemCodes {
     private static ScalarQuantizer fit(Txn txn, int index, Distance distance, RoaringBitmap ids, java.util.function.Consumer<String> note) {
         ScalarQuantizer.Fitter f = ScalarQuantizer.fitter(distance);
         forEachStored(txn, index, ids, SAMPLE, f::add);
-        return resolving(f, note);
+        return resolving(f, f.fit(), note);
     }
 
     /**
@@ -264,17 +266,11 @@ public final class ItemCodes {
         return resolvingAll(txn, index, d, wider, after, note);
     }
 
-    /** {@code q}, or null (said to {@code note}) when its codes would not tell apart an even sample of {@value #SPACING_SAMPLE} of {@code ids}. */
+    /** {@link #resolving} over an even sample of {@value #SPACING_SAMPLE} of {@code ids}. */
     private static ScalarQuantizer resolvingAll(Txn txn, int index, Distance d, ScalarQuantizer q, RoaringBitmap ids, java.util.function.Consumer<String> note) {
         ScalarQuantizer.Fitter sample = ScalarQuantizer.fitter(d);
         forEachStored(txn, index, ids, SPACING_SAMPLE, sample::add);
-        if (sample.resolves(q)) {
-            return q;
-        }
-        if (note != null) {
-            note.accept(leftOff(sample.roundingShare(q)));
-        }
-        return null;
+        return resolving(sample, q, note);
     }
 
     /** Items of the index read to judge whether a widened range still resolves them. */

@@ -58,7 +58,7 @@ public final class ReadTxn extends Txn {
             keyAddress = NativeMemory.address(c.key());
             valueAddress = NativeMemory.address(c.val());
         } catch (LmdbException e) {
-            throw LmdbErrors.translate(e, store.directory(), "reading");
+            throw failure(e, "reading");
         }
         if (store.pageSize() == LeafPage.SIZE && store.isOverflowValue(valueAddress)) {
             if (leaf == null) {

@@ -18,8 +18,6 @@ public final class WriteTxn extends Txn {
     private boolean committed;
     private boolean commitAttempted;
     private boolean lastAppended;
-    /** LMDB's code for a call on a transaction it has failed. */
-    private static final int MDB_BAD_TXN = -30782;
     /** Whether LMDB reported a full map in this transaction (see {@link #failure}). */
     private boolean mapFilled;
     private final java.util.Set<Integer> builtIndexes = new java.util.HashSet<>();
@@ -209,7 +207,7 @@ public final class WriteTxn extends Txn {
         QuiverException q = super.failure(e, action);
         if (q.kind() == ErrorKind.MAP_FULL) {
             mapFilled = true;
-        } else if (mapFilled && (e instanceof org.lmdbjava.Txn.BadException || e instanceof org.lmdbjava.LmdbNativeException n && n.getResultCode() == MDB_BAD_TXN)) {
+        } else if (mapFilled && e instanceof org.lmdbjava.Txn.BadException) { // lmdbjava's MDB_BAD_TXN
             return new QuiverException(ErrorKind.MAP_FULL, "LMDB map filled up earlier in this transaction (its MAP_FULL error was caught inside it),"
                     + " and LMDB refuses the rest of a failed transaction, here " + action + " (" + store.directory() + ")", e);
         }

@@ -114,9 +114,10 @@ final class HnswBuilder {
         RoaringBitmap blocked = removed.clone();
         blocked.or(RoaringBitmap.andNot(dirtyBefore, after));
         ScalarQuantizer codes;
-        ScalarQuantizer storedCodes = full ? null : ItemCodes.read(txn, index, items.distance());
+        ScalarQuantizer storedRange = rebuildReason != null || !full ? ItemCodes.read(txn, index, items.distance()) : null;
+        ScalarQuantizer storedCodes = full ? null : storedRange;
         // a rebuild the changes asked for keeps the index's choice of codes, as an incremental build would
-        boolean wantCodes = rebuildReason == null ? common.int8Codes() : ItemCodes.read(txn, index, items.distance()) != null;
+        boolean wantCodes = rebuildReason == null ? common.int8Codes() : storedRange != null;
         try (var s = trace.step("fit int8 codes")) {
             codes = ItemCodes.rangeFor(txn, index, items.distance(), wantCodes, full, after, built, inserted, note -> trace.step(note).close());
         }
