@@ -559,6 +559,10 @@ public final class Store implements AutoCloseable {
 
     /** Must hold {@code gate}. Waits until no transaction of this process is open, then resizes. */
     private void resizeExclusively(long target) {
+        if (closed) {
+            // setting the map size of a closed environment crashed the JVM
+            throw closedException();
+        }
         resizing = true;
         try {
             long deadline = System.nanoTime() + options.resizeWaitMillis() * 1_000_000L;
@@ -588,10 +592,13 @@ public final class Store implements AutoCloseable {
         }
     }
 
+    /**
+     * Counts a use of the environment (a transaction, a copy, a sync) that {@link #close} and a
+     * resize wait for. Checks {@link #closed} under the gate, where close sets it: checked before
+     * only, a thread could pass the check, let another close the environment, and then begin a
+     * transaction in the freed environment.
+     */
     private void enter() {
-        if (closed) {
-            throw new IllegalStateException("store " + directory + " is closed");
-        }
         synchronized (gate) {
             while (resizing) {
                 try {
@@ -601,7 +608,24 @@ public final class Store implements AutoCloseable {
                     throw new QuiverException(ErrorKind.CANCELLED, "interrupted while waiting for a map resize", e);
                 }
             }
+            if (closed) {
+                throw closedException();
+            }
             activeTxns++;
+        }
+    }
+
+    private IllegalStateException closedException() {
+        return new IllegalStateException("store " + directory + " is closed");
+    }
+
+    /** Runs {@code use} of the environment counted as open, so that the store cannot close under it. */
+    private <T> T counted(java.util.function.Supplier<T> use) {
+        enter();
+        try {
+            return use.get();
+        } finally {
+            txnEnded();
         }
     }
 
@@ -633,7 +657,7 @@ public final class Store implements AutoCloseable {
 
     /** Read transactions open on this environment, across all processes (LMDB's reader table). */
     public int readers() {
-        return env.info().numReaders;
+        return counted(() -> env.info().numReaders);
     }
 
     /** LMDB page size. */
@@ -684,6 +708,9 @@ public final class Store implements AutoCloseable {
      * committed state.
      */
     public void copyTo(Path target) {
+        if (closed) {
+            throw closedException(); // before creating the target (the copy itself checks again, counted)
+        }
         if (Files.exists(target) && !Files.isDirectory(target)) {
             throw new QuiverException(ErrorKind.INVALID_ARGUMENT, "backup target " + target + " exists and is not a directory");
         }
@@ -698,6 +725,7 @@ public final class Store implements AutoCloseable {
         } catch (IOException e) {
             throw new QuiverException(ErrorKind.READ_ONLY, "cannot create backup directory " + target + ": " + e.getMessage(), e);
         }
+        enter();
         try {
             env.copy(target.toFile(), CopyFlags.MDB_CP_COMPACT);
         } catch (LmdbException e) {
@@ -713,25 +741,44 @@ public final class Store implements AutoCloseable {
                 e.addSuppressed(cleanup);
             }
             throw LmdbErrors.translate(e, target, "copying the store");
+        } finally {
+            txnEnded();
         }
     }
 
     /** Flushes to disk (only matters for stores opened with relaxed durability). */
     public void sync() {
-        env.sync(true);
+        counted(() -> {
+            env.sync(true);
+            return null;
+        });
     }
 
     public boolean isClosed() {
         return closed;
     }
 
-    /** Closes the environment. Every transaction must be closed first. */
+    /**
+     * Closes the environment. Every transaction must be closed first (else this throws and the
+     * store stays open). Closing again, or from two threads at once, closes it once; anything
+     * begun on a closed store is refused with an {@link IllegalStateException}.
+     */
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
         synchronized (gate) {
+            // a resize runs with the gate released while it waits for transactions to end
+            while (resizing) {
+                try {
+                    gate.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new QuiverException(ErrorKind.CANCELLED, "interrupted while waiting for a map resize to close " + directory, e);
+                }
+            }
+            if (closed) {
+                // a second closer, also one racing the first: the environment is freed once
+                return;
+            }
             if (activeTxns > 0) {
                 throw new IllegalStateException("cannot close store " + directory + ": " + activeTxns + " transaction(s) still open");
             }

@@ -1,0 +1,139 @@
+package io.quiver.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Closing a store while other threads begin transactions or grow its map: every thread either
+ * gets its transaction (and the close is refused while it is open) or is told the store is
+ * closed; none reaches LMDB's closed environment, which lmdbjava reports with its own exception
+ * at best and which crashed the JVM when a map grew.
+ */
+class StoreCloseRaceTest {
+    private static final int ROUNDS = 300;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aTransactionBegunAsTheStoreClosesIsEitherGivenOrRefusedAsClosed() throws Exception {
+        ConcurrentLinkedQueue<Throwable> unexpected = new ConcurrentLinkedQueue<>();
+        for (int round = 0; round < ROUNDS && unexpected.isEmpty(); round++) {
+            Store store = Store.open(dir);
+            CountDownLatch go = new CountDownLatch(1);
+            List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < 3; t++) {
+                boolean writer = t == 0;
+                threads.add(Thread.ofPlatform().start(() -> {
+                    await(go);
+                    while (true) {
+                        try {
+                            if (writer) {
+                                store.write(w -> w.put(0, KeyKind.ITEM, 1, new byte[] {1}));
+                            } else {
+                                try (ReadTxn r = store.read()) {
+                                    r.get(0, KeyKind.ITEM, 1);
+                                }
+                            }
+                        } catch (IllegalStateException e) {
+                            if (!e.getMessage().endsWith(" is closed")) {
+                                unexpected.add(e);
+                            }
+                            return;
+                        } catch (Throwable e) {
+                            unexpected.add(e);
+                            return;
+                        }
+                    }
+                }));
+            }
+            go.countDown();
+            closeWhenFree(store, unexpected);
+            for (Thread t : threads) {
+                t.join(30_000);
+                assertThat(t.isAlive()).isFalse();
+            }
+        }
+        assertThat(unexpected).isEmpty();
+    }
+
+    @Test
+    void everyUseOfAClosedStoreIsRefusedAsClosed() {
+        Store store = Store.open(dir);
+        store.write(w -> w.put(0, KeyKind.ITEM, 1, new byte[] {1}));
+        store.close();
+        store.close(); // again: nothing to do
+        List<ThrowingCallable> uses = List.of(store::read, store::beginWrite, () -> store.write(w -> { }),
+                () -> store.grow(store.mapSize()), store::sync, store::readers, () -> store.copyTo(dir.resolve("backup")));
+        for (ThrowingCallable use : uses) {
+            // growing, syncing or copying a closed environment reached LMDB's freed memory
+            assertThatThrownBy(use).isInstanceOf(IllegalStateException.class).hasMessageEndingWith(" is closed");
+        }
+        assertThat(dir.resolve("backup")).doesNotExist();
+        try (Store again = Store.open(dir); ReadTxn r = again.read()) {
+            assertThat(r.get(0, KeyKind.ITEM, 1)).isNotNull();
+        }
+    }
+
+    @Test
+    void aGrowthAsTheStoreClosesEitherHappensOrIsRefusedAsClosed() throws Exception {
+        ConcurrentLinkedQueue<Throwable> unexpected = new ConcurrentLinkedQueue<>();
+        StoreOptions opts = StoreOptions.builder().initialMapSize(1L << 20).build();
+        for (int round = 0; round < ROUNDS / 3 && unexpected.isEmpty(); round++) {
+            Store store = Store.open(dir, opts);
+            CountDownLatch go = new CountDownLatch(1);
+            Thread grower = Thread.ofPlatform().start(() -> {
+                await(go);
+                try {
+                    store.grow(store.mapSize());
+                } catch (IllegalStateException e) {
+                    if (!e.getMessage().endsWith(" is closed")) {
+                        unexpected.add(e);
+                    }
+                } catch (Throwable e) {
+                    unexpected.add(e);
+                }
+            });
+            go.countDown();
+            closeWhenFree(store, unexpected);
+            grower.join(30_000);
+            assertThat(grower.isAlive()).isFalse();
+        }
+        assertThat(unexpected).isEmpty();
+    }
+
+    /** Closes the store, retrying while another thread's transaction is open. */
+    private static void closeWhenFree(Store store, ConcurrentLinkedQueue<Throwable> unexpected) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                store.close();
+                return;
+            } catch (IllegalStateException e) {
+                if (!e.getMessage().contains("still open") || System.nanoTime() > deadline) {
+                    unexpected.add(e);
+                    return;
+                }
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    private static void await(CountDownLatch go) {
+        try {
+            go.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
