@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * at best and which crashed the JVM when a map grew.
  */
 class StoreCloseRaceTest {
-    private static final int ROUNDS = 300;
+    private static final int ROUNDS = 600;
 
     @TempDir
     Path dir;
@@ -32,7 +32,7 @@ class StoreCloseRaceTest {
             Store store = Store.open(dir);
             CountDownLatch go = new CountDownLatch(1);
             List<Thread> threads = new ArrayList<>();
-            for (int t = 0; t < 3; t++) {
+            for (int t = 0; t < 2; t++) {
                 boolean writer = t == 0;
                 threads.add(Thread.ofPlatform().start(() -> {
                     await(go);
@@ -110,6 +110,46 @@ class StoreCloseRaceTest {
             assertThat(grower.isAlive()).isFalse();
         }
         assertThat(unexpected).isEmpty();
+    }
+
+    @Test
+    void aWriteInsideAWriteIsRefusedWhileAnotherThreadsWriteEnds() throws Exception {
+        // The mark of the writing thread was cleared by the previous writer as its transaction
+        // closed after LMDB had let the next one begin: that writer's nested write then waited
+        // for itself, holding LMDB's lock forever.
+        ConcurrentLinkedQueue<Throwable> unexpected = new ConcurrentLinkedQueue<>();
+        try (Store store = Store.open(dir)) {
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+            List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                int id = t;
+                threads.add(Thread.ofPlatform().daemon().start(() -> {
+                    for (int i = 0; i < 2_000 && !stop.get(); i++) {
+                        try {
+                            store.write(outer -> {
+                                outer.put(0, KeyKind.ITEM, id, new byte[] {1});
+                                try {
+                                    store.write(inner -> { });
+                                    unexpected.add(new AssertionError("the nested write ran"));
+                                } catch (IllegalStateException e) {
+                                    refused.incrementAndGet();
+                                }
+                            });
+                        } catch (Throwable e) {
+                            unexpected.add(e);
+                        }
+                    }
+                }));
+            }
+            for (Thread t : threads) {
+                t.join(60_000);
+            }
+            stop.set(true);
+            assertThat(threads).as("a nested write waited for itself").noneMatch(Thread::isAlive);
+            assertThat(unexpected).isEmpty();
+            assertThat(refused.get()).isEqualTo(4_000);
+        }
     }
 
     /** Closes the store, retrying while another thread's transaction is open. */
