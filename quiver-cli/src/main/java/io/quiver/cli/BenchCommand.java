@@ -196,7 +196,15 @@ final class BenchCommand implements Callable<Integer> {
         }
         checkTruthIds(gt, nq, k, truth, store); // before a build that would be wasted (the import stays, unbuilt, for the next run)
         if (reuse) {
-            Cli.info("reusing the %s index %d in %s (build_s is reported as 0)", a.cliName(), index, store.directory());
+            // the line reports the index's own parameters; say so when others were typed
+            List<String> typed = new java.util.ArrayList<>();
+            for (String name : java.util.List.of("--trees", "--split-after", "--m", "--m0", "--ef-construction", "--alpha", "--int8-codes", "--seed")) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(name)) {
+                    typed.add(name);
+                }
+            }
+            Cli.info("reusing the %s index %d in %s (build_s is reported as 0)%s", a.cliName(), index, store.directory(),
+                    typed.isEmpty() ? "" : "; it keeps the parameters it was built with, so " + String.join(", ", typed) + " are not used (give another --db to build with them)");
             return new Prepared(0);
         }
         long t0 = System.nanoTime();

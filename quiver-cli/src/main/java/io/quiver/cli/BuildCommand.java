@@ -37,7 +37,7 @@ final class BuildCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--force-rebuild", description = "rebuild from scratch instead of updating incrementally")
+    @Option(names = "--force-rebuild", description = "hnsw: rebuild the graph from scratch instead of updating it (a forest rebuilds its trees when --split-after changes)")
     boolean forceRebuild;
 
     @Option(names = "--json", description = "print the trace as JSON")

@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
 
 /** The build options of both families (picocli mixin shared by build, bench and demo). */
 public final class BuildParams {
-    @Option(names = "--trees", paramLabel = "T", description = "forest: number of trees (0 = automatic)", defaultValue = "0")
+    @Option(names = "--trees", paramLabel = "T", description = "forest: number of trees (0 = as many as the forest has, or automatic for a new one)", defaultValue = "0")
     public int trees;
 
     @Option(names = "--split-after", paramLabel = "S", description = "forest: largest leaf before a split (0 = automatic)", defaultValue = "0")
@@ -85,6 +85,9 @@ public final class BuildParams {
     public void validate() {
         if (trees < 0 || splitAfter < 0) {
             throw CliException.usage("--trees and --split-after must not be negative");
+        }
+        if (splitAfter == 1) {
+            throw CliException.usage("--split-after must be 0 (automatic) or at least 2, got 1: a leaf of one item cannot be split");
         }
         if (m < 2 || m > 1024) {
             throw CliException.usage("--m must be in 2..1024, got " + m);

@@ -1,9 +1,12 @@
 package io.quiver.cli;
 
+import io.quiver.storage.IoMessages;
 import io.quiver.storage.QuiverException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -118,7 +121,10 @@ public final class QuiverCli implements Callable<Integer> {
         Throwable t = ex;
         if (t instanceof UncheckedIOException u && u.getCause() != null) {
             t = u.getCause();
-            msg = u.getMessage();
+            // a file-system exception's message is only its path: say what happened to it
+            msg = t instanceof FileSystemException f ? IoMessages.describe(f, null) : u.getMessage();
+        } else if (t instanceof FileSystemException f) {
+            msg = IoMessages.describe(f, null);
         } else {
             msg = t.getMessage();
         }
@@ -129,6 +135,8 @@ public final class QuiverCli implements Callable<Integer> {
         } else if (t instanceof NoSuchFileException n) {
             code = ExitCodes.NOT_FOUND;
             msg = n.getFile() + ": no such file";
+        } else if (t instanceof AccessDeniedException) {
+            code = ExitCodes.READ_ONLY;
         } else if (t instanceof IOException) {
             code = ExitCodes.IO;
             msg = (msg == null ? t.getClass().getSimpleName() : msg);

@@ -53,7 +53,10 @@ public abstract sealed class Distance permits FloatDistance, BinaryDistance {
         return itemBytes() - PAYLOAD;
     }
 
-    /** Checks a user vector: dimension count, no NaN or infinity. */
+    /**
+     * Checks a user vector: dimension count, no NaN or infinity, and (float distances) a
+     * magnitude whose distances a float holds.
+     */
     public final void validate(float[] vector) {
         if (vector == null || vector.length == 0) {
             throw new QuiverException(ErrorKind.INVALID_VECTOR, "empty vector");
@@ -66,6 +69,11 @@ public abstract sealed class Distance permits FloatDistance, BinaryDistance {
                 throw new QuiverException(ErrorKind.INVALID_VECTOR, "vector component " + i + " is " + vector[i]);
             }
         }
+        checkMagnitude(vector);
+    }
+
+    /** Throws {@code INVALID_VECTOR} when distances to or from {@code vector} could overflow. */
+    protected void checkMagnitude(float[] vector) {
     }
 
     /** Encodes {@code vector} into {@code out} at absolute positions 0..itemBytes. */

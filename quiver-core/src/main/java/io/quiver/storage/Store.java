@@ -125,6 +125,10 @@ public final class Store implements AutoCloseable {
     /** Opens the store in {@code directory}. */
     public static Store open(Path directory, StoreOptions options) {
         Path dir = directory.toAbsolutePath().normalize();
+        if (!Files.exists(dir) && !Files.notExists(dir)) {
+            // neither: a directory on the way is closed to us, which "no store" would hide
+            throw new QuiverException(ErrorKind.READ_ONLY, "cannot reach " + dir + ": permission denied on the way to it");
+        }
         if (!Files.exists(dir)) {
             if (!options.create() || options.readOnly()) {
                 throw new QuiverException(ErrorKind.NOT_FOUND, "no store at " + dir);
@@ -132,12 +136,16 @@ public final class Store implements AutoCloseable {
             try {
                 Files.createDirectories(dir);
             } catch (IOException e) {
-                throw new QuiverException(ErrorKind.READ_ONLY, "cannot create store directory " + dir + ": " + e.getMessage(), e);
+                throw new QuiverException(ErrorKind.READ_ONLY, "cannot create store directory " + dir + ": " + IoMessages.describe(e, dir), e);
             }
         } else if (!Files.isDirectory(dir)) {
             throw new QuiverException(ErrorKind.FOREIGN_FILE, dir + " is a file, not a store directory");
         }
         Path dataFile = dir.resolve("data.mdb");
+        if (!Files.exists(dataFile) && !Files.notExists(dataFile)) {
+            // neither: the file system would not say, as a directory on the way is closed to us
+            throw new QuiverException(ErrorKind.READ_ONLY, "cannot reach " + dataFile + ": permission denied on the way to it");
+        }
         boolean fresh = !Files.exists(dataFile) || isEmptyFile(dataFile);
         if (fresh && (!options.create() || options.readOnly())) {
             throw new QuiverException(ErrorKind.NOT_FOUND, "no store at " + dir
@@ -147,7 +155,10 @@ public final class Store implements AutoCloseable {
             throw new QuiverException(ErrorKind.READ_ONLY, "cannot read " + dataFile + ": permission denied");
         }
         if (!options.readOnly() && !Files.isWritable(dir)) {
-            throw new QuiverException(ErrorKind.READ_ONLY, "store directory " + dir + " is not writable (search and stats only read it)");
+            // reading needs lock.mdb writable, where LMDB registers its readers
+            throw new QuiverException(ErrorKind.READ_ONLY, "store directory " + dir + " is not writable"
+                    + (Files.isWritable(dir.resolve("lock.mdb")) ? " (search and stats, which only read it, still work)"
+                            : " (nor is its lock.mdb, which even reading needs: copy the store somewhere writable to search it)"));
         }
         Store[] created = new Store[1];
         Path key = openKey(dir);
@@ -292,7 +303,7 @@ public final class Store implements AutoCloseable {
             long needed = (env.info().lastPageNumber + 1) * env.stat().pageSize;
             return Math.max(0, needed - Files.size(data));
         } catch (IOException | RuntimeException e) {
-            throw new QuiverException(ErrorKind.CORRUPTED, "cannot read the size of " + data + ": " + e.getMessage(), e);
+            throw new QuiverException(ErrorKind.CORRUPTED, "cannot read the size of " + data + ": " + (e instanceof IOException io ? IoMessages.describe(io, data) : e.getMessage()), e);
         }
     }
 
@@ -723,7 +734,7 @@ public final class Store implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            throw new QuiverException(ErrorKind.READ_ONLY, "cannot create backup directory " + target + ": " + e.getMessage(), e);
+            throw new QuiverException(ErrorKind.READ_ONLY, "cannot create backup directory " + target + ": " + IoMessages.describe(e, target), e);
         }
         enter();
         try {

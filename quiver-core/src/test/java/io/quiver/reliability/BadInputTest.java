@@ -90,10 +90,10 @@ class BadInputTest {
             List<String> before = snapshot(store);
             float[] good = base[0].clone();
             float[][] bad = {new float[DIMS + 1], new float[DIMS - 1], new float[0], withValue(Float.NaN),
-                withValue(Float.POSITIVE_INFINITY), withValue(Float.NEGATIVE_INFINITY)};
+                withValue(Float.POSITIVE_INFINITY), withValue(Float.NEGATIVE_INFINITY), withValue(1e19f)};
             ErrorKind[] kinds = {ErrorKind.WRONG_DIMENSIONS, ErrorKind.WRONG_DIMENSIONS, ErrorKind.INVALID_VECTOR, ErrorKind.INVALID_VECTOR,
-                ErrorKind.INVALID_VECTOR, ErrorKind.INVALID_VECTOR};
-            String[] texts = {"dimensions", "dimensions", "empty", "NaN", "Infinity", "Infinity"};
+                ErrorKind.INVALID_VECTOR, ErrorKind.INVALID_VECTOR, ErrorKind.INVALID_VECTOR};
+            String[] texts = {"dimensions", "dimensions", "empty", "NaN", "Infinity", "Infinity", "squared norm"};
             for (int i = 0; i < bad.length; i++) {
                 float[] v = bad[i];
                 // the good additions and deletions before the bad vector must vanish with the transaction

@@ -68,12 +68,29 @@ final class DelimitedReader implements VectorReader {
                 continue;
             }
             try {
-                Double.parseDouble(t);
+                parseNumber(t);
             } catch (NumberFormatException e) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * A field as a float: Java's syntax, and the {@code nan} / {@code inf} spellings numpy's and
+     * pandas' writers use (any case, signed), which the vector checks then refuse with their own
+     * error. Unrecognised, a first line with one of them was taken for a header and dropped.
+     */
+    static float parseNumber(String t) {
+        String u = t.startsWith("+") || t.startsWith("-") ? t.substring(1) : t;
+        switch (u.toLowerCase(Locale.ROOT)) {
+            case "nan":
+                return Float.NaN;
+            case "inf", "infinity":
+                return t.startsWith("-") ? Float.NEGATIVE_INFINITY : Float.POSITIVE_INFINITY;
+            default:
+                return Float.parseFloat(t);
+        }
     }
 
     private VectorRecord parse() {
@@ -91,7 +108,7 @@ final class DelimitedReader implements VectorReader {
                 throw CliException.badInput(where(lines.lineNo()) + ": column " + (i + 1) + " is empty");
             }
             try {
-                v[c++] = Float.parseFloat(t);
+                v[c++] = parseNumber(t);
             } catch (NumberFormatException e) {
                 throw CliException.badInput(where(lines.lineNo()) + ": column " + (i + 1) + " '" + shorten(t) + "' is not a number");
             }

@@ -1,6 +1,7 @@
 package io.quiver.index.hnsw;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.quiver.distance.DistanceKind;
@@ -531,7 +532,10 @@ class HnswCodesTest {
                     float[] tinyQuery = new float[dims];
                     tinyQuery[0] = 4.4e-23f;
                     float[] hugeQuery = new float[dims];
-                    hugeQuery[0] = 2e19f; // squared norm overflows float
+                    hugeQuery[0] = 9e18f; // squared norm near the largest accepted, 8.5e37 (Distance.validate)
+                    float[] tooHuge = new float[dims];
+                    tooHuge[0] = 2e19f; // squared norm overflows float: every cosine distance came out 1
+                    assertThatThrownBy(() -> bounded.search(tooHuge, SearchOptions.k(3))).hasMessageContaining("scale the vectors down");
                     float[] farQuery = new float[dims];
                     farQuery[0] = 1e18f; // code units overflow a float square
                     for (float[] q : new float[][] {axis, tinyQuery, hugeQuery, farQuery}) {
