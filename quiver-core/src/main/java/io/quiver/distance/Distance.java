@@ -69,11 +69,15 @@ public abstract sealed class Distance permits FloatDistance, BinaryDistance {
                 throw new QuiverException(ErrorKind.INVALID_VECTOR, "vector component " + i + " is " + vector[i]);
             }
         }
-        checkMagnitude(vector);
+        String tooLarge = magnitudeProblem(vector);
+        if (tooLarge != null) {
+            throw new QuiverException(ErrorKind.INVALID_VECTOR, tooLarge);
+        }
     }
 
-    /** Throws {@code INVALID_VECTOR} when distances to or from {@code vector} could overflow. */
-    protected void checkMagnitude(float[] vector) {
+    /** Why distances to or from {@code vector} could overflow a float, or null when they cannot. */
+    public String magnitudeProblem(float[] vector) {
+        return null;
     }
 
     /** Encodes {@code vector} into {@code out} at absolute positions 0..itemBytes. */

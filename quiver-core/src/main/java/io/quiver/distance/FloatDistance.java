@@ -1,8 +1,6 @@
 package io.quiver.distance;
 
-import io.quiver.storage.ErrorKind;
 import io.quiver.storage.NativeMemory;
-import io.quiver.storage.QuiverException;
 import java.nio.ByteBuffer;
 
 /** Distances over float vectors stored as little-endian floats. */
@@ -18,23 +16,25 @@ public abstract sealed class FloatDistance extends Distance permits Euclidean, M
 
     /**
      * The largest squared norm an item or query may have: the squared distance between two such
-     * vectors is at most four times it (and a dot product at most once), so a float holds every
-     * distance. Vectors of components near 1e19 took distances to infinity or NaN, ranking an
-     * item after every other as its own neighbour, with {@code check} silent.
+     * vectors is at most four times it, a dot product at most once, and a Manhattan distance at
+     * most 2·sqrt(dimensions) times its root, so a float holds every distance (and every code and
+     * split-plane margin computed from them). Vectors of components near 1e19 took distances to
+     * infinity or NaN, ranking an item after every other as its own neighbour, with {@code check}
+     * silent.
      */
     static final double MAX_SQUARED_NORM = Float.MAX_VALUE / 4.0;
 
     @Override
-    protected void checkMagnitude(float[] vector) {
+    public String magnitudeProblem(float[] vector) {
         double n2 = 0;
         for (float x : vector) {
             n2 += (double) x * x;
         }
-        if (n2 > MAX_SQUARED_NORM) {
-            throw new QuiverException(ErrorKind.INVALID_VECTOR, "vector's squared norm " + String.format(java.util.Locale.ROOT, "%.3g", n2)
-                    + " is beyond what " + kind().cliName() + " distances hold in a float (at most " + String.format(java.util.Locale.ROOT, "%.3g", MAX_SQUARED_NORM)
-                    + "); scale the vectors down");
+        if (n2 <= MAX_SQUARED_NORM) {
+            return null;
         }
+        return "vector's squared norm " + String.format(java.util.Locale.ROOT, "%.3g", n2) + " is beyond what " + kind().cliName()
+                + " distances hold in a float (at most " + String.format(java.util.Locale.ROOT, "%.3g", MAX_SQUARED_NORM) + "); scale the vectors down";
     }
 
     /** The value cached in the header for this vector. */

@@ -125,10 +125,7 @@ public final class Store implements AutoCloseable {
     /** Opens the store in {@code directory}. */
     public static Store open(Path directory, StoreOptions options) {
         Path dir = directory.toAbsolutePath().normalize();
-        if (!Files.exists(dir) && !Files.notExists(dir)) {
-            // neither: a directory on the way is closed to us, which "no store" would hide
-            throw new QuiverException(ErrorKind.READ_ONLY, "cannot reach " + dir + ": permission denied on the way to it");
-        }
+        requireReachable(dir);
         if (!Files.exists(dir)) {
             if (!options.create() || options.readOnly()) {
                 throw new QuiverException(ErrorKind.NOT_FOUND, "no store at " + dir);
@@ -142,10 +139,7 @@ public final class Store implements AutoCloseable {
             throw new QuiverException(ErrorKind.FOREIGN_FILE, dir + " is a file, not a store directory");
         }
         Path dataFile = dir.resolve("data.mdb");
-        if (!Files.exists(dataFile) && !Files.notExists(dataFile)) {
-            // neither: the file system would not say, as a directory on the way is closed to us
-            throw new QuiverException(ErrorKind.READ_ONLY, "cannot reach " + dataFile + ": permission denied on the way to it");
-        }
+        requireReachable(dataFile);
         boolean fresh = !Files.exists(dataFile) || isEmptyFile(dataFile);
         if (fresh && (!options.create() || options.readOnly())) {
             throw new QuiverException(ErrorKind.NOT_FOUND, "no store at " + dir
@@ -295,6 +289,24 @@ public final class Store implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /**
+     * Throws when the file system cannot say whether {@code path} exists (neither
+     * {@code Files.exists} nor {@code notExists}): a directory on the way closed to this user, a
+     * symbolic link loop. Taken for absent, that read as "no store".
+     */
+    private static void requireReachable(Path path) {
+        if (Files.exists(path) || Files.notExists(path)) {
+            return;
+        }
+        try {
+            Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new QuiverException(ErrorKind.READ_ONLY, "cannot reach " + path + ": permission denied on the way to it", e);
+        } catch (IOException e) {
+            throw new QuiverException(ErrorKind.NOT_FOUND, "cannot reach " + path + ": " + IoMessages.describe(e, path), e);
+        }
     }
 
     /** By how many bytes {@code data} falls short of its last page (0 when it does not). */
@@ -499,7 +511,16 @@ public final class Store implements AutoCloseable {
                 try {
                     adoptForeignResize();
                 } finally {
-                    enter();
+                    // counted again whatever happened, for the caller's failure path ends the
+                    // count once (a re-enter that threw left it one short: negative, and a later
+                    // close or resize ran with a transaction open)
+                    synchronized (gate) {
+                        activeTxns++;
+                    }
+                }
+                if (closed) {
+                    // closed while this thread stood outside the count: the caller ends it
+                    throw closedException();
                 }
             } catch (LmdbException e) {
                 throw LmdbErrors.translate(e, directory, "beginning a transaction");
@@ -551,6 +572,7 @@ public final class Store implements AutoCloseable {
     /** Grows the map (unless another thread already did since {@code seenSize}). */
     public void grow(long seenSize) {
         synchronized (gate) {
+            awaitNoResize();
             if (mapSize > seenSize) {
                 return;
             }
@@ -564,7 +586,24 @@ public final class Store implements AutoCloseable {
 
     private void adoptForeignResize() {
         synchronized (gate) {
+            awaitNoResize();
             resizeExclusively(0);
+        }
+    }
+
+    /**
+     * Must hold {@code gate}. Waits for another thread's resize to end, so that one runs at a
+     * time: two resizers waiting for the same transactions both resized, and a close let in
+     * between them freed the environment under the second.
+     */
+    private void awaitNoResize() {
+        while (resizing) {
+            try {
+                gate.wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new QuiverException(ErrorKind.CANCELLED, "interrupted while waiting for a map resize of " + directory, e);
+            }
         }
     }
 
@@ -590,6 +629,9 @@ public final class Store implements AutoCloseable {
                     throw new QuiverException(ErrorKind.CANCELLED, "interrupted while growing the map of " + directory, e);
                 }
             }
+            if (closed) {
+                throw closedException(); // close waits for a resize, so only as a last guard
+            }
             try {
                 env.setMapSize(target);
             } catch (LmdbException e) {
@@ -611,14 +653,23 @@ public final class Store implements AutoCloseable {
      */
     private void enter() {
         synchronized (gate) {
-            while (resizing) {
-                try {
-                    gate.wait();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new QuiverException(ErrorKind.CANCELLED, "interrupted while waiting for a map resize", e);
-                }
+            awaitNoResize();
+            if (closed) {
+                throw closedException();
             }
+            activeTxns++;
+        }
+    }
+
+    /**
+     * As {@link #enter}, without waiting for a resize: for short uses that are no transaction
+     * ({@link #readers}, {@link #sync}, {@link #copyTo}), which a thread may make inside its own
+     * transaction, where waiting for a resize that waits for that transaction stalled until the
+     * resize gave up. A resize waiting for transactions waits for these too; one past its wait
+     * holds {@code gate} until the map is remapped.
+     */
+    private void enterUse() {
+        synchronized (gate) {
             if (closed) {
                 throw closedException();
             }
@@ -632,7 +683,7 @@ public final class Store implements AutoCloseable {
 
     /** Runs {@code use} of the environment counted as open, so that the store cannot close under it. */
     private <T> T counted(java.util.function.Supplier<T> use) {
-        enter();
+        enterUse();
         try {
             return use.get();
         } finally {
@@ -719,9 +770,15 @@ public final class Store implements AutoCloseable {
      * committed state.
      */
     public void copyTo(Path target) {
-        if (closed) {
-            throw closedException(); // before creating the target (the copy itself checks again, counted)
+        enterUse(); // before creating the target: a closed store leaves no directory behind
+        try {
+            copyCounted(target);
+        } finally {
+            txnEnded();
         }
+    }
+
+    private void copyCounted(Path target) {
         if (Files.exists(target) && !Files.isDirectory(target)) {
             throw new QuiverException(ErrorKind.INVALID_ARGUMENT, "backup target " + target + " exists and is not a directory");
         }
@@ -736,7 +793,6 @@ public final class Store implements AutoCloseable {
         } catch (IOException e) {
             throw new QuiverException(ErrorKind.READ_ONLY, "cannot create backup directory " + target + ": " + IoMessages.describe(e, target), e);
         }
-        enter();
         try {
             env.copy(target.toFile(), CopyFlags.MDB_CP_COMPACT);
         } catch (LmdbException e) {
@@ -752,8 +808,6 @@ public final class Store implements AutoCloseable {
                 e.addSuppressed(cleanup);
             }
             throw LmdbErrors.translate(e, target, "copying the store");
-        } finally {
-            txnEnded();
         }
     }
 
@@ -778,14 +832,7 @@ public final class Store implements AutoCloseable {
     public void close() {
         synchronized (gate) {
             // a resize runs with the gate released while it waits for transactions to end
-            while (resizing) {
-                try {
-                    gate.wait();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new QuiverException(ErrorKind.CANCELLED, "interrupted while waiting for a map resize to close " + directory, e);
-                }
-            }
+            awaitNoResize();
             if (closed) {
                 // a second closer, also one racing the first: the environment is freed once
                 return;

@@ -56,13 +56,11 @@ class VectorMagnitudeTest {
         kind.create(DIMS).validate(v);
     }
 
-    /** A vector whose squared norm (L1 sum for Manhattan) is {@code share} of what the distance accepts. */
+    /** A vector whose squared norm is {@code share} of what the float distances accept. */
     private static float[] atLimit(DistanceKind kind, boolean spread, double share) {
         float[] v = new float[DIMS];
         int n = spread ? DIMS : 1;
-        double component = kind == DistanceKind.MANHATTAN
-                ? share * Manhattan.MAX_ABSOLUTE_SUM / n
-                : Math.sqrt(share * FloatDistance.MAX_SQUARED_NORM / n);
+        double component = Math.sqrt(share * FloatDistance.MAX_SQUARED_NORM / n);
         for (int i = 0; i < n; i++) {
             v[i] = (float) component;
         }

@@ -369,6 +369,23 @@ class BadInputTest {
         assertThat(crashes).as("corrupt vectors crashed the reader: %s", outcomes).isZero();
     }
 
+    @Test
+    void aVectorTooLargeForFloatDistancesStoredByAnEarlierVersionIsReportedByCheck() {
+        try (Store store = Store.open(db)) {
+            store.write(txn -> {
+                // what add wrote before it refused such vectors
+                float[] huge = base[7].clone();
+                huge[0] = 1e20f;
+                ByteBuffer item = ByteBuffer.allocate(DistanceKind.EUCLIDEAN.create(DIMS).itemBytes()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                DistanceKind.EUCLIDEAN.create(DIMS).encode(huge, item);
+                txn.put(0, io.quiver.storage.KeyKind.ITEM, 7, item.array());
+            });
+            try (ReadTxn txn = store.read()) {
+                assertThat(ForestReader.open(txn, 0).check()).anySatisfy(p -> assertThat(p).contains("7").contains("stored before such vectors were refused"));
+            }
+        }
+    }
+
     private static int indexOf(byte[] hay, byte[] needle, int from) {
         outer:
         for (int i = from; i + needle.length <= hay.length; i++) {

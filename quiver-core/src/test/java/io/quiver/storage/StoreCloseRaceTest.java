@@ -152,6 +152,117 @@ class StoreCloseRaceTest {
         }
     }
 
+    @Test
+    void twoGrowthsWaitingForTheSameReaderGrowTheMapOnce() throws Exception {
+        StoreOptions opts = StoreOptions.builder().initialMapSize(1L << 20).resizeWaitMillis(30_000).build();
+        try (Store store = Store.open(dir, opts)) {
+            long seen = store.mapSize();
+            ConcurrentLinkedQueue<Throwable> unexpected = new ConcurrentLinkedQueue<>();
+            Thread a;
+            Thread b;
+            try (ReadTxn r = store.read()) {
+                Runnable grow = () -> {
+                    try {
+                        store.grow(seen);
+                    } catch (Throwable e) {
+                        unexpected.add(e);
+                    }
+                };
+                a = Thread.ofPlatform().start(grow);
+                b = Thread.ofPlatform().start(grow);
+                // both wait: one for the reader, the other for that resize
+                while (a.getState() != Thread.State.TIMED_WAITING && a.getState() != Thread.State.WAITING
+                        || b.getState() != Thread.State.TIMED_WAITING && b.getState() != Thread.State.WAITING) {
+                    Thread.onSpinWait();
+                }
+            }
+            a.join(30_000);
+            b.join(30_000);
+            assertThat(unexpected).isEmpty();
+            // each grew it before: the second resize ran after the first without checking the size
+            assertThat(store.resizeCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aCloseBetweenTwoGrowthsDoesNotFreeTheMapUnderTheSecond() throws Exception {
+        // a review helper's race: two growths wait for a reader, a closer spins and short reads come
+        // and go; the first growth's end let the close in while the second was still to resize,
+        // which then crashed the JVM in mdb_env_set_mapsize
+        ConcurrentLinkedQueue<Throwable> unexpected = new ConcurrentLinkedQueue<>();
+        StoreOptions opts = StoreOptions.builder().initialMapSize(1L << 20).resizeWaitMillis(30_000).build();
+        for (int round = 0; round < 150 && unexpected.isEmpty(); round++) {
+            Store store = Store.open(dir, opts);
+            long seen = store.mapSize();
+            ReadTxn r = store.read();
+            Runnable grow = () -> {
+                try {
+                    store.grow(seen);
+                } catch (IllegalStateException e) {
+                    if (!e.getMessage().endsWith(" is closed")) {
+                        unexpected.add(e);
+                    }
+                } catch (Throwable e) {
+                    unexpected.add(e);
+                }
+            };
+            Thread a = Thread.ofPlatform().start(grow);
+            Thread b = Thread.ofPlatform().start(grow);
+            Thread closer = Thread.ofPlatform().start(() -> closeWhenFree(store, unexpected));
+            Thread reads = Thread.ofPlatform().start(() -> {
+                while (true) {
+                    try (ReadTxn t = store.read()) {
+                        Thread.onSpinWait();
+                    } catch (IllegalStateException e) {
+                        if (!e.getMessage().endsWith(" is closed")) {
+                            unexpected.add(e);
+                        }
+                        return;
+                    } catch (Throwable e) {
+                        unexpected.add(e);
+                        return;
+                    }
+                }
+            });
+            Thread.sleep(2);
+            r.close();
+            for (Thread t : new Thread[] {a, b, closer, reads}) {
+                t.join(30_000);
+                assertThat(t.isAlive()).isFalse();
+            }
+        }
+        assertThat(unexpected).isEmpty();
+    }
+
+    @Test
+    void countingReadersInsideATransactionDoesNotWaitForAGrowthThatWaitsForIt() throws Exception {
+        StoreOptions opts = StoreOptions.builder().initialMapSize(1L << 20).resizeWaitMillis(20_000).build();
+        try (Store store = Store.open(dir, opts)) {
+            long seen = store.mapSize();
+            java.util.concurrent.atomic.AtomicReference<Throwable> grown = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread grower;
+            try (ReadTxn r = store.read()) {
+                grower = Thread.ofPlatform().start(() -> {
+                    try {
+                        store.grow(seen);
+                    } catch (Throwable e) {
+                        grown.set(e);
+                    }
+                });
+                while (grower.getState() != Thread.State.TIMED_WAITING) {
+                    Thread.onSpinWait();
+                }
+                // waited for the growth, which waited for this reader until it gave up (20 s)
+                assertThat(store.readers()).isPositive();
+                store.sync();
+                assertThat(grower.isAlive()).as("the growth still waits for the reader").isTrue();
+            }
+            grower.join(30_000);
+            assertThat(grown.get()).isNull();
+            assertThat(store.resizeCount()).isEqualTo(1);
+        }
+    }
+
     /** Closes the store, retrying while another thread's transaction is open. */
     private static void closeWhenFree(Store store, ConcurrentLinkedQueue<Throwable> unexpected) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

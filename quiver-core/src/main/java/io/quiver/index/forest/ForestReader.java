@@ -552,8 +552,8 @@ public final class ForestReader implements IndexReader {
     }
 
     /**
-     * Whether a stored vector is sound: finite components and a header (norm) that matches them, as
-     * {@code add} wrote it. Garbage of the right size decodes, but searches would rank it wrongly.
+     * Whether a stored vector is sound: finite components of a magnitude whose distances fit a
+     * float, and a header (norm) that matches them, as {@code add} wrote it. Garbage of the right size decodes, but searches would rank it wrongly.
      */
     private String checkVector(long a, ByteBuffer scratch) {
         float[] v = distance.decode(a);
@@ -561,6 +561,10 @@ public final class ForestReader implements IndexReader {
             if (!Float.isFinite(v[i])) {
                 return "component " + i + " of the stored vector is " + v[i];
             }
+        }
+        String tooLarge = distance.magnitudeProblem(v);
+        if (tooLarge != null) {
+            return "stored before such vectors were refused: " + tooLarge;
         }
         float stored = Distance.header(a);
         distance.encode(v, scratch);

@@ -75,8 +75,7 @@ final class BuildWorker {
     private int ordinalCount;
 
     /** Visited marks by key (see {@link #key}). */
-    private int[] visited;
-    private int generation;
+    private final VisitedSet visited;
 
     private final NodeHeap candidates = NodeHeap.min(256);
     private final NodeHeap beam = NodeHeap.max(256);
@@ -112,17 +111,13 @@ final class BuildWorker {
         this.denseSpan = committed == null ? 0 : committed.idSpan();
         this.scratch = scratch;
         long keys = (long) slotCount + denseSpan + 256;
-        if (scratch.visited.length < keys) {
-            // with room to grow, as the span grows with every batch of inserts (sized exactly, each
-            // steady batch into 500k items allocated a new 2 MiB array per worker)
-            scratch.visited = new int[(int) Math.min(Integer.MAX_VALUE - 8, keys + keys / 8)];
-        }
+        // with room to grow, as the span grows with every batch of inserts
+        scratch.visited.ensure((int) Math.min(Integer.MAX_VALUE - 64, keys + keys / 8));
         if (scratch.itemAddress.length < denseSpan + 256) {
             // all zeros: release() clears what it set
             scratch.itemAddress = new long[denseSpan + denseSpan / 8 + 256];
         }
         this.visited = scratch.visited;
-        this.generation = scratch.generation;
         this.itemAddress = scratch.itemAddress;
         this.denseSet = scratch.denseSet;
         if (txn != null && committed == null) {
@@ -138,6 +133,7 @@ final class BuildWorker {
      * worker set (in proportion to the ids it met, not to the index). The worker is not used after.
      */
     WorkerScratch release() {
+        visited.clear();
         for (int i = 0; i < denseSetCount; i++) {
             itemAddress[denseSet[i]] = 0;
         }
@@ -146,8 +142,6 @@ final class BuildWorker {
         // the code range and runs on vectors). So every build starts from an all-zero array.
         Arrays.fill(itemAddress, denseSpan, denseSpan + ordinalCount, 0L);
         scratch.denseSet = denseSet;
-        scratch.visited = visited;
-        scratch.generation = generation;
         scratch.itemAddress = itemAddress;
         if (links0Address != null) {
             scratch.links0Address = links0Address;
@@ -178,9 +172,7 @@ final class BuildWorker {
                 links0Address[o] = 0;
             }
             ordinals.put(id, o);
-            if (slotCount + o >= visited.length) {
-                visited = Arrays.copyOf(visited, (slotCount + o) * 2);
-            }
+            visited.ensure((slotCount + o + 1) * 2);
         }
         return slotCount + o;
     }
@@ -322,13 +314,6 @@ final class BuildWorker {
         return k;
     }
 
-    private void nextGeneration() {
-        if (++generation == Integer.MAX_VALUE) {
-            Arrays.fill(visited, 0);
-            generation = 1;
-        }
-    }
-
     private void greedy(long q, int cur, float curDist, int level, int self) {
         boolean changed = true;
         while (changed) {
@@ -357,10 +342,10 @@ final class BuildWorker {
 
     /** Beam search of width {@code ef} at one level; leaves the result in {@link #beam}. */
     private void searchLevel(long q, int ep, float epDist, int ef, int level, int self) {
-        nextGeneration();
+        visited.clear();
         candidates.clear();
         beam.clear();
-        visited[key(ep)] = generation;
+        visited.add(key(ep));
         candidates.push(epDist, ep);
         beam.push(epDist, ep);
         while (!candidates.isEmpty()) {
@@ -398,10 +383,9 @@ final class BuildWorker {
                 continue;
             }
             int k = key(nb);
-            if (visited[k] == generation) {
+            if (!visited.add(k)) {
                 continue;
             }
-            visited[k] = generation;
             long a = address(k, nb);
             if (a <= 0) {
                 continue;
@@ -627,7 +611,7 @@ final class BuildWorker {
      * and then by distance, so the node keeps as many links as it had.
      */
     void repair(GraphNode node, int level, int[] deletedNeighbours) {
-        nextGeneration();
+        visited.clear();
         int need = node.capacity(level);
         if (list.length < need) {
             list = new int[need];
@@ -639,7 +623,7 @@ final class BuildWorker {
             chosenAddress = new long[chosen.length];
         }
         long base = address(node.id);
-        visited[key(node.id)] = generation;
+        visited.add(key(node.id));
         int count = 0;
         for (int i = 0; i < n; i++) {
             int x = list[i];
@@ -648,8 +632,7 @@ final class BuildWorker {
             }
             int k = key(x);
             long a = address(k, x);
-            if (visited[k] != generation && a > 0) {
-                visited[k] = generation;
+            if (a > 0 && visited.add(k)) {
                 chosen[count] = x;
                 chosenAddress[count++] = a;
             }
@@ -665,8 +648,7 @@ final class BuildWorker {
                     continue;
                 }
                 int k = key(x);
-                if (visited[k] != generation) {
-                    visited[k] = generation;
+                if (visited.add(k)) {
                     long a = address(k, x);
                     if (a > 0) {
                         candidates.push(dist(base, a), x);

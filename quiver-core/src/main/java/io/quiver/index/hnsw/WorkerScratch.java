@@ -12,12 +12,13 @@ import java.util.ArrayDeque;
  * heap allocation, and in a new process every such page is memory the kernel hands out and clears
  * first.
  *
- * <p>With dense ids the addresses are kept by id: 8 bytes per id of the span, plus 4 for the visited
- * marks (6.5 MiB per worker at 500k ids, ~52 MiB at the largest span the address cache covers, 4M),
- * where an id → ordinal array took 4 bytes per id and the rest grew with the ids a worker met.
+ * <p>With dense ids the addresses are kept by id: 8 bytes per id of the span, plus a bit for the
+ * visited marks (4 MiB per worker at 500k ids, ~32 MiB at the largest span the address cache
+ * covers, 4M), where an id → ordinal array took 4 bytes per id and the rest grew with the ids a
+ * worker met.
  *
  * <p>Between builds {@link #itemAddress} is all zeros (a worker clears what it set when it ends),
- * {@link #visited} holds marks below {@link #generation}, and {@link #links0Address} entries are
+ * {@link #visited} is empty, and {@link #links0Address} entries are
  * rewritten before they are read.
  *
  * <pre>{@code
@@ -35,8 +36,8 @@ final class WorkerScratch {
      */
     static final long MAX_KEPT_BYTES = 64L << 20;
 
-    int[] visited = new int[256];
-    int generation;
+    /** Empty between builds. */
+    final VisitedSet visited = new VisitedSet(256);
     /** Addresses by ordinal; all zeros between builds (see {@link BuildWorker#release}). */
     long[] itemAddress = new long[256];
     /** Where a worker lists the dense ordinals it set, to clear them when it ends. */
@@ -45,7 +46,7 @@ final class WorkerScratch {
     long[] links0Address;
 
     long bytes() {
-        return 4L * visited.length + 8L * itemAddress.length + 4L * denseSet.length
+        return visited.bytes() + 8L * itemAddress.length + 4L * denseSet.length
                 + (links0Address == null ? 0 : 8L * links0Address.length);
     }
 
