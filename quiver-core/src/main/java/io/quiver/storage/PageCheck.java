@@ -172,13 +172,26 @@ public final class PageCheck {
     /** Walks {@code data} with a snapshot of {@code env} pinned: for {@link Store} while it opens. */
     static Report run(Env<ByteBuffer> env, Path data) {
         return pinnedWalk(data, () -> {
-            org.lmdbjava.Txn<ByteBuffer> txn;
-            try {
-                txn = env.txnRead();
-            } catch (RuntimeException e) {
-                return null;
+            for (int attempt = 0; ; attempt++) {
+                try {
+                    org.lmdbjava.Txn<ByteBuffer> txn = env.txnRead();
+                    return new Pin(txn.getId(), txn::close);
+                } catch (org.lmdbjava.Dbi.MapResizedException e) {
+                    // Another process grew the map since this environment opened: adopt its size
+                    // and pin again. Walked unpinned instead, while that process kept committing,
+                    // its reused free pages read as damage (a review helper's live store, 6 checks in 6).
+                    if (attempt >= 5) {
+                        return null;
+                    }
+                    try {
+                        env.setMapSize(0);
+                    } catch (RuntimeException resize) {
+                        return null;
+                    }
+                } catch (RuntimeException e) {
+                    return null;
+                }
             }
-            return new Pin(txn.getId(), txn::close);
         });
     }
 

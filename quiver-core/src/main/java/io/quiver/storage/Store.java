@@ -236,17 +236,28 @@ public final class Store implements AutoCloseable {
                 refuseCutPagesInUse(env, data, shortBy);
                 padTruncatedFile(data, shortBy);
             }
-            Dbi<ByteBuffer> dbi;
-            try {
-                dbi = openDbi(env, dir, options, fresh);
-            } catch (QuiverException e) {
-                if (shortBy > CUT_SHORTFALL && (e.kind() == ErrorKind.FOREIGN_FILE || e.kind() == ErrorKind.NOT_FOUND)) {
-                    // The zeros padded in for a cut file read as no store, or a foreign one. (A file
-                    // short by a few free pages is healthy; its errors stay what they are.)
-                    throw new QuiverException(ErrorKind.CORRUPTED, data + " is " + shortBy
-                            + " bytes shorter than its metadata says (truncated?) and what is left holds no readable store; restore a backup", e);
+            Dbi<ByteBuffer> dbi = null;
+            for (int attempt = 0; dbi == null; attempt++) {
+                try {
+                    dbi = openDbi(env, dir, options, fresh);
+                } catch (Dbi.MapResizedException e) {
+                    // Another process grew the map past this environment's since it opened: adopt its
+                    // size and read again. Routed to the damage check, a healthy store open while
+                    // another process grew it read as "damaged; restore a backup" (a review helper's
+                    // opens failed for as long as the writer ran).
+                    if (attempt >= 5) {
+                        throw LmdbErrors.translate(e, dir, "opening");
+                    }
+                    env.setMapSize(0);
+                } catch (QuiverException e) {
+                    if (shortBy > CUT_SHORTFALL && (e.kind() == ErrorKind.FOREIGN_FILE || e.kind() == ErrorKind.NOT_FOUND)) {
+                        // The zeros padded in for a cut file read as no store, or a foreign one. (A file
+                        // short by a few free pages is healthy; its errors stay what they are.)
+                        throw new QuiverException(ErrorKind.CORRUPTED, data + " is " + shortBy
+                                + " bytes shorter than its metadata says (truncated?) and what is left holds no readable store; restore a backup", e);
+                    }
+                    throw e;
                 }
-                throw e;
             }
             return new Store(dir, canonical, options, env, dbi);
         } catch (RuntimeException e) {
@@ -358,6 +369,8 @@ public final class Store implements AutoCloseable {
             java.util.List<byte[]> names;
             try {
                 names = env.getDbiNames();
+            } catch (Dbi.MapResizedException e) {
+                throw e; // not damage: the caller adopts the new size and reads again
             } catch (RuntimeException e) {
                 throw foreignOrDamaged(env, dir, dir + " holds an LMDB file Quiver cannot read: " + e.getMessage(), e);
             }
@@ -374,6 +387,8 @@ public final class Store implements AutoCloseable {
             Dbi<ByteBuffer> dbi = options.readOnly() ? env.openDbi(DBI_NAME) : env.openDbi(DBI_NAME, DbiFlags.MDB_CREATE);
             checkHeader(env, dbi, dir, options.readOnly());
             return dbi;
+        } catch (Dbi.MapResizedException e) {
+            throw e;
         } catch (LmdbException e) {
             throw LmdbErrors.translate(e, dir, "opening");
         }

@@ -8,7 +8,9 @@ package io.quiver.storage;
  * }</pre>
  *
  * @param initialMapSize bytes of address space mapped at open (not disk space; the file grows with
- *     the data). Rounded up to a whole MiB. Never below the size another process already set.
+ *     the data). Rounded up to a whole MiB. Never below the data already in the file; when
+ *     another process grows the data past this process's map, the next transaction (or the open)
+ *     adopts the larger map.
  * @param maxMapSize the map never grows beyond this; a write that needs more fails with
  *     {@link ErrorKind#MAP_FULL}
  * @param growthFactor the map is multiplied by this (at least doubled for small maps) when full

@@ -41,6 +41,53 @@ class MapGrowthProcessTest {
         run(1L << 30);
     }
 
+    /**
+     * Opening a store, and checking its pages, while another process grows it: LMDB fails the
+     * first read of a new environment with {@code MDB_MAP_RESIZED} when the data outgrew the map
+     * it opened with. Taken for damage, every open failed as "CORRUPTED ... restore a backup"
+     * for as long as the writer ran, and {@code check} walked unpinned pages the writer reused.
+     */
+    @Test
+    void aStoreOpensAndChecksSoundWhileAnotherProcessGrowsIt() throws Exception {
+        Path db = tmp.resolve("db");
+        int valueBytes = 32 * 1024;
+        int values = (int) ((256L << 20) / valueBytes);
+        StoreOptions small = StoreOptions.builder().initialMapSize(1L << 20).build();
+        try (Store store = Store.open(db, small)) {
+            store.write(txn -> txn.reserve(0, KeyKind.ITEM, 0, valueBytes).putInt(0, 0).putInt(valueBytes - 4, 0));
+        }
+        Process child = new ProcessBuilder(Rel.java(GrowerProcess.class, db.toString(), Integer.toString(values - 1),
+                Integer.toString(valueBytes), "16", "1")).redirectErrorStream(true).start();
+        List<String> out = new CopyOnWriteArrayList<>();
+        Thread pump = Thread.ofPlatform().daemon().start(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    out.add(line);
+                }
+            } catch (java.io.IOException ignored) {
+                // the child ended
+            }
+        });
+        int opens = 0;
+        int checks = 0;
+        while (child.isAlive()) {
+            try (Store store = Store.open(db, small); ReadTxn txn = store.read()) {
+                assertThat(txn.get(0, KeyKind.ITEM, 0)).isNotNull();
+            }
+            opens++;
+            if (opens % 8 == 0) {
+                io.quiver.storage.PageCheck.Report r = io.quiver.storage.PageCheck.run(db);
+                assertThat(r.problems()).as("pages checked while another process commits").isEmpty();
+                checks++;
+            }
+        }
+        pump.join(10_000);
+        assertThat(child.exitValue()).as("grower output: %s", out).isZero();
+        assertThat(opens).as("opens while the other process wrote").isGreaterThan(8);
+        System.out.printf("opens=%d checks=%d while the other process grew the store (%s)%n", opens, checks, out.isEmpty() ? "" : out.get(out.size() - 1));
+    }
+
     private void run(long totalBytes) throws Exception {
         Path db = tmp.resolve("db");
         int valueBytes = 32 * 1024;

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Shared helpers of the reliability tests: child JVMs, tmpfs mounts, small forests. */
-final class Rel {
+public final class Rel {
     /** The flags every JVM running Quiver needs. */
     static final List<String> JVM_FLAGS = List.of("--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
             "--add-opens=java.base/java.nio=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
@@ -21,7 +21,7 @@ final class Rel {
     private Rel() {}
 
     /** A command line starting a JVM on this test's class path running {@code mainClass}. */
-    static List<String> java(Class<?> mainClass, String... args) {
+    public static List<String> java(Class<?> mainClass, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(JVM_FLAGS);

@@ -49,6 +49,32 @@ class PageCheckTest {
         }
     }
 
+    /**
+     * An environment opened before another process grew the data past its map: its first read
+     * transaction fails with MDB_MAP_RESIZED, and the walk used to give up pinning (a writer still
+     * committing then reused the pages it read: false damage on a live store). It adopts the size
+     * and pins a snapshot.
+     */
+    @Test
+    void aWalkPinsItsSnapshotAfterAnotherProcessGrewTheMap() throws Exception {
+        Path store = dir.resolve("grown");
+        try (Store s = Store.open(store, StoreOptions.builder().initialMapSize(1L << 20).build())) {
+            s.write(txn -> txn.put(0, KeyKind.ITEM, 0, new byte[] {1}));
+        }
+        try (org.lmdbjava.Env<ByteBuffer> env = org.lmdbjava.Env.create().setMapSize(1 << 20).setMaxDbs(4)
+                .open(store.toFile(), org.lmdbjava.EnvFlags.MDB_NOTLS, org.lmdbjava.EnvFlags.MDB_RDONLY_ENV)) {
+            int valueBytes = 32 * 1024;
+            Process grower = new ProcessBuilder(io.quiver.reliability.Rel.java(io.quiver.reliability.GrowerProcess.class, store.toString(), "256",
+                    Integer.toString(valueBytes), "64", "1")).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            assertThat(grower.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(grower.exitValue()).isZero();
+            PageCheck.Report r = PageCheck.run(env, store.resolve("data.mdb"));
+            assertThat(r.problems()).isEmpty();
+            assertThat(r.pinned()).as("a snapshot was pinned for the walk").isTrue();
+            assertThat(r.entries()).isGreaterThanOrEqualTo(257);
+        }
+    }
+
     @Test
     void aHealthyStoreIsSoundAndEveryPageIsAccountedFor() {
         fill(dir);
