@@ -56,19 +56,9 @@ class MapGrowthProcessTest {
         try (Store store = Store.open(db, small)) {
             store.write(txn -> txn.reserve(0, KeyKind.ITEM, 0, valueBytes).putInt(0, 0).putInt(valueBytes - 4, 0));
         }
-        Process child = new ProcessBuilder(Rel.java(GrowerProcess.class, db.toString(), Integer.toString(values - 1),
-                Integer.toString(valueBytes), "16", "1")).redirectErrorStream(true).start();
         List<String> out = new CopyOnWriteArrayList<>();
-        Thread pump = Thread.ofPlatform().daemon().start(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    out.add(line);
-                }
-            } catch (java.io.IOException ignored) {
-                // the child ended
-            }
-        });
+        Process child = startGrower(db, values - 1, valueBytes, 16, out::add);
+        Thread pump = pumps.get(child);
         int opens = 0;
         int checks = 0;
         while (child.isAlive()) {
@@ -88,6 +78,26 @@ class MapGrowthProcessTest {
         System.out.printf("opens=%d checks=%d while the other process grew the store (%s)%n", opens, checks, out.isEmpty() ? "" : out.get(out.size() - 1));
     }
 
+    /** The thread reading each started grower's output, until it ends. */
+    private final java.util.Map<Process, Thread> pumps = new java.util.HashMap<>();
+
+    /** Starts {@link GrowerProcess} writing ids 1..values; each line it prints goes to {@code onLine}. */
+    private Process startGrower(Path db, int values, int valueBytes, int perTxn, java.util.function.Consumer<String> onLine) throws java.io.IOException {
+        Process child = new ProcessBuilder(Rel.java(GrowerProcess.class, db.toString(), Integer.toString(values),
+                Integer.toString(valueBytes), Integer.toString(perTxn), "1")).redirectErrorStream(true).start();
+        pumps.put(child, Thread.ofPlatform().daemon().start(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    onLine.accept(line);
+                }
+            } catch (java.io.IOException ignored) {
+                // the child ended
+            }
+        }));
+        return child;
+    }
+
     private void run(long totalBytes) throws Exception {
         Path db = tmp.resolve("db");
         int valueBytes = 32 * 1024;
@@ -95,23 +105,15 @@ class MapGrowthProcessTest {
         try (Store store = Store.open(db, StoreOptions.builder().initialMapSize(1L << 20).build())) {
             store.write(txn -> txn.reserve(0, KeyKind.ITEM, 0, valueBytes).putInt(0, 0).putInt(valueBytes - 4, 0));
             long mapBefore = store.mapSize();
-            Process child = new ProcessBuilder(Rel.java(GrowerProcess.class, db.toString(), Integer.toString(values - 1),
-                    Integer.toString(valueBytes), "64", "1")).redirectErrorStream(true).start();
             AtomicInteger committed = new AtomicInteger(1);
             List<String> out = new CopyOnWriteArrayList<>();
-            Thread pump = Thread.ofPlatform().daemon().start(() -> {
-                try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = in.readLine()) != null) {
-                        out.add(line);
-                        if (line.startsWith("COMMITTED ")) {
-                            committed.set(Integer.parseInt(line.substring(10)));
-                        }
-                    }
-                } catch (java.io.IOException ignored) {
-                    // the child ended
+            Process child = startGrower(db, values - 1, valueBytes, 64, line -> {
+                out.add(line);
+                if (line.startsWith("COMMITTED ")) {
+                    committed.set(Integer.parseInt(line.substring(10)));
                 }
             });
+            Thread pump = pumps.get(child);
             Random rnd = new Random(5);
             long snapshots = 0;
             int maxSeen = 0;

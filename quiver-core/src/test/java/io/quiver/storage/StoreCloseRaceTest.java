@@ -36,25 +36,15 @@ class StoreCloseRaceTest {
                 boolean writer = t == 0;
                 threads.add(Thread.ofPlatform().start(() -> {
                     await(go);
-                    while (true) {
-                        try {
-                            if (writer) {
-                                store.write(w -> w.put(0, KeyKind.ITEM, 1, new byte[] {1}));
-                            } else {
-                                try (ReadTxn r = store.read()) {
-                                    r.get(0, KeyKind.ITEM, 1);
-                                }
+                    untilClosed(unexpected, () -> {
+                        if (writer) {
+                            store.write(w -> w.put(0, KeyKind.ITEM, 1, new byte[] {1}));
+                        } else {
+                            try (ReadTxn r = store.read()) {
+                                r.get(0, KeyKind.ITEM, 1);
                             }
-                        } catch (IllegalStateException e) {
-                            if (!e.getMessage().endsWith(" is closed")) {
-                                unexpected.add(e);
-                            }
-                            return;
-                        } catch (Throwable e) {
-                            unexpected.add(e);
-                            return;
                         }
-                    }
+                    });
                 }));
             }
             go.countDown();
@@ -94,15 +84,7 @@ class StoreCloseRaceTest {
             CountDownLatch go = new CountDownLatch(1);
             Thread grower = Thread.ofPlatform().start(() -> {
                 await(go);
-                try {
-                    store.grow(store.mapSize());
-                } catch (IllegalStateException e) {
-                    if (!e.getMessage().endsWith(" is closed")) {
-                        unexpected.add(e);
-                    }
-                } catch (Throwable e) {
-                    unexpected.add(e);
-                }
+                closedIsFine(unexpected, () -> store.grow(store.mapSize()));
             });
             go.countDown();
             closeWhenFree(store, unexpected);
@@ -195,35 +177,15 @@ class StoreCloseRaceTest {
             Store store = Store.open(dir, opts);
             long seen = store.mapSize();
             ReadTxn r = store.read();
-            Runnable grow = () -> {
-                try {
-                    store.grow(seen);
-                } catch (IllegalStateException e) {
-                    if (!e.getMessage().endsWith(" is closed")) {
-                        unexpected.add(e);
-                    }
-                } catch (Throwable e) {
-                    unexpected.add(e);
-                }
-            };
+            Runnable grow = () -> closedIsFine(unexpected, () -> store.grow(seen));
             Thread a = Thread.ofPlatform().start(grow);
             Thread b = Thread.ofPlatform().start(grow);
             Thread closer = Thread.ofPlatform().start(() -> closeWhenFree(store, unexpected));
-            Thread reads = Thread.ofPlatform().start(() -> {
-                while (true) {
-                    try (ReadTxn t = store.read()) {
-                        Thread.onSpinWait();
-                    } catch (IllegalStateException e) {
-                        if (!e.getMessage().endsWith(" is closed")) {
-                            unexpected.add(e);
-                        }
-                        return;
-                    } catch (Throwable e) {
-                        unexpected.add(e);
-                        return;
-                    }
+            Thread reads = Thread.ofPlatform().start(() -> untilClosed(unexpected, () -> {
+                try (ReadTxn t = store.read()) {
+                    Thread.onSpinWait();
                 }
-            });
+            }));
             Thread.sleep(2);
             r.close();
             for (Thread t : new Thread[] {a, b, closer, reads}) {
@@ -261,6 +223,31 @@ class StoreCloseRaceTest {
             assertThat(grown.get()).isNull();
             assertThat(store.resizeCount()).isEqualTo(1);
         }
+    }
+
+    /** Runs {@code body} again and again until the store is closed; anything else thrown is unexpected. */
+    private static void untilClosed(ConcurrentLinkedQueue<Throwable> unexpected, Runnable body) {
+        while (closedIsFine(unexpected, body)) {
+            Thread.onSpinWait();
+        }
+    }
+
+    /**
+     * Runs {@code body} once: being refused as closed is one of the outcomes expected, anything
+     * else thrown is unexpected. Returns whether it ran through.
+     */
+    private static boolean closedIsFine(ConcurrentLinkedQueue<Throwable> unexpected, Runnable body) {
+        try {
+            body.run();
+            return true;
+        } catch (IllegalStateException e) {
+            if (!e.getMessage().endsWith(" is closed")) {
+                unexpected.add(e);
+            }
+        } catch (Throwable e) {
+            unexpected.add(e);
+        }
+        return false;
     }
 
     /** Closes the store, retrying while another thread's transaction is open. */
