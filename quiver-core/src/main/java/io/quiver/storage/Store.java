@@ -513,6 +513,7 @@ public final class Store implements AutoCloseable {
 
     private org.lmdbjava.Txn<ByteBuffer> beginLmdb(boolean readOnly) {
         for (int attempt = 0; ; attempt++) {
+            int seenResizes = resizes.get();
             try {
                 return readOnly ? env.txnRead() : env.txnWrite();
             } catch (Dbi.MapResizedException e) {
@@ -524,7 +525,7 @@ public final class Store implements AutoCloseable {
                 // one to close: step out while it runs, or it waits for itself.
                 txnEnded();
                 try {
-                    adoptForeignResize();
+                    adoptForeignResize(seenResizes);
                 } finally {
                     // counted again whatever happened, for the caller's failure path ends the
                     // count once (a re-enter that threw left it one short: negative, and a later
@@ -599,9 +600,12 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    private void adoptForeignResize() {
+    private void adoptForeignResize(int seenResizes) {
         synchronized (gate) {
             awaitNoResize();
+            if (resizes.get() != seenResizes) {
+                return; // another thread remapped since this one failed: begin again first
+            }
             resizeExclusively(0);
         }
     }

@@ -47,6 +47,46 @@ class VectorMagnitudeTest {
         }
     }
 
+    /** Random directions at the bound (after float rounding of their components), opposite or equal pairs: finite. */
+    @ParameterizedTest
+    @EnumSource(value = DistanceKind.class, names = {"EUCLIDEAN", "COSINE", "DOT", "MANHATTAN"})
+    void randomVectorsAtTheBoundHaveFiniteDistances(DistanceKind kind) {
+        java.util.Random rnd = new java.util.Random(1);
+        for (int dims : new int[] {1, 2, 3, 5, 7, 8, 16, 17, 33, 100, 128, 768}) {
+            Distance d = kind.create(dims);
+            try (Arena arena = Arena.ofConfined()) {
+                long a = arena.allocate(d.itemBytes()).address();
+                long b = arena.allocate(d.itemBytes()).address();
+                for (int trial = 0; trial < 200; trial++) {
+                    float[] v = new float[dims];
+                    double n2 = 0;
+                    for (int i = 0; i < dims; i++) {
+                        v[i] = (float) (rnd.nextDouble() + 0.01);
+                        n2 += (double) v[i] * v[i];
+                    }
+                    double scale = Math.sqrt(FloatDistance.MAX_SQUARED_NORM / n2);
+                    for (int i = 0; i < dims; i++) {
+                        v[i] = (float) (v[i] * scale);
+                    }
+                    while (d.magnitudeProblem(v) != null) {
+                        for (int i = 0; i < dims; i++) {
+                            v[i] = Math.nextDown(v[i]);
+                        }
+                    }
+                    float[] w = v.clone();
+                    if (kind != DistanceKind.DOT) {
+                        for (int i = 0; i < dims; i++) {
+                            w[i] = -w[i];
+                        }
+                    }
+                    d.encode(v, a);
+                    d.encode(w, b);
+                    assertThat(d.distance(a, b)).as("%s, %d dimensions, trial %d", kind, dims, trial).isFinite();
+                }
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(value = DistanceKind.class, names = {"BQ_EUCLIDEAN", "BQ_COSINE", "BQ_MANHATTAN", "HAMMING"})
     void binaryDistancesTakeAnyFiniteMagnitude(DistanceKind kind) {

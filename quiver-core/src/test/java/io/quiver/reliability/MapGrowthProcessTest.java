@@ -78,6 +78,50 @@ class MapGrowthProcessTest {
         System.out.printf("opens=%d checks=%d while the other process grew the store (%s)%n", opens, checks, out.isEmpty() ? "" : out.get(out.size() - 1));
     }
 
+    /**
+     * Threads of this process that meet one growth by another process together adopt it once.
+     * Each remapped again after the first had, waiting for the transactions the others had begun
+     * meanwhile: a needless remap (address caches dropped), or, past the resize wait, a read that
+     * failed with MAP_FULL on a map already large enough (a review helper's test, 8 of 8 rounds).
+     */
+    @Test
+    void threadsMeetingOneForeignGrowthAdoptItOnce() throws Exception {
+        for (int round = 0; round < 2; round++) {
+            Path db = tmp.resolve("adopt" + round);
+            StoreOptions opts = StoreOptions.builder().initialMapSize(1L << 20).resizeWaitMillis(300).build();
+            try (Store store = Store.open(db, opts)) {
+                store.write(txn -> txn.reserve(0, KeyKind.ITEM, 0, 64).putInt(0, 0));
+                List<String> out = new CopyOnWriteArrayList<>();
+                Process child = startGrower(db, 255, 32 * 1024, 16, out::add);
+                assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+                assertThat(child.exitValue()).as("grower output: %s", out).isZero();
+                int before = store.resizeCount();
+                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                List<Throwable> failed = new CopyOnWriteArrayList<>();
+                List<Thread> readers = new java.util.ArrayList<>();
+                for (int t = 0; t < 4; t++) {
+                    readers.add(Thread.ofPlatform().start(() -> {
+                        try {
+                            go.await();
+                            try (ReadTxn r = store.read()) {
+                                assertThat(r.get(0, KeyKind.ITEM, 255)).isNotNull();
+                                Thread.sleep(1000); // past the resize wait
+                            }
+                        } catch (Throwable e) {
+                            failed.add(e);
+                        }
+                    }));
+                }
+                go.countDown();
+                for (Thread t : readers) {
+                    t.join(30_000);
+                }
+                assertThat(failed).isEmpty();
+                assertThat(store.resizeCount() - before).as("remaps of this process for the one growth").isEqualTo(1);
+            }
+        }
+    }
+
     /** The thread reading each started grower's output, until it ends. */
     private final java.util.Map<Process, Thread> pumps = new java.util.HashMap<>();
 

@@ -532,7 +532,7 @@ class HnswCodesTest {
                     float[] tinyQuery = new float[dims];
                     tinyQuery[0] = 4.4e-23f;
                     float[] hugeQuery = new float[dims];
-                    hugeQuery[0] = 9e18f; // squared norm near the largest accepted, 8.5e37 (Distance.validate)
+                    hugeQuery[0] = 6e18f; // squared norm near the largest accepted, 4.25e37 (Distance.validate)
                     float[] tooHuge = new float[dims];
                     tooHuge[0] = 2e19f; // squared norm overflows float: every cosine distance came out 1
                     assertThatThrownBy(() -> bounded.search(tooHuge, SearchOptions.k(3))).hasMessageContaining("scale the vectors down");
