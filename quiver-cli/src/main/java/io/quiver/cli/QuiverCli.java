@@ -100,7 +100,14 @@ public final class QuiverCli implements Callable<Integer> {
             err.flush();
             return code;
         });
-        int code = cl.execute(args);
+        int code;
+        try {
+            code = cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            // picocli hands errors through: a build out of heap printed the JVM's stack trace
+            String command = "quiver" + (args.length > 0 && !args[0].startsWith("-") ? " " + args[0] : "");
+            code = report(command, e, err);
+        }
         out.flush();
         err.flush();
         return code;

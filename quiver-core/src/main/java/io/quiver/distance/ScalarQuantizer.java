@@ -46,6 +46,14 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
      */
     public static final byte CODE_BOUNDED = 3;
     /**
+     * The code of a zero cosine vector, which is at distance 1 from everything: measured on its
+     * payload (the origin's code), it ranked at the distance of a unit query from the origin,
+     * about 0.5, ahead of every item truly farther than that. A search measuring codes gives it
+     * distance 1 instead (an adversarial helper's 500 zero vectors among 50 items: recall@10 of
+     * 0.15 and 0.26, with {@code check} silent).
+     */
+    public static final byte CODE_ZERO = 4;
+    /**
      * The first of the headers (64 to 255, read unsigned) that carry how far the code is from its
      * item: header {@code h} says the item, in code units, is within {@link #residualBound
      * (h - 63)·sqrt(dimensions)/256} of the code (for cosine, of a unit-length scaling). Half a
@@ -110,7 +118,7 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
         float scale = scale(kind, item);
         float inv = 1f / step;
         boolean exact = KERNELS.quantize(item + Distance.PAYLOAD, out + CODE_PAYLOAD, dimensions, scale, lo, inv);
-        byte header = residualHeader(item, scale, out, exact);
+        byte header = kind == DistanceKind.COSINE && scale == 0f ? CODE_ZERO : residualHeader(item, scale, out, exact);
         NativeMemory.ALL.set(ValueLayout.JAVA_BYTE, out, header);
     }
 
@@ -420,17 +428,34 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
 
     /** Whether {@code b} is the first byte of a stored code. */
     public static boolean isCodeHeader(byte b) {
-        return b == CODE_VERSION || b == CODE_EXACT || b == CODE_BOUNDED || (b & 0xFF) >= CODE_RESIDUAL_FIRST;
+        return b == CODE_VERSION || b == CODE_EXACT || b == CODE_BOUNDED || b == CODE_ZERO || (b & 0xFF) >= CODE_RESIDUAL_FIRST;
     }
 
-    /** Approximate ordering distance between an encoded query and a stored code (its address). */
+    /**
+     * Approximate ordering distance between an encoded query and a stored code (its address); for
+     * a {@link #CODE_ZERO} code, cosine distance 1 in code units.
+     */
     public float distance(long query, long code) {
+        if (NativeMemory.getByte(code) == CODE_ZERO) {
+            return zeroCodeDistance();
+        }
         return KERNELS.squaredEuclideanInt8(query, code + CODE_PAYLOAD, dimensions);
     }
 
     /** Approximate ordering distance between two stored codes (addresses): both sides rounded. */
     public float codeDistance(long a, long b) {
+        if (NativeMemory.getByte(a) == CODE_ZERO || NativeMemory.getByte(b) == CODE_ZERO) {
+            return zeroCodeDistance();
+        }
         return KERNELS.squaredEuclideanBytes(a + CODE_PAYLOAD, b + CODE_PAYLOAD, dimensions);
+    }
+
+    /**
+     * Cosine distance 1 as a squared distance in code units: unit vectors at cosine distance 1
+     * lie sqrt(2) apart.
+     */
+    private float zeroCodeDistance() {
+        return 2f / (step * step);
     }
 
     /** Checks a stored value's size and version; throws CORRUPTED if it is not a code of this quantizer. */

@@ -374,6 +374,11 @@ public final class ItemCodes {
         if (code == null || code.remaining() != codes.codeBytes() || !ScalarQuantizer.isCodeHeader(code.get(0))) {
             return true;
         }
+        if (code.get(0) == ScalarQuantizer.CODE_ZERO && fresh.get(0) != ScalarQuantizer.CODE_ZERO) {
+            // measured as distance 1 from everything: only the code of a zero cosine vector may say
+            // so (stores written before CODE_ZERO coded those with headers 1 or 2, still sound)
+            return false;
+        }
         if (code.get(0) == ScalarQuantizer.CODE_EXACT) {
             // Exact now also means within a small distance in double, and for cosine a unit-length
             // vector; stores written before marked a code exact by its float unit values alone, and

@@ -87,6 +87,39 @@ class VectorMagnitudeTest {
         }
     }
 
+    /**
+     * Cosine vectors whose norm rounds to nothing in a float are refused (they were taken for zero
+     * vectors, at distance 1 from everything), a zero vector and the smallest accepted are not,
+     * and the smallest accepted still rank right: a unit direction scaled down keeps its distances.
+     */
+    @org.junit.jupiter.api.Test
+    void cosineVectorsTooSmallToNormaliseAreRefused() {
+        Distance d = DistanceKind.COSINE.create(DIMS);
+        float[] tiny = new float[DIMS];
+        tiny[0] = 1e-23f;
+        assertThatThrownBy(() -> d.validate(tiny)).isInstanceOf(QuiverException.class).hasMessageContaining("scale the vectors up");
+        d.validate(new float[DIMS]);
+        float s = (float) Math.sqrt(Cosine.MIN_SQUARED_NORM) * 1.001f;
+        float[] x = new float[DIMS];
+        float[] y = new float[DIMS];
+        float[] minusX = new float[DIMS];
+        x[0] = s;
+        y[1] = s;
+        minusX[0] = -s;
+        try (Arena arena = Arena.ofConfined()) {
+            long[] at = new long[3];
+            float[][] vs = {x, y, minusX};
+            for (int i = 0; i < 3; i++) {
+                d.validate(vs[i]);
+                at[i] = arena.allocate(d.itemBytes()).address();
+                d.encode(vs[i], at[i]);
+            }
+            assertThat(d.distance(at[0], at[0])).isCloseTo(0f, org.assertj.core.api.Assertions.within(1e-5f));
+            assertThat(d.distance(at[0], at[1])).isCloseTo(1f, org.assertj.core.api.Assertions.within(1e-5f));
+            assertThat(d.distance(at[0], at[2])).isCloseTo(2f, org.assertj.core.api.Assertions.within(1e-5f));
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(value = DistanceKind.class, names = {"BQ_EUCLIDEAN", "BQ_COSINE", "BQ_MANHATTAN", "HAMMING"})
     void binaryDistancesTakeAnyFiniteMagnitude(DistanceKind kind) {

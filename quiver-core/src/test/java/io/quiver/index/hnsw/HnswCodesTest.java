@@ -443,7 +443,7 @@ class HnswCodesTest {
     /**
      * A store written before the twenty-third session marked a code exact by its float unit values
      * alone, zero cosine vectors included (non-negative data: the range starts at 0, where a zero
-     * vector's units all are). Such vectors are now coded without a bound (header 1), and {@code
+     * vector's units all are). Such vectors are now coded as zero vectors (header 4), and {@code
      * check} still accepts the old header-2 codes as long as they are what the kernel makes of their
      * vectors (a review found the first version reporting healthy old stores as damaged).
      */
@@ -470,7 +470,7 @@ class HnswCodesTest {
                 java.nio.ByteBuffer code = txn.get(0, KeyKind.CODE, 0);
                 byte[] old = new byte[code.remaining()];
                 code.get(0, old); // before the next get, which repoints the transaction's buffer
-                assertThat(old[0]).as("a zero cosine vector's code").isEqualTo(ScalarQuantizer.CODE_VERSION);
+                assertThat(old[0]).as("a zero cosine vector's code").isEqualTo(ScalarQuantizer.CODE_ZERO);
                 assertThat(sq.quantizesExactly(io.quiver.storage.NativeMemory.address(txn.get(0, KeyKind.ITEM, 0)))).isTrue();
                 old[0] = ScalarQuantizer.CODE_EXACT; // as the older version wrote it
                 txn.put(0, KeyKind.CODE, 0, old);
@@ -503,6 +503,11 @@ class HnswCodesTest {
             Map<Integer, float[]> d = new LinkedHashMap<>();
             float[] tiny = new float[dims];
             tiny[0] = 4.4e-23f; // squared norm 1.9e-45: a subnormal float
+            if (kind == DistanceKind.COSINE) {
+                // refused now (its norm rounded to 0: taken for a zero vector); the smallest accepted instead
+                assertThatThrownBy(() -> kind.create(dims).validate(tiny)).hasMessageContaining("scale the vectors up");
+                tiny[0] = 1.001e-15f;
+            }
             d.put(0, tiny);
             for (int j = 1; j < dims; j++) {
                 d.put(j, nearAxis.apply(j, 0.995)); // cosine distance 0.005 from the first axis
@@ -522,15 +527,12 @@ class HnswCodesTest {
                     w.build(HnswBuildOptions.builder().m(12).efConstruction(100).threads(1).build());
                 });
                 try (ReadTxn txn = store.read()) {
-                    if (kind == DistanceKind.COSINE) {
-                        assertThat(txn.get(0, KeyKind.CODE, 0).get(0)).as("the tiny item's code").isEqualTo(ScalarQuantizer.CODE_VERSION);
-                    }
                     HnswReader bounded = HnswReader.open(txn, 0).walkingSmallIndexes();
                     HnswReader whole = HnswReader.open(txn, 0).walkingSmallIndexes().measuringWholeBeam();
                     float[] axis = new float[dims];
                     axis[0] = 1f;
                     float[] tinyQuery = new float[dims];
-                    tinyQuery[0] = 4.4e-23f;
+                    tinyQuery[0] = tiny[0];
                     float[] hugeQuery = new float[dims];
                     hugeQuery[0] = 6e18f; // squared norm near the largest accepted, 4.25e37 (Distance.validate)
                     float[] tooHuge = new float[dims];

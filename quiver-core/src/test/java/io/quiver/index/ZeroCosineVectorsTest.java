@@ -1,0 +1,104 @@
+package io.quiver.index;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quiver.distance.DistanceKind;
+import io.quiver.distance.ScalarQuantizer;
+import io.quiver.index.forest.ForestBuildOptions;
+import io.quiver.index.forest.ForestReader;
+import io.quiver.index.forest.ForestWriter;
+import io.quiver.index.hnsw.HnswBuildOptions;
+import io.quiver.index.hnsw.HnswReader;
+import io.quiver.index.hnsw.HnswWriter;
+import io.quiver.storage.KeyKind;
+import io.quiver.storage.ReadTxn;
+import io.quiver.storage.Store;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Zero vectors in a cosine index with int8 codes (empty or padding embeddings): each is at
+ * distance 1 from every query, so the items truly closer than 1 come first. Measured on its code
+ * (the origin's), a zero vector ranked near 0.5 and pushed them out of the results of both
+ * families, whatever the search effort (an adversarial helper's report: recall@10 0.15 and 0.26).
+ */
+class ZeroCosineVectorsTest {
+    private static final int DIMS = 16;
+    private static final int ZEROS = 500;
+    private static final int OTHERS = 50;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void zeroVectorsRankAtDistanceOneInBothFamilies() {
+        float[][] data = new float[ZEROS + OTHERS][DIMS];
+        Random r = new Random(3);
+        for (int i = ZEROS; i < data.length; i++) {
+            for (int j = 0; j < DIMS; j++) {
+                data[i][j] = (float) r.nextGaussian();
+            }
+        }
+        float[][] queries = new float[20][DIMS];
+        for (float[] q : queries) {
+            for (int j = 0; j < DIMS; j++) {
+                q[j] = (float) r.nextGaussian();
+            }
+        }
+        try (Store store = Store.open(dir)) {
+            store.write(txn -> {
+                HnswWriter h = HnswWriter.create(txn, 0, DistanceKind.COSINE, DIMS);
+                ForestWriter f = ForestWriter.create(txn, 1, DistanceKind.COSINE, DIMS);
+                for (int i = 0; i < data.length; i++) {
+                    h.add(i, data[i]);
+                    f.add(i, data[i]);
+                }
+                h.build(HnswBuildOptions.builder().threads(1).build());
+                f.build(ForestBuildOptions.defaults());
+            });
+            try (ReadTxn txn = store.read()) {
+                for (int index : new int[] {0, 1}) {
+                    assertThat(txn.get(index, KeyKind.CODE, 0)).as("index %d keeps codes", index).isNotNull();
+                    assertThat(txn.get(index, KeyKind.CODE, 0).get(0)).isEqualTo(ScalarQuantizer.CODE_ZERO);
+                }
+                HnswReader hnsw = HnswReader.open(txn, 0);
+                ForestReader forest = ForestReader.open(txn, 1);
+                assertThat(hnsw.check()).isEmpty();
+                assertThat(forest.check()).isEmpty();
+                for (float[] q : queries) {
+                    int[] truth = bruteForce(data, q, 10);
+                    for (IndexReader reader : List.<IndexReader>of(hnsw, forest)) {
+                        int[] got = reader.search(q, SearchOptions.k(10)).ids();
+                        long found = Arrays.stream(got).filter(id -> Arrays.stream(truth).anyMatch(t -> t == id)).count();
+                        // the closer items are few (50) and the forest searches all of them at its default effort
+                        assertThat(found).as("%s found %s, truth %s", reader.getClass().getSimpleName(), Arrays.toString(got), Arrays.toString(truth))
+                                .isGreaterThanOrEqualTo(9);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The k nearest ids by cosine distance in double (a zero vector is at 1), ties by id. */
+    private static int[] bruteForce(float[][] data, float[] q, int k) {
+        double[] dist = new double[data.length];
+        for (int i = 0; i < data.length; i++) {
+            double dot = 0;
+            double na = 0;
+            double nb = 0;
+            for (int j = 0; j < DIMS; j++) {
+                dot += (double) data[i][j] * q[j];
+                na += (double) data[i][j] * data[i][j];
+                nb += (double) q[j] * q[j];
+            }
+            dist[i] = na == 0 || nb == 0 ? 1 : 1 - dot / Math.sqrt(na * nb);
+        }
+        return IntStream.range(0, data.length).boxed().sorted((a, b) -> dist[a] != dist[b] ? Double.compare(dist[a], dist[b]) : Integer.compare(a, b))
+                .limit(k).mapToInt(Integer::intValue).toArray();
+    }
+}
