@@ -199,9 +199,10 @@ final class CheckCommand implements Callable<Integer> {
                 for (int x : res.ids()) {
                     self |= x == id;
                 }
-                // A duplicate vector at distance 0 may legitimately take the item's place.
+                // A duplicate vector at distance 0 may legitimately take the item's place, and a zero
+                // cosine vector is at distance 1 from everything, itself included: any ten will do.
                 boolean tie = !res.neighbors().isEmpty() && res.neighbors().get(0).distance() <= 1e-5f;
-                if (self || tie) {
+                if (self || tie || isZeroCosine(txn, i, meta, id)) {
                     found++;
                 } else if (reachable) {
                     weak.add(Cli.id(id));
@@ -215,5 +216,14 @@ final class CheckCommand implements Callable<Integer> {
                         + (weak.size() == 1 ? "item " : weak.size() + " items, ") + String.join(", ", weak.subList(0, Math.min(10, weak.size())))
                         + (weak.size() > 10 ? ", ..." : "")));
         return problems;
+    }
+
+    /** Whether item {@code id} of a cosine index is a zero vector (its stored norm, the header, is 0). */
+    private static boolean isZeroCosine(ReadTxn txn, int index, IndexMetadata meta, int id) {
+        if (meta.distanceKind() != DistanceKind.COSINE) {
+            return false;
+        }
+        java.nio.ByteBuffer item = txn.get(index, KeyKind.ITEM, id);
+        return item != null && item.remaining() >= Distance.PAYLOAD && Distance.header(io.quiver.storage.NativeMemory.address(item)) == 0f;
     }
 }

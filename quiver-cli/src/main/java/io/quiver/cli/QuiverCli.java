@@ -149,7 +149,9 @@ public final class QuiverCli implements Callable<Integer> {
             msg = (msg == null ? t.getClass().getSimpleName() : msg);
         } else if (t instanceof OutOfMemoryError) {
             code = ExitCodes.INTERNAL;
-            msg = "out of memory (raise -Xmx through JAVA_OPTS): " + t.getMessage();
+            // only the heap is raised by -Xmx ("unable to create native thread", "Direct buffer memory" are not)
+            String m = String.valueOf(t.getMessage());
+            msg = "out of memory" + (m.contains("heap") || m.contains("GC overhead") ? " (raise -Xmx through JAVA_OPTS)" : "") + ": " + m;
         } else {
             code = ExitCodes.INTERNAL;
             msg = "internal error: " + t + (Cli.debug ? "" : " (run with --debug or QUIVER_DEBUG=1 for the stack trace)");

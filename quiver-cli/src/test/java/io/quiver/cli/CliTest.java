@@ -86,6 +86,22 @@ class CliTest {
     }
 
     @Test
+    void checkCountsZeroCosineVectorsAsFindingThemselves() throws IOException {
+        // at distance 1 from everything, a zero vector's ten nearest are any ten: check reported
+        // them as damage (exit 4) on a healthy forest, and as weakly linked in a graph
+        float[][] rows = TestFiles.gaussian(300, 32, 4);
+        for (int i = 0; i < rows.length; i += 10) {
+            rows[i] = new float[32];
+        }
+        TestFiles.fvecs(dir.resolve("zeros.fvecs"), rows);
+        String d = db.toString();
+        ok("import", "--db", d, "--distance", "cosine", "--build", "forest", dir.resolve("zeros.fvecs").toString());
+        assertThat(ok("check", "--db", d, "--samples", "300").out()).contains("300/300 sampled items find themselves");
+        ok("build", "--db", d, "--algo", "hnsw");
+        assertThat(ok("check", "--db", d, "--samples", "300").out()).contains("300/300 sampled items find themselves");
+    }
+
+    @Test
     void onlyCommandsThatOpenAStoreLoadLmdbEarly() {
         assertThat(QuiverCli.opensStore(new String[] {"search", "--db", "x"})).isTrue();
         assertThat(QuiverCli.opensStore(new String[] {"build", "--db", "x", "--algo", "hnsw"})).isTrue();

@@ -414,6 +414,9 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
      */
     public int clampedBeyond(long item, float margin, float[] scratch) {
         float s = scale(kind, item);
+        if (s == 0f && kind == DistanceKind.COSINE) {
+            return 0; // coded as CODE_ZERO, whatever the range
+        }
         // one bulk copy, then a heap loop, as in Fitter.add
         MemorySegment.copy(NativeMemory.ALL, NativeMemory.FLOAT, item + Distance.PAYLOAD, scratch, 0, dimensions);
         float below = lo - margin;
@@ -523,6 +526,11 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
 
         public void add(long item) {
             float s = scale(distance.kind(), item);
+            if (s == 0f && distance.kind() == DistanceKind.COSINE) {
+                // a zero vector's code is never measured (CODE_ZERO): its zeros would only widen the
+                // range and, paired at distance 1 with every other item, make any range look fine
+                return;
+            }
             // One bulk copy, then a loop over a heap array: element-wise native reads are slow
             // until the JIT has compiled them, and a build fits its range first thing.
             MemorySegment.copy(NativeMemory.ALL, NativeMemory.FLOAT, item + Distance.PAYLOAD, scratch, 0, scratch.length);

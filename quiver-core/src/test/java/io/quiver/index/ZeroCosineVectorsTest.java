@@ -84,6 +84,48 @@ class ZeroCosineVectorsTest {
         }
     }
 
+    /**
+     * Zero vectors take no part in fitting or widening the code range: their codes are never
+     * measured. A batch of 5 of them nearly doubled the step of 3,000 items' range (components
+     * in [0.5, 1]) and recoded every item (a review helper's case).
+     */
+    @Test
+    void aBatchOfZeroVectorsLeavesTheCodeRangeAlone() {
+        Random r = new Random(8);
+        try (Store store = Store.open(dir)) {
+            store.write(txn -> {
+                HnswWriter h = HnswWriter.create(txn, 0, DistanceKind.COSINE, DIMS);
+                for (int i = 0; i < 3000; i++) {
+                    float[] v = new float[DIMS];
+                    for (int j = 0; j < DIMS; j++) {
+                        v[j] = 0.5f + 0.5f * r.nextFloat();
+                    }
+                    h.add(i, v);
+                }
+                h.build(HnswBuildOptions.builder().threads(1).build());
+            });
+            io.quiver.distance.Distance cosine = DistanceKind.COSINE.create(DIMS);
+            ScalarQuantizer before;
+            try (ReadTxn txn = store.read()) {
+                before = ItemCodes.read(txn, 0, cosine);
+            }
+            ProgressTrace[] trace = new ProgressTrace[1];
+            store.write(txn -> {
+                HnswWriter h = HnswWriter.open(txn, 0);
+                for (int i = 0; i < 5; i++) {
+                    h.add(5000 + i, new float[DIMS]);
+                }
+                trace[0] = h.build(HnswBuildOptions.builder().threads(1).build());
+            });
+            try (ReadTxn txn = store.read()) {
+                assertThat(ItemCodes.read(txn, 0, cosine)).isEqualTo(before);
+                assertThat(txn.get(0, KeyKind.CODE, 5000).get(0)).isEqualTo(ScalarQuantizer.CODE_ZERO);
+                assertThat(HnswReader.open(txn, 0).check()).isEmpty();
+            }
+            assertThat(trace[0].steps()).noneMatch(step -> step.name().contains("recode"));
+        }
+    }
+
     /** The k nearest ids by cosine distance in double (a zero vector is at 1), ties by id. */
     private static int[] bruteForce(float[][] data, float[] q, int k) {
         double[] dist = new double[data.length];
