@@ -665,8 +665,8 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * Counts a use of the environment (a transaction, a copy, a sync) that {@link #close} and a
-     * resize wait for. Checks {@link #closed} under the gate, where close sets it: checked before
+     * Counts a transaction as a use of the environment that {@link #close} and a resize wait
+     * for, once no resize runs. Checks {@link #closed} under the gate, where close sets it: checked before
      * only, a thread could pass the check, let another close the environment, and then begin a
      * transaction in the freed environment.
      */
