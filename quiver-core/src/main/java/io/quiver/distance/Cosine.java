@@ -23,15 +23,7 @@ public final class Cosine extends FloatDistance {
     static final double MIN_SQUARED_NORM = 1e-30;
 
     @Override
-    public String magnitudeProblem(float[] vector) {
-        String tooLarge = super.magnitudeProblem(vector);
-        if (tooLarge != null) {
-            return tooLarge;
-        }
-        double n2 = 0;
-        for (float x : vector) {
-            n2 += (double) x * x;
-        }
+    protected String tooSmall(double n2) {
         if (n2 == 0 || n2 >= MIN_SQUARED_NORM) {
             return null;
         }

@@ -27,13 +27,10 @@ public abstract sealed class FloatDistance extends Distance permits Euclidean, M
     static final double MAX_SQUARED_NORM = Float.MAX_VALUE / 8.0;
 
     @Override
-    public String magnitudeProblem(float[] vector) {
-        double n2 = 0;
-        for (float x : vector) {
-            n2 += (double) x * x;
-        }
+    public final String magnitudeProblem(float[] vector) {
+        double n2 = squaredNorm(vector);
         if (n2 <= MAX_SQUARED_NORM) {
-            return null;
+            return tooSmall(n2);
         }
         return "vector's squared norm " + String.format(java.util.Locale.ROOT, "%.3g", n2) + " is beyond what " + kind().cliName()
                 + " distances hold in a float (at most " + String.format(java.util.Locale.ROOT, "%.3g", MAX_SQUARED_NORM) + "); scale the vectors down";
@@ -65,11 +62,24 @@ public abstract sealed class FloatDistance extends Distance permits Euclidean, M
         return kernels.dot(a + PAYLOAD, b + PAYLOAD, dimensions);
     }
 
+    /**
+     * Why a vector of squared norm {@code n2} (within the upper bound) is too small for this
+     * distance, or null: only cosine, which divides by norms, has a floor.
+     */
+    protected String tooSmall(double n2) {
+        return null;
+    }
+
     static float norm2(float[] v) {
+        return (float) squaredNorm(v);
+    }
+
+    /** The squared norm of {@code v}, summed in double. */
+    static double squaredNorm(float[] v) {
         double s = 0;
         for (float x : v) {
             s += (double) x * x;
         }
-        return (float) s;
+        return s;
     }
 }

@@ -107,6 +107,11 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
         return norm == 0f ? 0f : 1f / norm;
     }
 
+    /** Whether an item scaled by {@code scale} (from {@link #scale}) is a zero cosine vector, coded as {@link #CODE_ZERO}. */
+    private static boolean zeroCosine(DistanceKind kind, float scale) {
+        return kind == DistanceKind.COSINE && scale == 0f;
+    }
+
     /** Writes the code of the encoded item at {@code item} into {@code out} at absolute positions. */
     public void encodeItem(long item, ByteBuffer out) {
         encodeItem(item, NativeMemory.address(out));
@@ -118,7 +123,7 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
         float scale = scale(kind, item);
         float inv = 1f / step;
         boolean exact = KERNELS.quantize(item + Distance.PAYLOAD, out + CODE_PAYLOAD, dimensions, scale, lo, inv);
-        byte header = kind == DistanceKind.COSINE && scale == 0f ? CODE_ZERO : residualHeader(item, scale, out, exact);
+        byte header = zeroCosine(kind, scale) ? CODE_ZERO : residualHeader(item, scale, out, exact);
         NativeMemory.ALL.set(ValueLayout.JAVA_BYTE, out, header);
     }
 
@@ -213,15 +218,6 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
      */
     private boolean geometric(double n2, float scale) {
         return kind != DistanceKind.COSINE || (scale != 0f && unitLength(n2, scale));
-    }
-
-    /** The squared norm of {@code x}, summed in double. */
-    private static double squaredNorm(float[] x) {
-        double n2 = 0;
-        for (float v : x) {
-            n2 += (double) v * v;
-        }
-        return n2;
     }
 
     /**
@@ -367,7 +363,7 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
      * {@link #lowerBound} holds for it (false for a zero cosine query).
      */
     public boolean encodeQuery(float[] vector, long out) {
-        double n2 = squaredNorm(vector);
+        double n2 = FloatDistance.squaredNorm(vector);
         float s = kind != DistanceKind.COSINE ? 1f : n2 == 0 ? 0f : (float) (1 / Math.sqrt(n2));
         toUnits(vector, s, out);
         // The exact distance takes the query's float norm, which a squared norm outside the normal
@@ -381,7 +377,7 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
         MemorySegment.copy(NativeMemory.ALL, NativeMemory.FLOAT, item + Distance.PAYLOAD, x, 0, dimensions);
         float s = scale(kind, item);
         toUnits(x, s, out);
-        return geometric(squaredNorm(x), s);
+        return geometric(FloatDistance.squaredNorm(x), s);
     }
 
     /** {@code x} scaled by {@code s}, in code units, to native memory (array loop, then one bulk copy). */
@@ -414,7 +410,7 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
      */
     public int clampedBeyond(long item, float margin, float[] scratch) {
         float s = scale(kind, item);
-        if (s == 0f && kind == DistanceKind.COSINE) {
+        if (zeroCosine(kind, s)) {
             return 0; // coded as CODE_ZERO, whatever the range
         }
         // one bulk copy, then a heap loop, as in Fitter.add
@@ -526,7 +522,7 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
 
         public void add(long item) {
             float s = scale(distance.kind(), item);
-            if (s == 0f && distance.kind() == DistanceKind.COSINE) {
+            if (zeroCosine(distance.kind(), s)) {
                 // a zero vector's code is never measured (CODE_ZERO): its zeros would only widen the
                 // range and, paired at distance 1 with every other item, make any range look fine
                 return;

@@ -789,12 +789,11 @@ public final class Store implements AutoCloseable {
      * committed state.
      */
     public void copyTo(Path target) {
-        enterUse(); // before creating the target: a closed store leaves no directory behind
-        try {
+        // counted before creating the target: a closed store leaves no directory behind
+        counted(() -> {
             copyCounted(target);
-        } finally {
-            txnEnded();
-        }
+            return null;
+        });
     }
 
     private void copyCounted(Path target) {

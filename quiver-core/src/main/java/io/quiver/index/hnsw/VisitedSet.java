@@ -50,10 +50,6 @@ final class VisitedSet {
         return true;
     }
 
-    boolean contains(int key) {
-        return (bits[key >>> 6] & (1L << key)) != 0;
-    }
-
     /** Unmarks everything. */
     void clear() {
         for (int i = 0; i < setCount; i++) {
