@@ -12,7 +12,10 @@
 # The bases are built once into build/bench/incremental/ (~4 min; 2.9 GB, plus 2.9 GB of copies while
 # it runs). Raw output: build/bench/incremental/runs-<time>.log. JAVA=/path/to/java picks the JDK;
 # JAVA_OPTS adds JVM options to the insert processes (not to the base builds); JAR=other.jar runs
-# another build of quiver-bench (for A/B runs).
+# another build of quiver-bench (for A/B runs). FROM_DISK=1 drops each copy's pages from the page
+# cache and reads them back, as a store opened after a restart is found: on kernels that cache files
+# in large folios (Linux 6.16+ on ext4, xfs) the map then uses 2 MiB pages, while a copy's pages,
+# written by cp, stay 4 KiB (grep FilePmdMapped /proc/PID/smaps shows which).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds="${1:-6}"
@@ -46,10 +49,21 @@ fresh_copy() {
         cp -rL "$out/base-50000" "$out/warm"
     fi
     sync
+    if [ -n "${FROM_DISK:-}" ]; then
+        python3 - "$out"/copy/data.mdb ${2:+"$out"/warm/data.mdb} <<'PY'
+import os, sys
+for path in sys.argv[1:]:
+    fd = os.open(path, os.O_RDONLY)
+    os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)  # clean after sync, so dropped
+    while os.read(fd, 1 << 20):
+        pass
+    os.close(fd)
+PY
+    fi
 }
 
 log="$out/runs-$(date -u +%Y%m%dT%H%M%S).log"
-echo "# $(git rev-parse --short HEAD 2>/dev/null || echo unknown) JAR=$jar JAVA_OPTS=${JAVA_OPTS:-}" >>"$log"
+echo "# $(git rev-parse --short HEAD 2>/dev/null || echo unknown) JAR=$jar JAVA_OPTS=${JAVA_OPTS:-} FROM_DISK=${FROM_DISK:-}" >>"$log"
 for r in $(seq "$rounds"); do
     for n in 50000 500000; do
         fresh_copy "$n"
