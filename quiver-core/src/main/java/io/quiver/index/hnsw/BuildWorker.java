@@ -24,6 +24,17 @@ final class BuildWorker {
     /** {@link BuildGraph#slotVector}: set once the slots are frozen, before workers exist. */
     private final long[] slotVector;
     private final boolean keepPruned;
+    /** Deleted nodes {@link #copiesOfDeleted} walks through, and copies it finds, at most per deleted neighbour. */
+    private static final int CHAIN_WALK = 256;
+    /**
+     * Copies {@link #linkDroppedCopies} links in at most per call beyond those queued when it
+     * starts (linking one may drop another). With 64 copies per deleted node and this at 256, a
+     * third of 2,000 copies deleted (one thread) left 24 unreachable behind a deleted copy that
+     * only other deleted copies named; at 256 and 4,096, none, nor in the other cases tried.
+     */
+    private static final int LINK_COPIES_LIMIT = 4096;
+    private final int[] walkQueue = new int[CHAIN_WALK];
+    private final int[] orphanCopies = new int[CHAIN_WALK];
     /**
      * Distances at or below which two items count as copies of one vector: 0 but for cosine,
      * where 1 - cos of a vector with itself rounds to ~6e-8 (a fuzzing helper's 14-d copies), and
@@ -84,6 +95,14 @@ final class BuildWorker {
     private float[] sortedDist = new float[256];
     private int[] sortedId = new int[256];
     private int[] chosen = new int[64];
+    /** The candidate {@link #select} kept at copy distance from the base (a copy of it), or -1. */
+    private int selectedCopy;
+    /**
+     * Copies a prune dropped for another copy it kept, as (kept, dropped, level) triples, to be
+     * linked in once no list is locked ({@link #linkDroppedCopies}).
+     */
+    private int[] droppedCopies = new int[48];
+    private int droppedCopyCount;
     private long[] chosenAddress = new long[64];
     private int[] linkTargets = new int[64];
     private int[] reverseList = new int[64];
@@ -451,6 +470,7 @@ final class BuildWorker {
             chosenAddress = new long[max];
         }
         int count = 0;
+        selectedCopy = -1;
         for (int i = 0; i < n && count < max; i++) {
             int c = ids[i];
             long ca = address(c);
@@ -466,6 +486,9 @@ final class BuildWorker {
                 }
             }
             if (keep) {
+                if (dc <= copyDistance && selectedCopy < 0 && !keepPruned) {
+                    selectedCopy = c;
+                }
                 chosen[count] = c;
                 chosenAddress[count++] = ca;
             }
@@ -526,6 +549,7 @@ final class BuildWorker {
             ensureSorted(n);
             beam.drainAscending(sortedDist, sortedId);
             int count = select(sortedDist, sortedId, n, g.m);
+            int copy = selectedCopy;
             if (linkTargets.length < count) {
                 linkTargets = new int[count];
             }
@@ -537,7 +561,11 @@ final class BuildWorker {
             setOwnLinks(q, l, linkTargets, count);
             // (setOwnLinks and addReverse reuse the sort scratch, hence the next entry was taken above)
             for (int j = 0; j < count; j++) {
-                addReverse(linkTargets[j], q.id, l);
+                if (linkTargets[j] == copy) {
+                    addReverseToCopy(linkTargets[j], q, l);
+                } else {
+                    addReverse(linkTargets[j], q.id, l);
+                }
             }
         }
     }
@@ -557,6 +585,7 @@ final class BuildWorker {
         for (int j = 0; j < count; j++) {
             addLink(q, level, ids[j]);
         }
+        linkDroppedCopies();
     }
 
     private void addReverse(int target, int id, int level) {
@@ -565,6 +594,69 @@ final class BuildWorker {
             return;
         }
         addLink(node, level, id);
+        linkDroppedCopies();
+    }
+
+    /**
+     * The reverse link from {@code target} to the new node {@code q}, a copy of it (the one copy
+     * q's list keeps). A full list keeps one copy of its own vector, so pruning q in dropped q or
+     * the copy already there, and with many copies of one vector most of them ended named by no
+     * list: islands the write phase linked in one by one, or not at all (10,000 copies of a 32-d
+     * vector took 194 s and left 1,775 unreachable; 10,000 added in 10 batches to 1,000 items left
+     * 9,966). Appended while target's list has room; once it is full, q takes the place of
+     * target's copy {@code c} and links to c in place of target, so that c stays named, by q.
+     */
+    private void addReverseToCopy(int target, GraphNode q, int level) {
+        linkCopy(target, q, level);
+        linkDroppedCopies();
+    }
+
+    /**
+     * Links {@code target} to its copy {@code q} (see {@link #addReverseToCopy}). The two lists are
+     * changed one after the other, never under both locks, so workers cannot deadlock; a search in
+     * between may miss the copy passed on, as it may any link another worker is writing.
+     */
+    private void linkCopy(int target, GraphNode q, int level) {
+        GraphNode node = g.nodeForUpdate(target, txn);
+        if (level > node.level || level > q.level) {
+            return;
+        }
+        int passed = -1;
+        if (node.tryAppend(level, q.id, g.cap(level))) {
+            return;
+        }
+        synchronized (node) {
+            if (node.tryAppend(level, q.id, g.cap(level))) {
+                return;
+            }
+            int need = node.capacity(level);
+            if (reverseList.length < need) {
+                reverseList = new int[need * 2];
+            }
+            int n = node.copyLinks(level, reverseList);
+            long base = address(node.id);
+            for (int i = 0; i < n && passed < 0; i++) {
+                int x = reverseList[i];
+                if (x == q.id) {
+                    return;
+                }
+                if (g.blocked.contains(x)) {
+                    continue; // deleted in this transaction: q must not inherit the link
+                }
+                long a = address(x);
+                if (a > 0 && dist(base, a) <= copyDistance) {
+                    passed = x;
+                }
+            }
+            if (passed < 0) {
+                addLink(node, level, q.id); // target's list names no copy of it: pruned in as any link
+                return;
+            }
+            node.replace(level, passed, q.id);
+        }
+        if (!q.replace(level, target, passed)) {
+            addLink(q, level, passed);
+        }
     }
 
     /** Adds {@code id} to {@code node}'s list at {@code level}: appended while there is room, else pruned in with the rest. */
@@ -602,6 +694,40 @@ final class BuildWorker {
         candidates.drainAscending(sortedDist, sortedId);
         int count = select(sortedDist, sortedId, c, cap);
         node.setLinks(level, chosen, count);
+        int kept = selectedCopy;
+        for (int i = 0; kept >= 0 && i < c && sortedDist[i] <= copyDistance; i++) {
+            if (sortedId[i] != kept) {
+                // a copy of the node that this list no longer names, and perhaps no other list
+                if (droppedCopyCount + 3 > droppedCopies.length) {
+                    droppedCopies = Arrays.copyOf(droppedCopies, droppedCopies.length * 2);
+                }
+                droppedCopies[droppedCopyCount++] = kept;
+                droppedCopies[droppedCopyCount++] = sortedId[i];
+                droppedCopies[droppedCopyCount++] = level;
+            }
+        }
+    }
+
+    /**
+     * Links in the copies that prunes dropped ({@link #droppedCopies}): each is linked from the copy
+     * its list kept instead, as a new copy is ({@link #linkCopy}), since the list that dropped it
+     * may have been the only one naming it among copies that name mostly each other. Called with no
+     * list locked; linking may prune again, so the work is bounded (what is left is for the write
+     * phase's island rescue).
+     */
+    private void linkDroppedCopies() {
+        // all that is queued (a delete's repairs may queue thousands), and what that cascades into up to the limit
+        int limit = droppedCopyCount / 3 + LINK_COPIES_LIMIT;
+        for (int steps = 0; droppedCopyCount > 0 && steps < limit; steps++) {
+            droppedCopyCount -= 3;
+            int kept = droppedCopies[droppedCopyCount];
+            int dropped = droppedCopies[droppedCopyCount + 1];
+            int level = droppedCopies[droppedCopyCount + 2];
+            if (!g.blocked.contains(dropped) && !g.blocked.contains(kept)) {
+                linkCopy(kept, g.nodeForUpdate(dropped, txn), level);
+            }
+        }
+        droppedCopyCount = 0;
     }
 
     /**
@@ -677,6 +803,112 @@ final class BuildWorker {
                 chosen[count++] = sortedId[i];
             }
         }
+        for (int r = 0; r < deletedNeighbours.length && !keepPruned && target > 0; r++) {
+            int copies = copiesOfDeleted(deletedNeighbours[r], level, base, c);
+            if (copies == 0) {
+                continue;
+            }
+            // A deleted node's copies stand in for it: the node links to one of them (the heuristic
+            // may have dropped them all for another copy it holds), and that one to the others,
+            // which the deleted node may have been the only one to name (see copiesOfDeleted).
+            int next = -1;
+            for (int i = 0; i < copies && next < 0; i++) {
+                for (int j = 0; j < count && next < 0; j++) {
+                    next = chosen[j] == orphanCopies[i] ? orphanCopies[i] : -1;
+                }
+            }
+            if (next < 0) {
+                next = orphanCopies[0];
+                chosen[count < target ? count++ : count - 1] = next;
+            }
+            for (int i = 0; i < copies; i++) {
+                int x = orphanCopies[i];
+                boolean present = false;
+                for (int j = 0; j < count && !present; j++) {
+                    present = chosen[j] == x;
+                }
+                if (!present) {
+                    if (droppedCopyCount + 3 > droppedCopies.length) {
+                        droppedCopies = Arrays.copyOf(droppedCopies, droppedCopies.length * 2);
+                    }
+                    droppedCopies[droppedCopyCount++] = next;
+                    droppedCopies[droppedCopyCount++] = x;
+                    droppedCopies[droppedCopyCount++] = level;
+                }
+            }
+        }
+        // linked once every repair is done (linkCopiesLeftByRepairs): a list not repaired yet may
+        // still name deleted nodes, which a prune while linking could keep
         node.setLinks(level, chosen, count);
+    }
+
+    /** Chains in the copies {@link #repair} found named only by deleted nodes (after all repairs, before inserts). */
+    void linkCopiesLeftByRepairs() {
+        linkDroppedCopies();
+    }
+
+    /**
+     * The surviving copies of the deleted node {@code r} that it links to on {@code level},
+     * directly or through other deleted copies of it (at most {@link #CHAIN_WALK}), into
+     * {@link #orphanCopies}; returns their count. Copies of one vector are named mostly by other
+     * copies, and a full list keeps one of them ({@link #addReverseToCopy}), so the deleted copy
+     * may have been the only node naming them: deleting a third of 2,000 copies added in batches
+     * left 673 of the others unreachable, half of 10,000 left 4,304 (before any of this). Its
+     * direct links are among the repair's candidates ({@link #sortedId}, {@code c} of them, at
+     * {@link #sortedDist} from {@code base}), where a copy of r lies at r's own distance, so only
+     * those are measured against r.
+     */
+    private int copiesOfDeleted(int r, int level, long base, int c) {
+        long ar = address(r); // the snapshot still holds the deleted item
+        if (ar <= 0) {
+            return 0;
+        }
+        float dr = dist(base, ar);
+        float tolerance = copyDistance + 1e-6f * Math.max(1f, Math.abs(dr));
+        int found = 0;
+        for (int i = 0; i < c && found < CHAIN_WALK; i++) {
+            if (Math.abs(sortedDist[i] - dr) <= tolerance) {
+                long ax = address(sortedId[i]);
+                if (ax > 0 && dist(ar, ax) <= copyDistance) {
+                    orphanCopies[found++] = sortedId[i];
+                }
+            }
+        }
+        int[] queue = walkQueue;
+        int head = 0;
+        int tail = 0;
+        queue[tail++] = r;
+        while (head < tail && found < CHAIN_WALK) {
+            int y = queue[head++];
+            int[] yl = g.removedLinks.get(((long) y << 8) | level);
+            if (yl == null) {
+                continue;
+            }
+            for (int x : yl) {
+                boolean deleted = g.blocked.contains(x);
+                if (y == r && !deleted) {
+                    continue; // r's own survivors were among the candidates above
+                }
+                boolean seen = false;
+                for (int j = 0; j < tail && !seen; j++) {
+                    seen = queue[j] == x;
+                }
+                for (int j = 0; j < found && !seen; j++) {
+                    seen = orphanCopies[j] == x;
+                }
+                long ax = seen ? 0 : address(x);
+                if (ax <= 0 || ax == base || dist(ar, ax) > copyDistance) {
+                    continue;
+                }
+                if (deleted) {
+                    if (tail < CHAIN_WALK) {
+                        queue[tail++] = x;
+                    }
+                } else if (found < CHAIN_WALK) {
+                    orphanCopies[found++] = x;
+                }
+            }
+        }
+        return found;
     }
 }

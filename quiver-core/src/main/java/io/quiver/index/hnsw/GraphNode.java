@@ -96,6 +96,33 @@ final class GraphNode {
         return true;
     }
 
+    /**
+     * Puts {@code replacement} in the place of {@code old} in the list at {@code level} (only
+     * removes {@code old} when the list already holds {@code replacement}); returns false when the
+     * list does not hold {@code old}.
+     */
+    synchronized boolean replace(int level, int old, int replacement) {
+        int n = counts[level];
+        int[] l = links[level];
+        int at = -1;
+        boolean present = false;
+        for (int i = 0; i < n; i++) {
+            at = l[i] == old ? i : at;
+            present |= l[i] == replacement;
+        }
+        if (at < 0) {
+            return false;
+        }
+        if (present) {
+            l[at] = l[n - 1];
+            counts[level] = n - 1;
+        } else {
+            l[at] = replacement;
+        }
+        dirty = true;
+        return true;
+    }
+
     boolean isDirty() {
         return dirty;
     }

@@ -200,6 +200,9 @@ final class HnswBuilder {
                                 int level = (int) r[1];
                                 w.repair(g.node(p), level, repairNeighbours.get(((long) p << 8) | level).toArray());
                             });
+                            for (BuildWorker w : workers) {
+                                w.linkCopiesLeftByRepairs(); // read transactions are not bound to threads (MDB_NOTLS)
+                            }
                         }
                     }
                     try (var s = trace.step("inserting items")) {

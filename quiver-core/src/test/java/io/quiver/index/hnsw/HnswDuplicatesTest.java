@@ -216,4 +216,65 @@ class HnswDuplicatesTest {
             }
         }
     }
+
+    /**
+     * Copies of one vector arriving in later batches, into an index whose lists are full: each new
+     * copy keeps one copy as a neighbour, and that copy's full list kept one copy too, so the new
+     * one was named by no list. 2,000 copies in 4 batches after 1,000 items left 497 (Euclidean, 2
+     * threads) and 622 (cosine, 1 thread) level-0 nodes unreachable, 10,000 in 10 batches 9,966;
+     * the new copy now takes the place of the old one in the list and links to it (a chain).
+     */
+    @Test
+    void manyCopiesInLaterBatchesStayReachable() {
+        for (DistanceKind kind : new DistanceKind[] {DistanceKind.EUCLIDEAN, DistanceKind.COSINE}) {
+            int threads = kind == DistanceKind.EUCLIDEAN ? 2 : 1;
+            Random r = new Random(3);
+            float[] copy = new float[DIMS];
+            for (int j = 0; j < DIMS; j++) {
+                copy[j] = (float) r.nextGaussian();
+            }
+            try (Store store = Store.open(dir.resolve(kind.name()))) {
+                store.write(txn -> {
+                    HnswWriter w = HnswWriter.create(txn, 0, kind, DIMS);
+                    for (int i = 0; i < 1000; i++) {
+                        float[] v = new float[DIMS];
+                        for (int j = 0; j < DIMS; j++) {
+                            v[j] = (float) r.nextGaussian();
+                        }
+                        w.add(100_000 + i, v);
+                    }
+                    w.build(HnswBuildOptions.builder().threads(threads).build());
+                });
+                for (int batch = 0; batch < 4; batch++) {
+                    int from = batch * 500;
+                    store.write(txn -> {
+                        HnswWriter w = HnswWriter.open(txn, 0);
+                        for (int id = from; id < from + 500; id++) {
+                            w.add(id, copy);
+                        }
+                        w.build(HnswBuildOptions.builder().threads(threads).build());
+                    });
+                }
+                try (ReadTxn txn = store.read()) {
+                    assertThat(HnswReader.open(txn, 0).check()).as("%s", kind).isEmpty();
+                    HnswTestSupport.checkGraph(txn, 0);
+                }
+                // every third copy deleted: the chains through them are repaired from their lists
+                store.write(txn -> {
+                    HnswWriter w = HnswWriter.open(txn, 0);
+                    for (int id = 0; id < 2000; id += 3) {
+                        w.delete(id);
+                    }
+                    w.build(HnswBuildOptions.builder().threads(threads).build());
+                });
+                try (ReadTxn txn = store.read()) {
+                    HnswReader reader = HnswReader.open(txn, 0);
+                    assertThat(reader.check()).as("%s after deletes", kind).isEmpty();
+                    HnswTestSupport.checkGraph(txn, 0);
+                    var found = reader.search(copy, SearchOptions.builder().k(20).ef(64).build()).neighbors();
+                    assertThat(found).as("%s", kind).hasSize(20).allMatch(n -> n.distance() < 1e-6f && n.id() < 2000 && n.id() % 3 != 0);
+                }
+            }
+        }
+    }
 }
