@@ -698,14 +698,19 @@ final class BuildWorker {
         for (int i = 0; kept >= 0 && i < c && sortedDist[i] <= copyDistance; i++) {
             if (sortedId[i] != kept) {
                 // a copy of the node that this list no longer names, and perhaps no other list
-                if (droppedCopyCount + 3 > droppedCopies.length) {
-                    droppedCopies = Arrays.copyOf(droppedCopies, droppedCopies.length * 2);
-                }
-                droppedCopies[droppedCopyCount++] = kept;
-                droppedCopies[droppedCopyCount++] = sortedId[i];
-                droppedCopies[droppedCopyCount++] = level;
+                queueCopyLink(kept, sortedId[i], level);
             }
         }
+    }
+
+    /** Queues the link {@code from -> copy} on {@code level} for {@link #linkDroppedCopies}. */
+    private void queueCopyLink(int from, int copy, int level) {
+        if (droppedCopyCount + 3 > droppedCopies.length) {
+            droppedCopies = Arrays.copyOf(droppedCopies, droppedCopies.length * 2);
+        }
+        droppedCopies[droppedCopyCount++] = from;
+        droppedCopies[droppedCopyCount++] = copy;
+        droppedCopies[droppedCopyCount++] = level;
     }
 
     /**
@@ -828,12 +833,7 @@ final class BuildWorker {
                     present = chosen[j] == x;
                 }
                 if (!present) {
-                    if (droppedCopyCount + 3 > droppedCopies.length) {
-                        droppedCopies = Arrays.copyOf(droppedCopies, droppedCopies.length * 2);
-                    }
-                    droppedCopies[droppedCopyCount++] = next;
-                    droppedCopies[droppedCopyCount++] = x;
-                    droppedCopies[droppedCopyCount++] = level;
+                    queueCopyLink(next, x, level);
                 }
             }
         }
