@@ -51,6 +51,9 @@ final class Indexes {
         boolean codes = io.quiver.index.ItemCodes.read(txn, index, meta.distance()) != null;
         if (r instanceof HnswReader h) {
             HnswBuildOptions o = h.parameters();
+            if (o == null) {
+                return Json.obj("int8_codes", codes);
+            }
             return Json.obj("m", o.m(), "m0", o.m0(), "ef_construction", o.efConstruction(), "alpha", o.alpha(), "int8_codes", codes);
         }
         ForestReader f = (ForestReader) r;

@@ -67,6 +67,7 @@ public record IndexMetadata(int index, DistanceKind distanceKind, int dimensions
     }
 
     public void write(WriteTxn txn) {
+        txn.metadataChanged();
         ByteBuffer out = txn.reserve(index, KeyKind.METADATA, MAIN, BYTES);
         out.put(0, VERSION);
         out.put(1, distanceKind.code());

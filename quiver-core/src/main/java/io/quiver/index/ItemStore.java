@@ -20,6 +20,8 @@ public final class ItemStore {
     private final Txn txn;
     private final int index;
     private IndexMetadata metadata;
+    /** {@link WriteTxn#metadataVersion} when {@link #metadata} was read. */
+    private long metadataVersion;
     private final Distance distance;
     private boolean tryAppend = true;
 
@@ -28,6 +30,7 @@ public final class ItemStore {
         this.index = metadata.index();
         this.metadata = metadata;
         this.distance = metadata.distance();
+        this.metadataVersion = txn instanceof WriteTxn w ? w.metadataVersion() : 0;
     }
 
     /** Opens an existing index; fails with {@link ErrorKind#UNKNOWN_INDEX} when absent. */
@@ -64,7 +67,21 @@ public final class ItemStore {
         return index;
     }
 
+    /**
+     * The index's metadata as this transaction now holds it: re-read when another writer of the
+     * same write transaction rewrote it (a forest build converting the graph this writer was
+     * opened on, a clear, a drop), so a writer opened earlier never acts on a stale algorithm.
+     */
     public IndexMetadata metadata() {
+        if (txn instanceof WriteTxn w && w.metadataVersion() != metadataVersion) {
+            IndexMetadata m = IndexMetadata.require(txn, index);
+            if (m.distanceKind() != metadata.distanceKind() || m.dimensions() != metadata.dimensions()) {
+                throw new QuiverException(ErrorKind.INDEX_MISMATCH, "index " + index + " was dropped and created again with distance "
+                        + m.distanceKind().cliName() + " and " + m.dimensions() + " dimensions in this transaction; open a new writer");
+            }
+            metadata = m;
+            metadataVersion = w.metadataVersion();
+        }
         return metadata;
     }
 
@@ -81,8 +98,10 @@ public final class ItemStore {
 
     /** Updates the stored metadata (algorithm, norms). */
     public void setMetadata(IndexMetadata m) {
+        WriteTxn w = wtxn();
+        m.write(w);
         this.metadata = m;
-        m.write(wtxn());
+        this.metadataVersion = w.metadataVersion();
     }
 
     /**
@@ -130,7 +149,7 @@ public final class ItemStore {
         w.delete(index, KeyKind.METADATA, IndexMetadata.ITEMS);
         w.delete(index, KeyKind.METADATA, IndexMetadata.FOREST);
         w.delete(index, KeyKind.METADATA, IndexMetadata.HNSW);
-        setMetadata(new IndexMetadata(index, metadata.distanceKind(), metadata.dimensions(), Algorithm.NONE, 0f));
+        setMetadata(new IndexMetadata(index, metadata().distanceKind(), metadata().dimensions(), Algorithm.NONE, 0f));
     }
 
     /**
@@ -154,13 +173,14 @@ public final class ItemStore {
             case NONE -> { }
         }
         w.delete(index, KeyKind.METADATA, IndexMetadata.ITEMS);
-        setMetadata(metadata.withAlgorithm(Algorithm.NONE));
+        setMetadata(metadata().withAlgorithm(Algorithm.NONE));
     }
 
     /** Deletes the index entirely (items, structure, metadata). */
     public void drop() {
         clear();
         wtxn().delete(index, KeyKind.METADATA, IndexMetadata.MAIN);
+        wtxn().metadataChanged();
     }
 
     public boolean contains(int id) {
@@ -189,7 +209,7 @@ public final class ItemStore {
             any[0] = true;
             return false;
         });
-        return any[0] || (metadata.algorithm() == Algorithm.NONE && txn.get(index, KeyKind.METADATA, IndexMetadata.ITEMS) == null && hasAnyItem());
+        return any[0] || (metadata().algorithm() == Algorithm.NONE && txn.get(index, KeyKind.METADATA, IndexMetadata.ITEMS) == null && hasAnyItem());
     }
 
     private boolean hasAnyItem() {

@@ -20,6 +20,7 @@ public final class WriteTxn extends Txn {
     private boolean lastAppended;
     /** Whether LMDB reported a full map in this transaction (see {@link #failure}). */
     private boolean mapFilled;
+    private long metadataVersion;
     private final java.util.Set<Integer> builtIndexes = new java.util.HashSet<>();
     private final java.util.List<Runnable> afterCommit = new java.util.ArrayList<>();
 
@@ -156,6 +157,19 @@ public final class WriteTxn extends Txn {
      */
     public void markBuilt(int index) {
         builtIndexes.add(index);
+    }
+
+    /**
+     * Counts the index metadata rewrites of this transaction, so that a writer opened earlier in
+     * it sees that another writer converted, cleared or dropped its index since.
+     */
+    public long metadataVersion() {
+        return metadataVersion;
+    }
+
+    /** Called by whoever rewrites or deletes an index's metadata record. */
+    public void metadataChanged() {
+        metadataVersion++;
     }
 
     /** Whether a build already ran on {@code index} in this transaction. */

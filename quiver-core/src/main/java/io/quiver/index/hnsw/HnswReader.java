@@ -152,11 +152,15 @@ public final class HnswReader implements IndexReader {
      * incremental builds keep them): m, m0, efConstruction and alpha.
      *
      * <pre>{@code
-     * int m = HnswReader.open(txn, 0).parameters().m();
+     * HnswBuildOptions p = HnswReader.open(txn, 0).parameters();
+     * int m = p == null ? 16 : p.m();
      * }</pre>
+     *
+     * @return the parameters, or null when no graph was ever built over this index (created and
+     *     left empty, or emptied by {@code clear()} and not built since)
      */
     public HnswBuildOptions parameters() {
-        return graph.graphOptions();
+        return graph == null ? null : graph.graphOptions();
     }
 
     /**
@@ -812,6 +816,17 @@ public final class HnswReader implements IndexReader {
             }
         };
         RoaringBitmap built = built();
+        if (graph == null) {
+            // Never built, or cleared: sound only while no item counts as built and no list is stored.
+            if (!built.isEmpty()) {
+                report.accept(built.getLongCardinality() + " built items but no graph metadata");
+            }
+            txn.scan(index, KeyKind.LINKS, (id, level, value) -> {
+                report.accept("links of " + Integer.toUnsignedString(id) + " at level byte " + level + " but no graph metadata");
+                return problems.size() < 100;
+            });
+            return problems;
+        }
         Map<Long, int[]> out = new java.util.HashMap<>();
         Map<Long, int[]> in = new java.util.HashMap<>();
         txn.scan(index, KeyKind.LINKS, (id, level, value) -> {

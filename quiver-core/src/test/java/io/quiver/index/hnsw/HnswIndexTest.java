@@ -923,6 +923,68 @@ class HnswIndexTest {
         }
     }
 
+    /**
+     * A writer opened before another writer of the same transaction converted its index acts on
+     * the index as it now is: the graph writer sees the forest, needs a build, and its build drops
+     * every tree node (a cached "still a graph" left them all behind).
+     */
+    @Test
+    void aWriterOpenedBeforeAConversionInTheSameTransactionSeesIt() {
+        Map<Integer, float[]> d = data(2000, 17);
+        try (Store store = Store.open(dir)) {
+            createAndBuild(store, d, 0, opts());
+            store.write(txn -> {
+                HnswWriter early = HnswWriter.open(txn, 0);
+                io.quiver.index.forest.ForestWriter.open(txn, 0).build(io.quiver.index.forest.ForestBuildOptions.builder().threads(2).build());
+                assertThat(early.needsBuild()).isTrue();
+                assertThat(early.keptParameters()).isNull();
+                early.build(opts());
+            });
+            try (ReadTxn txn = store.read()) {
+                AtomicInteger treeNodes = new AtomicInteger();
+                txn.scan(0, KeyKind.TREE_NODE, (id, level, value) -> {
+                    treeNodes.incrementAndGet();
+                    return true;
+                });
+                assertThat(treeNodes.get()).as("forest nodes left").isZero();
+                assertThat(HnswReader.open(txn, 0).check()).isEmpty();
+                assertThat(HnswReader.open(txn, 0).search(d.get(7), SearchOptions.builder().k(1).build()).ids()).containsExactly(7);
+            }
+            store.write(txn -> {
+                io.quiver.index.forest.ForestWriter early = io.quiver.index.forest.ForestWriter.open(txn, 0);
+                HnswWriter.open(txn, 0).clear();
+                HnswWriter.open(txn, 0).build(opts());
+                assertThat(early.needsBuild()).as("after a clear and a graph build")
+                        .isEqualTo(io.quiver.index.forest.ForestWriter.open(txn, 0).needsBuild());
+                ItemStore.open(txn, 0).drop();
+                HnswWriter.create(txn, 0, DistanceKind.COSINE, DIMS + 1);
+                assertThatThrownBy(early::needsBuild).isInstanceOf(QuiverException.class)
+                        .extracting(e -> ((QuiverException) e).kind()).isEqualTo(ErrorKind.INDEX_MISMATCH);
+            });
+        }
+    }
+
+    /** An index created and never built, or emptied by clear(), is sound and has no parameters yet. */
+    @Test
+    void anEmptyOrClearedIndexChecksCleanAndHasNoParameters() {
+        try (Store store = Store.open(dir)) {
+            createAndBuild(store, data(300, 18), 0, opts());
+            store.write(txn -> {
+                HnswWriter.open(txn, 0).clear();
+                HnswWriter.create(txn, 1, DistanceKind.EUCLIDEAN, DIMS);
+            });
+            try (ReadTxn txn = store.read()) {
+                for (int index : new int[] {0, 1}) {
+                    HnswReader r = HnswReader.open(txn, index);
+                    assertThat(r.check()).as("index %d", index).isEmpty();
+                    assertThat(r.parameters()).as("index %d", index).isNull();
+                    assertThat(r.size()).isZero();
+                    assertThat(r.search(new float[DIMS], SearchOptions.builder().k(3).build()).ids()).isEmpty();
+                }
+            }
+        }
+    }
+
     @Test
     void buildCancellationLeavesNoHalfBuiltState() {
         Map<Integer, float[]> d = data(3000, 11);
