@@ -33,7 +33,10 @@ public final class ExitCodes {
     public static final int WRONG_DIMENSIONS = 23;
     public static final int INVALID_VECTOR = 24;
     public static final int UNKNOWN_ITEM = 25;
-    /** Cancelled (Ctrl-C): nothing was committed. */
+    /**
+     * Cancelled (Ctrl-C): nothing was committed. SIGTERM stops a command the same way, but the JVM
+     * then exits with the shell's 128 + 15 = 143, as any process killed by that signal does.
+     */
     public static final int CANCELLED = 130;
 
     private ExitCodes() {}
@@ -72,7 +75,8 @@ public final class ExitCodes {
               10 store or file not found         20 unknown index
               11 not a Quiver store              21 index exists with another distance/dimensions
               12 format version mismatch         22 index needs a build
-             130 cancelled (nothing committed)   23 wrong dimensions
-                                                 24 NaN, infinite or empty vector
+             130 cancelled by Ctrl-C             23 wrong dimensions
+             143 stopped by SIGTERM              24 NaN, infinite, empty or
+                 (nothing committed either way)     overflowing vector
                                                  25 unknown item""";
 }

@@ -66,8 +66,13 @@ public final class QuiverCli implements Callable<Integer> {
         }, "quiver-shutdown"));
         int code;
         try {
-            code = run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
-            System.out.flush();
+            PrintWriter err = new PrintWriter(System.err, true);
+            try {
+                code = run(CliOut.standardOutput(), err, args);
+            } catch (UncheckedIOException e) {
+                // the last flush of the standard output failed, after the command had finished
+                code = report(args.length > 0 && !args[0].startsWith("-") ? "quiver " + args[0] : "quiver", e, err);
+            }
             System.err.flush();
         } finally {
             done.countDown();
@@ -129,7 +134,9 @@ public final class QuiverCli implements Callable<Integer> {
         if (t instanceof UncheckedIOException u && u.getCause() != null) {
             t = u.getCause();
             // a file-system exception's message is only its path: say what happened to it
-            msg = t instanceof FileSystemException f ? IoMessages.describe(f, null) : u.getMessage();
+            // new UncheckedIOException(cause) only repeats the cause as its message: use the cause's own words
+            msg = t instanceof FileSystemException f ? IoMessages.describe(f, null)
+                    : u.getMessage().equals(t.toString()) ? t.getMessage() : u.getMessage();
         } else if (t instanceof FileSystemException f) {
             msg = IoMessages.describe(f, null);
         } else {
@@ -145,7 +152,7 @@ public final class QuiverCli implements Callable<Integer> {
         } else if (t instanceof AccessDeniedException) {
             code = ExitCodes.READ_ONLY;
         } else if (t instanceof IOException) {
-            code = ExitCodes.IO;
+            code = noSpaceLeft(t) ? ExitCodes.DISK_FULL : ExitCodes.IO;
             msg = (msg == null ? t.getClass().getSimpleName() : msg);
         } else if (t instanceof OutOfMemoryError) {
             code = ExitCodes.INTERNAL;
@@ -161,6 +168,16 @@ public final class QuiverCli implements Callable<Integer> {
             ex.printStackTrace(err);
         }
         return code;
+    }
+
+    /** Whether {@code t} or a cause of it is the operating system's ENOSPC. */
+    static boolean noSpaceLeft(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c.getMessage() != null && c.getMessage().contains("No space left on device")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static String oneLine(String s) {

@@ -74,9 +74,12 @@ public final class Ranges {
                 throw CliException.usage(option + ": component " + n + " is empty");
             }
             try {
-                v[n] = Float.parseFloat(p);
+                v[n] = io.quiver.cli.io.FloatText.parse(p);
             } catch (NumberFormatException e) {
                 throw CliException.usage(option + ": component " + n + " '" + p + "' is not a number");
+            }
+            if (io.quiver.cli.io.FloatText.beyondFloatRange(p, v[n])) {
+                throw CliException.of(io.quiver.storage.ErrorKind.INVALID_VECTOR, option + ": component " + n + " " + io.quiver.cli.io.FloatText.beyondRangeMessage(p));
             }
             if (!Float.isFinite(v[n])) {
                 throw CliException.of(io.quiver.storage.ErrorKind.INVALID_VECTOR, option + ": component " + n + " is " + v[n]);

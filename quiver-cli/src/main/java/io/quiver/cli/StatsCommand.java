@@ -99,7 +99,7 @@ final class StatsCommand implements Callable<Integer> {
             if (m.get("structure") instanceof Map<?, ?> st) {
                 for (Map.Entry<?, ?> e : st.entrySet()) {
                     Object v = e.getValue();
-                    CliOut.println("  " + e.getKey() + ": " + (v instanceof Map || v instanceof List ? Json.write(v) : String.valueOf(v)));
+                    CliOut.println("  " + e.getKey() + ": " + (v instanceof Map || v instanceof List ? Json.write(v) : v == null ? "none" : String.valueOf(v)));
                 }
             }
             if (m.containsKey("error")) {

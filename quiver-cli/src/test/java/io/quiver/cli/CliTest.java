@@ -320,6 +320,11 @@ class CliTest {
         fails(ExitCodes.USAGE, "--ef-construction applies to hnsw builds, not forest", "build", "--db", d, "--algo", "forest", "--ef-construction", "50");
         ok("build", "--db", d, "--algo", "hnsw", "--threads", "1");
         fails(ExitCodes.USAGE, "--vector: component 1 is empty", "search", "--db", d, "--vector", "1,,1,1,1,1,1,1,1");
+        // one spelling, one answer: numpy's 'nan' is NaN (24) as 'NaN' is, not "not a number" (2)
+        fails(ExitCodes.INVALID_VECTOR, "--vector: component 1 is NaN", "search", "--db", d, "--vector", "1,nan,1,1,1,1,1,1");
+        fails(ExitCodes.INVALID_VECTOR, "--vector: component 1 is NaN", "search", "--db", d, "--vector", "1,NaN,1,1,1,1,1,1");
+        fails(ExitCodes.INVALID_VECTOR, "--vector: component 2 '-1e39' is beyond the float range", "search", "--db", d, "--vector", "1,1,-1e39,1,1,1,1,1");
+        fails(ExitCodes.USAGE, "--vector: component 1 'x' is not a number", "search", "--db", d, "--vector", "1,x,1,1,1,1,1,1");
         // as numpy prints arrays, and with a trailing comma: accepted
         assertThat(ok("search", "--db", d, "--k", "1", "--vector", "[ 0.1 -0.2  0.3 0.4 0.5 0.6 0.7 0.8 ]").out().lines()).hasSize(1);
         assertThat(ok("search", "--db", d, "--k", "1", "--vector", "[1, 2, 3, 4, 5, 6, 7, 8, ]").out().lines()).hasSize(1);

@@ -71,6 +71,43 @@ class QuiverLauncherIT {
         return r;
     }
 
+    /**
+     * Results that cannot be written are an error, not a silent exit 0 with a cut-off file: a full
+     * device gives DISK_FULL, a reader that went away (`| head`) stops the command with IO. Each
+     * reports one line.
+     */
+    @Test
+    void failedWritesOfResultsAreErrors() throws Exception {
+        TestFiles.fvecs(dir.resolve("base.fvecs"), TestFiles.gaussian(300, 8, 1));
+        TestFiles.fvecs(dir.resolve("queries.fvecs"), TestFiles.gaussian(3000, 8, 2));
+        ok("import", "--db", "db", "--distance", "euclidean", "--build", "hnsw", "base.fvecs");
+
+        Path full = Path.of("/dev/full");
+        if (Files.exists(full) && !Files.isRegularFile(full)) {
+            Process p = new ProcessBuilder(launcher.toString(), "search", "--db", "db", "--queries", "queries.fvecs", "--k", "10")
+                    .directory(dir.toFile()).redirectOutput(full.toFile()).redirectError(dir.resolve("full.err").toFile()).start();
+            assertThat(p.waitFor(180, TimeUnit.SECONDS)).isTrue();
+            List<String> err = Files.readAllLines(dir.resolve("full.err")).stream().filter(l -> !l.startsWith("WARNING")).toList();
+            assertThat(p.exitValue()).as("stderr: %s", err).isEqualTo(ExitCodes.DISK_FULL);
+            assertThat(err).hasSize(1);
+            assertThat(err.get(0)).contains("quiver search: error: cannot write the standard output: No space left on device");
+        }
+
+        Process p = new ProcessBuilder(launcher.toString(), "search", "--db", "db", "--queries", "queries.fvecs", "--k", "10")
+                .directory(dir.toFile()).redirectError(dir.resolve("pipe.err").toFile()).start();
+        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
+            assertThat(in.readLine()).startsWith("0\t");
+        }
+        assertThat(p.waitFor(180, TimeUnit.SECONDS)).isTrue();
+        List<String> err = Files.readAllLines(dir.resolve("pipe.err")).stream().filter(l -> !l.startsWith("WARNING")).toList();
+        assertThat(p.exitValue()).as("stderr: %s", err).isEqualTo(ExitCodes.IO);
+        assertThat(err).hasSize(1);
+        assertThat(err.get(0)).contains("cannot write the standard output: Broken pipe");
+
+        Files.writeString(dir.resolve("afile"), "x");
+        fails(ExitCodes.STORAGE, "cannot create store directory", "import", "--db", "afile/db", "--distance", "euclidean", "base.fvecs");
+    }
+
     @Test
     void aNewUsersSession() throws Exception {
         Run help = ok("--help");
@@ -115,9 +152,13 @@ class QuiverLauncherIT {
         TestFiles.fvecs(dir.resolve("dims.fvecs"), bad);
         fails(ExitCodes.WRONG_DIMENSIONS, "dims.fvecs:7: vector has 11 dimensions", "import", "--db", "db", "--index", "0", "dims.fvecs");
         Files.writeString(dir.resolve("nan.jsonl"), "{\"id\": 1, \"vector\": [1, 2, 3, 4, 5]}\n{\"id\": 2, \"vector\": [1, 2, 3, 4, 1e999]}\n");
-        fails(ExitCodes.INVALID_VECTOR, "nan.jsonl:2: component 4 is Infinity", "import", "--db", "db", "--index", "1", "nan.jsonl");
+        fails(ExitCodes.INVALID_VECTOR, "nan.jsonl:2: vector component 4 is beyond the float range", "import", "--db", "db", "--index", "1", "nan.jsonl");
+        Files.writeString(dir.resolve("typo.csv"), "1,2,3x,4,5\n1,2,3,4,5\n");
+        fails(ExitCodes.BAD_INPUT, "typo.csv:1: column 3 '3x' is not a number but column 1 is", "import", "--db", "db", "--index", "1", "typo.csv");
+        Files.writeString(dir.resolve("huge.csv"), "1,2,3,4,1e39\n");
+        fails(ExitCodes.INVALID_VECTOR, "huge.csv:1: column 5 (component 4) '1e39' is beyond the float range", "import", "--db", "db", "--index", "1", "huge.csv");
         Files.writeString(dir.resolve("broken.csv"), "1,2,3,4,5\n1,2,x,4,5\n");
-        fails(ExitCodes.BAD_INPUT, "broken.csv:2: column 3 'x' is not a number", "import", "--db", "db", "--index", "1", "broken.csv");
+        fails(ExitCodes.BAD_INPUT, "broken.csv:2: column 3 (component 2) 'x' is not a number", "import", "--db", "db", "--index", "1", "broken.csv");
         fails(ExitCodes.UNKNOWN_INDEX, "index 7 does not exist", "search", "--db", "db", "--index", "7", "--k", "3", "--item", "1");
         fails(ExitCodes.USAGE, "Unknown option", "search", "--db", "db", "--bogus");
 

@@ -133,7 +133,11 @@ public final class Store implements AutoCloseable {
             try {
                 Files.createDirectories(dir);
             } catch (IOException e) {
-                throw new QuiverException(ErrorKind.READ_ONLY, "cannot create store directory " + dir + ": " + IoMessages.describe(e, dir), e);
+                // only a refusal to write is READ_ONLY: a path through a file ("Not a directory") is not
+                ErrorKind kind = e instanceof java.nio.file.AccessDeniedException || e instanceof java.nio.file.FileSystemException f
+                        && f.getReason() != null && f.getReason().contains("Read-only") ? ErrorKind.READ_ONLY
+                        : String.valueOf(e.getMessage()).contains("No space left") ? ErrorKind.DISK_FULL : ErrorKind.STORAGE;
+                throw new QuiverException(kind, "cannot create store directory " + dir + ": " + IoMessages.describe(e, dir), e);
             }
         } else if (!Files.isDirectory(dir)) {
             throw new QuiverException(ErrorKind.FOREIGN_FILE, dir + " is a file, not a store directory");

@@ -61,36 +61,37 @@ final class DelimitedReader implements VectorReader {
         }
     }
 
+    /**
+     * Whether the first line is a header: it names an {@code id} column, or none of its fields is
+     * a number. A line of numbers with one that is not (a typo in the first vector) is neither, and
+     * is refused rather than dropped as a header.
+     */
     private boolean isHeader() {
-        for (String f : fields) {
-            String t = f.trim();
+        int numbers = 0;
+        int firstNumber = -1;
+        int firstText = -1;
+        for (int i = 0; i < fields.size(); i++) {
+            String t = fields.get(i).trim();
+            if (t.equalsIgnoreCase("id")) {
+                return true;
+            }
             if (t.isEmpty()) {
                 continue;
             }
             try {
-                parseNumber(t);
+                FloatText.parse(t);
+                numbers++;
+                firstNumber = firstNumber < 0 ? i : firstNumber;
             } catch (NumberFormatException e) {
-                return true;
+                firstText = firstText < 0 ? i : firstText;
             }
         }
-        return false;
-    }
-
-    /**
-     * A field as a float: Java's syntax, and the {@code nan} / {@code inf} spellings numpy's and
-     * pandas' writers use (any case, signed), which the vector checks then refuse with their own
-     * error. Unrecognised, a first line with one of them was taken for a header and dropped.
-     */
-    static float parseNumber(String t) {
-        String u = t.startsWith("+") || t.startsWith("-") ? t.substring(1) : t;
-        switch (u.toLowerCase(Locale.ROOT)) {
-            case "nan":
-                return Float.NaN;
-            case "inf", "infinity":
-                return t.startsWith("-") ? Float.NEGATIVE_INFINITY : Float.POSITIVE_INFINITY;
-            default:
-                return Float.parseFloat(t);
+        if (firstText >= 0 && numbers > 0) {
+            throw CliException.badInput(where(lines.lineNo()) + ": column " + (firstText + 1) + " '" + shorten(fields.get(firstText).trim())
+                    + "' is not a number but column " + (firstNumber + 1) + " is: the first line is neither a header (names only, or an"
+                    + " 'id' column) nor a vector");
         }
+        return firstText >= 0;
     }
 
     private VectorRecord parse() {
@@ -104,14 +105,20 @@ final class DelimitedReader implements VectorReader {
                 id = parseId(t);
                 continue;
             }
+            // columns count from 1 as in a spreadsheet; components from 0 as in the vector checks
+            String column = "column " + (i + 1) + " (component " + c + ")";
             if (t.isEmpty()) {
-                throw CliException.badInput(where(lines.lineNo()) + ": column " + (i + 1) + " is empty");
+                throw CliException.badInput(where(lines.lineNo()) + ": " + column + " is empty");
             }
             try {
-                v[c++] = parseNumber(t);
+                v[c] = FloatText.parse(t);
             } catch (NumberFormatException e) {
-                throw CliException.badInput(where(lines.lineNo()) + ": column " + (i + 1) + " '" + shorten(t) + "' is not a number");
+                throw CliException.badInput(where(lines.lineNo()) + ": " + column + " '" + shorten(t) + "' is not a number");
             }
+            if (FloatText.beyondFloatRange(t, v[c])) {
+                throw CliException.of(io.quiver.storage.ErrorKind.INVALID_VECTOR, where(lines.lineNo()) + ": " + column + " " + FloatText.beyondRangeMessage(t));
+            }
+            c++;
         }
         if (idColumn >= 0 && idColumn >= fields.size()) {
             throw CliException.badInput(where(lines.lineNo()) + ": the line has no id column (" + fields.size() + " columns)");

@@ -56,12 +56,7 @@ public final class Ivecs {
     }
 
     public static void write(Path file, int[][] rows) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+        writeAtomically(file, out -> {
             for (int[] row : rows) {
                 ByteBuffer b = ByteBuffer.allocate(4 + 4 * row.length).order(ByteOrder.LITTLE_ENDIAN);
                 b.putInt(row.length);
@@ -70,17 +65,43 @@ public final class Ivecs {
                 }
                 out.write(b.array());
             }
-        }
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        });
     }
 
-    /** Writes float vectors as {@code .fvecs}. */
-    public static void writeFvecs(Path file, List<float[]> vectors) throws IOException {
+    private interface Body {
+        void write(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Writes {@code file} through a sibling {@code .tmp} renamed into place once complete, so a
+     * failure (a full disk) leaves the old file, or none, and no half-written one; the error
+     * names the file.
+     */
+    private static void writeAtomically(Path file, Body body) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+                body.write(out);
+            }
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the first failure is the one to report
+            }
+            String why = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason() : e.getMessage();
+            throw new IOException("cannot write " + file + ": " + why, e);
+        }
+    }
+
+    /** Writes float vectors as {@code .fvecs}. */
+    public static void writeFvecs(Path file, List<float[]> vectors) throws IOException {
+        writeAtomically(file, out -> {
             for (float[] v : vectors) {
                 ByteBuffer b = ByteBuffer.allocate(4 + 4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
                 b.putInt(v.length);
@@ -89,6 +110,6 @@ public final class Ivecs {
                 }
                 out.write(b.array());
             }
-        }
+        });
     }
 }

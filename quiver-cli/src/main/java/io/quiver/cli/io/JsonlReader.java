@@ -68,6 +68,11 @@ final class JsonlReader implements VectorReader {
                     throw CliException.badInput(where(lines.lineNo()) + ": vector component " + i + " is not a number");
                 }
                 v[i] = num.floatValue();
+                if (Float.isInfinite(v[i])) {
+                    // JSON cannot spell infinity (the parser refuses it): this was a finite literal too large
+                    throw CliException.of(io.quiver.storage.ErrorKind.INVALID_VECTOR, where(lines.lineNo()) + ": vector component " + i + " "
+                            + FloatText.beyondRangeMessage(Double.isFinite(num.doubleValue()) ? String.valueOf(num) : null));
+                }
             }
             return new VectorRecord(lines.lineNo(), row++, id, v);
         }

@@ -311,7 +311,7 @@ public final class HnswReader implements IndexReader {
                 a = -1;
                 if (txn.exists(index, KeyKind.ITEM, idOf[o])) {
                     throw new QuiverException(ErrorKind.CORRUPTED, "item " + Integer.toUnsignedString(idOf[o]) + " of index " + index
-                            + " has no int8 code; rebuild the index with forceRebuild");
+                            + " has no int8 code; rebuild the index with forceRebuild (quiver build --force-rebuild)");
                 }
             } else {
                 codes.checkCode(v, idOf[o]);
@@ -987,7 +987,8 @@ public final class HnswReader implements IndexReader {
         s.put("nodes_per_level", perLevel);
         s.put("mean_degree", meanDegree);
         if (graph != null) {
-            s.put("entry_point", graph.hasEntry() ? Integer.toUnsignedString(graph.entry()) : "none");
+            // a number, as ids are everywhere else in stats (unsigned, so a long); null when the graph is empty
+            s.put("entry_point", graph.hasEntry() ? Integer.toUnsignedLong(graph.entry()) : null);
             s.put("m", graph.m());
             s.put("m0", graph.m0());
             s.put("ef_construction", Math.max(graph.m(), graph.efConstruction())); // the beam builds use (HnswMetadata.graphOptions)

@@ -1,0 +1,43 @@
+package io.quiver.cli.io;
+
+import java.util.Locale;
+
+/**
+ * Numbers written as text (CSV/TSV fields, {@code --vector}), read the same way everywhere so
+ * that one spelling gets one answer: Java's syntax plus the {@code nan} / {@code inf} spellings
+ * numpy's and pandas' writers use (any case, signed), which the vector checks then refuse as NaN
+ * or infinite (exit 24) rather than as "not a number".
+ */
+public final class FloatText {
+    private FloatText() {}
+
+    /** The float {@code t} spells; {@link NumberFormatException} when it is no number. */
+    public static float parse(String t) {
+        String u = t.startsWith("+") || t.startsWith("-") ? t.substring(1) : t;
+        switch (u.toLowerCase(Locale.ROOT)) {
+            case "nan":
+                return Float.NaN;
+            case "inf", "infinity":
+                return t.startsWith("-") ? Float.NEGATIVE_INFINITY : Float.POSITIVE_INFINITY;
+            default:
+                return Float.parseFloat(t);
+        }
+    }
+
+    /**
+     * Whether {@code parsed}, read from {@code t}, is infinite only because {@code t} is a finite
+     * number beyond the float range ({@code 1e39}): then say so, not "is Infinity".
+     */
+    public static boolean beyondFloatRange(String t, float parsed) {
+        if (!Float.isInfinite(parsed)) {
+            return false;
+        }
+        String u = (t.startsWith("+") || t.startsWith("-") ? t.substring(1) : t).toLowerCase(Locale.ROOT);
+        return !u.equals("inf") && !u.equals("infinity");
+    }
+
+    /** The message for {@link #beyondFloatRange}: what the text was (when known) and what a float can hold. */
+    public static String beyondRangeMessage(String t) {
+        return (t == null ? "" : "'" + (t.length() > 40 ? t.substring(0, 37) + "..." : t) + "' ") + "is beyond the float range (magnitude up to 3.4028235e38)";
+    }
+}
