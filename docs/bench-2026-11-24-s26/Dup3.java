@@ -26,23 +26,16 @@ public class Dup3 { static int COPIES, EVERY;
                 store.write(txn -> { HnswWriter w = HnswWriter.open(txn, 0); for (int id = from; id < from + per; id++) w.add(id, copy); w.build(HnswBuildOptions.builder().threads(threads).build()); });
             }
             report(store, "after inserts");
-            if (Boolean.getBoolean("dbg")) try (ReadTxn txn = store.read()) { java.util.List<Integer> all = new java.util.ArrayList<>(); for (int i = 0; i < copies; i++) all.add(i); io.quiver.index.hnsw.Dbg.snapshot(txn, all); }
             long t = System.nanoTime();
             store.write(txn -> { HnswWriter w = HnswWriter.open(txn, 0); for (int id = 0; id < copies; id += every) w.delete(id); w.build(HnswBuildOptions.builder().threads(threads).build()); });
             System.out.printf("delete build %.2f s%n", (System.nanoTime() - t) / 1e9);
             report(store, "after deletes");
-            if (Boolean.getBoolean("dbg")) for (int id : new int[] {27}) { System.out.println("27 before in " + java.util.Arrays.toString(io.quiver.index.hnsw.Dbg.before.get(id)) + " out " + java.util.Arrays.toString(io.quiver.index.hnsw.Dbg.beforeOut.get(id))); }
         }
     }
     static void report(Store store, String when) {
         try (ReadTxn txn = store.read()) {
             List<String> p = HnswReader.open(txn, 0).check();
             System.out.println(when + ": " + (p.isEmpty() ? "ok" : p.get(0).replaceAll(": [0-9, .]*\\(.*", "")));
-            if (!p.isEmpty() && Boolean.getBoolean("dbg")) {
-                java.util.Set<Integer> ids = new java.util.TreeSet<>();
-                for (int i = 0; i < COPIES; i++) if (i % EVERY != 0 || when.contains("inserts")) ids.add(i);
-                io.quiver.index.hnsw.Dbg.explain(txn, x -> x >= 100_000 ? "rand" : (x % EVERY == 0 ? "copy/dead" : "copy"), ids);
-            }
         }
     }
 }

@@ -55,7 +55,6 @@ public class Dup4 {
                         List<String> p = HnswReader.open(txn, 0).check();
                         if (!p.isEmpty()) {
                             bad++;
-                            if (seed == only) io.quiver.index.hnsw.Dbg.explain(txn, x -> kindOf.getOrDefault(x, "?") + (live.containsKey(x) ? "" : "/dead"), live.keySet());
                             System.out.println("seed " + seed + " batch " + b + " " + kind + " dims " + dims + " m " + m + " live " + live.size() + ": " + p.get(0).replaceAll(": [0-9, .]*\\(.*", ""));
                         }
                     }

@@ -520,6 +520,10 @@ public final class HnswReader implements IndexReader {
             }
         }
         int expansions = 0;
+        // Copies of one vector are as far from the query as each other: see sameItem
+        int copiesInBeam = 0;
+        int copiesExpanded = 0;
+        int copiesAllowed = Math.max(1, options.k());
         while (!candidates.isEmpty()) {
             float cd = candidates.topDistance();
             if (beam.size() >= ef && cd > beam.topDistance()) {
@@ -586,6 +590,24 @@ public final class HnswReader implements IndexReader {
                 int o = pendingOrdinal[i];
                 float d = walkDistance(q, u, pendingAddress[i]);
                 if (beam.size() < ef || d < beam.topDistance()) {
+                    if (d == cd && sameItem(c, o)) {
+                        // a copy of c: expanded (copies link to the copy whose list leads out of
+                        // them), but only k of them take places in the beam
+                        if (copiesExpanded++ >= ef) {
+                            continue;
+                        }
+                        candidates.push(d, o);
+                        if (++copiesInBeam > copiesAllowed) {
+                            continue;
+                        }
+                        if (filter == null || filter.contains(idOf[o])) {
+                            beam.push(d, o);
+                            if (beam.size() > ef) {
+                                beam.pop();
+                            }
+                        }
+                        continue;
+                    }
                     candidates.push(d, o);
                     if (filter == null || filter.contains(idOf[o])) {
                         beam.push(d, o);
@@ -597,6 +619,36 @@ public final class HnswReader implements IndexReader {
             }
         }
         return partial;
+    }
+
+    /**
+     * Whether ordinals {@code a} and {@code b} hold the same vector, byte for byte. Asked only when
+     * the walk measured a neighbour exactly as far as the node it came from: among distinct vectors
+     * that is rare, and copies of one vector always are. Without telling them apart, copies filled
+     * the beam of a search that came near them and pushed out the query's true neighbours, which
+     * lie farther than the copies: with 2,000 copies among 18,000 random 24-d items, 259 items did
+     * not find themselves at ef 200 (2 without the copies); keeping all but k copies out of the
+     * beam, and building the same way (BuildWorker.COPIES_IN_BEAM), left 2.
+     */
+    private boolean sameItem(int a, int b) {
+        long x = item(a);
+        long y = item(b);
+        if (x < 0 || y < 0) {
+            return false;
+        }
+        int n = distance.itemBytes();
+        int i = 0;
+        for (; i + 8 <= n; i += 8) {
+            if (NativeMemory.getLong(x + i) != NativeMemory.getLong(y + i)) {
+                return false;
+            }
+        }
+        for (; i < n; i++) {
+            if (NativeMemory.getByte(x + i) != NativeMemory.getByte(y + i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
