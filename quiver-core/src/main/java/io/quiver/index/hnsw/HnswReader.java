@@ -591,21 +591,22 @@ public final class HnswReader implements IndexReader {
                 float d = walkDistance(q, u, pendingAddress[i]);
                 if (beam.size() < ef || d < beam.topDistance()) {
                     if (d == cd && sameItem(c, o)) {
-                        // a copy of c: expanded (copies link to the copy whose list leads out of
-                        // them), but only k of them take places in the beam
-                        if (copiesExpanded++ >= ef) {
-                            continue;
-                        }
-                        candidates.push(d, o);
-                        if (++copiesInBeam > copiesAllowed) {
-                            continue;
-                        }
+                        // A copy of c. One the filter refuses is walked through as any such node
+                        // (an allowed copy may be among them). Others are expanded, up to ef of them,
+                        // as their lists lead out of the copies, but only k take places in the beam.
                         if (filter == null || filter.contains(idOf[o])) {
-                            beam.push(d, o);
-                            if (beam.size() > ef) {
-                                beam.pop();
+                            if (copiesExpanded++ >= ef) {
+                                continue;
+                            }
+                            if (copiesInBeam < copiesAllowed) {
+                                copiesInBeam++;
+                                beam.push(d, o);
+                                if (beam.size() > ef) {
+                                    beam.pop();
+                                }
                             }
                         }
+                        candidates.push(d, o);
                         continue;
                     }
                     candidates.push(d, o);

@@ -332,6 +332,12 @@ class HnswDuplicatesTest {
                 assertThat(missed).as("items that did not find themselves, of %d", items).isLessThanOrEqualTo(20);
                 var atCopy = reader.search(copy, SearchOptions.builder().k(10).ef(64).build()).neighbors();
                 assertThat(atCopy).hasSize(10).allMatch(n -> n.distance() == 0 && n.id() < copies);
+                // copies the filter refuses are still walked through: the one it allows is found
+                for (int allowed : new int[] {7, 1234, 1999}) {
+                    org.roaringbitmap.RoaringBitmap filter = org.roaringbitmap.RoaringBitmap.bitmapOfRange(copies, copies + items);
+                    filter.add(allowed);
+                    assertThat(reader.search(copy, SearchOptions.builder().k(1).ef(64).filter(filter).build()).ids()).containsExactly(allowed);
+                }
             }
         }
     }
