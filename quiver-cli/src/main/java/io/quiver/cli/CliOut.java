@@ -18,7 +18,7 @@ final class CliOut {
      * {@code System.out} swallows write errors: results sent to a full disk or {@code /dev/full}
      * were cut short with exit code 0, and {@code quiver search ... | head} computed every query
      * after {@code head} had gone. A failed write here throws, which stops the command and exits
-     * with {@link ExitCodes#IO} (or {@link ExitCodes#DISK_FULL}).
+     * with {@link ExitCodes#IO} (or {@link ExitCodes#DISK_FULL}; {@link ReaderGone} for a closed pipe).
      */
     static PrintWriter standardOutput() {
         return new PrintWriter(new java.io.BufferedOutputStream(new FailingStdout(), 1 << 14), true);
@@ -72,7 +72,19 @@ final class CliOut {
 
         private UncheckedIOException failed(IOException e) {
             failed = true;
-            return new UncheckedIOException(new IOException("cannot write the standard output: " + e.getMessage(), e));
+            IOException why = new IOException("cannot write the standard output: " + e.getMessage(), e);
+            return String.valueOf(e.getMessage()).contains("Broken pipe") ? new ReaderGone(why) : new UncheckedIOException(why);
+        }
+    }
+
+    /**
+     * The reader of the standard output went away ({@code quiver search ... | head}): the command
+     * stops and exits with {@link ExitCodes#READER_GONE} and no message, as a tool killed by
+     * SIGPIPE does, since the reader chose to stop reading.
+     */
+    static final class ReaderGone extends UncheckedIOException {
+        ReaderGone(IOException cause) {
+            super(cause);
         }
     }
 }

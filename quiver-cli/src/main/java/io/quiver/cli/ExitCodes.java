@@ -38,6 +38,8 @@ public final class ExitCodes {
      * then exits with the shell's 128 + 15 = 143, as any process killed by that signal does.
      */
     public static final int CANCELLED = 130;
+    /** The reader of the standard output went away ({@code | head}): stopped without a message, as SIGPIPE would. */
+    public static final int READER_GONE = 141;
 
     private ExitCodes() {}
 
@@ -76,7 +78,7 @@ public final class ExitCodes {
               11 not a Quiver store              21 index exists with another distance/dimensions
               12 format version mismatch         22 index needs a build
              130 cancelled by Ctrl-C             23 wrong dimensions
-             143 stopped by SIGTERM              24 NaN, infinite, empty or
-                 (nothing committed either way)     overflowing vector
-                                                 25 unknown item""";
+             141 output pipe closed (no message) 24 NaN, infinite, empty or
+             143 stopped by SIGTERM                 overflowing vector
+                 (nothing committed either way)  25 unknown item""";
 }

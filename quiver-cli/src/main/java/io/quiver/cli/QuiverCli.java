@@ -128,6 +128,9 @@ public final class QuiverCli implements Callable<Integer> {
 
     /** Prints one line for {@code ex} and returns its exit code. */
     static int report(String command, Throwable ex, PrintWriter err) {
+        if (ex instanceof CliOut.ReaderGone) {
+            return ExitCodes.READER_GONE;
+        }
         int code;
         String msg;
         Throwable t = ex;
