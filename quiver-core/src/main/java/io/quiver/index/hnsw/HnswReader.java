@@ -1052,7 +1052,8 @@ public final class HnswReader implements IndexReader {
         long codeBytes = codes == null ? 0 : size() * codes.codeBytes();
         s.put("int8_code_bytes", codeBytes);
         long items = size();
-        return new IndexStats(index, metadata.distanceKind().cliName(), metadata.dimensions(), Algorithm.HNSW, items,
+        // NONE for an index created and never built, or cleared: no graph yet (the reader opens it, empty)
+        return new IndexStats(index, metadata.distanceKind().cliName(), metadata.dimensions(), metadata.algorithm(), items,
                 bytes[0] + bytes[1] + codeBytes, items * distance.itemBytes(), s);
     }
 }

@@ -979,6 +979,7 @@ class HnswIndexTest {
                     assertThat(r.check()).as("index %d", index).isEmpty();
                     assertThat(r.parameters()).as("index %d", index).isNull();
                     assertThat(r.size()).isZero();
+                    assertThat(r.stats().algorithm()).as("index %d", index).isEqualTo(Algorithm.NONE);
                     assertThat(r.search(new float[DIMS], SearchOptions.builder().k(3).build()).ids()).isEmpty();
                 }
             }
