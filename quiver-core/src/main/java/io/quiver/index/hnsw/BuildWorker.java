@@ -98,18 +98,17 @@ final class BuildWorker {
     /** The candidate {@link #select} kept at copy distance from the base (a copy of it), or -1. */
     private int selectedCopy;
     /**
-     * Copies met through a copy, in the current {@link #searchLevel}: how many entered the beam and
-     * how many were queued to be expanded. Copies of one vector are at the same distance from
-     * everything, so without a bound they filled the beam of an insert that came near them (up to
-     * ef of them) and pushed out its true neighbours, which lay farther: with 2,000 copies among
-     * 18,000 random 24-d items, such items got lists of copies and few other links, and 259 could
-     * not find themselves at ef 200 (2 without the copies). A few copies in the beam serve the
-     * heuristic, which keeps one; the rest are still expanded, up to {@code ef} of them, as their
-     * lists lead out of the group. Copies of the node being inserted are not bounded: it links to
-     * them, and they to it, as {@link #linkCopy} keeps them reachable.
+     * Copies met through a copy in the current {@link #searchLevel}, vector by vector. Copies of
+     * one vector are at the same distance from everything, so without a bound they filled the beam
+     * of an insert that came near them (up to ef of them) and pushed out its true neighbours, which
+     * lay farther: with 2,000 copies among 18,000 random 24-d items, such items got lists of copies
+     * and few other links, and 259 could not find themselves at ef 200 (2 without the copies). A
+     * few copies of each vector in the beam serve the heuristic, which keeps one; the rest are still
+     * expanded, up to {@code ef} of each, as their lists lead out of the group. Copies of the node
+     * being inserted are not bounded: it links to them, and they to it, as {@link #linkCopy} keeps
+     * them reachable.
      */
-    private int copiesInBeam;
-    private int copiesExpanded;
+    private final CopyGroups copyGroups = new CopyGroups();
     private static final int COPIES_IN_BEAM = 2;
     /**
      * Copies a prune dropped for another copy it kept, as (kept, dropped, level) triples, to be
@@ -378,8 +377,7 @@ final class BuildWorker {
         visited.clear();
         candidates.clear();
         beam.clear();
-        copiesInBeam = 0;
-        copiesExpanded = 0;
+        copyGroups.clear();
         visited.add(key(ep));
         candidates.push(epDist, ep);
         beam.push(epDist, ep);
@@ -444,17 +442,19 @@ final class BuildWorker {
             float d = distQ(q, a);
             if (beam.size() < ef || d < beam.topDistance()) {
                 if (d == cd && d > copyDistance) {
-                    // as far as c, and not a copy of the base: perhaps a copy of c (see copiesInBeam)
+                    // as far as c, and not a copy of the base: perhaps a copy of c (see copyGroups;
+                    // a build measures on codes only when they are exact, so a copy of the base is
+                    // at distance 0 then too)
                     if (ca < 0) {
                         ca = address(key(c), c);
                     }
                     if (ca > 0 && dist(a, ca) <= copyDistance) {
-                        if (copiesExpanded >= ef) {
+                        int met = copyGroups.join(c, nb);
+                        if (met > ef) {
                             continue;
                         }
-                        copiesExpanded++;
                         candidates.push(d, nb);
-                        if (++copiesInBeam > COPIES_IN_BEAM) {
+                        if (met > COPIES_IN_BEAM) {
                             continue;
                         }
                         beam.push(d, nb);

@@ -341,4 +341,45 @@ class HnswDuplicatesTest {
             }
         }
     }
+    /**
+     * Many vectors stored three times each: a search for one returns its three copies. The limits
+     * on copies apply to each vector's copies: counted for the whole search, they were spent on the
+     * first vectors the walk met, and 101 of 200 such searches missed a copy (an adversarial
+     * helper's case, with the code of 0cd1908).
+     */
+    @Test
+    void manyVectorsStoredThreeTimesReturnAllTheirCopies() {
+        int vectors = 2000;
+        Random r = new Random(5);
+        float[][] v = new float[vectors][DIMS];
+        for (float[] x : v) {
+            for (int j = 0; j < DIMS; j++) {
+                x[j] = (float) r.nextGaussian();
+            }
+        }
+        try (Store store = Store.open(dir)) {
+            store.write(txn -> {
+                HnswWriter w = HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, DIMS);
+                for (int g = 0; g < vectors; g++) {
+                    for (int c = 0; c < 3; c++) {
+                        w.add(3 * g + c, v[g]);
+                    }
+                }
+                // one thread: the same graph each run (two threads leave a copy unreachable now
+                // and then, 0-1 in 2,000 such searches, before the change as after it)
+                w.build(HnswBuildOptions.builder().threads(1).build());
+            });
+            try (ReadTxn txn = store.read()) {
+                HnswReader reader = HnswReader.open(txn, 0);
+                int short_ = 0;
+                for (int g = 0; g < 200; g++) {
+                    var found = reader.search(v[g], SearchOptions.builder().k(3).ef(200).build()).neighbors();
+                    if (found.size() < 3 || found.stream().anyMatch(n -> n.distance() != 0)) {
+                        short_++;
+                    }
+                }
+                assertThat(short_).as("searches for a stored vector that missed one of its 3 copies, of 200").isZero();
+            }
+        }
+    }
 }
