@@ -107,6 +107,33 @@ class QuiverLauncherIT {
         fails(ExitCodes.STORAGE, "cannot create store directory", "import", "--db", "afile/db", "--distance", "euclidean", "base.fvecs");
     }
 
+    /**
+     * SIGTERM to the launcher stops the command itself: nothing is committed and no JVM is left
+     * behind. The launcher used to wait on a pipeline, so the signal ended the script and the JVM
+     * ran on and committed the import (an adversarial helper's find).
+     */
+    @Test
+    void terminatingTheLauncherStopsTheCommand() throws Exception {
+        TestFiles.fvecs(dir.resolve("big.fvecs"), TestFiles.gaussian(60_000, 32, 9));
+        Process p = new ProcessBuilder(launcher.toString(), "import", "-q", "--db", "db", "--distance", "euclidean", "--build", "hnsw", "big.fvecs")
+                .directory(dir.toFile()).redirectOutput(dir.resolve("term.out").toFile()).redirectError(dir.resolve("term.err").toFile()).start();
+        Path db = dir.resolve("db");
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!Files.exists(db) && p.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(50); // the store directory appears once the import has begun
+        }
+        Thread.sleep(300);
+        assertThat(p.isAlive()).as("the import still runs when the signal is sent").isTrue();
+        List<ProcessHandle> jvms = p.descendants().toList();
+        p.destroy(); // SIGTERM to the launcher only
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(143);
+        for (ProcessHandle h : jvms) {
+            h.onExit().get(30, TimeUnit.SECONDS);
+        }
+        assertThat(ok("stats", "--db", "db").out()).contains("indexes:       0");
+    }
+
     @Test
     void aNewUsersSession() throws Exception {
         Run help = ok("--help");
