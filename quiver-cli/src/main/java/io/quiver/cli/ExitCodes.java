@@ -75,7 +75,8 @@ public final class ExitCodes {
                4 check found problems            17 corrupted data
                5 cannot read or write a file     18 other storage error
               10 store or file not found         20 unknown index
-              11 not a Quiver store              21 index exists with another distance/dimensions
+              11 not a Quiver store              21 index exists with another
+                                                    distance or dimension count
               12 format version mismatch         22 index needs a build
              130 cancelled by Ctrl-C             23 wrong dimensions
              141 output pipe closed (no message) 24 NaN, infinite, empty or

@@ -100,6 +100,22 @@ public final class QuiverCli implements Callable<Integer> {
             err.flush();
             return ExitCodes.USAGE;
         });
+        // Help and version text is printed outside the commands: a failure to write it reached
+        // picocli's last-resort handler (exit 1 and a stack trace) instead of report
+        CommandLine.IExecutionStrategy runLast = new CommandLine.RunLast();
+        cl.setExecutionStrategy(parsed -> {
+            try {
+                return runLast.execute(parsed);
+            } catch (UncheckedIOException e) {
+                CommandLine.ParseResult last = parsed;
+                while (last.hasSubcommand()) {
+                    last = last.subcommand();
+                }
+                int code = report(qualified(last.commandSpec().commandLine()), e, err);
+                err.flush();
+                return code;
+            }
+        });
         cl.setExecutionExceptionHandler((ex, c, parseResult) -> {
             int code = report(qualified(c), ex, err);
             err.flush();

@@ -91,6 +91,13 @@ class QuiverLauncherIT {
             assertThat(p.exitValue()).as("stderr: %s", err).isEqualTo(ExitCodes.DISK_FULL);
             assertThat(err).hasSize(1);
             assertThat(err.get(0)).contains("quiver search: error: cannot write the standard output: No space left on device");
+            // help text too: it is written outside the commands, and failed with a stack trace and exit 1
+            Process h = new ProcessBuilder(launcher.toString(), "search", "--help").directory(dir.toFile()).redirectOutput(full.toFile())
+                    .redirectError(dir.resolve("help.err").toFile()).start();
+            assertThat(h.waitFor(180, TimeUnit.SECONDS)).isTrue();
+            List<String> herr = Files.readAllLines(dir.resolve("help.err")).stream().filter(l -> !l.startsWith("WARNING")).toList();
+            assertThat(h.exitValue()).as("stderr: %s", herr).isEqualTo(ExitCodes.DISK_FULL);
+            assertThat(herr).hasSize(1);
         }
 
         Process p = new ProcessBuilder(launcher.toString(), "search", "--db", "db", "--queries", "queries.fvecs", "--k", "10")
@@ -105,6 +112,9 @@ class QuiverLauncherIT {
 
         Files.writeString(dir.resolve("afile"), "x");
         fails(ExitCodes.STORAGE, "cannot create store directory", "import", "--db", "afile/db", "--distance", "euclidean", "base.fvecs");
+        fails(ExitCodes.STORAGE, "cannot create backup directory", "backup", "--db", "db", "--to", "afile/copy");
+        fails(ExitCodes.IO, "afile is a file, not a directory", "truth", "--base", "base.fvecs", "--queries", "base.fvecs", "--distance", "euclidean",
+                "--k", "1", "--out", "afile/t.ivecs");
     }
 
     /**
@@ -181,6 +191,8 @@ class QuiverLauncherIT {
         fails(ExitCodes.INVALID_VECTOR, "nan.jsonl:2: vector component 4 is beyond the float range", "import", "--db", "db", "--index", "1", "nan.jsonl");
         Files.writeString(dir.resolve("typo.csv"), "1,2,3x,4,5\n1,2,3,4,5\n");
         fails(ExitCodes.BAD_INPUT, "typo.csv:1: column 3 '3x' is not a number but column 1 is", "import", "--db", "db", "--index", "1", "typo.csv");
+        Files.writeString(dir.resolve("short.csv"), "id,a,b,c,d,e\n1,2,3,4,5,6\n2,3,4,5,6\n");
+        fails(ExitCodes.BAD_INPUT, "short.csv:3: the line has 5 columns, the header 6", "import", "--db", "db", "--index", "1", "short.csv");
         Files.writeString(dir.resolve("huge.csv"), "1,2,3,4,1e39\n");
         fails(ExitCodes.INVALID_VECTOR, "huge.csv:1: column 5 (component 4) '1e39' is beyond the float range", "import", "--db", "db", "--index", "1", "huge.csv");
         Files.writeString(dir.resolve("broken.csv"), "1,2,3,4,5\n1,2,x,4,5\n");

@@ -122,6 +122,18 @@ public final class Store implements AutoCloseable {
         return open(directory, StoreOptions.defaults());
     }
 
+    /**
+     * What a failure to create a directory is: only a refusal to write is {@code READ_ONLY}; a path
+     * through a file ("Not a directory", "already exists") is not, nor is a full disk.
+     */
+    private static ErrorKind creationFailure(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException
+                || e instanceof java.nio.file.FileSystemException f && f.getReason() != null && f.getReason().contains("Read-only")) {
+            return ErrorKind.READ_ONLY;
+        }
+        return String.valueOf(e.getMessage()).contains("No space left") ? ErrorKind.DISK_FULL : ErrorKind.STORAGE;
+    }
+
     /** Opens the store in {@code directory}. */
     public static Store open(Path directory, StoreOptions options) {
         Path dir = directory.toAbsolutePath().normalize();
@@ -133,11 +145,7 @@ public final class Store implements AutoCloseable {
             try {
                 Files.createDirectories(dir);
             } catch (IOException e) {
-                // only a refusal to write is READ_ONLY: a path through a file ("Not a directory") is not
-                ErrorKind kind = e instanceof java.nio.file.AccessDeniedException || e instanceof java.nio.file.FileSystemException f
-                        && f.getReason() != null && f.getReason().contains("Read-only") ? ErrorKind.READ_ONLY
-                        : String.valueOf(e.getMessage()).contains("No space left") ? ErrorKind.DISK_FULL : ErrorKind.STORAGE;
-                throw new QuiverException(kind, "cannot create store directory " + dir + ": " + IoMessages.describe(e, dir), e);
+                throw new QuiverException(creationFailure(e), "cannot create store directory " + dir + ": " + IoMessages.describe(e, dir), e);
             }
         } else if (!Files.isDirectory(dir)) {
             throw new QuiverException(ErrorKind.FOREIGN_FILE, dir + " is a file, not a store directory");
@@ -813,7 +821,7 @@ public final class Store implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            throw new QuiverException(ErrorKind.READ_ONLY, "cannot create backup directory " + target + ": " + IoMessages.describe(e, target), e);
+            throw new QuiverException(creationFailure(e), "cannot create backup directory " + target + ": " + IoMessages.describe(e, target), e);
         }
         try {
             env.copy(target.toFile(), CopyFlags.MDB_CP_COMPACT);

@@ -21,6 +21,8 @@ final class DelimitedReader implements VectorReader {
     private long row;
     private boolean started;
     private int idColumn = -1;
+    /** The header's column count, which every line must have; 0 without a header. */
+    private int headerColumns;
     private final List<String> fields = new ArrayList<>();
 
     DelimitedReader(Path file, char sep) throws IOException {
@@ -46,6 +48,7 @@ final class DelimitedReader implements VectorReader {
             if (!started) {
                 started = true;
                 if (isHeader()) {
+                    headerColumns = fields.size();
                     for (int i = 0; i < fields.size(); i++) {
                         if (fields.get(i).trim().equalsIgnoreCase("id")) {
                             if (idColumn >= 0) {
@@ -95,6 +98,11 @@ final class DelimitedReader implements VectorReader {
     }
 
     private VectorRecord parse() {
+        if (headerColumns > 0 && fields.size() != headerColumns) {
+            // a short or long line would import as a vector of another dimension, or lose its id
+            throw CliException.badInput(where(lines.lineNo()) + ": the line has " + fields.size() + " columns, the header "
+                    + headerColumns);
+        }
         int n = fields.size() - (idColumn >= 0 ? 1 : 0);
         float[] v = new float[Math.max(0, n)];
         long id = VectorRecord.NO_ID;

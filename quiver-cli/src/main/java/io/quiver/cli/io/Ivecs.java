@@ -73,18 +73,28 @@ public final class Ivecs {
     }
 
     /**
-     * Writes {@code file} through a sibling {@code .tmp} renamed into place once complete, so a
+     * Writes {@code file} through a sibling temporary file renamed into place once complete, so a
      * failure (a full disk) leaves the old file, or none, and no half-written one; the error
      * names the file.
      */
     private static void writeAtomically(Path file, Body body) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
-            Files.createDirectories(parent);
+            try {
+                Files.createDirectories(parent);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                throw new IOException("cannot write " + file + ": " + e.getFile() + " is a file, not a directory", e);
+            }
         }
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        if (Files.isDirectory(file)) {
+            throw new IOException("cannot write " + file + ": it is a directory");
+        }
+        // a name of its own (created new, with the usual permissions), so that a file of the
+        // user's called <file>.tmp is left alone
+        Path tmp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
         try {
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp, java.nio.file.StandardOpenOption.CREATE_NEW,
+                    java.nio.file.StandardOpenOption.WRITE), 1 << 16)) {
                 body.write(out);
             }
             Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
