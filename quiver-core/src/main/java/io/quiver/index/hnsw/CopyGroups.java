@@ -50,24 +50,24 @@ final class CopyGroups {
         if ((size + 2) * 2 > keys.length) {
             grow();
         }
-        int i = slot(of);
-        if (keys[i] == FREE) {
-            keys[i] = Integer.toUnsignedLong(of);
-            group[i] = of;
-            members[i] = 0;
-            size++;
-        }
+        int i = place(of, of);
         int g = group[i];
         int gi = g == of ? i : slot(g);
         int n = ++members[gi];
-        int j = slot(copy);
-        if (keys[j] == FREE) {
-            keys[j] = Integer.toUnsignedLong(copy);
-            group[j] = g;
-            members[j] = 0;
+        place(copy, g);
+        return n;
+    }
+
+    /** The slot of {@code node}, filled in as a member of group {@code g} when it had none. */
+    private int place(int node, int g) {
+        int i = slot(node);
+        if (keys[i] == FREE) {
+            keys[i] = Integer.toUnsignedLong(node);
+            group[i] = g;
+            members[i] = 0;
             size++;
         }
-        return n;
+        return i;
     }
 
     /** The slot holding {@code node}, or the free slot where it would go. */
