@@ -351,18 +351,18 @@ class CliTest {
         TestFiles.fvecs(dir.resolve("dims.fvecs"), more);
         fails(ExitCodes.WRONG_DIMENSIONS, "dims.fvecs:41: vector has 3 dimensions, index 0 has 8", "import", "--db", d, dir.resolve("dims.fvecs").toString());
         Files.writeString(dir.resolve("nan.csv"), "1,2,3,4,5,6,7,8\n1,2,3,4,NaN,6,7,8\n");
-        fails(ExitCodes.INVALID_VECTOR, "nan.csv:2: component 4 is NaN", "import", "--db", d, dir.resolve("nan.csv").toString());
+        fails(ExitCodes.INVALID_VECTOR, "nan.csv:2: column 5 (component 4) is NaN", "import", "--db", d, dir.resolve("nan.csv").toString());
         // numpy's savetxt spells them nan and inf: a first line with one was taken for a header and dropped, shifting every id
         Files.writeString(dir.resolve("np.csv"), "1,nan,3,4,5,6,7,8\n1,2,3,4,5,6,7,8\n");
-        fails(ExitCodes.INVALID_VECTOR, "np.csv:1: component 1 is NaN", "import", "--db", d, dir.resolve("np.csv").toString());
+        fails(ExitCodes.INVALID_VECTOR, "np.csv:1: column 2 (component 1) is NaN", "import", "--db", d, dir.resolve("np.csv").toString());
         Files.writeString(dir.resolve("np2.csv"), "1,2,3,4,5,6,7,8\n1,2,3,4,5,6,7,-INF\n");
-        fails(ExitCodes.INVALID_VECTOR, "np2.csv:2: component 7 is -Infinity", "import", "--db", d, dir.resolve("np2.csv").toString());
+        fails(ExitCodes.INVALID_VECTOR, "np2.csv:2: column 8 (component 7) is -Infinity", "import", "--db", d, dir.resolve("np2.csv").toString());
         // finite, but distances between such vectors leave the float range
         Files.writeString(dir.resolve("huge.csv"), "1,2,3,4,5,6,7,8\n1e20,0,0,0,0,0,0,0\n");
         fails(ExitCodes.INVALID_VECTOR, "huge.csv:2: vector's squared norm 1.00e+40 is beyond what cosine distances hold", "import", "--db", d,
                 dir.resolve("huge.csv").toString());
         Files.writeString(dir.resolve("inf.tsv"), "id\ta\n5\tInfinity\n");
-        fails(ExitCodes.INVALID_VECTOR, "inf.tsv:2: component 0 is Infinity", "import", "--db", d, "--index", "3", "--distance", "dot", "--dimensions", "1",
+        fails(ExitCodes.INVALID_VECTOR, "inf.tsv:2: column 2 (component 0) is Infinity", "import", "--db", d, "--index", "3", "--distance", "dot", "--dimensions", "1",
                 dir.resolve("inf.tsv").toString());
         Files.writeString(dir.resolve("bad.jsonl"), "{\"id\": 1, \"vector\": [1,2,3,4,5,6,7,8]}\n{\"id\": 2, \"vector\": [1,2,3\n");
         fails(ExitCodes.BAD_INPUT, "bad.jsonl:2: invalid JSON", "import", "--db", d, dir.resolve("bad.jsonl").toString());

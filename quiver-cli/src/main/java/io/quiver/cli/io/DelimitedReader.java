@@ -126,6 +126,10 @@ final class DelimitedReader implements VectorReader {
             if (FloatText.beyondFloatRange(t, v[c])) {
                 throw CliException.of(io.quiver.storage.ErrorKind.INVALID_VECTOR, where(lines.lineNo()) + ": " + column + " " + FloatText.beyondRangeMessage(t));
             }
+            if (!Float.isFinite(v[c])) {
+                // refused here, where the column is known, rather than by the vector check after
+                throw CliException.of(io.quiver.storage.ErrorKind.INVALID_VECTOR, where(lines.lineNo()) + ": " + column + " is " + v[c]);
+            }
             c++;
         }
         if (idColumn >= 0 && idColumn >= fields.size()) {
