@@ -71,7 +71,7 @@ public final class QuiverCli implements Callable<Integer> {
                 code = run(CliOut.standardOutput(), err, args);
             } catch (UncheckedIOException e) {
                 // the last flush of the standard output failed, after the command had finished
-                code = report(args.length > 0 && !args[0].startsWith("-") ? "quiver " + args[0] : "quiver", e, err);
+                code = report(commandName(args), e, err);
             }
             System.err.flush();
         } finally {
@@ -126,8 +126,7 @@ public final class QuiverCli implements Callable<Integer> {
             code = cl.execute(args);
         } catch (OutOfMemoryError e) {
             // picocli hands errors through: a build out of heap printed the JVM's stack trace
-            String command = "quiver" + (args.length > 0 && !args[0].startsWith("-") ? " " + args[0] : "");
-            code = report(command, e, err);
+            code = report(commandName(args), e, err);
         }
         out.flush();
         err.flush();
@@ -171,7 +170,7 @@ public final class QuiverCli implements Callable<Integer> {
         } else if (t instanceof AccessDeniedException) {
             code = ExitCodes.READ_ONLY;
         } else if (t instanceof IOException) {
-            code = noSpaceLeft(t) ? ExitCodes.DISK_FULL : ExitCodes.IO;
+            code = IoMessages.noSpaceLeft(t) ? ExitCodes.DISK_FULL : ExitCodes.IO;
             msg = (msg == null ? t.getClass().getSimpleName() : msg);
         } else if (t instanceof OutOfMemoryError) {
             code = ExitCodes.INTERNAL;
@@ -189,14 +188,9 @@ public final class QuiverCli implements Callable<Integer> {
         return code;
     }
 
-    /** Whether {@code t} or a cause of it is the operating system's ENOSPC. */
-    static boolean noSpaceLeft(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c.getMessage() != null && c.getMessage().contains("No space left on device")) {
-                return true;
-            }
-        }
-        return false;
+    /** "quiver &lt;command&gt;" for errors met outside picocli's handlers, from the raw arguments. */
+    static String commandName(String[] args) {
+        return "quiver" + (args.length > 0 && !args[0].startsWith("-") ? " " + args[0] : "");
     }
 
     static String oneLine(String s) {

@@ -37,6 +37,16 @@ public final class IoMessages {
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
+    /** Whether {@code t} or a cause of it is the operating system's ENOSPC ("No space left on device"). */
+    public static boolean noSpaceLeft(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c.getMessage() != null && c.getMessage().contains("No space left on device")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static String cause(FileSystemException f) {
         String kind = switch (f) {
             case AccessDeniedException a -> "permission denied";

@@ -131,7 +131,7 @@ public final class Store implements AutoCloseable {
                 || e instanceof java.nio.file.FileSystemException f && f.getReason() != null && f.getReason().contains("Read-only")) {
             return ErrorKind.READ_ONLY;
         }
-        return String.valueOf(e.getMessage()).contains("No space left") ? ErrorKind.DISK_FULL : ErrorKind.STORAGE;
+        return IoMessages.noSpaceLeft(e) ? ErrorKind.DISK_FULL : ErrorKind.STORAGE;
     }
 
     /** Opens the store in {@code directory}. */

@@ -13,8 +13,7 @@ public final class FloatText {
 
     /** The float {@code t} spells; {@link NumberFormatException} when it is no number. */
     public static float parse(String t) {
-        String u = t.startsWith("+") || t.startsWith("-") ? t.substring(1) : t;
-        switch (u.toLowerCase(Locale.ROOT)) {
+        switch (unsigned(t)) {
             case "nan":
                 return Float.NaN;
             case "inf", "infinity":
@@ -32,8 +31,13 @@ public final class FloatText {
         if (!Float.isInfinite(parsed)) {
             return false;
         }
-        String u = (t.startsWith("+") || t.startsWith("-") ? t.substring(1) : t).toLowerCase(Locale.ROOT);
+        String u = unsigned(t);
         return !u.equals("inf") && !u.equals("infinity");
+    }
+
+    /** {@code t} without its sign, in lower case. */
+    private static String unsigned(String t) {
+        return (t.startsWith("+") || t.startsWith("-") ? t.substring(1) : t).toLowerCase(Locale.ROOT);
     }
 
     /** The message for {@link #beyondFloatRange}: what the text was (when known) and what a float can hold. */

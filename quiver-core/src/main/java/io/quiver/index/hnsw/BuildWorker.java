@@ -441,6 +441,7 @@ final class BuildWorker {
             long a = pendingAddress[i];
             float d = distQ(q, a);
             if (beam.size() < ef || d < beam.topDistance()) {
+                int met = 0; // copies of c's vector met so far, this one included; 0 when nb is none
                 if (d == cd && d > copyDistance) {
                     // as far as c, and not a copy of the base: perhaps a copy of c (see copyGroups;
                     // a build measures on codes only when they are exact, so a copy of the base is
@@ -449,22 +450,16 @@ final class BuildWorker {
                         ca = address(key(c), c);
                     }
                     if (ca > 0 && dist(a, ca) <= copyDistance) {
-                        int met = copyGroups.join(c, nb);
-                        if (met > ef) {
-                            continue;
-                        }
-                        candidates.push(d, nb);
-                        if (met > COPIES_IN_BEAM) {
-                            continue;
-                        }
-                        beam.push(d, nb);
-                        if (beam.size() > ef) {
-                            beam.pop();
-                        }
-                        continue;
+                        met = copyGroups.join(c, nb);
                     }
                 }
+                if (met > ef) {
+                    continue;
+                }
                 candidates.push(d, nb);
+                if (met > COPIES_IN_BEAM) {
+                    continue;
+                }
                 beam.push(d, nb);
                 if (beam.size() > ef) {
                     beam.pop();
@@ -536,11 +531,7 @@ final class BuildWorker {
             // fails and leaves nodes with a handful of links, so top the list up with the rest.
             for (int i = 0; i < n && count < max; i++) {
                 int c = ids[i];
-                boolean present = false;
-                for (int j = 0; j < count && !present; j++) {
-                    present = chosen[j] == c;
-                }
-                if (!present && address(c) > 0) {
+                if (!IntList.contains(chosen, count, c) && address(c) > 0) {
                     chosen[count++] = c;
                 }
             }
@@ -673,11 +664,9 @@ final class BuildWorker {
             }
             int n = node.copyLinks(level, reverseList);
             long base = address(node.id);
+            // (q is not in the list: tryAppend, under the same lock, would have found it)
             for (int i = 0; i < n && passed < 0; i++) {
                 int x = reverseList[i];
-                if (x == q.id) {
-                    return;
-                }
                 if (g.blocked.contains(x)) {
                     continue; // deleted in this transaction: q must not inherit the link
                 }
@@ -856,22 +845,15 @@ final class BuildWorker {
             // which the deleted node may have been the only one to name (see copiesOfDeleted).
             int next = -1;
             for (int i = 0; i < copies && next < 0; i++) {
-                for (int j = 0; j < count && next < 0; j++) {
-                    next = chosen[j] == orphanCopies[i] ? orphanCopies[i] : -1;
-                }
+                next = IntList.contains(chosen, count, orphanCopies[i]) ? orphanCopies[i] : -1;
             }
             if (next < 0) {
                 next = orphanCopies[0];
                 chosen[count < target ? count++ : count - 1] = next;
             }
             for (int i = 0; i < copies; i++) {
-                int x = orphanCopies[i];
-                boolean present = false;
-                for (int j = 0; j < count && !present; j++) {
-                    present = chosen[j] == x;
-                }
-                if (!present) {
-                    queueCopyLink(next, x, level);
+                if (!IntList.contains(chosen, count, orphanCopies[i])) {
+                    queueCopyLink(next, orphanCopies[i], level);
                 }
             }
         }
@@ -927,13 +909,7 @@ final class BuildWorker {
                 if (y == r && !deleted) {
                     continue; // r's own survivors were among the candidates above
                 }
-                boolean seen = false;
-                for (int j = 0; j < tail && !seen; j++) {
-                    seen = queue[j] == x;
-                }
-                for (int j = 0; j < found && !seen; j++) {
-                    seen = orphanCopies[j] == x;
-                }
+                boolean seen = IntList.contains(queue, tail, x) || IntList.contains(orphanCopies, found, x);
                 long ax = seen ? 0 : address(x);
                 if (ax <= 0 || ax == base || dist(ar, ax) > copyDistance) {
                     continue;

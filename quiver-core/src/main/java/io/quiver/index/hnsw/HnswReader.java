@@ -590,26 +590,17 @@ public final class HnswReader implements IndexReader {
                 int o = pendingOrdinal[i];
                 float d = walkDistance(q, u, pendingAddress[i]);
                 if (beam.size() < ef || d < beam.topDistance()) {
-                    if (filter == null && d == cd && sameItem(c, o)) {
-                        // A copy of c: expanded, up to ef copies of each vector, as their lists
-                        // lead out of the copies, but only k of each take places in the beam.
-                        // (A filtered search walks copies as any node: the one copy it allows
-                        // may lie among hundreds it refuses.)
-                        int met = copyGroups.join(c, o);
-                        if (met > ef) {
-                            continue;
-                        }
-                        candidates.push(d, o);
-                        if (met <= copiesAllowed) {
-                            beam.push(d, o);
-                            if (beam.size() > ef) {
-                                beam.pop();
-                            }
-                        }
+                    // A copy of c is expanded, up to ef copies of each vector, as their lists lead
+                    // out of the copies, but only k of each take places in the beam; met is how
+                    // many of its vector's copies the walk has met, 0 for any other node. (A
+                    // filtered search walks copies as any node: the one copy it allows may lie
+                    // among hundreds it refuses.)
+                    int met = filter == null && d == cd && sameItem(c, o) ? copyGroups.join(c, o) : 0;
+                    if (met > ef) {
                         continue;
                     }
                     candidates.push(d, o);
-                    if (filter == null || filter.contains(idOf[o])) {
+                    if (met <= copiesAllowed && (filter == null || filter.contains(idOf[o]))) {
                         beam.push(d, o);
                         if (beam.size() > ef) {
                             beam.pop();
@@ -638,18 +629,7 @@ public final class HnswReader implements IndexReader {
             return false;
         }
         int n = distance.itemBytes();
-        int i = 0;
-        for (; i + 8 <= n; i += 8) {
-            if (NativeMemory.getLong(x + i) != NativeMemory.getLong(y + i)) {
-                return false;
-            }
-        }
-        for (; i < n; i++) {
-            if (NativeMemory.getByte(x + i) != NativeMemory.getByte(y + i)) {
-                return false;
-            }
-        }
-        return true;
+        return java.lang.foreign.MemorySegment.mismatch(NativeMemory.ALL, x, x + n, NativeMemory.ALL, y, y + n) < 0;
     }
 
     /**

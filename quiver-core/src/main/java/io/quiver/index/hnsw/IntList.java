@@ -15,7 +15,12 @@ final class IntList {
     }
 
     boolean contains(int v) {
-        for (int i = 0; i < size; i++) {
+        return contains(a, size, v);
+    }
+
+    /** Whether {@code v} is among the first {@code n} of {@code a}. */
+    static boolean contains(int[] a, int n, int v) {
+        for (int i = 0; i < n; i++) {
             if (a[i] == v) {
                 return true;
             }

@@ -511,11 +511,6 @@ final class IslandRescue {
     }
 
     private static boolean contains(int[] a, int v) {
-        for (int x : a) {
-            if (x == v) {
-                return true;
-            }
-        }
-        return false;
+        return IntList.contains(a, a.length, v);
     }
 }
