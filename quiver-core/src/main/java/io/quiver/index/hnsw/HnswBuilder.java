@@ -194,7 +194,7 @@ final class HnswBuilder {
                     }
                     if (!repairs.isEmpty()) {
                         try (var s = trace.step("repair deleted links")) {
-                            run(workers, repairs.size(), s, (w, i) -> {
+                            run(workers, repairs.size(), s, 0, repairs.size(), (w, i) -> {
                                 long[] r = repairs.get(i);
                                 int p = (int) r[0];
                                 int level = (int) r[1];
@@ -212,8 +212,17 @@ final class HnswBuilder {
                             g.setEntry(first.id, first.level);
                             start++;
                         }
-                        int from = start;
-                        run(workers, g.slotCount - from, s, (w, i) -> w.insert(g.slots[from + i]));
+                        int total = g.slotCount - start;
+                        if (workers.size() == 1) {
+                            int from = start;
+                            run(workers, total, s, 0, total, (w, i) -> w.insert(g.slots[from + i]));
+                        } else {
+                            InsertOrder order = InsertOrder.copiesLast(g.slots, start, g.slotCount, items.distance().itemBytes());
+                            int[] slots = order.slots();
+                            int firsts = order.firsts();
+                            run(workers, firsts, s, 0, total, (w, i) -> w.insert(g.slots[slots[i]]));
+                            run(workers, total - firsts, s, firsts, total, (w, i) -> w.insert(g.slots[slots[firsts + i]]));
+                        }
                     }
                 } finally {
                     // Read transactions must end before writing: they pin pages and block map growth.
@@ -351,7 +360,8 @@ final class HnswBuilder {
         return lists == null ? -1 : lists.length - 1;
     }
 
-    private void run(List<BuildWorker> workers, int total, ProgressTrace.Scope scope, Task task) {
+    /** Runs {@code task} for 0..total-1 on the workers, reporting progress as {@code done + i} of {@code all}. */
+    private void run(List<BuildWorker> workers, int total, ProgressTrace.Scope scope, long done0, long all, Task task) {
         if (total <= 0) {
             return;
         }
@@ -376,7 +386,7 @@ final class HnswBuilder {
                                 stop.set(true);
                             }
                             long d = done.addAndGet(64);
-                            scope.progress(Math.min(d, total), total);
+                            scope.progress(done0 + Math.min(d, total), all);
                         }
                     }
                 } catch (Throwable e) {
@@ -406,6 +416,6 @@ final class HnswBuilder {
             common.checkCancelled();
             throw new QuiverException(ErrorKind.CANCELLED, "build cancelled");
         }
-        scope.progress(total, total);
+        scope.progress(done0 + total, all);
     }
 }
