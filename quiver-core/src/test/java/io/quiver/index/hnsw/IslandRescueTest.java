@@ -1,0 +1,67 @@
+package io.quiver.index.hnsw;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quiver.distance.DistanceKind;
+import io.quiver.index.ItemStore;
+import io.quiver.storage.ReadTxn;
+import io.quiver.storage.Store;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.roaringbitmap.RoaringBitmap;
+
+class IslandRescueTest {
+    @TempDir
+    Path dir;
+
+    /**
+     * A suspect with no incoming link whose only neighbour is reached through it alone: that
+     * neighbour must not be the host of its rescue (it was, and the two then named each other and
+     * nothing else did; a fuzzing mix of copies and deletes, one failing check in 640 builds).
+     */
+    @Test
+    void aNodeReachedOnlyThroughTheSuspectDoesNotHostItsRescue() {
+        int e = 0, r = 1, x = 2, y = 3, z = 4;
+        try (Store store = Store.open(dir)) {
+            store.write(txn -> {
+                HnswWriter w = HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, 2);
+                // x nearest to y, then z, then r: the old rule tried y first
+                w.add(e, new float[] {0, 0});
+                w.add(r, new float[] {1, 0});
+                w.add(x, new float[] {5, 0});
+                w.add(y, new float[] {5.1f, 0});
+                w.add(z, new float[] {5.3f, 0});
+                w.build(HnswBuildOptions.builder().m(4).threads(1).build());
+                // the graph of the case, on level 0 only: e <-> r, and x -> y -> z -> r
+                for (int id = 0; id < 5; id++) {
+                    for (int l = 1; l <= Links.MAX_LEVEL; l++) {
+                        txn.delete(0, io.quiver.storage.KeyKind.LINKS, id, l);
+                        txn.delete(0, io.quiver.storage.KeyKind.LINKS, id, Links.IN | l);
+                    }
+                }
+                int[][] out = {{r}, {e}, {y}, {z}, {r}};
+                int[][] in = {{r}, {e, z}, {}, {x}, {y}};
+                for (int id = 0; id < 5; id++) {
+                    Links.write(txn, 0, id, 0, out[id], out[id].length);
+                    if (in[id].length == 0) {
+                        txn.delete(0, io.quiver.storage.KeyKind.LINKS, id, Links.IN);
+                    } else {
+                        Links.write(txn, 0, id, Links.IN, in[id], in[id].length);
+                    }
+                }
+                HnswMetadata old = HnswMetadata.read(txn, 0);
+                new HnswMetadata(true, e, 0, old.m(), old.m0(), old.efConstruction(), old.alpha(), old.seed()).write(txn, 0);
+                ItemStore items = ItemStore.open(txn, 0);
+                BuildGraph g = new BuildGraph(0, items.distance(), null, old.m(), old.m0(), old.efConstruction(), old.alpha(), old.seed(), new RoaringBitmap());
+                g.setEntry(e, 0);
+                new IslandRescue(txn, items, g, new RoaringBitmap()).linkSuspects(List.of(IslandRescue.suspect(x, 0)), new RoaringBitmap());
+            });
+            try (ReadTxn txn = store.read()) {
+                assertThat(HnswReader.open(txn, 0).check()).isEmpty();
+                assertThat(Links.read(txn, 0, y, 0)).containsExactly(z);
+            }
+        }
+    }
+}
