@@ -14,15 +14,36 @@ import java.util.Map;
  */
 public final class Json {
     private final String s;
+    /** Whether {@code NaN}, {@code Infinity} and {@code -Infinity} are numbers (see {@link #parseAllowingNonFinite}). */
+    private final boolean nonFinite;
     private int pos;
 
-    private Json(String s) {
+    private Json(String s, boolean nonFinite) {
         this.s = s;
+        this.nonFinite = nonFinite;
     }
+
+    /** {@code NaN}, {@code Infinity} or {@code -Infinity} as {@link #parseAllowingNonFinite} reads them. */
+    public record NonFinite(double value) {}
 
     /** Parses one JSON value; throws IllegalArgumentException with the column on error. */
     public static Object parse(String text) {
-        Json p = new Json(text);
+        return parse(text, false);
+    }
+
+    /**
+     * Parses one JSON value that may also hold {@code NaN}, {@code Infinity} and
+     * {@code -Infinity}, as {@link NonFinite} values: what Python's {@code json.dumps} writes for
+     * non-finite floats unless told not to, so that a vector file holding them is refused for its
+     * values (exit 24) rather than as broken JSON. They are not Doubles, which a literal beyond the
+     * double range ({@code 1e999}) also parses to.
+     */
+    public static Object parseAllowingNonFinite(String text) {
+        return parse(text, true);
+    }
+
+    private static Object parse(String text, boolean nonFinite) {
+        Json p = new Json(text, nonFinite);
         p.ws();
         Object v = p.value();
         p.ws();
@@ -66,6 +87,10 @@ public final class Json {
             case 'n':
                 return literal("null", null);
             default:
+                if (nonFinite && (c == 'N' || c == 'I' || s.startsWith("-I", pos))) {
+                    return c == 'N' ? literal("NaN", new NonFinite(Double.NaN))
+                            : c == 'I' ? literal("Infinity", new NonFinite(Double.POSITIVE_INFINITY)) : literal("-Infinity", new NonFinite(Double.NEGATIVE_INFINITY));
+                }
                 if (c == '-' || (c >= '0' && c <= '9')) {
                     return number();
                 }

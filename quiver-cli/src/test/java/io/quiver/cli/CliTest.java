@@ -370,6 +370,13 @@ class CliTest {
         fails(ExitCodes.BAD_INPUT, "dup.jsonl:2: duplicate id 1", "import", "--db", d, dir.resolve("dup.jsonl").toString());
         Files.writeString(dir.resolve("big.csv"), "id,a,b,c,d,e,f,g,h\n4294967296,1,2,3,4,5,6,7,8\n");
         fails(ExitCodes.BAD_INPUT, "big.csv:2: id 4294967296 is outside", "import", "--db", d, dir.resolve("big.csv").toString());
+        // Python's json.dumps writes NaN and Infinity unless told not to: refused as values, not as JSON
+        Files.writeString(dir.resolve("nan.jsonl"), "{\"id\": 1, \"vector\": [1,2,3,4,5,6,7,8]}\n{\"id\": 2, \"vector\": [1,2,NaN,4,5,6,7,8]}\n");
+        fails(ExitCodes.INVALID_VECTOR, "nan.jsonl:2: component 2 is NaN", "import", "--db", d, dir.resolve("nan.jsonl").toString());
+        Files.writeString(dir.resolve("inf.jsonl"), "{\"id\": 1, \"vector\": [1,2,3,4,5,6,7,-Infinity]}\n");
+        fails(ExitCodes.INVALID_VECTOR, "inf.jsonl:1: component 7 is -Infinity", "import", "--db", d, dir.resolve("inf.jsonl").toString());
+        Files.writeString(dir.resolve("nab.jsonl"), "{\"id\": 1, \"vector\": [1,2,3,4,5,6,7,Nab]}\n");
+        fails(ExitCodes.BAD_INPUT, "nab.jsonl:1: invalid JSON: unexpected token at column 36", "import", "--db", d, dir.resolve("nab.jsonl").toString());
         Files.writeString(dir.resolve("empty.jsonl"), "{\"vector\": []}\n");
         fails(ExitCodes.INVALID_VECTOR, "empty.jsonl:1: empty vector", "import", "--db", d, dir.resolve("empty.jsonl").toString());
         Files.writeString(dir.resolve("nothing.csv"), "\n");

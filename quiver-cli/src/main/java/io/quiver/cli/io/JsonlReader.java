@@ -39,7 +39,7 @@ final class JsonlReader implements VectorReader {
             }
             Object value;
             try {
-                value = Json.parse(line);
+                value = Json.parseAllowingNonFinite(line);
             } catch (IllegalArgumentException e) {
                 throw CliException.badInput(where(lines.lineNo()) + ": invalid JSON: " + e.getMessage());
             }
@@ -64,12 +64,16 @@ final class JsonlReader implements VectorReader {
             }
             float[] v = new float[list.size()];
             for (int i = 0; i < v.length; i++) {
+                if (list.get(i) instanceof Json.NonFinite nf) {
+                    v[i] = (float) nf.value(); // Python's spelling: the vector checks refuse it as such
+                    continue;
+                }
                 if (!(list.get(i) instanceof Number num)) {
                     throw CliException.badInput(where(lines.lineNo()) + ": vector component " + i + " is not a number");
                 }
                 v[i] = num.floatValue();
                 if (Float.isInfinite(v[i])) {
-                    // JSON cannot spell infinity (the parser refuses it): this was a finite literal too large
+                    // a literal too large for a float
                     throw CliException.of(io.quiver.storage.ErrorKind.INVALID_VECTOR, where(lines.lineNo()) + ": vector component " + i + " "
                             + FloatText.beyondRangeMessage(Double.isFinite(num.doubleValue()) ? String.valueOf(num) : null));
                 }
