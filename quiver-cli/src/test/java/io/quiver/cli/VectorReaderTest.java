@@ -92,6 +92,17 @@ class VectorReaderTest {
     }
 
     @Test
+    void byteOrderMarksBeforeTheHeaderAreSkipped() throws IOException {
+        for (String marks : List.of("", "\uFEFF", "\uFEFF\uFEFF")) {
+            Path f = Files.writeString(dir.resolve("bom" + marks.length() + ".csv"), marks + "id,a,b\n7,1,2\n9,3,4\n");
+            List<VectorRecord> recs = readAll(f);
+            assertThat(recs).as("%d marks", marks.length()).hasSize(2);
+            assertThat(recs.get(0).id()).isEqualTo(7);
+            assertThat(recs.get(1).vector()).containsExactly(3f, 4f);
+        }
+    }
+
+    @Test
     void jsonRoundTrip() {
         Object o = Json.parse("{\"a\": [1, -2.5e1, true, null, \"x\\\"y\"], \"b\": {}}");
         assertThat(o).isInstanceOf(Map.class);

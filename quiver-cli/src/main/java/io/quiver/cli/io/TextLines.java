@@ -30,8 +30,14 @@ final class TextLines implements AutoCloseable {
                 return null;
             }
             lineNo++;
-            if (lineNo == 1 && !line.isEmpty() && line.charAt(0) == '\uFEFF') {
-                line = line.substring(1);
+            if (lineNo == 1) {
+                // every byte-order mark: a file passed through two tools that each add one kept
+                // the second in its header, and an "id" column no longer named the ids
+                int marks = 0;
+                while (marks < line.length() && line.charAt(marks) == '\uFEFF') {
+                    marks++;
+                }
+                line = line.substring(marks);
             }
             if (!line.isBlank()) {
                 return line;
