@@ -360,7 +360,7 @@ final class HnswBuilder {
         return lists == null ? -1 : lists.length - 1;
     }
 
-    /** Runs {@code task} for 0..total-1 on the workers, reporting progress as {@code done + i} of {@code all}. */
+    /** Runs {@code task} for 0..total-1 on the workers, reporting progress as {@code done0 + i} of {@code all}. */
     private void run(List<BuildWorker> workers, int total, ProgressTrace.Scope scope, long done0, long all, Task task) {
         if (total <= 0) {
             return;

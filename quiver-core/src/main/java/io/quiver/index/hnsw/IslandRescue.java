@@ -143,7 +143,7 @@ final class IslandRescue {
                 boolean dropped = false;
                 while (!lost.isEmpty()) {
                     int[] members = lost.toArray();
-                    Linked r = rescue(members, reached::contains, null, l);
+                    Linked r = rescue(members, reached::contains, ANY, null, l);
                     if (r == null) {
                         break;
                     }
@@ -211,7 +211,7 @@ final class IslandRescue {
                 if (levels != null) {
                     lost.or(RoaringBitmap.andNot(levels[l], reached));
                 }
-                if (lost.isEmpty() || rescue(lost.toArray(), reached::contains, reached.toArray(), l) == null) {
+                if (lost.isEmpty() || rescue(lost.toArray(), reached::contains, ANY, reached.toArray(), l) == null) {
                     break;
                 }
             }
@@ -288,7 +288,7 @@ final class IslandRescue {
             // only through x (x had lost its last incoming link, its neighbour only named it back;
             // a rescue from that neighbour closed a ring of three that nothing named, a fuzzing
             // mix's one failing check in 640 builds). So a host must have a way in itself.
-            Linked r = rescue(island, y -> !contains(island, y) && (y == g.entryId() || island(y, l) == null), null, l);
+            Linked r = rescue(island, y -> !contains(island, y), y -> y == g.entryId() || island(y, l) == null, null, l);
             if (r == null) {
                 continue; // nothing could take it; left as it is
             }
@@ -349,11 +349,12 @@ final class IslandRescue {
      * Gives an island (nodes no list outside it names at {@code level}: pruning dropped the links
      * into it, or the nodes that held them were deleted) a way in. The member links of the island
      * to nodes {@code outside} accepts are tried from the closest outward: that neighbour takes the
-     * member ({@link #linkIn}). When none can, the closest of {@code others} (or the entry point,
+     * member ({@link #linkIn}) if {@code reachable} says a search can reach it (asked only of the
+     * hosts tried, as it may walk the graph). When none can, the closest of {@code others} (or the entry point,
      * when null) that can take a link takes the first member. Exact incoming lists make these
      * nodes known without a scan. Returns the link added, or null when none could be.
      */
-    private Linked rescue(int[] island, IntPredicate outside, int[] others, int level) {
+    private Linked rescue(int[] island, IntPredicate outside, IntPredicate reachable, int[] others, int level) {
         for (int x : island) {
             int[] out = Links.read(txn, index, x, level);
             if (out == null || out.length == 0) {
@@ -364,7 +365,7 @@ final class IslandRescue {
                 if (d[i] == Float.MAX_VALUE) {
                     break;
                 }
-                long r = linkIn(out[i], x, level);
+                long r = reachable.test(out[i]) ? linkIn(out[i], x, level) : NO_LINK;
                 if (r != NO_LINK) {
                     return new Linked(x, r);
                 }
@@ -372,7 +373,7 @@ final class IslandRescue {
             // Its own neighbours are full of links they may not drop (many copies of one vector
             // fill them with rescue links): the nearest nodes further out, copies first.
             for (int y : nearby(x, level, outside)) {
-                long r = linkIn(y, x, level);
+                long r = reachable.test(y) ? linkIn(y, x, level) : NO_LINK;
                 if (r != NO_LINK) {
                     return new Linked(x, r);
                 }
@@ -513,6 +514,9 @@ final class IslandRescue {
         rescueLinks.add(new Link(y, x, level));
         return dropped;
     }
+
+    /** A {@code reachable} test for the callers of {@link #rescue} whose {@code outside} is the reached set itself. */
+    private static final IntPredicate ANY = y -> true;
 
     private static boolean contains(int[] a, int v) {
         return IntList.contains(a, a.length, v);
