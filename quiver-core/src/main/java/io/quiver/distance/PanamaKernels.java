@@ -9,6 +9,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -25,6 +26,54 @@ public final class PanamaKernels implements VectorKernels {
     private static final VectorSpecies<Float> C = codeSpecies();
     private static final int LC = C.length();
     private static final VectorSpecies<Byte> CODE_BYTES = LC >= 8 ? VectorSpecies.of(byte.class, VectorShape.forBitSize(LC * 8)) : null;
+
+    // Lane i takes lane i + h (wrapping), for the fixed-order sums of sumS and sumC.
+    private static final VectorShuffle<Float> S8 = shift(S, 8);
+    private static final VectorShuffle<Float> S4 = shift(S, 4);
+    private static final VectorShuffle<Float> S2 = shift(S, 2);
+    private static final VectorShuffle<Float> S1 = shift(S, 1);
+    private static final VectorShuffle<Float> C8 = shift(C, 8);
+    private static final VectorShuffle<Float> C4 = shift(C, 4);
+    private static final VectorShuffle<Float> C2 = shift(C, 2);
+    private static final VectorShuffle<Float> C1 = shift(C, 1);
+
+    private static VectorShuffle<Float> shift(VectorSpecies<Float> species, int h) {
+        return h < species.length() ? VectorShuffle.iota(species, h, 1, true) : null;
+    }
+
+    /**
+     * The sum of {@code v}'s lanes (species {@link #S}) in one fixed order: halves added lane by
+     * lane until one lane is left. Not the Vector API's lane reduction, whose order is left open:
+     * the JIT's code added the lanes in another order than the interpreter's, so one pair of
+     * vectors measured apart by a rounding step before and after the kernel was compiled (a third
+     * of 24-d pairs), and a 1-thread build's graph depended on when that happened.
+     */
+    private static float sumS(FloatVector v) {
+        if (L > 8) {
+            v = v.add(v.rearrange(S8));
+        }
+        if (L > 4) {
+            v = v.add(v.rearrange(S4));
+        }
+        if (L > 2) {
+            v = v.add(v.rearrange(S2));
+        }
+        return v.add(v.rearrange(S1)).lane(0);
+    }
+
+    /** {@link #sumS} for species {@link #C}. */
+    private static float sumC(FloatVector v) {
+        if (LC > 8) {
+            v = v.add(v.rearrange(C8));
+        }
+        if (LC > 4) {
+            v = v.add(v.rearrange(C4));
+        }
+        if (LC > 2) {
+            v = v.add(v.rearrange(C2));
+        }
+        return v.add(v.rearrange(C1)).lane(0);
+    }
 
     /**
      * The float kernels' width: the CPU's widest on Intel, at most 256 bits elsewhere, or
@@ -91,6 +140,7 @@ public final class PanamaKernels implements VectorKernels {
         MemorySegment sb = at(b, 4L * n);
         int i = 0;
         float sum = 0;
+        FloatVector acc = FloatVector.zero(S);
         if (n >= 4 * L) {
             // four independent sums keep both FMA units busy despite their latency
             FloatVector acc0 = FloatVector.zero(S);
@@ -105,11 +155,14 @@ public final class PanamaKernels implements VectorKernels {
                 acc2 = FloatVector.fromMemorySegment(S, sa, o + 8L * L, LE).fma(FloatVector.fromMemorySegment(S, sb, o + 8L * L, LE), acc2);
                 acc3 = FloatVector.fromMemorySegment(S, sa, o + 12L * L, LE).fma(FloatVector.fromMemorySegment(S, sb, o + 12L * L, LE), acc3);
             }
-            sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+            acc = acc0.add(acc1).add(acc2.add(acc3));
         }
         for (; i + L <= n; i += L) {
             long o = (long) i * 4;
-            sum += FloatVector.fromMemorySegment(S, sa, o, LE).mul(FloatVector.fromMemorySegment(S, sb, o, LE)).reduceLanes(VectorOperators.ADD);
+            acc = FloatVector.fromMemorySegment(S, sa, o, LE).fma(FloatVector.fromMemorySegment(S, sb, o, LE), acc);
+        }
+        if (n >= L) {
+            sum = sumS(acc);
         }
         for (; i < n; i++) {
             sum += sa.get(NativeMemory.FLOAT, i * 4L) * sb.get(NativeMemory.FLOAT, i * 4L);
@@ -123,6 +176,7 @@ public final class PanamaKernels implements VectorKernels {
         MemorySegment sb = at(b, 4L * n);
         int i = 0;
         float sum = 0;
+        FloatVector acc = FloatVector.zero(S);
         if (n >= 4 * L) {
             FloatVector acc0 = FloatVector.zero(S);
             FloatVector acc1 = FloatVector.zero(S);
@@ -140,12 +194,15 @@ public final class PanamaKernels implements VectorKernels {
                 acc2 = d2.fma(d2, acc2);
                 acc3 = d3.fma(d3, acc3);
             }
-            sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+            acc = acc0.add(acc1).add(acc2.add(acc3));
         }
         for (; i + L <= n; i += L) {
             long o = (long) i * 4;
             FloatVector d = FloatVector.fromMemorySegment(S, sa, o, LE).sub(FloatVector.fromMemorySegment(S, sb, o, LE));
-            sum += d.mul(d).reduceLanes(VectorOperators.ADD);
+            acc = d.fma(d, acc);
+        }
+        if (n >= L) {
+            sum = sumS(acc);
         }
         for (; i < n; i++) {
             float d = sa.get(NativeMemory.FLOAT, i * 4L) - sb.get(NativeMemory.FLOAT, i * 4L);
@@ -186,7 +243,7 @@ public final class PanamaKernels implements VectorKernels {
                 FloatVector d = FloatVector.fromMemorySegment(C, sq, (long) i * 4, LE).sub(((FloatVector) ByteVector.fromMemorySegment(CODE_BYTES, sc, i, LE).convertShape(VectorOperators.B2F, C, 0)));
                 acc0 = d.fma(d, acc0);
             }
-            sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+            sum = sumC(acc0.add(acc1).add(acc2.add(acc3)));
         }
         for (; i < n; i++) {
             float d = sq.get(NativeMemory.FLOAT, i * 4L) - sc.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i);
@@ -218,7 +275,7 @@ public final class PanamaKernels implements VectorKernels {
             for (; i + LC <= n; i += LC) {
                 acc0 = FloatVector.fromMemorySegment(C, sq, (long) i * 4, LE).fma(((FloatVector) ByteVector.fromMemorySegment(CODE_BYTES, sc, i, LE).convertShape(VectorOperators.B2F, C, 0)), acc0);
             }
-            sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+            sum = sumC(acc0.add(acc1).add(acc2.add(acc3)));
         }
         for (; i < n; i++) {
             sum += sq.get(NativeMemory.FLOAT, i * 4L) * sc.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i);
@@ -281,7 +338,7 @@ public final class PanamaKernels implements VectorKernels {
                 FloatVector d = ((FloatVector) ByteVector.fromMemorySegment(CODE_BYTES, sa, i, LE).convertShape(VectorOperators.B2F, C, 0)).sub(((FloatVector) ByteVector.fromMemorySegment(CODE_BYTES, sb, i, LE).convertShape(VectorOperators.B2F, C, 0)));
                 acc0 = d.fma(d, acc0);
             }
-            sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+            sum = sumC(acc0.add(acc1).add(acc2.add(acc3)));
         }
         for (; i < n; i++) {
             int d = sa.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i) - sb.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i);
@@ -306,7 +363,7 @@ public final class PanamaKernels implements VectorKernels {
                         .sub(FloatVector.fromMemorySegment(S, sb, o, LE));
                 acc = acc.add(d.abs());
             }
-            sum = acc.reduceLanes(VectorOperators.ADD);
+            sum = sumS(acc);
         }
         for (; i < n; i++) {
             sum += Math.abs(sa.get(NativeMemory.FLOAT, i * 4L) - sb.get(NativeMemory.FLOAT, i * 4L));
