@@ -217,7 +217,8 @@ final class HnswBuilder {
                             int from = start;
                             run(workers, total, s, 0, total, (w, i) -> w.insert(g.slots[from + i]));
                         } else {
-                            InsertOrder order = InsertOrder.copiesLast(g.slots, start, g.slotCount, items.distance().itemBytes());
+                            InsertOrder order = InsertOrder.copiesLast(g.slots, start, g.slotCount, items.distance().itemBytes(),
+                                    items.distance() instanceof io.quiver.distance.FloatDistance);
                             int[] slots = order.slots();
                             int firsts = order.firsts();
                             run(workers, firsts, s, 0, total, (w, i) -> w.insert(g.slots[slots[i]]));

@@ -975,7 +975,7 @@ public final class HnswReader implements IndexReader {
             if (!lost.isEmpty()) {
                 StringBuilder some = new StringBuilder();
                 lost.stream().limit(5).forEach(x -> some.append(some.isEmpty() ? "" : ", ").append(Integer.toUnsignedString(x)));
-                report.accept(lost.getLongCardinality() + " node(s) on level " + level + " are unreachable from the entry point, so no search returns them: "
+                report.accept(lost.getLongCardinality() + " node(s) on level " + level + " are unreachable from the entry point on that level, so searches may miss them: "
                         + some + (lost.getLongCardinality() > 5 ? ", ..." : "") + " (builds link in islands of up to " + IslandRescue.ISLAND_LIMIT + " nodes; more suggests an m or ef-construction too small for the data)");
             }
         }
