@@ -862,6 +862,21 @@ final class BuildWorker {
         node.setLinks(level, chosen, count);
     }
 
+    /**
+     * The item (or code) a node this build removes had in the last commit, which the worker's
+     * snapshot still holds. {@link #address} would give a removed id that comes back with a new
+     * vector (a changed item) its new one, from its slot: the deleted node's copies were then
+     * measured against the wrong vector and not linked in (a helper's trace of a fuzzing mix: a
+     * group of copies named only by such an id was cut off).
+     */
+    private long removedAddress(int id) {
+        if (g.slot(id) < 0 || txn == null) {
+            return address(id);
+        }
+        ByteBuffer v = txn.get(index, codes != null ? KeyKind.CODE : KeyKind.ITEM, id);
+        return v == null ? -1 : NativeMemory.address(v);
+    }
+
     /** Chains in the copies {@link #repair} found named only by deleted nodes (after all repairs, before inserts). */
     void linkCopiesLeftByRepairs() {
         linkDroppedCopies();
@@ -879,7 +894,7 @@ final class BuildWorker {
      * those are measured against r.
      */
     private int copiesOfDeleted(int r, int level, long base, int c) {
-        long ar = address(r); // the snapshot still holds the deleted item
+        long ar = removedAddress(r);
         if (ar <= 0) {
             return 0;
         }
@@ -910,7 +925,7 @@ final class BuildWorker {
                     continue; // r's own survivors were among the candidates above
                 }
                 boolean seen = IntList.contains(queue, tail, x) || IntList.contains(orphanCopies, found, x);
-                long ax = seen ? 0 : address(x);
+                long ax = seen ? 0 : deleted ? removedAddress(x) : address(x);
                 if (ax <= 0 || ax == base || dist(ar, ax) > copyDistance) {
                     continue;
                 }
