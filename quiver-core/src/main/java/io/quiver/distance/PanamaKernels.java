@@ -27,32 +27,54 @@ public final class PanamaKernels implements VectorKernels {
     private static final int LC = C.length();
     private static final VectorSpecies<Byte> CODE_BYTES = LC >= 8 ? VectorSpecies.of(byte.class, VectorShape.forBitSize(LC * 8)) : null;
 
-    // Lane i of a 4-lane vector takes lane i + h (wrapping), for the last steps of sumLanes.
-    private static final VectorShuffle<Float> Q2 = VectorShuffle.iota(FloatVector.SPECIES_128, 2, 1, true);
-    private static final VectorShuffle<Float> Q1 = VectorShuffle.iota(FloatVector.SPECIES_128, 1, 1, true);
+    // Lane i takes lane i + h (wrapping), for the fixed-order sums of sumS and sumC.
+    private static final VectorShuffle<Float> S8 = shift(S, 8);
+    private static final VectorShuffle<Float> S4 = shift(S, 4);
+    private static final VectorShuffle<Float> S2 = shift(S, 2);
+    private static final VectorShuffle<Float> S1 = shift(S, 1);
+    private static final VectorShuffle<Float> C8 = shift(C, 8);
+    private static final VectorShuffle<Float> C4 = shift(C, 4);
+    private static final VectorShuffle<Float> C2 = shift(C, 2);
+    private static final VectorShuffle<Float> C1 = shift(C, 1);
 
-    /**
-     * The sum of {@code v}'s lanes (4, 8 or 16 of them) in one fixed order: the upper half added
-     * to the lower, lane by lane, until one lane is left. Not the Vector API's lane reduction,
-     * whose order is left open: the JIT's code added the lanes in another order than the
-     * interpreter's, so one pair of vectors measured apart by a rounding step before and after the
-     * kernel was compiled (a third of 24-d pairs), and a 1-thread build's graph depended on when
-     * that happened. Halving through narrower vectors costs less than shuffling the full width
-     * (AMD EPYC, JMH at 128-d: a 16-lane shuffle at every step cost up to 1.3 ns a call).
-     */
-    private static float sumLanes(FloatVector v) {
-        if (v.length() == 16) {
-            v = half(v, FloatVector.SPECIES_256);
-        }
-        if (v.length() == 8) {
-            v = half(v, FloatVector.SPECIES_128);
-        }
-        v = v.add(v.rearrange(Q2));
-        return v.add(v.rearrange(Q1)).lane(0);
+    private static VectorShuffle<Float> shift(VectorSpecies<Float> species, int h) {
+        return h < species.length() ? VectorShuffle.iota(species, h, 1, true) : null;
     }
 
-    private static FloatVector half(FloatVector v, VectorSpecies<Float> halfSpecies) {
-        return ((FloatVector) v.reinterpretShape(halfSpecies, 0)).add((FloatVector) v.reinterpretShape(halfSpecies, 1));
+    /**
+     * The sum of {@code v}'s lanes (species {@link #S}) in one fixed order: halves added lane by
+     * lane until one lane is left. Not the Vector API's lane reduction, whose order is left open:
+     * the JIT's code added the lanes in another order than the interpreter's, so one pair of
+     * vectors measured apart by a rounding step before and after the kernel was compiled (a third
+     * of 24-d pairs), and a 1-thread build's graph depended on when that happened. (Halving
+     * through narrower vectors with {@code reinterpretShape} instead was not compiled to vector
+     * code on the AMD EPYC VM: the int8 kernels ran 3-9x slower and the warm-up never saw them fast.)
+     */
+    private static float sumS(FloatVector v) {
+        if (L > 8) {
+            v = v.add(v.rearrange(S8));
+        }
+        if (L > 4) {
+            v = v.add(v.rearrange(S4));
+        }
+        if (L > 2) {
+            v = v.add(v.rearrange(S2));
+        }
+        return v.add(v.rearrange(S1)).lane(0);
+    }
+
+    /** {@link #sumS} for species {@link #C}. */
+    private static float sumC(FloatVector v) {
+        if (LC > 8) {
+            v = v.add(v.rearrange(C8));
+        }
+        if (LC > 4) {
+            v = v.add(v.rearrange(C4));
+        }
+        if (LC > 2) {
+            v = v.add(v.rearrange(C2));
+        }
+        return v.add(v.rearrange(C1)).lane(0);
     }
 
     /**
@@ -91,7 +113,7 @@ public final class PanamaKernels implements VectorKernels {
         return fromProperty("quiver.simd.codebits", FloatVector.SPECIES_PREFERRED);
     }
 
-    /** {@code s}, or 512-bit lanes where it is wider (sumLanes halves 16 lanes at most; no x86 CPU has more). */
+    /** {@code s}, or 512-bit lanes where it is wider (sumS and sumC add 16 lanes at most; no x86 CPU has more). */
     private static VectorSpecies<Float> atMost512(VectorSpecies<Float> s) {
         return s.vectorBitSize() > 512 ? FloatVector.SPECIES_512 : s;
     }
@@ -147,7 +169,7 @@ public final class PanamaKernels implements VectorKernels {
             acc = FloatVector.fromMemorySegment(S, sa, o, LE).fma(FloatVector.fromMemorySegment(S, sb, o, LE), acc);
         }
         if (n >= L) {
-            sum = sumLanes(acc);
+            sum = sumS(acc);
         }
         for (; i < n; i++) {
             sum += sa.get(NativeMemory.FLOAT, i * 4L) * sb.get(NativeMemory.FLOAT, i * 4L);
@@ -187,7 +209,7 @@ public final class PanamaKernels implements VectorKernels {
             acc = d.fma(d, acc);
         }
         if (n >= L) {
-            sum = sumLanes(acc);
+            sum = sumS(acc);
         }
         for (; i < n; i++) {
             float d = sa.get(NativeMemory.FLOAT, i * 4L) - sb.get(NativeMemory.FLOAT, i * 4L);
@@ -228,7 +250,7 @@ public final class PanamaKernels implements VectorKernels {
                 FloatVector d = FloatVector.fromMemorySegment(C, sq, (long) i * 4, LE).sub(((FloatVector) ByteVector.fromMemorySegment(CODE_BYTES, sc, i, LE).convertShape(VectorOperators.B2F, C, 0)));
                 acc0 = d.fma(d, acc0);
             }
-            sum = sumLanes(acc0.add(acc1).add(acc2.add(acc3)));
+            sum = sumC(acc0.add(acc1).add(acc2.add(acc3)));
         }
         for (; i < n; i++) {
             float d = sq.get(NativeMemory.FLOAT, i * 4L) - sc.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i);
@@ -260,7 +282,7 @@ public final class PanamaKernels implements VectorKernels {
             for (; i + LC <= n; i += LC) {
                 acc0 = FloatVector.fromMemorySegment(C, sq, (long) i * 4, LE).fma(((FloatVector) ByteVector.fromMemorySegment(CODE_BYTES, sc, i, LE).convertShape(VectorOperators.B2F, C, 0)), acc0);
             }
-            sum = sumLanes(acc0.add(acc1).add(acc2.add(acc3)));
+            sum = sumC(acc0.add(acc1).add(acc2.add(acc3)));
         }
         for (; i < n; i++) {
             sum += sq.get(NativeMemory.FLOAT, i * 4L) * sc.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i);
@@ -323,7 +345,7 @@ public final class PanamaKernels implements VectorKernels {
                 FloatVector d = ((FloatVector) ByteVector.fromMemorySegment(CODE_BYTES, sa, i, LE).convertShape(VectorOperators.B2F, C, 0)).sub(((FloatVector) ByteVector.fromMemorySegment(CODE_BYTES, sb, i, LE).convertShape(VectorOperators.B2F, C, 0)));
                 acc0 = d.fma(d, acc0);
             }
-            sum = sumLanes(acc0.add(acc1).add(acc2.add(acc3)));
+            sum = sumC(acc0.add(acc1).add(acc2.add(acc3)));
         }
         for (; i < n; i++) {
             int d = sa.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i) - sb.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i);
@@ -348,7 +370,7 @@ public final class PanamaKernels implements VectorKernels {
                         .sub(FloatVector.fromMemorySegment(S, sb, o, LE));
                 acc = acc.add(d.abs());
             }
-            sum = sumLanes(acc);
+            sum = sumS(acc);
         }
         for (; i < n; i++) {
             sum += Math.abs(sa.get(NativeMemory.FLOAT, i * 4L) - sb.get(NativeMemory.FLOAT, i * 4L));
