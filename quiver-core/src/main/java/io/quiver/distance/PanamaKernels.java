@@ -30,12 +30,8 @@ public final class PanamaKernels implements VectorKernels {
     // Lane i takes lane i + h (wrapping), for the fixed-order sums of sumS and sumC.
     private static final VectorShuffle<Float> S8 = shift(S, 8);
     private static final VectorShuffle<Float> S4 = shift(S, 4);
-    private static final VectorShuffle<Float> S2 = shift(S, 2);
-    private static final VectorShuffle<Float> S1 = shift(S, 1);
     private static final VectorShuffle<Float> C8 = shift(C, 8);
     private static final VectorShuffle<Float> C4 = shift(C, 4);
-    private static final VectorShuffle<Float> C2 = shift(C, 2);
-    private static final VectorShuffle<Float> C1 = shift(C, 1);
 
     private static VectorShuffle<Float> shift(VectorSpecies<Float> species, int h) {
         return h < species.length() ? VectorShuffle.iota(species, h, 1, true) : null;
@@ -57,10 +53,8 @@ public final class PanamaKernels implements VectorKernels {
         if (L > 4) {
             v = v.add(v.rearrange(S4));
         }
-        if (L > 2) {
-            v = v.add(v.rearrange(S2));
-        }
-        return v.add(v.rearrange(S1)).lane(0);
+        // the last two halvings as scalars (cheaper than two more shuffles, same order)
+        return (v.lane(0) + v.lane(2)) + (v.lane(1) + v.lane(3));
     }
 
     /** {@link #sumS} for species {@link #C}. */
@@ -71,10 +65,7 @@ public final class PanamaKernels implements VectorKernels {
         if (LC > 4) {
             v = v.add(v.rearrange(C4));
         }
-        if (LC > 2) {
-            v = v.add(v.rearrange(C2));
-        }
-        return v.add(v.rearrange(C1)).lane(0);
+        return (v.lane(0) + v.lane(2)) + (v.lane(1) + v.lane(3));
     }
 
     /**
@@ -113,9 +104,9 @@ public final class PanamaKernels implements VectorKernels {
         return fromProperty("quiver.simd.codebits", FloatVector.SPECIES_PREFERRED);
     }
 
-    /** {@code s}, or 512-bit lanes where it is wider (sumS and sumC add 16 lanes at most; no x86 CPU has more). */
+    /** {@code s} within 128 to 512 bits (sumS and sumC add 4 to 16 lanes; no x86 CPU has more). */
     private static VectorSpecies<Float> atMost512(VectorSpecies<Float> s) {
-        return s.vectorBitSize() > 512 ? FloatVector.SPECIES_512 : s;
+        return s.vectorBitSize() > 512 ? FloatVector.SPECIES_512 : s.vectorBitSize() < 128 ? FloatVector.SPECIES_128 : s;
     }
 
     /** The width a system property names (128, 256 or 512 bits; anything else: the CPU's), or {@code otherwise} when unset. */
