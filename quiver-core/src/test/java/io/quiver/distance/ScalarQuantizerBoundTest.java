@@ -69,8 +69,9 @@ class ScalarQuantizerBoundTest {
         residual = Math.sqrt(residual);
         double stated = sq.residualBound(header);
         assertThat(residual).as("actual residual against header %d", header).isLessThanOrEqualTo(stated);
-        if (header >= ScalarQuantizer.CODE_RESIDUAL_FIRST) {
-            // the smallest header that holds, up to the rounding margin
+        if (header > ScalarQuantizer.CODE_RESIDUAL_FIRST) {
+            // the smallest header that holds, up to the rounding margin (the first residual header
+            // has none below it: seed 16181, whose residual is 0.0034, failed here before)
             assertThat(sq.residualBound(header - 1)).isLessThan(residual + 2e-4 + residual * 1e-5);
         }
         assertThat(sq.boundHolds(NativeMemory.address(item), codeAddress)).isTrue();
