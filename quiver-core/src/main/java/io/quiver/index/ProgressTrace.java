@@ -37,6 +37,8 @@ public final class ProgressTrace {
         private final String name;
         private final long start = System.nanoTime();
         private boolean closed;
+        private long lastDone = -1;
+        private long lastTotal = -1;
 
         private Scope(String name) {
             this.name = name;
@@ -46,8 +48,17 @@ public final class ProgressTrace {
             return name;
         }
 
-        /** Reports live progress of this step. */
-        public void progress(long done, long total) {
+        /**
+         * Reports live progress of this step; a report that would go back (less done of the same
+         * total) is dropped. Workers report as they go, and one that counted first could report
+         * after another: an adversarial helper saw a build's progress go backwards.
+         */
+        public synchronized void progress(long done, long total) {
+            if (total == lastTotal && done <= lastDone) {
+                return;
+            }
+            lastDone = done;
+            lastTotal = total;
             listener.progress(name, done, total);
         }
 
