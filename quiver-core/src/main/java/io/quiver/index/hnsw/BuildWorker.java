@@ -242,8 +242,7 @@ final class BuildWorker {
                     a = committed.lookUpLeaf(txn, index, id, leafSkip);
                 }
             } else {
-                ByteBuffer v = txn == null ? null : txn.get(index, codes != null ? KeyKind.CODE : KeyKind.ITEM, id);
-                a = v == null ? -1 : NativeMemory.address(v);
+                a = snapshotAddress(id);
             }
             if (o < denseSpan) {
                 // listed before it is set: release() must find every address a later build could read
@@ -870,10 +869,12 @@ final class BuildWorker {
      * group of copies named only by such an id was cut off).
      */
     private long removedAddress(int id) {
-        if (g.slot(id) < 0 || txn == null) {
-            return address(id);
-        }
-        ByteBuffer v = txn.get(index, codes != null ? KeyKind.CODE : KeyKind.ITEM, id);
+        return g.slot(id) < 0 || txn == null ? address(id) : snapshotAddress(id);
+    }
+
+    /** The item (or code) of {@code id} in the worker's snapshot, or -1 when it has none (or there is no snapshot). */
+    private long snapshotAddress(int id) {
+        ByteBuffer v = txn == null ? null : txn.get(index, codes != null ? KeyKind.CODE : KeyKind.ITEM, id);
         return v == null ? -1 : NativeMemory.address(v);
     }
 
