@@ -295,14 +295,11 @@ class HnswDuplicatesTest {
                 copy[j] = (float) r.nextGaussian();
             }
             try (Store store = Store.open(dir.resolve("r" + round))) {
+                float[][] random = HnswTestSupport.gaussian(r, 1000, dims);
                 store.write(txn -> {
                     HnswWriter w = HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, dims);
                     for (int i = 0; i < 1000; i++) {
-                        float[] v = new float[dims];
-                        for (int j = 0; j < dims; j++) {
-                            v[j] = (float) r.nextGaussian();
-                        }
-                        w.add(1_000_000 + i, v);
+                        w.add(1_000_000 + i, random[i]);
                     }
                     w.build(HnswBuildOptions.builder().threads(2).build());
                 });
@@ -345,12 +342,7 @@ class HnswDuplicatesTest {
         for (int j = 0; j < dims; j++) {
             copy[j] *= (float) (3.0 / Math.sqrt(norm));
         }
-        float[][] v = new float[items][dims];
-        for (float[] x : v) {
-            for (int j = 0; j < dims; j++) {
-                x[j] = (float) r.nextGaussian();
-            }
-        }
+        float[][] v = HnswTestSupport.gaussian(r, items, dims);
         try (Store store = Store.open(dir)) {
             store.write(txn -> {
                 HnswWriter w = HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, dims);
@@ -394,12 +386,7 @@ class HnswDuplicatesTest {
     void manyVectorsStoredThreeTimesReturnAllTheirCopies() {
         int vectors = 2000;
         Random r = new Random(5);
-        float[][] v = new float[vectors][DIMS];
-        for (float[] x : v) {
-            for (int j = 0; j < DIMS; j++) {
-                x[j] = (float) r.nextGaussian();
-            }
-        }
+        float[][] v = HnswTestSupport.gaussian(r, vectors, DIMS);
         try (Store store = Store.open(dir)) {
             store.write(txn -> {
                 HnswWriter w = HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, DIMS);

@@ -24,6 +24,17 @@ import org.roaringbitmap.RoaringBitmap;
 final class HnswTestSupport {
     private HnswTestSupport() {}
 
+    /** {@code n} vectors of {@code dims} standard Gaussian components, drawn from {@code r} row by row. */
+    static float[][] gaussian(Random r, int n, int dims) {
+        float[][] v = new float[n][dims];
+        for (float[] x : v) {
+            for (int j = 0; j < dims; j++) {
+                x[j] = (float) r.nextGaussian();
+            }
+        }
+        return v;
+    }
+
     /**
      * {@code n} points around {@code clusters} centres; each cluster spreads along its own
      * 8-dimensional subspace plus a little isotropic noise, like real embeddings (whose intrinsic
