@@ -11,17 +11,22 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Three things keep it cheap:
  * <ul>
- *   <li><b>Mostly empty calls.</b> The JIT compiles a kernel once it has been called often enough,
- *       whatever each call does. So 127 calls in 128 have length 0 and do no vector work; the
- *       others cycle through {@link #LONG} and {@link #SHORT} and, for the item coder, an exact and
- *       a rounding step, which together take every path of the kernels: a path never taken would
- *       be compiled as a trap, and the first real vector to take it would throw the compiled code
- *       away. When every call had a real length, a fresh process's warm-up allocated 250–390 MiB
- *       of vector objects, kept both compiler threads busy with the Vector API's own Java code,
- *       and took ~1 s; the first batch of 1,000 items into a 500k HNSW index in such a process
- *       took a median 2.44–2.69 s against 2.03–2.04 s with this (two sets of five
- *       interleaved runs; docs/BENCHMARKS.md, fourteenth session). The sparse profile did not
- *       slow the compiled kernels (768-d, in cache: 60–90 ns a call either way).</li>
+ *   <li><b>Partly empty calls.</b> The JIT compiles a kernel once it has been called often enough,
+ *       whatever each call does. So 3 calls in 4 ({@link #EMPTY_MASK}) have length 0 and do no
+ *       vector work; the others cycle through {@link #LONG} and {@link #SHORT} and, for the item
+ *       coder, an exact and a rounding step, which together take every path of the kernels: a
+ *       path never taken would be compiled as a trap, and the first real vector to take it would
+ *       throw the compiled code away. When every call had a real length, a fresh process's
+ *       warm-up allocated 250–390 MiB of vector objects, kept both compiler threads busy with the
+ *       Vector API's own Java code, and took ~1 s; the first batch of 1,000 items into a 500k HNSW
+ *       index in such a process took a median 2.44–2.69 s against 2.03–2.04 s with 127 empty
+ *       calls in 128 (two sets of five interleaved runs; docs/BENCHMARKS.md, fourteenth session).
+ *       But that sparse a profile compiled slow kernels: the kernel's own compiled code, which
+ *       callers that do not inline it run, came out about half as fast, and a Fashion-MNIST
+ *       search process fell from ~10,300 to ~5,500 q/s at ef 40 for as long as its walk called
+ *       it (6 s); a cosine build took 16.6–16.9 s instead of 13.1–13.2 s (docs/BENCHMARKS.md,
+ *       twenty-ninth session). One real call in 8 was enough there, one in 16 not; one in 4
+ *       leaves a margin.</li>
  *   <li><b>Stopping when compiled.</b> After each round from {@link #PROBE_FROM} calls on, it
  *       times one {@link #LONG} call of each kernel still running, through {@link #call}, whose
  *       call sites reach the kernel's own compiled entry, the one real callers reach, as long as
@@ -60,6 +65,8 @@ final class KernelWarmUp {
      * with 4 lanes: 272 + 3.)
      */
     static final int LONG = 279;
+    /** A call {@code i} is empty (length 0) unless {@code (i & EMPTY_MASK) == 0}: see the class comment. */
+    static final int EMPTY_MASK = 3;
     static final int SHORT = 19;
     /** Steps of the item coder: integers code exactly with step 1, and round with 0.3. */
     private static final float EXACT = 1f;
@@ -166,7 +173,7 @@ final class KernelWarmUp {
     private float round(int[] which, boolean[] done, int made) {
         float sink = 0;
         for (int i = made; i < made + ROUND; i++) {
-            int n = (i & 127) != 0 ? 0 : (i & 128) == 0 ? LONG : SHORT;
+            int n = (i & EMPTY_MASK) != 0 ? 0 : (i & (EMPTY_MASK + 1)) == 0 ? LONG : SHORT;
             float step = (i & 256) == 0 ? EXACT : ROUNDING;
             for (int k = 0; k < which.length; k++) {
                 if (done[k]) {
