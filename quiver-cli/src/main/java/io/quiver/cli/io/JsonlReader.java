@@ -75,11 +75,28 @@ final class JsonlReader implements VectorReader {
                 if (Float.isInfinite(v[i])) {
                     // a literal too large for a float
                     throw CliException.of(io.quiver.storage.ErrorKind.INVALID_VECTOR, where(lines.lineNo()) + ": vector component " + i + " "
-                            + FloatText.beyondRangeMessage(Double.isFinite(num.doubleValue()) ? String.valueOf(num) : null));
+                            + FloatText.beyondRangeMessage(Double.isFinite(num.doubleValue()) ? spelled(num) : null));
                 }
             }
             return new VectorRecord(lines.lineNo(), row++, id, v);
         }
+    }
+
+    /**
+     * A parsed JSON number as a person would write it: {@code 1e39} rather than Java's
+     * {@code 1.0E39}, so that an error names the value the way the file most likely spelled it.
+     */
+    static String spelled(Number num) {
+        String t = String.valueOf(num);
+        int e = t.indexOf('E');
+        if (e < 0) {
+            return t;
+        }
+        String mantissa = t.substring(0, e);
+        if (mantissa.endsWith(".0")) {
+            mantissa = mantissa.substring(0, mantissa.length() - 2);
+        }
+        return mantissa + "e" + t.substring(e + 1);
     }
 
     private long idOf(Object idv) {
