@@ -376,7 +376,7 @@ class CliTest {
         Files.writeString(dir.resolve("inf.jsonl"), "{\"id\": 1, \"vector\": [1,2,3,4,5,6,7,-Infinity]}\n");
         fails(ExitCodes.INVALID_VECTOR, "inf.jsonl:1: component 7 is -Infinity", "import", "--db", d, dir.resolve("inf.jsonl").toString());
         // beyond the float range: named as the file most likely wrote it, not as Java prints a double
-        Files.writeString(dir.resolve("huge.jsonl"), "{\"id\": 1, \"vector\": [1,2,3,4,5,6,7,1e39]}\n{\"id\": 2, \"vector\": [1,2,-2.5E40,4,5,6,7,8]}\n");
+        Files.writeString(dir.resolve("huge.jsonl"), "{\"id\": 1, \"vector\": [1,2,3,4,5,6,7,1e39]}\n");
         fails(ExitCodes.INVALID_VECTOR, "huge.jsonl:1: vector component 7 '1e39' is beyond the float range", "import", "--db", d, dir.resolve("huge.jsonl").toString());
         Files.writeString(dir.resolve("huge2.jsonl"), "{\"id\": 2, \"vector\": [1,2,-2.5E40,4,5,6,7,8]}\n");
         fails(ExitCodes.INVALID_VECTOR, "huge2.jsonl:1: vector component 2 '-2.5e40' is beyond the float range", "import", "--db", d, dir.resolve("huge2.jsonl").toString());
