@@ -117,7 +117,11 @@ final class BuildWorker {
     private int[] droppedCopies = new int[48];
     private int droppedCopyCount;
     private long[] chosenAddress = new long[64];
-    private int[] linkTargets = new int[64];
+    /** The neighbours {@link #insertFrom} chose for the new node, per level, and how many; see there. */
+    private int[][] linkTargets = new int[1][];
+    private int[] linkCounts = new int[1];
+    /** Per level, the copy of the new node among its chosen neighbours, or -1. */
+    private int[] linkCopies = new int[1];
     private int[] reverseList = new int[64];
 
     // Result of the greedy descent.
@@ -571,28 +575,45 @@ final class BuildWorker {
             ep = greedyId;
             epDist = greedyDist;
         }
-        for (int l = Math.min(q.level, top); l >= 0; l--) {
+        // Every level's neighbours are chosen first, top down, and linked after, bottom up: once
+        // q is named on a level, another worker may descend through it to the levels below, and
+        // q must have its lists there by then. Linked top down, a worker that came down to q on
+        // level 0 before q's own search there had ended found no links: its beam held q alone,
+        // and it took q as its only neighbour. A search on one level reads no other level's
+        // lists, so with one thread the graph is the same in either order.
+        int lowest = Math.min(q.level, top);
+        if (linkTargets.length <= lowest) {
+            linkTargets = Arrays.copyOf(linkTargets, lowest + 1);
+            linkCounts = new int[lowest + 1];
+            linkCopies = new int[lowest + 1];
+        }
+        for (int l = lowest; l >= 0; l--) {
             searchLevel(qa, ep, epDist, g.efConstruction, l, q.id);
             int n = beam.size();
             ensureSorted(n);
             beam.drainAscending(sortedDist, sortedId);
             int count = select(sortedDist, sortedId, n, g.m);
-            int copy = selectedCopy;
-            if (linkTargets.length < count) {
-                linkTargets = new int[count];
+            linkCopies[l] = selectedCopy;
+            linkCounts[l] = count;
+            if (linkTargets[l] == null || linkTargets[l].length < count) {
+                linkTargets[l] = new int[Math.max(count, 64)];
             }
-            System.arraycopy(chosen, 0, linkTargets, 0, count);
+            System.arraycopy(chosen, 0, linkTargets[l], 0, count);
             if (n > 0) {
                 ep = sortedId[0];
                 epDist = sortedDist[0];
             }
-            setOwnLinks(q, l, linkTargets, count);
-            // (setOwnLinks and addReverse reuse the sort scratch, hence the next entry was taken above)
+        }
+        // (setOwnLinks and addReverse reuse the search's scratch, hence the choices were copied above)
+        for (int l = 0; l <= lowest; l++) {
+            int[] targets = linkTargets[l];
+            int count = linkCounts[l];
+            setOwnLinks(q, l, targets, count);
             for (int j = 0; j < count; j++) {
-                if (linkTargets[j] == copy) {
-                    addReverseToCopy(linkTargets[j], q, l);
+                if (targets[j] == linkCopies[l]) {
+                    addReverseToCopy(targets[j], q, l);
                 } else {
-                    addReverse(linkTargets[j], q.id, l);
+                    addReverse(targets[j], q.id, l);
                 }
             }
         }
