@@ -620,12 +620,13 @@ final class BuildWorker {
     }
 
     /**
-     * Gives the new node {@code q} its list at {@code level}, keeping the links other workers have
-     * added to it meanwhile. Once q is linked in on the level above, another worker's search can
-     * start from q, choose it as a neighbour on this level and append itself to q's list here
-     * (its reverse link) before q's own search on this level ends; overwriting the list then lost
-     * that link (3–5 per 2-thread build of 3,000 items, while one thread lost none). q's choices
-     * then join that list as reverse links do, pruned by the heuristic when it is full.
+     * Gives the new node {@code q} its list at {@code level}, keeping any link another worker
+     * appended to it first; q's choices then join that list as reverse links do, pruned by the
+     * heuristic when it is full. When q was linked in top down, a worker could reach q from the
+     * level above, choose it as a neighbour here and append itself to q's list before q's own
+     * search here ended; overwriting the list lost that link (3–5 per 2-thread build of 3,000
+     * items, while one thread lost none). Linked bottom up ({@link #insertFrom}), q is named on a
+     * level only after this ran there, so the list is empty and set at once.
      */
     private void setOwnLinks(GraphNode q, int level, int[] ids, int count) {
         if (q.setLinksIfEmpty(level, ids, count)) {
