@@ -626,7 +626,8 @@ final class BuildWorker {
      * level above, choose it as a neighbour here and append itself to q's list before q's own
      * search here ended; overwriting the list lost that link (3–5 per 2-thread build of 3,000
      * items, while one thread lost none). Linked bottom up ({@link #insertFrom}), q is named on a
-     * level only after this ran there, so the list is empty and set at once.
+     * level only after this ran there, so the list should then be empty and set at once; the
+     * merge stays as the safe way should another path to q appear.
      */
     private void setOwnLinks(GraphNode q, int level, int[] ids, int count) {
         if (q.setLinksIfEmpty(level, ids, count)) {
