@@ -21,6 +21,8 @@ public record IndexMetadata(int index, DistanceKind distanceKind, int dimensions
     public static final int FOREST = 2;
     public static final int HNSW = 3;
     public static final int CODES = 4;
+    /** The zero vectors of a cosine index ({@link ZeroVectors}). */
+    public static final int ZEROS = 5;
 
     /** The most dimensions an index may have (4 MiB float vectors); larger counts in metadata mean corruption. */
     public static final int MAX_DIMENSIONS = 1 << 20;

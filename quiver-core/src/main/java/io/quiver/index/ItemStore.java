@@ -149,6 +149,7 @@ public final class ItemStore {
         w.delete(index, KeyKind.METADATA, IndexMetadata.ITEMS);
         w.delete(index, KeyKind.METADATA, IndexMetadata.FOREST);
         w.delete(index, KeyKind.METADATA, IndexMetadata.HNSW);
+        w.delete(index, KeyKind.METADATA, ZeroVectors.KEY);
         setMetadata(new IndexMetadata(index, metadata().distanceKind(), metadata().dimensions(), Algorithm.NONE, 0f));
     }
 
@@ -173,6 +174,7 @@ public final class ItemStore {
             case NONE -> { }
         }
         w.delete(index, KeyKind.METADATA, IndexMetadata.ITEMS);
+        w.delete(index, KeyKind.METADATA, ZeroVectors.KEY);
         setMetadata(metadata().withAlgorithm(Algorithm.NONE));
     }
 

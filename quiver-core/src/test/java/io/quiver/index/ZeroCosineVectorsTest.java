@@ -126,6 +126,137 @@ class ZeroCosineVectorsTest {
         }
     }
 
+    /**
+     * Zero vectors added after the rest, then queries pointing away from all the data: every item
+     * lies farther than 1, so the zero vectors, at 1, are the nearest. No walk leads to them (every
+     * node is as close to them as any other); found through the set each build keeps, they were 2%
+     * (HNSW) and 5% (forest) of these queries' top 10 before.
+     */
+    @Test
+    void zeroVectorsAddedLaterAreFoundByQueriesPointingAway() {
+        Random r = new Random(7);
+        int others = 1000;
+        int zeros = 300;
+        float[][] queries = new float[20][DIMS];
+        for (float[] q : queries) {
+            for (int j = 0; j < DIMS; j++) {
+                q[j] = -0.1f - (float) Math.abs(r.nextGaussian());
+            }
+        }
+        try (Store store = Store.open(dir)) {
+            store.write(txn -> {
+                HnswWriter h = HnswWriter.create(txn, 0, DistanceKind.COSINE, DIMS);
+                ForestWriter f = ForestWriter.create(txn, 1, DistanceKind.COSINE, DIMS);
+                for (int i = 0; i < others; i++) {
+                    float[] v = new float[DIMS];
+                    for (int j = 0; j < DIMS; j++) {
+                        v[j] = 0.1f + (float) Math.abs(r.nextGaussian());
+                    }
+                    h.add(i, v);
+                    f.add(i, v);
+                }
+                h.build(HnswBuildOptions.builder().threads(1).build());
+                f.build(ForestBuildOptions.defaults());
+            });
+            store.write(txn -> {
+                HnswWriter h = HnswWriter.open(txn, 0);
+                ForestWriter f = ForestWriter.open(txn, 1);
+                for (int i = others; i < others + zeros; i++) {
+                    h.add(i, new float[DIMS]);
+                    f.add(i, new float[DIMS]);
+                }
+                h.build(HnswBuildOptions.builder().threads(2).build());
+                f.build(ForestBuildOptions.defaults());
+            });
+            try (ReadTxn txn = store.read()) {
+                assertThat(ZeroVectors.read(txn, 0).getCardinality()).isEqualTo(zeros);
+                assertThat(ZeroVectors.read(txn, 1).getCardinality()).isEqualTo(zeros);
+                for (IndexReader reader : List.<IndexReader>of(HnswReader.open(txn, 0), ForestReader.open(txn, 1))) {
+                    for (float[] q : queries) {
+                        SearchResult got = reader.search(q, SearchOptions.k(10));
+                        assertThat(got.neighbors()).as(reader.getClass().getSimpleName()).hasSize(10)
+                                .allSatisfy(n -> assertThat(n.id()).isGreaterThanOrEqualTo(others))
+                                .allSatisfy(n -> assertThat(n.distance()).isEqualTo(1f));
+                    }
+                    // a filter: the two zero vectors it allows first, then the nearest of the others it allows
+                    org.roaringbitmap.RoaringBitmap allowed = org.roaringbitmap.RoaringBitmap.bitmapOf(others + 7, others + 250);
+                    allowed.add(0L, 900L);
+                    SearchResult got = reader.search(queries[0], SearchOptions.builder().k(5).filter(allowed).build());
+                    assertThat(Arrays.copyOf(got.ids(), 2)).as(reader.getClass().getSimpleName()).containsExactlyInAnyOrder(others + 7, others + 250);
+                    assertThat(got.neighbors().subList(2, 5)).allSatisfy(n -> assertThat(n.id()).isLessThan(900));
+                }
+            }
+            // all but four deleted, one of those given a vector: the other three stay, and only they
+            store.write(txn -> {
+                HnswWriter h = HnswWriter.open(txn, 0);
+                ForestWriter f = ForestWriter.open(txn, 1);
+                for (int i = others; i < others + zeros - 4; i++) {
+                    h.delete(i);
+                    f.delete(i);
+                }
+                float[] v = new float[DIMS];
+                java.util.Arrays.fill(v, 1f);
+                h.add(others + zeros - 1, v);
+                f.add(others + zeros - 1, v);
+                h.build(HnswBuildOptions.builder().threads(1).build());
+                f.build(ForestBuildOptions.defaults());
+            });
+            try (ReadTxn txn = store.read()) {
+                for (int index : new int[] {0, 1}) {
+                    assertThat(ZeroVectors.read(txn, index).toArray()).containsExactly(others + zeros - 4, others + zeros - 3, others + zeros - 2);
+                }
+                for (IndexReader reader : List.<IndexReader>of(HnswReader.open(txn, 0), ForestReader.open(txn, 1))) {
+                    SearchResult got = reader.search(queries[1], SearchOptions.k(5));
+                    assertThat(Arrays.copyOf(got.ids(), 3)).as(reader.getClass().getSimpleName())
+                            .containsExactlyInAnyOrder(others + zeros - 4, others + zeros - 3, others + zeros - 2);
+                    assertThat(got.neighbors().subList(3, 5)).allSatisfy(n -> assertThat(n.distance()).isGreaterThan(1f));
+                }
+                assertThat(HnswReader.open(txn, 0).check()).isEmpty();
+                assertThat(ForestReader.open(txn, 1).check()).isEmpty();
+            }
+        }
+    }
+
+    /** A zero-vector set naming an item that is no zero vector: {@code check} says so, and searches do not believe it. */
+    @Test
+    void aDamagedZeroSetIsReportedAndNotBelieved() {
+        Random r = new Random(9);
+        try (Store store = Store.open(dir)) {
+            store.write(txn -> {
+                HnswWriter h = HnswWriter.create(txn, 0, DistanceKind.COSINE, DIMS);
+                ForestWriter f = ForestWriter.create(txn, 1, DistanceKind.COSINE, DIMS);
+                for (int i = 0; i < 300; i++) {
+                    float[] v = new float[DIMS];
+                    for (int j = 0; j < DIMS; j++) {
+                        v[j] = 0.1f + (float) Math.abs(r.nextGaussian());
+                    }
+                    h.add(i, v);
+                    f.add(i, v);
+                }
+                h.add(300, new float[DIMS]);
+                f.add(300, new float[DIMS]);
+                h.build(HnswBuildOptions.builder().threads(1).build());
+                f.build(ForestBuildOptions.defaults());
+                for (int index : new int[] {0, 1}) {
+                    org.roaringbitmap.RoaringBitmap wrong = org.roaringbitmap.RoaringBitmap.bitmapOf(5, 300);
+                    wrong.serialize(txn.reserve(index, KeyKind.METADATA, ZeroVectors.KEY, wrong.serializedSizeInBytes()));
+                }
+            });
+            float[] away = new float[DIMS];
+            Arrays.fill(away, -1f);
+            try (ReadTxn txn = store.read()) {
+                String problem = "zero-vector set names 5, which does not hold a zero vector";
+                assertThat(HnswReader.open(txn, 0).check()).containsExactly(problem);
+                assertThat(ForestReader.open(txn, 1).check()).containsExactly(problem);
+                for (IndexReader reader : List.<IndexReader>of(HnswReader.open(txn, 0), ForestReader.open(txn, 1))) {
+                    SearchResult got = reader.search(away, SearchOptions.k(10));
+                    assertThat(got.neighbors().get(0)).isEqualTo(new Neighbor(300, 1f));
+                    assertThat(got.neighbors().subList(1, 10)).allSatisfy(n -> assertThat(n.distance()).isGreaterThan(1f));
+                }
+            }
+        }
+    }
+
     /** The k nearest ids by cosine distance in double (a zero vector is at 1), ties by id. */
     private static int[] bruteForce(float[][] data, float[] q, int k) {
         double[] dist = new double[data.length];

@@ -62,6 +62,8 @@ public final class ForestReader implements IndexReader {
     private final int dims;
     private final ForestMetadata forest;
     private final RoaringBitmap live;
+    /** The zero vectors of a cosine index, read when a search first needs them ({@link #completed}). */
+    private RoaringBitmap zeros;
     /** More node visits than this in one search means the stored trees are not trees (a cycle). */
     private final long maxVisits;
     private final VectorKernels kernels = Kernels.get();
@@ -210,7 +212,7 @@ public final class ForestReader implements IndexReader {
         if (codes != null) {
             codes.encodeQuery(vector, queryUnits);
         }
-        return searchEncoded(query, options);
+        return completed(searchEncoded(query, options), options);
     }
 
     @Override
@@ -231,7 +233,27 @@ public final class ForestReader implements IndexReader {
         if (codes != null) {
             codes.encodeQueryFromItem(a, queryUnits);
         }
-        return searchEncoded(a, options);
+        return completed(searchEncoded(a, options), options);
+    }
+
+    /** {@code r} with the zero vectors a walk cannot find ({@link io.quiver.index.ZeroVectors}); cosine only. */
+    private SearchResult completed(SearchResult r, SearchOptions options) {
+        if (distance.kind() != io.quiver.distance.DistanceKind.COSINE) {
+            return r;
+        }
+        return io.quiver.index.ZeroVectors.complete(r, options.k(), options.filter(), this::zeros, this::isZero);
+    }
+
+    private boolean isZero(int id) {
+        long a = item(id);
+        return a > 0 && Distance.header(a) == 0f;
+    }
+
+    private RoaringBitmap zeros() {
+        if (zeros == null) {
+            zeros = io.quiver.index.ZeroVectors.read(txn, index);
+        }
+        return zeros;
     }
 
     private SearchResult searchEncoded(long q, SearchOptions options) {
@@ -548,6 +570,7 @@ public final class ForestReader implements IndexReader {
             problems.add((badVectors[0] - 5) + " more item(s) hold invalid vectors");
         }
         ItemCodes.check(txn, index, codes, live, problems::add);
+        io.quiver.index.ZeroVectors.check(txn, index, distance, live, problems::add);
         return problems;
     }
 

@@ -351,6 +351,7 @@ public final class ForestWriter extends ItemBackedWriter {
             try (var s = trace.step("write the metadata")) {
                 new ForestMetadata(splitAfter, seed, roots, used).write(txn, index);
                 items.writeBuiltItems(after);
+                io.quiver.index.ZeroVectors.update(items, old == null, changes.inserted(), changes.removed(), after);
                 items.clearUpdated();
                 items.setMetadata(items.metadata().withAlgorithm(Algorithm.FOREST).withMaxNorm2(maxNorm2));
                 txn.markBuilt(index);

@@ -260,6 +260,7 @@ final class HnswBuilder {
                     hm.write(txn, index);
                     items.setMetadata(items.metadata().withAlgorithm(Algorithm.HNSW));
                     items.writeBuiltItems(after);
+                    io.quiver.index.ZeroVectors.update(items, full, inserted, removed, after);
                     items.clearUpdated();
                     touched.or(removed);
                     TxnDirtyNodes.add(txn, index, touched, full);

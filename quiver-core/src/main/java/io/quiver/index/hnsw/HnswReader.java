@@ -67,6 +67,8 @@ public final class HnswReader implements IndexReader {
     private final HnswMetadata graph;
     private final Distance distance;
     private RoaringBitmap built;
+    /** The zero vectors of a cosine index, read when a search first needs them ({@link #completed}). */
+    private RoaringBitmap zeros;
     private long size = -1;
     private long bruteForceLimit = -1;
     private boolean scanSmallIndexes = true;
@@ -389,7 +391,7 @@ public final class HnswReader implements IndexReader {
         if (codes != null) {
             queryBounded = codes.encodeQuery(vector, queryUnitsAddress);
         }
-        return searchEncoded(queryAddress, options);
+        return completed(searchEncoded(queryAddress, options), options);
     }
 
     @Override
@@ -410,7 +412,27 @@ public final class HnswReader implements IndexReader {
         if (codes != null) {
             queryBounded = codes.encodeQueryFromItem(a, queryUnitsAddress);
         }
-        return searchEncoded(a, options);
+        return completed(searchEncoded(a, options), options);
+    }
+
+    /** {@code r} with the zero vectors a walk cannot find ({@link io.quiver.index.ZeroVectors}); cosine only. */
+    private SearchResult completed(SearchResult r, SearchOptions options) {
+        if (distance.kind() != io.quiver.distance.DistanceKind.COSINE) {
+            return r;
+        }
+        return io.quiver.index.ZeroVectors.complete(r, options.k(), options.filter(), this::zeros, this::isZero);
+    }
+
+    private boolean isZero(int id) {
+        long a = item(ordinal(id));
+        return a > 0 && Distance.header(a) == 0f;
+    }
+
+    private RoaringBitmap zeros() {
+        if (zeros == null) {
+            zeros = io.quiver.index.ZeroVectors.read(txn, index);
+        }
+        return zeros;
     }
 
     private long bruteForceLimit(int ef) {
@@ -930,6 +952,7 @@ public final class HnswReader implements IndexReader {
             }
         }
         ItemCodes.check(txn, index, codes, built, report);
+        io.quiver.index.ZeroVectors.check(txn, index, distance, built, report);
         if (built.isEmpty() == graph.hasEntry()) {
             report.accept(built.isEmpty() ? "an empty graph has an entry point" : "a non-empty graph has no entry point");
         } else if (graph.hasEntry()) {
