@@ -28,7 +28,8 @@ import org.roaringbitmap.RoaringBitmap;
  *
  * <pre>{@code
  * ZeroVectors.update(items, full, inserted, removed, after);            // in a build
- * return ZeroVectors.complete(result, k, filter, () -> ZeroVectors.read(txn, index), this::isZero); // in a search
+ * zeroVectors = new ZeroVectors.ForReader(txn, index, kind);           // a reader, once
+ * return zeroVectors.complete(result, options, id -> itemAddress(id));  // each search
  * }</pre>
  */
 public final class ZeroVectors {
@@ -108,6 +109,44 @@ public final class ZeroVectors {
         }
         if (shown > 5) {
             report.accept((shown - 5) + " more id(s) of the zero-vector set are wrong");
+        }
+    }
+
+    /**
+     * What a reader of index {@code index} needs: {@link #complete} with the set read on first use
+     * (once per reader), and nothing at all for distances other than cosine.
+     */
+    public static final class ForReader {
+        private final Txn txn;
+        private final int index;
+        private final boolean cosine;
+        private RoaringBitmap zeros;
+
+        public ForReader(Txn txn, int index, DistanceKind kind) {
+            this.txn = txn;
+            this.index = index;
+            this.cosine = kind == DistanceKind.COSINE;
+        }
+
+        /**
+         * {@code r} with the zero vectors a walk cannot find ({@link ZeroVectors#complete});
+         * {@code itemAddress} gives an id's stored item, or 0 or less when it has none.
+         */
+        public SearchResult complete(SearchResult r, SearchOptions options, java.util.function.IntToLongFunction itemAddress) {
+            if (!cosine) {
+                return r;
+            }
+            return ZeroVectors.complete(r, options.k(), options.filter(), this::zeros, id -> {
+                long a = itemAddress.applyAsLong(id);
+                return a > 0 && Distance.header(a) == 0f;
+            });
+        }
+
+        private RoaringBitmap zeros() {
+            if (zeros == null) {
+                zeros = read(txn, index);
+            }
+            return zeros;
         }
     }
 

@@ -148,10 +148,7 @@ class ZeroCosineVectorsTest {
                 HnswWriter h = HnswWriter.create(txn, 0, DistanceKind.COSINE, DIMS);
                 ForestWriter f = ForestWriter.create(txn, 1, DistanceKind.COSINE, DIMS);
                 for (int i = 0; i < others; i++) {
-                    float[] v = new float[DIMS];
-                    for (int j = 0; j < DIMS; j++) {
-                        v[j] = 0.1f + (float) Math.abs(r.nextGaussian());
-                    }
+                    float[] v = positive(r);
                     h.add(i, v);
                     f.add(i, v);
                 }
@@ -226,10 +223,7 @@ class ZeroCosineVectorsTest {
                 HnswWriter h = HnswWriter.create(txn, 0, DistanceKind.COSINE, DIMS);
                 ForestWriter f = ForestWriter.create(txn, 1, DistanceKind.COSINE, DIMS);
                 for (int i = 0; i < 300; i++) {
-                    float[] v = new float[DIMS];
-                    for (int j = 0; j < DIMS; j++) {
-                        v[j] = 0.1f + (float) Math.abs(r.nextGaussian());
-                    }
+                    float[] v = positive(r);
                     h.add(i, v);
                     f.add(i, v);
                 }
@@ -255,6 +249,15 @@ class ZeroCosineVectorsTest {
                 }
             }
         }
+    }
+
+    /** A random vector with every component at least 0.1: any query with only negative ones lies farther than 1 from it. */
+    private static float[] positive(Random r) {
+        float[] v = new float[DIMS];
+        for (int j = 0; j < DIMS; j++) {
+            v[j] = 0.1f + (float) Math.abs(r.nextGaussian());
+        }
+        return v;
     }
 
     /** The k nearest ids by cosine distance in double (a zero vector is at 1), ties by id. */

@@ -62,8 +62,8 @@ public final class ForestReader implements IndexReader {
     private final int dims;
     private final ForestMetadata forest;
     private final RoaringBitmap live;
-    /** The zero vectors of a cosine index, read when a search first needs them ({@link #completed}). */
-    private RoaringBitmap zeros;
+    /** Completes searches with the zero vectors of a cosine index (see {@link io.quiver.index.ZeroVectors}). */
+    private final io.quiver.index.ZeroVectors.ForReader zeroVectors;
     /** More node visits than this in one search means the stored trees are not trees (a cycle). */
     private final long maxVisits;
     private final VectorKernels kernels = Kernels.get();
@@ -97,6 +97,7 @@ public final class ForestReader implements IndexReader {
         this.index = items.index();
         this.items = items;
         this.distance = items.distance();
+        this.zeroVectors = new io.quiver.index.ZeroVectors.ForReader(txn, index, distance.kind());
         this.dims = distance.dimensions();
         this.forest = forest;
         this.live = items.builtItems();
@@ -212,7 +213,7 @@ public final class ForestReader implements IndexReader {
         if (codes != null) {
             codes.encodeQuery(vector, queryUnits);
         }
-        return completed(searchEncoded(query, options), options);
+        return zeroVectors.complete(searchEncoded(query, options), options, this::item);
     }
 
     @Override
@@ -233,27 +234,7 @@ public final class ForestReader implements IndexReader {
         if (codes != null) {
             codes.encodeQueryFromItem(a, queryUnits);
         }
-        return completed(searchEncoded(a, options), options);
-    }
-
-    /** {@code r} with the zero vectors a walk cannot find ({@link io.quiver.index.ZeroVectors}); cosine only. */
-    private SearchResult completed(SearchResult r, SearchOptions options) {
-        if (distance.kind() != io.quiver.distance.DistanceKind.COSINE) {
-            return r;
-        }
-        return io.quiver.index.ZeroVectors.complete(r, options.k(), options.filter(), this::zeros, this::isZero);
-    }
-
-    private boolean isZero(int id) {
-        long a = item(id);
-        return a > 0 && Distance.header(a) == 0f;
-    }
-
-    private RoaringBitmap zeros() {
-        if (zeros == null) {
-            zeros = io.quiver.index.ZeroVectors.read(txn, index);
-        }
-        return zeros;
+        return zeroVectors.complete(searchEncoded(a, options), options, this::item);
     }
 
     private SearchResult searchEncoded(long q, SearchOptions options) {

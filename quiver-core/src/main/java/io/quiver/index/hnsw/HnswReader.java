@@ -67,8 +67,8 @@ public final class HnswReader implements IndexReader {
     private final HnswMetadata graph;
     private final Distance distance;
     private RoaringBitmap built;
-    /** The zero vectors of a cosine index, read when a search first needs them ({@link #completed}). */
-    private RoaringBitmap zeros;
+    /** Completes searches with the zero vectors of a cosine index (see {@link io.quiver.index.ZeroVectors}). */
+    private final io.quiver.index.ZeroVectors.ForReader zeroVectors;
     private long size = -1;
     private long bruteForceLimit = -1;
     private boolean scanSmallIndexes = true;
@@ -137,6 +137,7 @@ public final class HnswReader implements IndexReader {
         this.metadata = metadata;
         this.graph = graph;
         this.distance = metadata.distance();
+        this.zeroVectors = new io.quiver.index.ZeroVectors.ForReader(txn, index, distance.kind());
         this.query = ByteBuffer.allocateDirect(distance.itemBytes() + 64).order(ByteOrder.LITTLE_ENDIAN);
         this.queryAddress = NativeMemory.address(query);
         this.codes = ItemCodes.read(txn, index, distance);
@@ -391,7 +392,7 @@ public final class HnswReader implements IndexReader {
         if (codes != null) {
             queryBounded = codes.encodeQuery(vector, queryUnitsAddress);
         }
-        return completed(searchEncoded(queryAddress, options), options);
+        return zeroVectors.complete(searchEncoded(queryAddress, options), options, x -> item(ordinal(x)));
     }
 
     @Override
@@ -412,27 +413,7 @@ public final class HnswReader implements IndexReader {
         if (codes != null) {
             queryBounded = codes.encodeQueryFromItem(a, queryUnitsAddress);
         }
-        return completed(searchEncoded(a, options), options);
-    }
-
-    /** {@code r} with the zero vectors a walk cannot find ({@link io.quiver.index.ZeroVectors}); cosine only. */
-    private SearchResult completed(SearchResult r, SearchOptions options) {
-        if (distance.kind() != io.quiver.distance.DistanceKind.COSINE) {
-            return r;
-        }
-        return io.quiver.index.ZeroVectors.complete(r, options.k(), options.filter(), this::zeros, this::isZero);
-    }
-
-    private boolean isZero(int id) {
-        long a = item(ordinal(id));
-        return a > 0 && Distance.header(a) == 0f;
-    }
-
-    private RoaringBitmap zeros() {
-        if (zeros == null) {
-            zeros = io.quiver.index.ZeroVectors.read(txn, index);
-        }
-        return zeros;
+        return zeroVectors.complete(searchEncoded(a, options), options, x -> item(ordinal(x)));
     }
 
     private long bruteForceLimit(int ef) {
