@@ -17,14 +17,15 @@ import org.roaringbitmap.RoaringBitmap;
  * The zero vectors of a cosine index (empty or padding embeddings), kept apart so that searches
  * can return them. A zero vector is at distance 1 from every query, so it belongs in the results
  * of a query that fewer than k items lie closer to than 1 (one pointing away from all the data),
- * but no walk can find it there: every node is as close to it as every other, so neither family
- * places it anywhere a query leads. Inserted after the rest, 300 zero vectors among 1,000 items
- * made 2% (HNSW) and 5% (forest) of such queries' top 10, where all of it belonged to them.
+ * but no walk is led to it: every node is as close to it as every other, so a walk meets one only
+ * by chance. Inserted after the rest, 300 zero vectors among 1,000 items made 2% (HNSW) and 5%
+ * (forest) of such queries' top 10, where all of it belonged to them.
  *
  * <p>Each build stores the zero vectors among the items it indexed under
- * {@code [index][METADATA][5]} (absent when there are none, and in stores written before it
- * existed, whose zero vectors are then found as before, by the walk), and a search completes its
- * results from that set: see {@link #complete}.
+ * {@code [index][METADATA][5]} (absent when there are none), and a search completes its results
+ * from that set: see {@link #complete}. A store written before the set existed lacks its older
+ * zero vectors there, and searches meet those only by chance, as before, until the index is built
+ * from scratch.
  *
  * <pre>{@code
  * ZeroVectors.update(items, full, inserted, removed, after);            // in a build
@@ -38,7 +39,10 @@ public final class ZeroVectors {
 
     private ZeroVectors() {}
 
-    /** The zero vectors the last build indexed; empty when there are none or the store predates them. */
+    /**
+     * The stored zero vectors: those the builds since the set existed indexed (in a store written
+     * before, not its older ones); empty when there are none.
+     */
     public static RoaringBitmap read(Txn txn, int index) {
         ByteBuffer v = txn.get(index, KeyKind.METADATA, KEY);
         return v == null ? new RoaringBitmap() : StoredBitmaps.read(v, "zero-vector set of index " + index);
@@ -77,8 +81,8 @@ public final class ZeroVectors {
     /**
      * Reports a stored set that names an id the last build did not index or whose stored vector
      * is not zero, or that a non-cosine index holds. A built zero vector missing from the set is
-     * not reported: a store written before the set existed lacks its older ones, which searches
-     * then find as they did (by the walk).
+     * not reported: a store written before the set existed lacks its older ones (see the class
+     * comment).
      */
     public static void check(Txn txn, int index, Distance distance, RoaringBitmap built, java.util.function.Consumer<String> report) {
         ByteBuffer v = txn.get(index, KeyKind.METADATA, KEY);
@@ -129,7 +133,7 @@ public final class ZeroVectors {
         }
 
         /**
-         * {@code r} with the zero vectors a walk cannot find ({@link ZeroVectors#complete});
+         * {@code r} with the zero vectors its walk missed ({@link ZeroVectors#complete});
          * {@code itemAddress} gives an id's stored item, or 0 or less when it has none.
          */
         public SearchResult complete(SearchResult r, SearchOptions options, java.util.function.IntToLongFunction itemAddress) {
