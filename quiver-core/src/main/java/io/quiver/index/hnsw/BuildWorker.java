@@ -95,8 +95,14 @@ final class BuildWorker {
     private float[] sortedDist = new float[256];
     private int[] sortedId = new int[256];
     private int[] chosen = new int[64];
-    /** The candidate {@link #select} kept at copy distance from the base (a copy of it), or -1. */
+    /**
+     * The candidate {@link #select} kept at copy distance from the base (a copy of it), when
+     * {@link #copySelected}. A flag, not a sentinel id: ids are unsigned, and every int is one
+     * (with ids from 2^31 up, which are negative ints, "no copy" as -1 or "< 0" made the repair
+     * link one copy twice; HnswDuplicatesTest.idsFromTwoToThe31Up).
+     */
     private int selectedCopy;
+    private boolean copySelected;
     /**
      * Copies met through a copy in the current {@link #searchLevel}, vector by vector. Copies of
      * one vector are at the same distance from everything, so without a bound they filled the beam
@@ -120,8 +126,8 @@ final class BuildWorker {
     /** The neighbours {@link #insertFrom} chose for the new node, per level, and how many; see there. */
     private int[][] linkTargets = new int[1][];
     private int[] linkCounts = new int[1];
-    /** Per level, the copy of the new node among its chosen neighbours, or -1. */
-    private int[] linkCopies = new int[1];
+    /** Per level, the copy of the new node among its chosen neighbours, as an unsigned id, or -1 for none. */
+    private long[] linkCopies = new long[1];
     private int[] reverseList = new int[64];
 
     // Result of the greedy descent.
@@ -506,7 +512,7 @@ final class BuildWorker {
             chosenAddress = new long[max];
         }
         int count = 0;
-        selectedCopy = -1;
+        copySelected = false;
         for (int i = 0; i < n && count < max; i++) {
             int c = ids[i];
             long ca = address(c);
@@ -522,8 +528,9 @@ final class BuildWorker {
                 }
             }
             if (keep) {
-                if (dc <= copyDistance && selectedCopy < 0 && !keepPruned) {
+                if (dc <= copyDistance && !copySelected && !keepPruned) {
                     selectedCopy = c;
+                    copySelected = true;
                 }
                 chosen[count] = c;
                 chosenAddress[count++] = ca;
@@ -585,7 +592,7 @@ final class BuildWorker {
         if (linkTargets.length <= lowest) {
             linkTargets = Arrays.copyOf(linkTargets, lowest + 1);
             linkCounts = new int[lowest + 1];
-            linkCopies = new int[lowest + 1];
+            linkCopies = new long[lowest + 1];
         }
         for (int l = lowest; l >= 0; l--) {
             searchLevel(qa, ep, epDist, g.efConstruction, l, q.id);
@@ -593,7 +600,7 @@ final class BuildWorker {
             ensureSorted(n);
             beam.drainAscending(sortedDist, sortedId);
             int count = select(sortedDist, sortedId, n, g.m);
-            linkCopies[l] = selectedCopy;
+            linkCopies[l] = copySelected ? Integer.toUnsignedLong(selectedCopy) : -1L;
             linkCounts[l] = count;
             if (linkTargets[l] == null || linkTargets[l].length < count) {
                 linkTargets[l] = new int[Math.max(count, 64)];
@@ -610,7 +617,7 @@ final class BuildWorker {
             int count = linkCounts[l];
             setOwnLinks(q, l, targets, count);
             for (int j = 0; j < count; j++) {
-                if (targets[j] == linkCopies[l]) {
+                if (Integer.toUnsignedLong(targets[j]) == linkCopies[l]) {
                     addReverseToCopy(targets[j], q, l);
                 } else {
                     addReverse(targets[j], q.id, l);
@@ -672,7 +679,8 @@ final class BuildWorker {
         if (level > node.level || level > q.level) {
             return;
         }
-        int passed = -1;
+        int passed = 0;
+        boolean found = false;
         if (node.tryAppend(level, q.id, g.cap(level))) {
             return;
         }
@@ -687,7 +695,7 @@ final class BuildWorker {
             int n = node.copyLinks(level, reverseList);
             long base = address(node.id);
             // (q is not in the list: tryAppend, under the same lock, would have found it)
-            for (int i = 0; i < n && passed < 0; i++) {
+            for (int i = 0; i < n && !found; i++) {
                 int x = reverseList[i];
                 if (g.blocked.contains(x)) {
                     continue; // deleted in this transaction: q must not inherit the link
@@ -695,9 +703,10 @@ final class BuildWorker {
                 long a = address(x);
                 if (a > 0 && dist(base, a) <= copyDistance) {
                     passed = x;
+                    found = true;
                 }
             }
-            if (passed < 0) {
+            if (!found) {
                 addLink(node, level, q.id); // target's list names no copy of it: pruned in as any link
                 return;
             }
@@ -744,7 +753,7 @@ final class BuildWorker {
         int count = select(sortedDist, sortedId, c, cap);
         node.setLinks(level, chosen, count);
         int kept = selectedCopy;
-        for (int i = 0; kept >= 0 && i < c && sortedDist[i] <= copyDistance; i++) {
+        for (int i = 0; copySelected && i < c && sortedDist[i] <= copyDistance; i++) {
             if (sortedId[i] != kept) {
                 // a copy of the node that this list no longer names, and perhaps no other list
                 queueCopyLink(kept, sortedId[i], level);
@@ -865,11 +874,13 @@ final class BuildWorker {
             // A deleted node's copies stand in for it: the node links to one of them (the heuristic
             // may have dropped them all for another copy it holds), and that one to the others,
             // which the deleted node may have been the only one to name (see copiesOfDeleted).
-            int next = -1;
-            for (int i = 0; i < copies && next < 0; i++) {
-                next = IntList.contains(chosen, count, orphanCopies[i]) ? orphanCopies[i] : -1;
+            int next = 0;
+            boolean chosenOne = false;
+            for (int i = 0; i < copies && !chosenOne; i++) {
+                chosenOne = IntList.contains(chosen, count, orphanCopies[i]);
+                next = orphanCopies[i];
             }
-            if (next < 0) {
+            if (!chosenOne) {
                 next = orphanCopies[0];
                 chosen[count < target ? count++ : count - 1] = next;
             }

@@ -278,6 +278,46 @@ class HnswDuplicatesTest {
         }
     }
     /**
+     * Ids from 2^31 up are negative as Java ints. The build marked "no copy" with -1 and tested
+     * "< 0", so with such ids the repair after deletes linked one copy twice ({@code check}:
+     * "duplicate links in the list of 2147483649 at level byte 0"), with one thread or two,
+     * Euclidean or cosine.
+     */
+    @Test
+    void idsFromTwoToThe31Up() {
+        int high = Integer.MIN_VALUE; // 2^31 as an unsigned id
+        Random r = new Random(3);
+        float[] copy = HnswTestSupport.gaussian(r, 1, DIMS)[0];
+        float[][] others = HnswTestSupport.gaussian(r, 1000, DIMS);
+        try (Store store = Store.open(dir)) {
+            store.write(txn -> {
+                HnswWriter w = HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, DIMS);
+                for (int i = 0; i < others.length; i++) {
+                    w.add(high + 100_000 + i, others[i]);
+                }
+                for (int id = 0; id < 1000; id++) {
+                    w.add(high + id, copy);
+                }
+                w.build(HnswBuildOptions.builder().threads(1).build());
+            });
+            store.write(txn -> {
+                HnswWriter w = HnswWriter.open(txn, 0);
+                for (int id = 0; id < 1000; id += 3) {
+                    w.delete(high + id);
+                }
+                w.build(HnswBuildOptions.builder().threads(1).build());
+            });
+            try (ReadTxn txn = store.read()) {
+                HnswReader reader = HnswReader.open(txn, 0);
+                assertThat(reader.check()).isEmpty();
+                HnswTestSupport.checkGraph(txn, 0);
+                assertThat(reader.search(copy, SearchOptions.builder().k(20).ef(64).build()).neighbors())
+                        .hasSize(20).allMatch(n -> n.distance() == 0f && Integer.toUnsignedLong(n.id()) - Integer.toUnsignedLong(high) < 1000);
+            }
+        }
+    }
+
+    /**
      * Copies of one vector added in batches by two threads stay reachable. Two workers inserting
      * copies at once did not see each other and each started a group of copies; the old nodes'
      * lists, which keep one copy of a vector, swapped one group's copies for the other's until a
