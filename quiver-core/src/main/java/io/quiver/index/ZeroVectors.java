@@ -23,9 +23,9 @@ import org.roaringbitmap.RoaringBitmap;
  *
  * <p>Each build stores the zero vectors among the items it indexed under
  * {@code [index][METADATA][5]} (absent when there are none), and a search completes its results
- * from that set: see {@link #complete}. A store written before the set existed lacks its older
- * zero vectors there, and searches meet those only by chance, as before, until the index is built
- * from scratch.
+ * from that set: see {@link ForReader#complete}. A store written before the set existed lacks
+ * its older zero vectors there, and searches meet those only by chance, as before, until the
+ * index is built from scratch.
  *
  * <pre>{@code
  * ZeroVectors.update(items, full, inserted, removed, after);            // in a build
@@ -117,8 +117,8 @@ public final class ZeroVectors {
     }
 
     /**
-     * What a reader of index {@code index} needs: {@link #complete} with the set read on first use
-     * (once per reader), and nothing at all for distances other than cosine.
+     * What a reader of index {@code index} needs: {@link #complete}, with the set read on first
+     * use (once per reader), and nothing at all for distances other than cosine.
      */
     public static final class ForReader {
         private final Txn txn;
@@ -133,73 +133,55 @@ public final class ZeroVectors {
         }
 
         /**
-         * {@code r} with the zero vectors its walk missed ({@link ZeroVectors#complete});
-         * {@code itemAddress} gives an id's stored item, or 0 or less when it has none.
+         * {@code r} with the zero vectors its walk missed: when fewer than k of its neighbours
+         * lie within distance 1, zero vectors that the options' filter allows and that are not
+         * among them yet follow those neighbours, at distance 1, before the ones farther than 1.
+         * The set is read only then, which a query near the data never needs; and an id is added
+         * only when its stored item ({@code itemAddress}: its address, or 0 or less when it has
+         * none) is confirmed zero, so that a damaged set cannot put an item at a distance it is
+         * not at ({@code check} reports such a set).
          */
         public SearchResult complete(SearchResult r, SearchOptions options, java.util.function.IntToLongFunction itemAddress) {
             if (!cosine) {
                 return r;
             }
-            return ZeroVectors.complete(r, options.k(), options.filter(), this::zeros, id -> {
-                long a = itemAddress.applyAsLong(id);
-                return a > 0 && Distance.header(a) == 0f;
-            });
-        }
-
-        private RoaringBitmap zeros() {
+            int k = options.k();
+            List<Neighbor> found = r.neighbors();
+            int within = 0;
+            while (within < found.size() && found.get(within).distance() <= 1f) {
+                within++;
+            }
+            if (within >= k) {
+                return r;
+            }
             if (zeros == null) {
                 zeros = read(txn, index);
             }
-            return zeros;
-        }
-    }
-
-    /** The zero-vector set of a reader, read when first needed. */
-    @FunctionalInterface
-    public interface Source {
-        RoaringBitmap zeros();
-    }
-
-    /**
-     * {@code result} with the zero vectors the walk missed: when fewer than {@code k} of its
-     * neighbours lie within distance 1, zero vectors that {@code filter} allows (null: all) and
-     * that are not among them yet follow those neighbours, at distance 1, before the ones farther
-     * than 1. The set is read only then, which a query near the data never needs; and an id is
-     * added only when {@code isZero} confirms its stored vector is zero, so that a damaged set
-     * cannot put an item at a distance it is not at ({@code check} reports such a set).
-     */
-    public static SearchResult complete(SearchResult result, int k, RoaringBitmap filter, Source source, java.util.function.IntPredicate isZero) {
-        List<Neighbor> found = result.neighbors();
-        int within = 0;
-        while (within < found.size() && found.get(within).distance() <= 1f) {
-            within++;
-        }
-        if (within >= k) {
-            return result;
-        }
-        RoaringBitmap zeros = source.zeros();
-        if (zeros.isEmpty()) {
-            return result;
-        }
-        List<Neighbor> out = new ArrayList<>(Math.min(k, found.size() + zeros.getCardinality()));
-        Set<Integer> seen = new HashSet<>();
-        for (int i = 0; i < within; i++) {
-            out.add(found.get(i));
-            seen.add(found.get(i).id());
-        }
-        var it = (filter == null ? zeros : RoaringBitmap.and(zeros, filter)).getIntIterator();
-        while (out.size() < k && it.hasNext()) {
-            int id = it.next();
-            if (!seen.contains(id) && isZero.test(id)) {
-                seen.add(id);
-                out.add(new Neighbor(id, 1f));
+            if (zeros.isEmpty()) {
+                return r;
             }
-        }
-        for (int i = within; i < found.size() && out.size() < k; i++) {
-            if (seen.add(found.get(i).id())) {
+            List<Neighbor> out = new ArrayList<>(Math.min(k, found.size() + zeros.getCardinality()));
+            Set<Integer> seen = new HashSet<>();
+            for (int i = 0; i < within; i++) {
                 out.add(found.get(i));
+                seen.add(found.get(i).id());
             }
+            RoaringBitmap filter = options.filter();
+            var it = (filter == null ? zeros : RoaringBitmap.and(zeros, filter)).getIntIterator();
+            while (out.size() < k && it.hasNext()) {
+                int id = it.next();
+                long a;
+                if (!seen.contains(id) && (a = itemAddress.applyAsLong(id)) > 0 && Distance.header(a) == 0f) {
+                    seen.add(id);
+                    out.add(new Neighbor(id, 1f));
+                }
+            }
+            for (int i = within; i < found.size() && out.size() < k; i++) {
+                if (seen.add(found.get(i).id())) {
+                    out.add(found.get(i));
+                }
+            }
+            return new SearchResult(out, r.partial());
         }
-        return new SearchResult(out, result.partial());
     }
 }

@@ -18,7 +18,7 @@ import java.util.Arrays;
  * them, every copy finds the group it belongs to.
  *
  * <pre>{@code
- * InsertOrder order = InsertOrder.copiesLast(g.slots, from, g.slotCount, itemBytes);
+ * InsertOrder order = InsertOrder.copiesLast(g.slots, from, g.slotCount, itemBytes, floats);
  * // insert order.slots()[0 .. order.firsts()) in parallel, then the rest
  * }</pre>
  *
