@@ -27,7 +27,7 @@ public final class PanamaKernels implements VectorKernels {
     private static final int LC = C.length();
     private static final VectorSpecies<Byte> CODE_BYTES = LC >= 8 ? VectorSpecies.of(byte.class, VectorShape.forBitSize(LC * 8)) : null;
 
-    // Lane i takes lane i + h (wrapping), for the fixed-order sums of sumS and sumC.
+    // Lane i takes lane i + h (wrapping), for the fixed-order sums of sumLanes; null when h is not below the lanes.
     private static final VectorShuffle<Float> S8 = shift(S, 8);
     private static final VectorShuffle<Float> S4 = shift(S, 4);
     private static final VectorShuffle<Float> C8 = shift(C, 8);
@@ -38,33 +38,24 @@ public final class PanamaKernels implements VectorKernels {
     }
 
     /**
-     * The sum of {@code v}'s lanes (species {@link #S}) in one fixed order: halves added lane by
-     * lane until one lane is left. Not the Vector API's lane reduction, whose order is left open:
-     * the JIT's code added the lanes in another order than the interpreter's, so one pair of
-     * vectors measured apart by a rounding step before and after the kernel was compiled (a third
-     * of 24-d pairs), and a 1-thread build's graph depended on when that happened. (Halving
-     * through narrower vectors with {@code reinterpretShape} instead was not compiled to vector
-     * code on the AMD EPYC VM: the int8 kernels ran 3-9x slower and the warm-up never saw them fast.)
+     * The sum of {@code v}'s lanes in one fixed order: halves added lane by lane until one lane is
+     * left, {@code half8} and {@code half4} being the species' shuffles ({@link #S8} and
+     * {@link #S4}, or {@link #C8} and {@link #C4}; null when it has too few lanes). Not the Vector
+     * API's lane reduction, whose order is left open: the JIT's code added the lanes in another
+     * order than the interpreter's, so one pair of vectors measured apart by a rounding step before
+     * and after the kernel was compiled (a third of 24-d pairs), and a 1-thread build's graph
+     * depended on when that happened. (Halving through narrower vectors with
+     * {@code reinterpretShape} instead was not compiled to vector code on the AMD EPYC VM: the
+     * int8 kernels ran 3-9x slower and the warm-up never saw them fast.)
      */
-    private static float sumS(FloatVector v) {
-        if (L > 8) {
-            v = v.add(v.rearrange(S8));
+    private static float sumLanes(FloatVector v, VectorShuffle<Float> half8, VectorShuffle<Float> half4) {
+        if (half8 != null) {
+            v = v.add(v.rearrange(half8));
         }
-        if (L > 4) {
-            v = v.add(v.rearrange(S4));
+        if (half4 != null) {
+            v = v.add(v.rearrange(half4));
         }
         // the last two halvings as scalars (cheaper than two more shuffles, same order)
-        return (v.lane(0) + v.lane(2)) + (v.lane(1) + v.lane(3));
-    }
-
-    /** {@link #sumS} for species {@link #C}. */
-    private static float sumC(FloatVector v) {
-        if (LC > 8) {
-            v = v.add(v.rearrange(C8));
-        }
-        if (LC > 4) {
-            v = v.add(v.rearrange(C4));
-        }
         return (v.lane(0) + v.lane(2)) + (v.lane(1) + v.lane(3));
     }
 
@@ -104,7 +95,7 @@ public final class PanamaKernels implements VectorKernels {
         return fromProperty("quiver.simd.codebits", FloatVector.SPECIES_PREFERRED);
     }
 
-    /** {@code s} within 128 to 512 bits (sumS and sumC add 4 to 16 lanes; no x86 CPU has more). */
+    /** {@code s} within 128 to 512 bits (sumLanes adds 4 to 16 lanes; no x86 CPU has more). */
     private static VectorSpecies<Float> atMost512(VectorSpecies<Float> s) {
         return s.vectorBitSize() > 512 ? FloatVector.SPECIES_512 : s.vectorBitSize() < 128 ? FloatVector.SPECIES_128 : s;
     }
@@ -160,7 +151,7 @@ public final class PanamaKernels implements VectorKernels {
             acc = FloatVector.fromMemorySegment(S, sa, o, LE).fma(FloatVector.fromMemorySegment(S, sb, o, LE), acc);
         }
         if (n >= L) {
-            sum = sumS(acc);
+            sum = sumLanes(acc, S8, S4);
         }
         for (; i < n; i++) {
             sum += sa.get(NativeMemory.FLOAT, i * 4L) * sb.get(NativeMemory.FLOAT, i * 4L);
@@ -200,7 +191,7 @@ public final class PanamaKernels implements VectorKernels {
             acc = d.fma(d, acc);
         }
         if (n >= L) {
-            sum = sumS(acc);
+            sum = sumLanes(acc, S8, S4);
         }
         for (; i < n; i++) {
             float d = sa.get(NativeMemory.FLOAT, i * 4L) - sb.get(NativeMemory.FLOAT, i * 4L);
@@ -241,7 +232,7 @@ public final class PanamaKernels implements VectorKernels {
                 FloatVector d = FloatVector.fromMemorySegment(C, sq, (long) i * 4, LE).sub(((FloatVector) ByteVector.fromMemorySegment(CODE_BYTES, sc, i, LE).convertShape(VectorOperators.B2F, C, 0)));
                 acc0 = d.fma(d, acc0);
             }
-            sum = sumC(acc0.add(acc1).add(acc2.add(acc3)));
+            sum = sumLanes(acc0.add(acc1).add(acc2.add(acc3)), C8, C4);
         }
         for (; i < n; i++) {
             float d = sq.get(NativeMemory.FLOAT, i * 4L) - sc.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i);
@@ -273,7 +264,7 @@ public final class PanamaKernels implements VectorKernels {
             for (; i + LC <= n; i += LC) {
                 acc0 = FloatVector.fromMemorySegment(C, sq, (long) i * 4, LE).fma(((FloatVector) ByteVector.fromMemorySegment(CODE_BYTES, sc, i, LE).convertShape(VectorOperators.B2F, C, 0)), acc0);
             }
-            sum = sumC(acc0.add(acc1).add(acc2.add(acc3)));
+            sum = sumLanes(acc0.add(acc1).add(acc2.add(acc3)), C8, C4);
         }
         for (; i < n; i++) {
             sum += sq.get(NativeMemory.FLOAT, i * 4L) * sc.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i);
@@ -336,7 +327,7 @@ public final class PanamaKernels implements VectorKernels {
                 FloatVector d = ((FloatVector) ByteVector.fromMemorySegment(CODE_BYTES, sa, i, LE).convertShape(VectorOperators.B2F, C, 0)).sub(((FloatVector) ByteVector.fromMemorySegment(CODE_BYTES, sb, i, LE).convertShape(VectorOperators.B2F, C, 0)));
                 acc0 = d.fma(d, acc0);
             }
-            sum = sumC(acc0.add(acc1).add(acc2.add(acc3)));
+            sum = sumLanes(acc0.add(acc1).add(acc2.add(acc3)), C8, C4);
         }
         for (; i < n; i++) {
             int d = sa.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i) - sb.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i);
@@ -361,7 +352,7 @@ public final class PanamaKernels implements VectorKernels {
                         .sub(FloatVector.fromMemorySegment(S, sb, o, LE));
                 acc = acc.add(d.abs());
             }
-            sum = sumS(acc);
+            sum = sumLanes(acc, S8, S4);
         }
         for (; i < n; i++) {
             sum += Math.abs(sa.get(NativeMemory.FLOAT, i * 4L) - sb.get(NativeMemory.FLOAT, i * 4L));
