@@ -38,11 +38,15 @@ final class IslandRescue {
      * leaves a few small groups of near-duplicates that only name each other (500k clustered
      * 768-d items: 17 nodes in islands of 2-4 on level 0); no search can reach them. Every member
      * of an island of s nodes has fewer than s incoming links, so a node with at least this many
-     * is no island's member, and the backward walk from a suspect stops after this many nodes.
+     * is no island's member, and the backward walk from a suspect stops after this many nodes
+     * (unless it is narrow: {@link #NARROW_LIMIT}).
      * At 8, a 2,000-node two-thread build of 20 tight clusters once kept a 9-node island; 16 costs
      * a steady 500k batch 12-16 ms of walks and rescues against 7-9 ms at 8.
      */
     static final int ISLAND_LIMIT = 16;
+
+    /** The most nodes a narrow backward walk follows ({@link #island(int, int, int)}). */
+    static final int NARROW_LIMIT = 128;
 
     /**
      * How many nodes of a level the build walks from the entry point to find every node no walk
@@ -313,7 +317,15 @@ final class IslandRescue {
         return island(x, level, x);
     }
 
-    /** {@link #island(int, int)} as if the link {@code without -> x} were gone. */
+    /**
+     * {@link #island(int, int)} as if the link {@code without -> x} were gone. Past
+     * {@link #ISLAND_LIMIT} nodes the walk goes on while it stays narrow, at most two new nodes per
+     * incoming list read, up to {@link #NARROW_LIMIT}: a run of copies of one vector keeps one
+     * copy per list, so its members name each other one or two at a time, and two-thread builds
+     * left such rings of 17-27 copies that nothing outside named, about one build in 2,000-3,000
+     * of a fuzzing mix (docs/bench-2026-11-25-s30/). A reachable node's walk widens at once (a
+     * level-0 node has ~m0/2 incoming links), so it still stops after the same few reads.
+     */
     private int[] island(int x, int level, int without) {
         IntList seen = new IntList();
         seen.add(x);
@@ -330,7 +342,7 @@ final class IslandRescue {
                     return null;
                 }
                 if (!seen.contains(p)) {
-                    if (seen.size >= ISLAND_LIMIT) {
+                    if (seen.size >= ISLAND_LIMIT && (seen.size >= NARROW_LIMIT || seen.size >= ISLAND_LIMIT + 2 * (i + 1))) {
                         return null;
                     }
                     seen.add(p);

@@ -64,4 +64,82 @@ class IslandRescueTest {
             }
         }
     }
+
+    /**
+     * A ring of 20 copies of one vector, each naming the next (a full list keeps one copy of its
+     * own vector), that nothing outside names any more: more nodes than {@link
+     * IslandRescue#ISLAND_LIMIT}, but a narrow walk, which the build follows to the end and links
+     * in. The shape of the islands two-thread builds of many copies left, one in 2,000-3,000.
+     */
+    @Test
+    void aNarrowRingOfCopiesLargerThanTheIslandLimitIsLinkedIn() {
+        int others = 6;
+        int ring = 20;
+        try (Store store = Store.open(dir)) {
+            store.write(txn -> {
+                HnswWriter w = HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, 2);
+                for (int id = 0; id < others; id++) {
+                    w.add(id, new float[] {id, 0});
+                }
+                for (int c = 0; c < ring; c++) {
+                    w.add(others + c, new float[] {2.5f, 3});
+                }
+                w.build(HnswBuildOptions.builder().m(4).threads(1).build());
+                int n = others + ring;
+                for (int id = 0; id < n; id++) {
+                    for (int l = 0; l <= Links.MAX_LEVEL; l++) {
+                        txn.delete(0, io.quiver.storage.KeyKind.LINKS, id, l);
+                        txn.delete(0, io.quiver.storage.KeyKind.LINKS, id, Links.IN | l);
+                    }
+                }
+                // level 0 only: the others form a ring through the entry point 0; copy c names
+                // copy c+1 (the last names the first), and the first copy also names node 2
+                int[][] out = new int[n][];
+                for (int id = 0; id < others; id++) {
+                    out[id] = new int[] {(id + 1) % others, (id + others - 1) % others};
+                }
+                for (int c = 0; c < ring; c++) {
+                    int next = others + (c + 1) % ring;
+                    out[others + c] = c == 0 ? new int[] {next, 2} : new int[] {next};
+                }
+                writeWithIncoming(txn, out);
+                HnswMetadata old = HnswMetadata.read(txn, 0);
+                new HnswMetadata(true, 0, 0, old.m(), old.m0(), old.efConstruction(), old.alpha(), old.seed()).write(txn, 0);
+            });
+            try (ReadTxn txn = store.read()) {
+                assertThat(HnswReader.open(txn, 0).check()).anySatisfy(p -> assertThat(p).contains("20 node(s) on level 0 are unreachable"));
+            }
+            store.write(txn -> {
+                HnswMetadata old = HnswMetadata.read(txn, 0);
+                ItemStore items = ItemStore.open(txn, 0);
+                BuildGraph g = new BuildGraph(0, items.distance(), null, old.m(), old.m0(), old.efConstruction(), old.alpha(), old.seed(), new RoaringBitmap());
+                g.setEntry(0, 0);
+                // the copy that lost the link from outside heads the walk
+                new IslandRescue(txn, items, g, new RoaringBitmap()).linkSuspects(List.of(IslandRescue.suspect(others + 5, 0)), new RoaringBitmap());
+            });
+            try (ReadTxn txn = store.read()) {
+                assertThat(HnswReader.open(txn, 0).check()).isEmpty();
+            }
+        }
+    }
+
+    /** Writes each node's level-0 list and, as their transpose, the incoming lists. */
+    private static void writeWithIncoming(io.quiver.storage.WriteTxn txn, int[][] out) {
+        java.util.List<java.util.List<Integer>> in = new java.util.ArrayList<>();
+        for (int id = 0; id < out.length; id++) {
+            in.add(new java.util.ArrayList<>());
+        }
+        for (int id = 0; id < out.length; id++) {
+            Links.write(txn, 0, id, 0, out[id], out[id].length);
+            for (int t : out[id]) {
+                in.get(t).add(id);
+            }
+        }
+        for (int id = 0; id < out.length; id++) {
+            int[] list = in.get(id).stream().mapToInt(Integer::intValue).sorted().toArray();
+            if (list.length > 0) {
+                Links.write(txn, 0, id, Links.IN, list, list.length);
+            }
+        }
+    }
 }
