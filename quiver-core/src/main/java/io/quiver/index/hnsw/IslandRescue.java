@@ -45,8 +45,12 @@ final class IslandRescue {
      */
     static final int ISLAND_LIMIT = 16;
 
-    /** The most nodes a narrow backward walk follows ({@link #island(int, int, int)}). */
-    static final int NARROW_LIMIT = 128;
+    /**
+     * The most nodes a narrow backward walk follows ({@link #island(int, int, int)}). At 128, a
+     * fuzzing mix with m 6 once left 133 nodes of level 1 that nothing outside named after mass
+     * deletes; at 1,024 none in 12,800 builds (docs/bench-2026-11-25-s30/).
+     */
+    static final int NARROW_LIMIT = 1024;
 
     /**
      * How many nodes of a level the build walks from the entry point to find every node no walk
@@ -493,7 +497,8 @@ final class IslandRescue {
                 int i = order[k];
                 int z = yl[i];
                 int[] zin = Links.read(txn, index, z, Links.IN | level);
-                if (zin != null && zin.length >= 2 && !rescueLinks.contains(new Link(y, z, level)) && island(z, level, y) == null) {
+                if (zin != null && zin.length >= 2 && !rescueLinks.contains(new Link(y, z, level)) && island(z, level, y) == null
+                        && !cutsOff(y, yl, i, x, level)) {
                     replace = i;
                     replacedIn = zin;
                     break;
@@ -526,6 +531,35 @@ final class IslandRescue {
         rescueLinks.add(new Link(y, x, level));
         return dropped;
     }
+
+    /**
+     * Whether y taking x in place of its link {@code yl[i]} would leave that node unreachable, on a
+     * level of at most {@link #SMALL_LEVEL} reachable nodes, which a walk from the entry point
+     * answers exactly (y's list is written as it would be for the walk, then put back). The
+     * backward walk of {@link #island} cannot tell: a node named by many copies of one vector, all
+     * reached through y alone, looks wide and so reachable. Dropping such a link cut 133 of a
+     * level's ~175 nodes off in a fuzzing mix (docs/bench-2026-11-25-s30/). On a larger level the
+     * walk gives up after that many nodes, once per level and build, and the answer is no.
+     */
+    private boolean cutsOff(int y, int[] yl, int i, int x, int level) {
+        if (largeLevels.contains(level)) {
+            return false;
+        }
+        int[] tried = yl.clone();
+        tried[i] = x;
+        Links.write(txn, index, y, level, tried, tried.length);
+        RoaringBitmap reached = new RoaringBitmap();
+        boolean small = extendReach(g.entryId(), level, reached, SMALL_LEVEL) != null;
+        Links.write(txn, index, y, level, yl, yl.length);
+        if (!small) {
+            largeLevels.add(level);
+            return false;
+        }
+        return !reached.contains(yl[i]);
+    }
+
+    /** Levels on which {@link #cutsOff} found more than {@link #SMALL_LEVEL} reachable nodes. */
+    private final RoaringBitmap largeLevels = new RoaringBitmap();
 
     /** A {@code reachable} test for the callers of {@link #rescue} whose {@code outside} is the reached set itself. */
     private static final IntPredicate ANY = y -> true;

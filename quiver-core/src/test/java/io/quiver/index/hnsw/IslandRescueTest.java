@@ -123,6 +123,64 @@ class IslandRescueTest {
         }
     }
 
+    /**
+     * A rescue must not make room in a full host by dropping the host's only link into a part of
+     * the level: here y's farthest link z leads to 20 nodes that all name z back, so the backward
+     * walk from z looks wide and took z as reachable without y; dropping it cut those 21 nodes
+     * off (the shape of a fuzzing mix's 133 unreachable nodes of level 1). The host drops a link
+     * whose target stays reached instead.
+     */
+    @Test
+    void aRescueDoesNotDropAHostsOnlyLinkIntoPartOfTheLevel() {
+        int e = 0, y = 8, x = 9, z = 10, firstC = 11, n = 31;
+        try (Store store = Store.open(dir)) {
+            store.write(txn -> {
+                HnswWriter w = HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, 2);
+                w.add(e, new float[] {0, 0});
+                for (int r = 1; r <= 7; r++) {
+                    w.add(r, new float[] {5, r});
+                }
+                w.add(y, new float[] {10, 0});
+                w.add(x, new float[] {11, 0});
+                w.add(z, new float[] {10, 30});
+                for (int c = firstC; c < n; c++) {
+                    w.add(c, new float[] {10 + 0.1f * (c - firstC), 31});
+                }
+                w.build(HnswBuildOptions.builder().m(4).threads(1).build()); // m0 8
+                for (int id = 0; id < n; id++) {
+                    for (int l = 0; l <= Links.MAX_LEVEL; l++) {
+                        txn.delete(0, io.quiver.storage.KeyKind.LINKS, id, l);
+                        txn.delete(0, io.quiver.storage.KeyKind.LINKS, id, Links.IN | l);
+                    }
+                }
+                // e names r1..r7 and y; y's list is full (r1..r7 and z); z names c1, the c's a ring
+                // that also names z; x, the suspect, names y and nothing names it
+                int[][] out = new int[n][];
+                out[e] = new int[] {1, 2, 3, 4, 5, 6, 7, y};
+                for (int r = 1; r <= 7; r++) {
+                    out[r] = new int[] {e};
+                }
+                out[y] = new int[] {1, 2, 3, 4, 5, 6, 7, z};
+                out[x] = new int[] {y};
+                out[z] = new int[] {firstC};
+                for (int c = firstC; c < n; c++) {
+                    out[c] = new int[] {c + 1 < n ? c + 1 : firstC, z};
+                }
+                writeWithIncoming(txn, out);
+                HnswMetadata old = HnswMetadata.read(txn, 0);
+                new HnswMetadata(true, e, 0, old.m(), old.m0(), old.efConstruction(), old.alpha(), old.seed()).write(txn, 0);
+                ItemStore items = ItemStore.open(txn, 0);
+                BuildGraph g = new BuildGraph(0, items.distance(), null, old.m(), old.m0(), old.efConstruction(), old.alpha(), old.seed(), new RoaringBitmap());
+                g.setEntry(e, 0);
+                new IslandRescue(txn, items, g, new RoaringBitmap()).linkSuspects(List.of(IslandRescue.suspect(x, 0)), new RoaringBitmap());
+            });
+            try (ReadTxn txn = store.read()) {
+                assertThat(HnswReader.open(txn, 0).check()).isEmpty();
+                assertThat(Links.read(txn, 0, y, 0)).contains(x, z);
+            }
+        }
+    }
+
     /** Writes each node's level-0 list and, as their transpose, the incoming lists. */
     private static void writeWithIncoming(io.quiver.storage.WriteTxn txn, int[][] out) {
         java.util.List<java.util.List<Integer>> in = new java.util.ArrayList<>();
