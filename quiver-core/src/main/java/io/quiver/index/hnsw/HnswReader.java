@@ -980,7 +980,8 @@ public final class HnswReader implements IndexReader {
                 StringBuilder some = new StringBuilder();
                 lost.stream().limit(5).forEach(x -> some.append(some.isEmpty() ? "" : ", ").append(Integer.toUnsignedString(x)));
                 report.accept(lost.getLongCardinality() + " node(s) on level " + level + " are unreachable from the entry point on that level, so searches may miss them: "
-                        + some + (lost.getLongCardinality() > 5 ? ", ..." : "") + " (builds link in islands of up to " + IslandRescue.ISLAND_LIMIT + " nodes; more suggests an m or ef-construction too small for the data)");
+                        + some + (lost.getLongCardinality() > 5 ? ", ..." : "") + " (builds link in islands of up to " + IslandRescue.ISLAND_LIMIT + " nodes, and narrow chains of up to " + IslandRescue.NARROW_LIMIT
+                        + " such as runs of copies; more suggests an m or ef-construction too small for the data)");
             }
         }
     }

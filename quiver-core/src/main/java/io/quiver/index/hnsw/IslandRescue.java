@@ -23,7 +23,8 @@ import org.roaringbitmap.RoaringBitmap;
  * <ul>
  *   <li>{@link #linkUnreachable()}: a build from scratch walks every level whole;
  *   <li>{@link #linkSuspects}: an incremental build walks backwards from the nodes that are new or
- *       lost an incoming link, a few list reads each, never a scan;
+ *       lost an incoming link, a few list reads each in a normal graph (up to
+ *       {@link #NARROW_LIMIT} in runs of copies), never a scan;
  *   <li>{@link #linkSmallLevels}: levels of at most {@link #SMALL_LEVEL} nodes are walked whole.
  * </ul>
  * <pre>{@code
@@ -46,9 +47,10 @@ final class IslandRescue {
     static final int ISLAND_LIMIT = 16;
 
     /**
-     * The most nodes a narrow backward walk follows ({@link #island(int, int, int)}). At 128, a
-     * fuzzing mix with m 6 once left 133 nodes of level 1 that nothing outside named after mass
-     * deletes; at 1,024 none in 12,800 builds (docs/bench-2026-11-25-s30/).
+     * The most nodes a narrow backward walk follows ({@link #island(int, int, int)}). At 128, one
+     * seed of a fuzzing mix with m 6 failed its check in nearly every run: its deletes left 133
+     * nodes of level 1 that nothing outside named, in a narrow walk of more than 128 nodes; at
+     * 1,024 it passed (docs/bench-2026-11-25-s30/).
      */
     static final int NARROW_LIMIT = 1024;
 
@@ -178,6 +180,11 @@ final class IslandRescue {
      * {@code limit} were added.
      */
     private IntList extendReach(int from, int level, RoaringBitmap reached, int limit) {
+        return extendReach(from, level, reached, limit, from, null);
+    }
+
+    /** {@link #extendReach(int, int, RoaringBitmap, int)} as if {@code id}'s list were {@code list} (when not null). */
+    private IntList extendReach(int from, int level, RoaringBitmap reached, int limit, int id, int[] list) {
         IntList queue = new IntList();
         reached.add(from);
         queue.add(from);
@@ -185,7 +192,7 @@ final class IslandRescue {
             if (queue.size > limit) {
                 return null;
             }
-            int[] out = Links.read(txn, index, queue.a[i], level);
+            int[] out = list != null && queue.a[i] == id ? list : Links.read(txn, index, queue.a[i], level);
             if (out != null) {
                 for (int y : out) {
                     if (reached.checkedAdd(y)) {
@@ -271,9 +278,9 @@ final class IslandRescue {
     /**
      * Finds the islands among the suspects ({@link #suspect}: new nodes, and nodes that lost an
      * incoming link, left with fewer than {@link #ISLAND_LIMIT}) and gives each a link in from
-     * outside. Costs a few list reads per suspect, never a scan: a node is in an island when
-     * walking its incoming links backwards ends, within {@link #ISLAND_LIMIT} nodes, without
-     * meeting the entry point.
+     * outside. Costs a few list reads per suspect in a normal graph, never a scan: a node is in an
+     * island when walking its incoming links backwards ends without meeting the entry point,
+     * within {@link #ISLAND_LIMIT} nodes or, while the walk stays narrow, {@link #NARROW_LIMIT}.
      */
     void linkSuspects(List<Long> suspects, RoaringBitmap inserted) {
         if (!g.hasEntry()) {
@@ -313,9 +320,10 @@ final class IslandRescue {
     }
 
     /**
-     * The nodes that reach {@code x} on {@code level} (x first) when they are fewer than
-     * {@link #ISLAND_LIMIT} and exclude the entry point: an island no search enters. Null when x is
-     * reachable, or has too many ancestors to tell, which the limit takes as reachable.
+     * The nodes that reach {@code x} on {@code level} (x first) when the walk of
+     * {@link #island(int, int, int)} finds them all and they exclude the entry point: an island no
+     * search enters. Null when x is reachable, or has too many ancestors to tell, which the limits
+     * take as reachable.
      */
     private int[] island(int x, int level) {
         return island(x, level, x);
@@ -323,15 +331,17 @@ final class IslandRescue {
 
     /**
      * {@link #island(int, int)} as if the link {@code without -> x} were gone. Past
-     * {@link #ISLAND_LIMIT} nodes the walk goes on while it stays narrow, at most two new nodes per
-     * incoming list read, up to {@link #NARROW_LIMIT}: a run of copies of one vector keeps one
-     * copy per list, so its members name each other one or two at a time, and two-thread builds
-     * left such rings of 17-27 copies that nothing outside named, about one build in 2,000-3,000
-     * of a fuzzing mix (docs/bench-2026-11-25-s30/). A reachable node's walk widens at once (a
+     * {@link #ISLAND_LIMIT} nodes the walk goes on while it stays narrow, having met at most
+     * {@link #ISLAND_LIMIT} plus two nodes per incoming list read so far, up to
+     * {@link #NARROW_LIMIT}: a run of copies of one vector keeps one copy per list, so its members
+     * name each other one or two at a time, and two-thread builds left such rings of 18-50 copies
+     * that nothing outside named, about one build in 1,600 of a fuzzing mix
+     * (docs/bench-2026-11-25-s30/). A reachable node's walk in a normal graph widens at once (a
      * level-0 node has ~m0/2 incoming links), so it still stops after the same few reads.
      */
     private int[] island(int x, int level, int without) {
         IntList seen = new IntList();
+        RoaringBitmap met = RoaringBitmap.bitmapOf(x); // what seen holds: a walk may meet 1,024 nodes
         seen.add(x);
         for (int i = 0; i < seen.size; i++) {
             int[] in = Links.read(txn, index, seen.a[i], Links.IN | level);
@@ -345,11 +355,12 @@ final class IslandRescue {
                 if (p == g.entryId()) {
                     return null;
                 }
-                if (!seen.contains(p)) {
+                if (!met.contains(p)) {
                     if (seen.size >= ISLAND_LIMIT && (seen.size >= NARROW_LIMIT || seen.size >= ISLAND_LIMIT + 2 * (i + 1))) {
                         return null;
                     }
                     seen.add(p);
+                    met.add(p);
                 }
             }
         }
@@ -535,11 +546,10 @@ final class IslandRescue {
     /**
      * Whether y taking x in place of its link {@code yl[i]} would leave that node unreachable, on a
      * level of at most {@link #SMALL_LEVEL} reachable nodes, which a walk from the entry point
-     * answers exactly (y's list is written as it would be for the walk, then put back). The
-     * backward walk of {@link #island} cannot tell: a node named by many copies of one vector, all
-     * reached through y alone, looks wide and so reachable. Dropping such a link cut 133 of a
-     * level's ~175 nodes off in a fuzzing mix (docs/bench-2026-11-25-s30/). On a larger level the
-     * walk gives up after that many nodes, once per level and build, and the answer is no.
+     * with y's list as it would be answers exactly. The backward walk of {@link #island} cannot
+     * tell: a node named by many nodes that are themselves reached only through y looks wide, and
+     * so reachable (IslandRescueTest). On a larger level the walk gives up after that many nodes,
+     * once per level and build, and the answer is no.
      */
     private boolean cutsOff(int y, int[] yl, int i, int x, int level) {
         if (largeLevels.contains(level)) {
@@ -547,10 +557,8 @@ final class IslandRescue {
         }
         int[] tried = yl.clone();
         tried[i] = x;
-        Links.write(txn, index, y, level, tried, tried.length);
         RoaringBitmap reached = new RoaringBitmap();
-        boolean small = extendReach(g.entryId(), level, reached, SMALL_LEVEL) != null;
-        Links.write(txn, index, y, level, yl, yl.length);
+        boolean small = extendReach(g.entryId(), level, reached, SMALL_LEVEL, y, tried) != null;
         if (!small) {
             largeLevels.add(level);
             return false;

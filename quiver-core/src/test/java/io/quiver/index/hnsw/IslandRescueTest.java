@@ -69,7 +69,7 @@ class IslandRescueTest {
      * A ring of 20 copies of one vector, each naming the next (a full list keeps one copy of its
      * own vector), that nothing outside names any more: more nodes than {@link
      * IslandRescue#ISLAND_LIMIT}, but a narrow walk, which the build follows to the end and links
-     * in. The shape of the islands two-thread builds of many copies left, one in 2,000-3,000.
+     * in. The shape of the islands two-thread builds of many copies left, about one in 1,600.
      */
     @Test
     void aNarrowRingOfCopiesLargerThanTheIslandLimitIsLinkedIn() {
@@ -127,8 +127,7 @@ class IslandRescueTest {
      * A rescue must not make room in a full host by dropping the host's only link into a part of
      * the level: here y's farthest link z leads to 20 nodes that all name z back, so the backward
      * walk from z looks wide and took z as reachable without y; dropping it cut those 21 nodes
-     * off (the shape of a fuzzing mix's 133 unreachable nodes of level 1). The host drops a link
-     * whose target stays reached instead.
+     * off. The host drops a link whose target stays reached instead.
      */
     @Test
     void aRescueDoesNotDropAHostsOnlyLinkIntoPartOfTheLevel() {
