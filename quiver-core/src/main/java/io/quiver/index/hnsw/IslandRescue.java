@@ -25,12 +25,13 @@ import org.roaringbitmap.RoaringBitmap;
  *   <li>{@link #linkSuspects}: an incremental build walks backwards from the nodes that are new or
  *       lost an incoming link, a few list reads each in a normal graph (up to
  *       {@link #NARROW_LIMIT} in runs of copies), never a scan;
- *   <li>{@link #linkSmallLevels}: levels of at most {@link #SMALL_LEVEL} nodes are walked whole.
+ *   <li>{@link #linkSmallLevels}: levels of at most {@link #SMALL_LEVEL} nodes are walked whole,
+ *       and every node of theirs that is new or lost an incoming link is checked against the walk.
  * </ul>
  * <pre>{@code
  * IslandRescue islands = new IslandRescue(txn, items, graph, touched);
  * islands.linkSuspects(suspects, inserted);
- * islands.linkSmallLevels(allItems);
+ * islands.linkSmallLevels(allItems, changed);
  * }</pre>
  */
 final class IslandRescue {
@@ -208,15 +209,17 @@ final class IslandRescue {
      * Walks the levels from the top while they have at most {@link #SMALL_LEVEL} nodes, and links
      * in what the walk does not reach. In an index of at most that many items every node of every
      * level is known, so nothing unreachable stays; in a larger one the walk finds the nodes that
-     * link to a reached node without being reached, and an island with no link out at all stays
-     * unseen (finding it would take a scan).
+     * link to a reached node without being reached, and those of {@code changed} (new, or lost an
+     * incoming link in this build) that it does not reach. An island with no link out that this
+     * build did not cut off stays unseen (finding it would take a scan).
      */
-    void linkSmallLevels(RoaringBitmap after) {
+    void linkSmallLevels(RoaringBitmap after, List<Long> changed) {
         if (!g.hasEntry()) {
             return;
         }
         RoaringBitmap[] levels = after.getLongCardinality() <= SMALL_LEVEL ? levelsOf(after, g.maxLevel()) : null;
         for (int l = g.maxLevel(); l >= 0; l--) {
+            RoaringBitmap changedHere = null;
             for (int round = 0; round < SMALL_LEVEL_ROUNDS; round++) {
                 RoaringBitmap reached = new RoaringBitmap();
                 RoaringBitmap lost = new RoaringBitmap();
@@ -225,12 +228,33 @@ final class IslandRescue {
                 }
                 if (levels != null) {
                     lost.or(RoaringBitmap.andNot(levels[l], reached));
+                } else {
+                    // A group that lost its way in and names nothing outside is not among the
+                    // nodes that link to the walk; the node that lost the link is among these.
+                    // (A backward walk from it can take it as reachable: such a group's members
+                    // may name one another many times over; 133 nodes of a level, a fuzzing mix.)
+                    if (changedHere == null) {
+                        changedHere = stillOnLevel(changed, l);
+                    }
+                    lost.or(RoaringBitmap.andNot(changedHere, reached));
                 }
                 if (lost.isEmpty() || rescue(lost.toArray(), reached::contains, ANY, reached.toArray(), l) == null) {
                     break;
                 }
             }
         }
+    }
+
+    /** The ids of {@code changed} ({@link #suspect}s) on {@code level} that still have a list there. */
+    private RoaringBitmap stillOnLevel(List<Long> changed, int level) {
+        RoaringBitmap ids = new RoaringBitmap();
+        for (long k : changed) {
+            int id = (int) (k >>> 8);
+            if ((k & 0xFF) == level && !ids.contains(id) && Links.read(txn, index, id, level) != null) {
+                ids.add(id);
+            }
+        }
+        return ids;
     }
 
     /** The nodes on each level 0..top among {@code ids} (a small index: reads every node's lists). */

@@ -35,6 +35,9 @@ final class LinkWriter {
     // Lists that may have become unreachable: a node with few incoming links that lost one (or
     // that is new) heads the check for a small island; see IslandRescue.
     private final List<Long> suspects = new ArrayList<>();
+    // Every node that is new or lost an incoming link, whatever its number of incoming links: on
+    // a level small enough to walk whole, any of them the walk misses is cut off (IslandRescue).
+    private final List<Long> changed = new ArrayList<>();
     private int[] now = new int[64];
     private int[] was = new int[64];
     private int[] merged = new int[64];
@@ -67,7 +70,7 @@ final class LinkWriter {
             islands.linkUnreachable();
         }
         islands.linkSuspects(suspects, inserted);
-        islands.linkSmallLevels(after);
+        islands.linkSmallLevels(after, changed);
         return touched;
     }
 
@@ -165,6 +168,7 @@ final class LinkWriter {
             for (int l = 0; l <= n.level; l++) {
                 if (!changes.hasAdds(n.id, l)) {
                     suspects.add(IslandRescue.suspect(n.id, l));
+                    changed.add(IslandRescue.suspect(n.id, l));
                 }
             }
         }
@@ -184,8 +188,11 @@ final class LinkWriter {
         }
         // A node that was reachable and only gained incoming links stays reachable unless a link
         // on its way in was dropped, and the target of that link is a suspect itself.
-        if (n < IslandRescue.ISLAND_LIMIT && (d1 > d0 || inserted.contains(x))) {
-            suspects.add(IslandRescue.suspect(x, l));
+        if (d1 > d0 || inserted.contains(x)) {
+            changed.add(IslandRescue.suspect(x, l));
+            if (n < IslandRescue.ISLAND_LIMIT) {
+                suspects.add(IslandRescue.suspect(x, l));
+            }
         }
     }
 

@@ -180,6 +180,65 @@ class IslandRescueTest {
         }
     }
 
+    /**
+     * A group that this build cut off, whose members name one node of theirs many times over and
+     * nothing outside: the node that lost the link has too many incoming links to be a suspect,
+     * and no member links to what a walk from the entry point reaches. On a level small enough to
+     * walk whole, the nodes that lost an incoming link are checked against the walk (a fuzzing
+     * mix left 133 nodes of a level so).
+     */
+    @Test
+    void aGroupCutOffOnASmallLevelIsLinkedInThoughItsWalksLookWide() {
+        int others = 6;
+        int group = 20;
+        int n = others + group;
+        int hub = others; // named by every other member
+        try (Store store = Store.open(dir)) {
+            store.write(txn -> {
+                HnswWriter w = HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, 2);
+                for (int id = 0; id < others; id++) {
+                    w.add(id, new float[] {id, 0});
+                }
+                for (int c = 0; c < group; c++) {
+                    w.add(others + c, new float[] {2.5f + 0.01f * c, 3});
+                }
+                w.build(HnswBuildOptions.builder().m(4).threads(1).build());
+                for (int id = 0; id < n; id++) {
+                    for (int l = 0; l <= Links.MAX_LEVEL; l++) {
+                        txn.delete(0, io.quiver.storage.KeyKind.LINKS, id, l);
+                        txn.delete(0, io.quiver.storage.KeyKind.LINKS, id, Links.IN | l);
+                    }
+                }
+                int[][] out = new int[n][];
+                for (int id = 0; id < others; id++) {
+                    out[id] = new int[] {(id + 1) % others, (id + others - 1) % others};
+                }
+                out[hub] = new int[] {hub + 1};
+                for (int c = hub + 1; c < n; c++) {
+                    out[c] = new int[] {c + 1 < n ? c + 1 : hub + 1, hub};
+                }
+                writeWithIncoming(txn, out);
+                HnswMetadata old = HnswMetadata.read(txn, 0);
+                new HnswMetadata(true, 0, 0, old.m(), old.m0(), old.efConstruction(), old.alpha(), old.seed()).write(txn, 0);
+            });
+            store.write(txn -> {
+                HnswMetadata old = HnswMetadata.read(txn, 0);
+                ItemStore items = ItemStore.open(txn, 0);
+                BuildGraph g = new BuildGraph(0, items.distance(), null, old.m(), old.m0(), old.efConstruction(), old.alpha(), old.seed(), new RoaringBitmap());
+                g.setEntry(0, 0);
+                IslandRescue islands = new IslandRescue(txn, items, g, new RoaringBitmap());
+                // the hub lost the link that led in; with 19 incoming links it is no suspect
+                islands.linkSuspects(List.of(), new RoaringBitmap());
+                RoaringBitmap manyItems = new RoaringBitmap();
+                manyItems.add(0L, 2_000L); // more than SMALL_LEVEL: the level's members are not read
+                islands.linkSmallLevels(manyItems, List.of(IslandRescue.suspect(hub, 0)));
+            });
+            try (ReadTxn txn = store.read()) {
+                assertThat(HnswReader.open(txn, 0).check()).isEmpty();
+            }
+        }
+    }
+
     /** Writes each node's level-0 list and, as their transpose, the incoming lists. */
     private static void writeWithIncoming(io.quiver.storage.WriteTxn txn, int[][] out) {
         java.util.List<java.util.List<Integer>> in = new java.util.ArrayList<>();
