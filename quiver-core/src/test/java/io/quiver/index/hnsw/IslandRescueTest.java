@@ -77,21 +77,8 @@ class IslandRescueTest {
         int ring = 20;
         try (Store store = Store.open(dir)) {
             store.write(txn -> {
-                HnswWriter w = HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, 2);
-                for (int id = 0; id < others; id++) {
-                    w.add(id, new float[] {id, 0});
-                }
-                for (int c = 0; c < ring; c++) {
-                    w.add(others + c, new float[] {2.5f, 3});
-                }
-                w.build(HnswBuildOptions.builder().m(4).threads(1).build());
+                buildLineAndGroup(txn, others, ring, 0);
                 int n = others + ring;
-                for (int id = 0; id < n; id++) {
-                    for (int l = 0; l <= Links.MAX_LEVEL; l++) {
-                        txn.delete(0, io.quiver.storage.KeyKind.LINKS, id, l);
-                        txn.delete(0, io.quiver.storage.KeyKind.LINKS, id, Links.IN | l);
-                    }
-                }
                 // level 0 only: the others form a ring through the entry point 0; copy c names
                 // copy c+1 (the last names the first), and the first copy also names node 2
                 int[][] out = new int[n][];
@@ -102,20 +89,14 @@ class IslandRescueTest {
                     int next = others + (c + 1) % ring;
                     out[others + c] = c == 0 ? new int[] {next, 2} : new int[] {next};
                 }
-                writeWithIncoming(txn, out);
-                HnswMetadata old = HnswMetadata.read(txn, 0);
-                new HnswMetadata(true, 0, 0, old.m(), old.m0(), old.efConstruction(), old.alpha(), old.seed()).write(txn, 0);
+                replaceGraph(txn, out, 0);
             });
             try (ReadTxn txn = store.read()) {
                 assertThat(HnswReader.open(txn, 0).check()).anySatisfy(p -> assertThat(p).contains("20 node(s) on level 0 are unreachable"));
             }
             store.write(txn -> {
-                HnswMetadata old = HnswMetadata.read(txn, 0);
-                ItemStore items = ItemStore.open(txn, 0);
-                BuildGraph g = new BuildGraph(0, items.distance(), null, old.m(), old.m0(), old.efConstruction(), old.alpha(), old.seed(), new RoaringBitmap());
-                g.setEntry(0, 0);
                 // the copy that lost the link from outside heads the walk
-                new IslandRescue(txn, items, g, new RoaringBitmap()).linkSuspects(List.of(IslandRescue.suspect(others + 5, 0)), new RoaringBitmap());
+                rescuer(txn, 0).linkSuspects(List.of(IslandRescue.suspect(others + 5, 0)), new RoaringBitmap());
             });
             try (ReadTxn txn = store.read()) {
                 assertThat(HnswReader.open(txn, 0).check()).isEmpty();
@@ -146,12 +127,6 @@ class IslandRescueTest {
                     w.add(c, new float[] {10 + 0.1f * (c - firstC), 31});
                 }
                 w.build(HnswBuildOptions.builder().m(4).threads(1).build()); // m0 8
-                for (int id = 0; id < n; id++) {
-                    for (int l = 0; l <= Links.MAX_LEVEL; l++) {
-                        txn.delete(0, io.quiver.storage.KeyKind.LINKS, id, l);
-                        txn.delete(0, io.quiver.storage.KeyKind.LINKS, id, Links.IN | l);
-                    }
-                }
                 // e names r1..r7 and y; y's list is full (r1..r7 and z); z names c1, the c's a ring
                 // that also names z; x, the suspect, names y and nothing names it
                 int[][] out = new int[n][];
@@ -165,13 +140,8 @@ class IslandRescueTest {
                 for (int c = firstC; c < n; c++) {
                     out[c] = new int[] {c + 1 < n ? c + 1 : firstC, z};
                 }
-                writeWithIncoming(txn, out);
-                HnswMetadata old = HnswMetadata.read(txn, 0);
-                new HnswMetadata(true, e, 0, old.m(), old.m0(), old.efConstruction(), old.alpha(), old.seed()).write(txn, 0);
-                ItemStore items = ItemStore.open(txn, 0);
-                BuildGraph g = new BuildGraph(0, items.distance(), null, old.m(), old.m0(), old.efConstruction(), old.alpha(), old.seed(), new RoaringBitmap());
-                g.setEntry(e, 0);
-                new IslandRescue(txn, items, g, new RoaringBitmap()).linkSuspects(List.of(IslandRescue.suspect(x, 0)), new RoaringBitmap());
+                replaceGraph(txn, out, e);
+                rescuer(txn, e).linkSuspects(List.of(IslandRescue.suspect(x, 0)), new RoaringBitmap());
             });
             try (ReadTxn txn = store.read()) {
                 assertThat(HnswReader.open(txn, 0).check()).isEmpty();
@@ -195,20 +165,7 @@ class IslandRescueTest {
         int hub = others; // named by every other member
         try (Store store = Store.open(dir)) {
             store.write(txn -> {
-                HnswWriter w = HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, 2);
-                for (int id = 0; id < others; id++) {
-                    w.add(id, new float[] {id, 0});
-                }
-                for (int c = 0; c < group; c++) {
-                    w.add(others + c, new float[] {2.5f + 0.01f * c, 3});
-                }
-                w.build(HnswBuildOptions.builder().m(4).threads(1).build());
-                for (int id = 0; id < n; id++) {
-                    for (int l = 0; l <= Links.MAX_LEVEL; l++) {
-                        txn.delete(0, io.quiver.storage.KeyKind.LINKS, id, l);
-                        txn.delete(0, io.quiver.storage.KeyKind.LINKS, id, Links.IN | l);
-                    }
-                }
+                buildLineAndGroup(txn, others, group, 0.01f);
                 int[][] out = new int[n][];
                 for (int id = 0; id < others; id++) {
                     out[id] = new int[] {(id + 1) % others, (id + others - 1) % others};
@@ -217,16 +174,10 @@ class IslandRescueTest {
                 for (int c = hub + 1; c < n; c++) {
                     out[c] = new int[] {c + 1 < n ? c + 1 : hub + 1, hub};
                 }
-                writeWithIncoming(txn, out);
-                HnswMetadata old = HnswMetadata.read(txn, 0);
-                new HnswMetadata(true, 0, 0, old.m(), old.m0(), old.efConstruction(), old.alpha(), old.seed()).write(txn, 0);
+                replaceGraph(txn, out, 0);
             });
             store.write(txn -> {
-                HnswMetadata old = HnswMetadata.read(txn, 0);
-                ItemStore items = ItemStore.open(txn, 0);
-                BuildGraph g = new BuildGraph(0, items.distance(), null, old.m(), old.m0(), old.efConstruction(), old.alpha(), old.seed(), new RoaringBitmap());
-                g.setEntry(0, 0);
-                IslandRescue islands = new IslandRescue(txn, items, g, new RoaringBitmap());
+                IslandRescue islands = rescuer(txn, 0);
                 // the hub lost the link that led in; with 19 incoming links it is no suspect
                 islands.linkSuspects(List.of(), new RoaringBitmap());
                 RoaringBitmap manyItems = new RoaringBitmap();
@@ -237,6 +188,46 @@ class IslandRescueTest {
                 assertThat(HnswReader.open(txn, 0).check()).isEmpty();
             }
         }
+    }
+
+    /**
+     * Builds index 0 (m 4) of {@code others} points on a line, ids from 0, then {@code group}
+     * points near (2.5, 3), {@code spread} apart; the tests then replace its lists.
+     */
+    private static void buildLineAndGroup(io.quiver.storage.WriteTxn txn, int others, int group, float spread) {
+        HnswWriter w = HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, 2);
+        for (int id = 0; id < others; id++) {
+            w.add(id, new float[] {id, 0});
+        }
+        for (int c = 0; c < group; c++) {
+            w.add(others + c, new float[] {2.5f + spread * c, 3});
+        }
+        w.build(HnswBuildOptions.builder().m(4).threads(1).build());
+    }
+
+    /**
+     * Replaces the lists of nodes 0..out.length-1 by {@code out} on level 0 (no other level), with
+     * their incoming lists as its transpose, and makes {@code entry} the entry point.
+     */
+    private static void replaceGraph(io.quiver.storage.WriteTxn txn, int[][] out, int entry) {
+        for (int id = 0; id < out.length; id++) {
+            for (int l = 0; l <= Links.MAX_LEVEL; l++) {
+                txn.delete(0, io.quiver.storage.KeyKind.LINKS, id, l);
+                txn.delete(0, io.quiver.storage.KeyKind.LINKS, id, Links.IN | l);
+            }
+        }
+        writeWithIncoming(txn, out);
+        HnswMetadata old = HnswMetadata.read(txn, 0);
+        new HnswMetadata(true, entry, 0, old.m(), old.m0(), old.efConstruction(), old.alpha(), old.seed()).write(txn, 0);
+    }
+
+    /** The island rescue of a build of index 0 whose entry point is {@code entry} on level 0. */
+    private static IslandRescue rescuer(io.quiver.storage.WriteTxn txn, int entry) {
+        HnswMetadata old = HnswMetadata.read(txn, 0);
+        ItemStore items = ItemStore.open(txn, 0);
+        BuildGraph g = new BuildGraph(0, items.distance(), null, old.m(), old.m0(), old.efConstruction(), old.alpha(), old.seed(), new RoaringBitmap());
+        g.setEntry(entry, 0);
+        return new IslandRescue(txn, items, g, new RoaringBitmap());
     }
 
     /** Writes each node's level-0 list and, as their transpose, the incoming lists. */
