@@ -56,11 +56,12 @@ final class IslandRescue {
     static final int NARROW_LIMIT = 1024;
 
     /**
-     * How many nodes of a level the build walks from the entry point to find every node no walk
-     * reaches. Levels up to this size (the top levels of any index, all of a small one) are then
-     * checked whole, whatever island they hold: moving a deleted entry point, for one, changes
-     * what is reachable without changing any node's incoming list. Larger levels rely on the
-     * suspects of {@link #linkSuspects}.
+     * How many reachable nodes of a level the build walks from the entry point. On levels up to
+     * this size (the top levels of any index, all of a small one) it links in the nodes that link
+     * into the walk without being reached, the nodes this build changed that the walk misses,
+     * and, in an index of at most this many items, every node the walk misses (moving a deleted
+     * entry point, for one, changes what is reachable without changing any node's incoming list).
+     * Larger levels rely on the suspects of {@link #linkSuspects}.
      */
     static final int SMALL_LEVEL = 1024;
 
@@ -230,7 +231,9 @@ final class IslandRescue {
                     lost.or(RoaringBitmap.andNot(levels[l], reached));
                 } else {
                     // A group that lost its way in and names nothing outside is not among the
-                    // nodes that link to the walk; the node that lost the link is among these.
+                    // nodes that link to the walk; the node that lost the link in this build's
+                    // writes is among these (not one cut off by a rescue's drop, nor the part
+                    // behind an entry point that moved up a level; see ARCHITECTURE.md).
                     // (A backward walk from it can take it as reachable: such a group's members
                     // may name one another many times over; 133 nodes of a level, a fuzzing mix.)
                     if (changedHere == null) {

@@ -178,8 +178,9 @@ class IslandRescueTest {
             });
             store.write(txn -> {
                 IslandRescue islands = rescuer(txn, 0);
-                // the hub lost the link that led in; with 19 incoming links it is no suspect
-                islands.linkSuspects(List.of(), new RoaringBitmap());
+                // the hub lost the link that led in; with 19 incoming links it is no suspect of the
+                // build, and a backward walk from it looks wide and takes it as reachable
+                islands.linkSuspects(List.of(IslandRescue.suspect(hub, 0)), new RoaringBitmap());
                 RoaringBitmap manyItems = new RoaringBitmap();
                 manyItems.add(0L, 2_000L); // more than SMALL_LEVEL: the level's members are not read
                 islands.linkSmallLevels(manyItems, List.of(IslandRescue.suspect(hub, 0)));
