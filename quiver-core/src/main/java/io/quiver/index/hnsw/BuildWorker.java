@@ -752,11 +752,52 @@ final class BuildWorker {
         candidates.drainAscending(sortedDist, sortedId);
         int count = select(sortedDist, sortedId, c, cap);
         node.setLinks(level, chosen, count);
+        noteFarDrops(node.id, level, c, count);
         int kept = selectedCopy;
         for (int i = 0; copySelected && i < c && sortedDist[i] <= copyDistance; i++) {
             if (sortedId[i] != kept) {
                 // a copy of the node that this list no longer names, and perhaps no other list
                 queueCopyLink(kept, sortedId[i], level);
+            }
+        }
+    }
+
+    /**
+     * How much farther than every neighbour a prune keeps a candidate it drops must be to be a far
+     * drop ({@link #farDrops}), in the distance's own units.
+     */
+    static final float FAR_DROP = 2f;
+
+    /**
+     * Candidates that prunes passed over at more than {@link #FAR_DROP} times the distance of the
+     * farthest neighbour they kept, as (from, to, level) triples: in clustered data, the few links
+     * from one cluster into another, which a prune drops as covered by the list's own cluster. The
+     * write phase checks that a walk from the list still meets each
+     * ({@link IslandRescue#linkDroppedTargets}). Most prunes drop neighbours about as far as those
+     * they keep, and note none (10-90 per batch of 1,000 inserts into 50k or 500k clustered items).
+     */
+    final IntList farDrops = new IntList();
+
+    /**
+     * Notes the far drops of the prune just made: {@code c} candidates ({@link #sortedDist},
+     * {@link #sortedId}, ascending), {@code count} of them {@link #chosen}.
+     */
+    private void noteFarDrops(int from, int level, int c, int count) {
+        if (count == 0 || count == c) {
+            return;
+        }
+        float keptMax = -1;
+        for (int i = 0; i < c; i++) {
+            if (IntList.contains(chosen, count, sortedId[i])) {
+                keptMax = sortedDist[i];
+            }
+        }
+        // (kept at distance 0 only: copies, which the copy links keep together)
+        for (int i = c - 1; keptMax > 0 && i >= 0 && sortedDist[i] > FAR_DROP * keptMax; i--) {
+            if (!IntList.contains(chosen, count, sortedId[i])) {
+                farDrops.add(from);
+                farDrops.add(sortedId[i]);
+                farDrops.add(level);
             }
         }
     }

@@ -183,6 +183,7 @@ final class HnswBuilder {
             Kernels.buildStarted();
             WorkerScratch.Pool scratch = WorkerScratch.pool(txn.store(), index);
             List<BuildWorker> workers = new ArrayList<>();
+            IntList farDrops = new IntList(); // the workers' (BuildWorker#farDrops)
             try {
                 try {
                     for (int t = 0; t < threads; t++) {
@@ -236,6 +237,9 @@ final class HnswBuilder {
                     }
                     // run() returns or throws only once every worker thread has ended
                     for (BuildWorker w : workers) {
+                        for (int i = 0; i < w.farDrops.size; i++) {
+                            farDrops.add(w.farDrops.a[i]);
+                        }
                         scratch.giveBack(w.release());
                     }
                 }
@@ -245,7 +249,7 @@ final class HnswBuilder {
                     if (full) {
                         items.dropStructure(previous);
                     }
-                    touched = new LinkWriter(txn, items, g, inserted).write(removedTop, after, full);
+                    touched = new LinkWriter(txn, items, g, inserted).write(removedTop, after, full, farDrops);
                     if (g.committedAddresses != null) {
                         // the lists this build changed (and some it left alone); a worker may have kept one from its snapshot
                         g.committedAddresses.forgetLists(touched);

@@ -297,6 +297,79 @@ final class IslandRescue {
         return true;
     }
 
+    /**
+     * Nodes a walk from a list's owner follows along the written lists, looking for a node the
+     * list no longer names ({@link #linkDroppedTargets}).
+     */
+    static final int DROPPED_WALK = 256;
+
+    /**
+     * For each far link a prune of this build dropped ({@code drops}: from, to, level triples;
+     * {@link BuildWorker#farDrops}), walks forward from the node that dropped it along the written
+     * lists, at most {@link #DROPPED_WALK} nodes; when the walk does not meet the node dropped,
+     * that node gets a link from the nearest of the dropping node and its neighbours that can take
+     * one ({@link #linkIn}: a full list gives up its farthest link that stays reached). One check
+     * per node and level.
+     *
+     * <p>A prune keeps a list's closest and most varied neighbours; in tight clusters the few
+     * links from one cluster to another look covered by the list's own cluster, and reverse links
+     * pruned them away one by one until a whole cluster had no link in on level 0, while its nodes
+     * had so many incoming links among themselves that no backward walk took them for an island
+     * (m 4, three clusters of 8-d points 0.001 apart, batches of 500 with a fifth deleted now and
+     * then: 577-906 nodes of level 0 in 6 of 600 one-thread builds; TightClustersTest).
+     */
+    void linkDroppedTargets(IntList drops) {
+        if (!g.hasEntry()) {
+            return;
+        }
+        java.util.Set<Long> checked = new java.util.HashSet<>(); // one check per target and level
+        for (int i = 0; i + 2 < drops.size; i += 3) {
+            int from = drops.a[i];
+            int to = drops.a[i + 1];
+            int level = drops.a[i + 2];
+            if (to == g.entryId() || g.blocked.contains(from) || g.blocked.contains(to) || !checked.add(suspect(to, level))) {
+                continue;
+            }
+            RoaringBitmap reached = new RoaringBitmap();
+            if (meets(from, to, level, reached) || Links.read(txn, index, to, level) == null) {
+                continue;
+            }
+            // hosts on the dropping side: the node itself and its neighbours (the rescue's walks
+            // from `to` would search its own side, which the walk from `from` did not reach)
+            int[] out = Links.read(txn, index, from, level);
+            int[] hosts = Arrays.copyOf(out, out.length + 1);
+            hosts[out.length] = from;
+            float[] d = new float[hosts.length];
+            for (int h : nearestFirst(to, hosts, y -> y != to, d)) {
+                if (d[h] != Float.MAX_VALUE && linkIn(hosts[h], to, level) != NO_LINK) {
+                    break;
+                }
+            }
+        }
+    }
+
+    /** Whether a breadth-first walk from {@code from} along the written lists of {@code level} meets {@code to} within {@link #DROPPED_WALK} nodes. */
+    private boolean meets(int from, int to, int level, RoaringBitmap reached) {
+        IntList queue = new IntList();
+        reached.add(from);
+        queue.add(from);
+        for (int i = 0; i < queue.size && queue.size < DROPPED_WALK; i++) {
+            int[] out = Links.read(txn, index, queue.a[i], level);
+            if (out == null) {
+                continue;
+            }
+            for (int y : out) {
+                if (y == to) {
+                    return true;
+                }
+                if (reached.checkedAdd(y)) {
+                    queue.add(y);
+                }
+            }
+        }
+        return false;
+    }
+
     /** A suspect of {@link #linkSuspects}: the (unsigned) id above its level byte. */
     static long suspect(int id, int level) {
         return (Integer.toUnsignedLong(id) << 8) | level;

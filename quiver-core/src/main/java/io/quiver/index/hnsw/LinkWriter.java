@@ -56,7 +56,7 @@ final class LinkWriter {
      * top level), and links in islands. Returns the ids of the dirty nodes (their lists written, or
      * left alone when unchanged) and of the hosts the island rescue gave a link.
      */
-    RoaringBitmap write(Map<Integer, Integer> removedTop, RoaringBitmap after, boolean full) {
+    RoaringBitmap write(Map<Integer, Integer> removedTop, RoaringBitmap after, boolean full, IntList farDrops) {
         // no loop here: each step's loop is in a method of its own (see the class comment)
         deleteRemovedLists(removedTop);
         GraphNode[] dirty = dirtyInIdOrder(g);
@@ -70,6 +70,9 @@ final class LinkWriter {
             islands.linkUnreachable();
         }
         islands.linkSuspects(suspects, inserted);
+        if (!full) { // a build from scratch walks every level whole (linkUnreachable)
+            islands.linkDroppedTargets(farDrops);
+        }
         islands.linkSmallLevels(after, changed);
         return touched;
     }
