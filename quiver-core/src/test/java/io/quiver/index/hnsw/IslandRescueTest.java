@@ -192,6 +192,59 @@ class IslandRescueTest {
     }
 
     /**
+     * A new node that takes over as entry point on a level above the old one: on the old top
+     * level, nothing named the old entry point (it needed no incoming link) and the rest of that
+     * level hung behind it in a chain. The walk of that small level from the new entry point
+     * meets only what the new node links to; the nodes that link into that walk are linked in one
+     * round at a time, back along the chain to the old entry point (an index of more than
+     * {@link IslandRescue#SMALL_LEVEL} items, so the level's members are not listed).
+     */
+    @Test
+    void theChainBehindAReplacedEntryPointIsLinkedIn() {
+        int n = 1_100;
+        try (Store store = Store.open(dir)) {
+            int[] newId = new int[1];
+            store.write(txn -> {
+                HnswWriter w = HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, 2);
+                for (int id = 0; id < n; id++) {
+                    w.add(id, new float[] {id, 0});
+                }
+                w.build(HnswBuildOptions.builder().m(4).threads(1).build());
+                // level 0: a line, linked both ways; level 1: the chain 0 -> 1 -> ... -> 5, entry 0
+                int[][] out = new int[n][];
+                for (int id = 0; id < n; id++) {
+                    out[id] = id == 0 ? new int[] {1} : id == n - 1 ? new int[] {id - 1} : new int[] {id - 1, id + 1};
+                }
+                replaceGraph(txn, out, 0);
+                for (int id = 0; id <= 5; id++) {
+                    int[] next = id < 5 ? new int[] {id + 1} : new int[0];
+                    Links.write(txn, 0, id, 1, next, next.length);
+                    if (id > 0) {
+                        Links.write(txn, 0, id, Links.IN | 1, new int[] {id - 1}, 1);
+                    }
+                }
+                HnswMetadata old = HnswMetadata.read(txn, 0);
+                new HnswMetadata(true, 0, 1, old.m(), old.m0(), old.efConstruction(), old.alpha(), old.seed()).write(txn, 0);
+                BuildGraph g = new BuildGraph(0, ItemStore.open(txn, 0).distance(), null, old.m(), old.m0(), old.efConstruction(), old.alpha(), old.seed(), new RoaringBitmap());
+                int id = n;
+                while (g.randomLevel(id) < 2) {
+                    id++;
+                }
+                newId[0] = id;
+            });
+            store.write(txn -> {
+                HnswWriter w = HnswWriter.open(txn, 0);
+                w.add(newId[0], new float[] {5.4f, 0}); // next to the end of the chain, far from the old entry point
+                w.build(HnswBuildOptions.builder().threads(1).build());
+            });
+            try (ReadTxn txn = store.read()) {
+                assertThat(HnswMetadata.read(txn, 0).entry()).isEqualTo(newId[0]);
+                assertThat(HnswReader.open(txn, 0).check()).isEmpty();
+            }
+        }
+    }
+
+    /**
      * Builds index 0 (m 4) of {@code others} points on a line, ids from 0, then {@code group}
      * points near (2.5, 3), {@code spread} apart; the tests then replace its lists.
      */
