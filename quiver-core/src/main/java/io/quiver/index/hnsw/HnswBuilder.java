@@ -167,6 +167,7 @@ final class HnswBuilder {
                     }
                 }
             }
+            long entryBefore = g.hasEntry() ? g.entryWord() : -1; // (level << 32 | id)
             // Workers cannot see this transaction's items through their snapshots: copy them off-heap.
             try (var s = trace.step("copy new items")) {
                 firstNew = g.slotCount;
@@ -249,7 +250,7 @@ final class HnswBuilder {
                     if (full) {
                         items.dropStructure(previous);
                     }
-                    touched = new LinkWriter(txn, items, g, inserted).write(removedTop, after, full, farDrops);
+                    touched = new LinkWriter(txn, items, g, inserted).write(removedTop, after, full, farDrops, entryBefore);
                     if (g.committedAddresses != null) {
                         // the lists this build changed (and some it left alone); a worker may have kept one from its snapshot
                         g.committedAddresses.forgetLists(touched);

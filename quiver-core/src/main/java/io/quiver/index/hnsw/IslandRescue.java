@@ -316,7 +316,8 @@ final class IslandRescue {
      * pruned them away one by one until a whole cluster had no link in on level 0, while its nodes
      * had so many incoming links among themselves that no backward walk took them for an island
      * (m 4, three clusters of 8-d points 0.001 apart, batches of 500 with a fifth deleted now and
-     * then: 577-906 nodes of level 0 in 6 of 600 one-thread builds; TightClustersTest).
+     * then: 680-733 nodes of level 0 in 3 of 600 one-thread builds; TightClustersTest). The far
+     * drops of repairs after deletes come here too ({@link BuildWorker#farDrops}).
      */
     void linkDroppedTargets(IntList drops) {
         if (!g.hasEntry()) {

@@ -56,7 +56,7 @@ final class LinkWriter {
      * top level), and links in islands. Returns the ids of the dirty nodes (their lists written, or
      * left alone when unchanged) and of the hosts the island rescue gave a link.
      */
-    RoaringBitmap write(Map<Integer, Integer> removedTop, RoaringBitmap after, boolean full, IntList farDrops) {
+    RoaringBitmap write(Map<Integer, Integer> removedTop, RoaringBitmap after, boolean full, IntList farDrops, long entryBefore) {
         // no loop here: each step's loop is in a method of its own (see the class comment)
         deleteRemovedLists(removedTop);
         GraphNode[] dirty = dirtyInIdOrder(g);
@@ -69,6 +69,7 @@ final class LinkWriter {
         if (full) {
             islands.linkUnreachable();
         }
+        noteFormerEntry(entryBefore);
         islands.linkSuspects(suspects, inserted);
         if (!full) { // a build from scratch walks every level whole (linkUnreachable)
             islands.linkDroppedTargets(farDrops);
@@ -159,6 +160,22 @@ final class LinkWriter {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * An entry point that a new node replaced is a suspect on each of its levels: it needed no
+     * incoming link, and may have none (a two-thread fuzzing mix of tight clusters left a former
+     * entry point alone on a level of more than 1,024 nodes, which no walk of a small level sees).
+     */
+    private void noteFormerEntry(long entryBefore) {
+        if (entryBefore < 0 || !g.hasEntry() || (int) entryBefore == g.entryId() || g.blocked.contains((int) entryBefore)) {
+            return;
+        }
+        int id = (int) entryBefore;
+        for (int l = 0; l <= (int) (entryBefore >>> 32); l++) {
+            suspects.add(IslandRescue.suspect(id, l));
+            changed.add(IslandRescue.suspect(id, l));
         }
     }
 
