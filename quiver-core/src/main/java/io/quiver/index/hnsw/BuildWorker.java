@@ -764,7 +764,9 @@ final class BuildWorker {
 
     /**
      * How much farther than every neighbour a prune keeps a candidate it drops must be to be a far
-     * drop ({@link #farDrops}), in the distance's own units.
+     * drop ({@link #farDrops}), in the distance's own units: squared for Euclidean (about 1.41x
+     * the length), and of little meaning for inner products, which can be 0 or negative (no drop
+     * is noted then: the farthest kept must lie above 0).
      */
     static final float FAR_DROP = 2f;
 
@@ -809,7 +811,7 @@ final class BuildWorker {
      * candidate nearest to that deleted node, unless the repair took it (one per repair). A
      * cluster whose links out all went to one node of another cluster lost its way there when that
      * node was deleted: the repairs took the deleted node's neighbours on their own side
-     * (4,624 nodes unreached, m 4, three tight clusters, a sixth deleted; TightClustersTest).
+     * (4,624 nodes unreached, m 4, three tight clusters, a fifth deleted; TightClustersTest).
      */
     private void noteFarRepair(int from, int level, long base, int[] deletedNeighbours, int c, boolean[] used) {
         if (c == 0 || sortedDist[0] <= 0) {
@@ -817,7 +819,7 @@ final class BuildWorker {
         }
         float far = FAR_DROP * sortedDist[0];
         for (int r : deletedNeighbours) {
-            long ar = address(r); // the deleted node, as the snapshot still holds it
+            long ar = removedAddress(r); // the deleted node, as the snapshot still holds it
             if (ar > 0 && dist(base, ar) > far) {
                 // its stand-in: the candidate nearest to it
                 int best = -1;

@@ -18,19 +18,22 @@ import org.roaringbitmap.RoaringBitmap;
  * end up named only by its own members (hnswlib has such islands too). Runs on the writer thread
  * after {@link HnswBuilder} has written the changed lists and their incoming lists, which it reads
  * back and changes through the same write transaction; every node whose outgoing list it changes
- * joins {@code touched} (the incoming lists it rewrites are not tracked there). Three passes, in
+ * joins {@code touched} (the incoming lists it rewrites are not tracked there). Four passes, in
  * the order a build runs them:
  * <ul>
  *   <li>{@link #linkUnreachable()}: a build from scratch walks every level whole;
  *   <li>{@link #linkSuspects}: an incremental build walks backwards from the nodes that are new or
  *       lost an incoming link, a few list reads each in a normal graph (up to
  *       {@link #NARROW_LIMIT} in runs of copies), never a scan;
+ *   <li>{@link #linkDroppedTargets}: an incremental build walks forward from the lists that dropped
+ *       a far link, and links the dropped node back in when the short walk misses it;
  *   <li>{@link #linkSmallLevels}: levels of at most {@link #SMALL_LEVEL} nodes are walked whole,
  *       and every node of theirs that is new or lost an incoming link is checked against the walk.
  * </ul>
  * <pre>{@code
  * IslandRescue islands = new IslandRescue(txn, items, graph, touched);
  * islands.linkSuspects(suspects, inserted);
+ * islands.linkDroppedTargets(farDrops, inserted);
  * islands.linkSmallLevels(allItems, changed);
  * }</pre>
  */
@@ -298,41 +301,46 @@ final class IslandRescue {
     }
 
     /**
-     * Nodes a walk from a list's owner follows along the written lists, looking for a node the
-     * list no longer names ({@link #linkDroppedTargets}).
+     * How many nodes the walk from a list's owner queues before it gives up looking for a node the
+     * list no longer names ({@link #linkDroppedTargets}): it reads the owner's list and those of
+     * its first neighbours, a hop or so, not 256 lists.
      */
     static final int DROPPED_WALK = 256;
 
     /**
-     * For each far link a prune of this build dropped ({@code drops}: from, to, level triples;
-     * {@link BuildWorker#farDrops}), walks forward from the node that dropped it along the written
-     * lists, at most {@link #DROPPED_WALK} nodes; when the walk does not meet the node dropped,
-     * that node gets a link from the nearest of the dropping node and its neighbours that can take
-     * one ({@link #linkIn}: a full list gives up its farthest link that stays reached). One check
-     * per node and level.
+     * For each far link a prune of this build dropped, or a repair passed over
+     * ({@code drops}: from, to, level triples; {@link BuildWorker#farDrops}), walks forward from
+     * the node that dropped it along the written lists until {@link #DROPPED_WALK} nodes are
+     * queued; when the walk does not meet the node dropped, that node gets a link from the nearest
+     * of the dropping node and its neighbours, one with room first. A host without room gives up
+     * its farthest link that stays reached by the guards of {@link #linkIn}; on a large level those
+     * cannot see a cluster cut off (a review helper's case: a host's only link into a 200-node
+     * cluster went for a link into a 20-node one), so the link it gave up is checked the same way,
+     * within a budget. One check per node and level.
      *
      * <p>A prune keeps a list's closest and most varied neighbours; in tight clusters the few
      * links from one cluster to another look covered by the list's own cluster, and reverse links
      * pruned them away one by one until a whole cluster had no link in on level 0, while its nodes
      * had so many incoming links among themselves that no backward walk took them for an island
      * (m 4, three clusters of 8-d points 0.001 apart, batches of 500 with a fifth deleted now and
-     * then: 680-733 nodes of level 0 in 3 of 600 one-thread builds; TightClustersTest). The far
-     * drops of repairs after deletes come here too ({@link BuildWorker#farDrops}).
+     * then: 577-906 nodes of level 0 in 6 of 600 one-thread builds; TightClustersTest). The walk
+     * is short, so most links it adds are not needed (a review helper found every target already
+     * reachable from the entry point in streams without a cut-off), which costs a link each.
      */
-    void linkDroppedTargets(IntList drops) {
+    void linkDroppedTargets(IntList drops, RoaringBitmap inserted) {
         if (!g.hasEntry()) {
             return;
         }
         java.util.Set<Long> checked = new java.util.HashSet<>(); // one check per target and level
+        int budget = drops.size / 3 + 64; // checks of links given up to make room
         for (int i = 0; i + 2 < drops.size; i += 3) {
             int from = drops.a[i];
             int to = drops.a[i + 1];
             int level = drops.a[i + 2];
-            if (to == g.entryId() || g.blocked.contains(from) || g.blocked.contains(to) || !checked.add(suspect(to, level))) {
+            if (to == g.entryId() || removed(from, inserted) || removed(to, inserted) || !checked.add(suspect(to, level))) {
                 continue;
             }
-            RoaringBitmap reached = new RoaringBitmap();
-            if (meets(from, to, level, reached) || Links.read(txn, index, to, level) == null) {
+            if (meets(from, to, level) || Links.read(txn, index, to, level) == null) {
                 continue;
             }
             // hosts on the dropping side: the node itself and its neighbours (the rescue's walks
@@ -341,18 +349,46 @@ final class IslandRescue {
             int[] hosts = Arrays.copyOf(out, out.length + 1);
             hosts[out.length] = from;
             float[] d = new float[hosts.length];
-            for (int h : nearestFirst(to, hosts, y -> y != to, d)) {
-                if (d[h] != Float.MAX_VALUE && linkIn(hosts[h], to, level) != NO_LINK) {
-                    break;
+            Integer[] order = nearestFirst(to, hosts, y -> y != to, d);
+            long r = NO_LINK;
+            int host = -1;
+            for (int pass = 0; pass < 2 && r == NO_LINK; pass++) {
+                for (int h : order) {
+                    if (d[h] == Float.MAX_VALUE) {
+                        break;
+                    }
+                    if (pass == 0) {
+                        int[] hl = Links.read(txn, index, hosts[h], level);
+                        if (hl == null || hl.length >= g.cap(level)) {
+                            continue;
+                        }
+                    }
+                    r = linkIn(hosts[h], to, level);
+                    if (r != NO_LINK) {
+                        host = hosts[h];
+                        break;
+                    }
                 }
+            }
+            if (r != NO_LINK && r != NONE_DROPPED && budget-- > 0) {
+                int z = (int) r;
+                checked.remove(suspect(z, level));
+                drops.add(host);
+                drops.add(z);
+                drops.add(level);
             }
         }
     }
 
-    /** Whether a breadth-first walk from {@code from} along the written lists of {@code level} meets {@code to} within {@link #DROPPED_WALK} nodes. */
-    private boolean meets(int from, int to, int level, RoaringBitmap reached) {
+    /** Whether {@code id} is removed by this build and not inserted again. */
+    private boolean removed(int id, RoaringBitmap inserted) {
+        return g.blocked.contains(id) && !inserted.contains(id);
+    }
+
+    /** Whether a breadth-first walk from {@code from} along the written lists of {@code level} meets {@code to} before {@link #DROPPED_WALK} nodes are queued. */
+    private boolean meets(int from, int to, int level) {
         IntList queue = new IntList();
-        reached.add(from);
+        RoaringBitmap reached = RoaringBitmap.bitmapOf(from);
         queue.add(from);
         for (int i = 0; i < queue.size && queue.size < DROPPED_WALK; i++) {
             int[] out = Links.read(txn, index, queue.a[i], level);

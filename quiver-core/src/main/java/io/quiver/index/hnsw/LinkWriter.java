@@ -22,7 +22,7 @@ import org.roaringbitmap.RoaringBitmap;
  * workers needed the cores (docs/BENCHMARKS.md, thirteenth session).
  *
  * <pre>{@code
- * RoaringBitmap touched = new LinkWriter(txn, items, graph, inserted).write(removedTop, after, full);
+ * RoaringBitmap touched = new LinkWriter(txn, items, graph, inserted).write(removedTop, after, full, farDrops, entryBefore);
  * }</pre>
  */
 final class LinkWriter {
@@ -72,7 +72,7 @@ final class LinkWriter {
         noteFormerEntry(entryBefore);
         islands.linkSuspects(suspects, inserted);
         if (!full) { // a build from scratch walks every level whole (linkUnreachable)
-            islands.linkDroppedTargets(farDrops);
+            islands.linkDroppedTargets(farDrops, inserted);
         }
         islands.linkSmallLevels(after, changed);
         return touched;

@@ -245,6 +245,77 @@ class IslandRescueTest {
     }
 
     /**
+     * A far drop's target linked back in from a host with no room must not cost another cluster
+     * its only way in (a review helper's case): a line of 1,100 nodes whose end names the one node
+     * leading into a 200-node cluster, and a 20-node cluster nothing names; every list is full.
+     * The link the host gives up is checked as a far drop too, and its target linked in again.
+     */
+    @Test
+    void linkingInADroppedTargetDoesNotCutOffAnotherCluster() {
+        int line = 1_100, big = 200, small = 20;
+        int end = line - 1, bigFirst = line, smallFirst = line + big;
+        try (Store store = Store.open(dir)) {
+            store.write(txn -> {
+                HnswWriter w = HnswWriter.create(txn, 0, DistanceKind.EUCLIDEAN, 2);
+                for (int i = 0; i < line; i++) {
+                    w.add(i, new float[] {i, 0});
+                }
+                for (int k = 0; k < big; k++) {
+                    w.add(bigFirst + k, new float[] {-2000 + 0.01f * k, 0});
+                }
+                for (int k = 0; k < small; k++) {
+                    w.add(smallFirst + k, new float[] {line - 1 + 0.01f * k, 300});
+                }
+                w.build(HnswBuildOptions.builder().m(4).threads(1).build());
+                int[][] out = new int[line + big + small][];
+                for (int i = 0; i < line; i++) {
+                    // its 8 nearest on the line: every list full (m0 8)
+                    int from = Math.max(0, Math.min(i - 4, line - 9));
+                    IntList l = new IntList();
+                    for (int j = from; j <= from + 8; j++) {
+                        if (j != i) {
+                            l.add(j);
+                        }
+                    }
+                    out[i] = l.toArray();
+                }
+                out[end] = new int[] {1092, 1093, 1094, 1095, 1096, 1097, 1098, bigFirst};
+                java.util.Random r = new java.util.Random(1);
+                for (int k = 0; k < big; k++) {
+                    out[bigFirst + k] = randomList(r, bigFirst, big, k);
+                }
+                for (int k = 0; k < small; k++) {
+                    out[smallFirst + k] = randomList(r, smallFirst, small, k);
+                }
+                replaceGraph(txn, out, 0);
+            });
+            store.write(txn -> {
+                IntList drops = new IntList();
+                drops.add(end);
+                drops.add(smallFirst);
+                drops.add(0);
+                rescuer(txn, 0).linkDroppedTargets(drops, new RoaringBitmap());
+            });
+            try (ReadTxn txn = store.read()) {
+                assertThat(HnswReader.open(txn, 0).check()).isEmpty();
+            }
+        }
+    }
+
+    /** 8 members of a group of {@code size} from {@code first}, the next one (k + 1) among them, for member k. */
+    private static int[] randomList(java.util.Random r, int first, int size, int k) {
+        java.util.Set<Integer> s = new java.util.LinkedHashSet<>();
+        s.add(first + (k + 1) % size);
+        while (s.size() < 8) {
+            int j = r.nextInt(size);
+            if (j != k) {
+                s.add(first + j);
+            }
+        }
+        return s.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
      * Builds index 0 (m 4) of {@code others} points on a line, ids from 0, then {@code group}
      * points near (2.5, 3), {@code spread} apart; the tests then replace its lists.
      */
