@@ -346,6 +346,9 @@ final class IslandRescue {
             // hosts on the dropping side: the node itself and its neighbours (the rescue's walks
             // from `to` would search its own side, which the walk from `from` did not reach)
             int[] out = Links.read(txn, index, from, level);
+            if (out == null) {
+                out = Links.EMPTY; // no list here any more: linkIn then refuses from as host too
+            }
             int[] hosts = Arrays.copyOf(out, out.length + 1);
             hosts[out.length] = from;
             float[] d = new float[hosts.length];
