@@ -103,6 +103,8 @@ final class BuildWorker {
      */
     private int selectedCopy;
     private boolean copySelected;
+    /** The largest distance among the candidates the last {@link #select} kept; -1 when it kept none. */
+    private float selectedFarthest;
     /**
      * Copies met through a copy in the current {@link #searchLevel}, vector by vector. Copies of
      * one vector are at the same distance from everything, so without a bound they filled the beam
@@ -513,6 +515,7 @@ final class BuildWorker {
         }
         int count = 0;
         copySelected = false;
+        selectedFarthest = -1;
         for (int i = 0; i < n && count < max; i++) {
             int c = ids[i];
             long ca = address(c);
@@ -534,6 +537,7 @@ final class BuildWorker {
                 }
                 chosen[count] = c;
                 chosenAddress[count++] = ca;
+                selectedFarthest = dc; // candidates come nearest first
             }
         }
         if (keepPruned && count < max) {
@@ -543,6 +547,7 @@ final class BuildWorker {
                 int c = ids[i];
                 if (!IntList.contains(chosen, count, c) && address(c) > 0) {
                     chosen[count++] = c;
+                    selectedFarthest = Math.max(selectedFarthest, dist[i]);
                 }
             }
         }
@@ -752,7 +757,7 @@ final class BuildWorker {
         candidates.drainAscending(sortedDist, sortedId);
         int count = select(sortedDist, sortedId, c, cap);
         node.setLinks(level, chosen, count);
-        noteFarDrops(node.id, level, c, count);
+        noteFarDrops(node.id, level, c);
         int kept = selectedCopy;
         for (int i = 0; copySelected && i < c && sortedDist[i] <= copyDistance; i++) {
             if (sortedId[i] != kept) {
@@ -782,26 +787,16 @@ final class BuildWorker {
     final IntList farDrops = new IntList();
 
     /**
-     * Notes the far drops of the prune just made: {@code c} candidates ({@link #sortedDist},
-     * {@link #sortedId}, ascending), {@code count} of them {@link #chosen}.
+     * Notes the far drops of the prune just made: of its {@code c} candidates ({@link #sortedDist},
+     * {@link #sortedId}, ascending), those beyond {@link #FAR_DROP} times the farthest one
+     * {@link #select} kept, which lie beyond every kept one and so were all dropped.
      */
-    private void noteFarDrops(int from, int level, int c, int count) {
-        if (count == 0 || count == c) {
-            return;
-        }
-        float keptMax = -1;
-        for (int i = 0; i < c; i++) {
-            if (IntList.contains(chosen, count, sortedId[i])) {
-                keptMax = sortedDist[i];
-            }
-        }
+    private void noteFarDrops(int from, int level, int c) {
         // (kept at distance 0 only: copies, which the copy links keep together)
-        for (int i = c - 1; keptMax > 0 && i >= 0 && sortedDist[i] > FAR_DROP * keptMax; i--) {
-            if (!IntList.contains(chosen, count, sortedId[i])) {
-                farDrops.add(from);
-                farDrops.add(sortedId[i]);
-                farDrops.add(level);
-            }
+        for (int i = c - 1; selectedFarthest > 0 && i >= 0 && sortedDist[i] > FAR_DROP * selectedFarthest; i--) {
+            farDrops.add(from);
+            farDrops.add(sortedId[i]);
+            farDrops.add(level);
         }
     }
 

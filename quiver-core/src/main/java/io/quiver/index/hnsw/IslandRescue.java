@@ -235,8 +235,8 @@ final class IslandRescue {
                 } else {
                     // A group that lost its way in and names nothing outside is not among the
                     // nodes that link to the walk; the node that lost the link in this build's
-                    // writes is among these (not one cut off by a rescue's drop, nor the part
-                    // behind an entry point that moved up a level; see ARCHITECTURE.md).
+                    // writes, or the entry point a new node replaced, is among these (not one cut
+                    // off by a rescue's drop; see ARCHITECTURE.md).
                     // (A backward walk from it can take it as reachable: such a group's members
                     // may name one another many times over; 133 nodes of a level, a fuzzing mix.)
                     if (changedHere == null) {
