@@ -79,9 +79,17 @@ public record SearchOptions(int k, int searchK, int ef, RoaringBitmap filter, Bo
             return this;
         }
 
-        /** Stop after {@code timeout} from now and return what was found. */
+        /**
+         * Stop after {@code timeout} from now and return what was found. Zero or negative: stop at
+         * the first check. Timeouts beyond about 146 years mean no deadline in practice; they are
+         * capped there, where the deadline still compares right as {@link System#nanoTime} wraps
+         * (a timeout of 300 years threw {@code ArithmeticException} from {@link java.time.Duration#toNanos}).
+         */
         public Builder timeout(java.time.Duration timeout) {
-            long d = System.nanoTime() + timeout.toNanos();
+            long cap = Long.MAX_VALUE / 2;
+            long nanos = timeout.compareTo(java.time.Duration.ofNanos(cap)) > 0 ? cap
+                    : timeout.compareTo(java.time.Duration.ofNanos(-cap)) < 0 ? -cap : timeout.toNanos();
+            long d = System.nanoTime() + nanos;
             this.deadlineNanos = d == 0 ? 1 : d;
             return this;
         }

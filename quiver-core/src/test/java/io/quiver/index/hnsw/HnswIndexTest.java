@@ -631,6 +631,11 @@ class HnswIndexTest {
                 SearchResult inTime = r.search(q, SearchOptions.builder().k(10).ef(200).timeout(java.time.Duration.ofMinutes(5)).build());
                 assertThat(inTime.partial()).isFalse();
                 assertThat(inTime.ids()[0]).isEqualTo(3);
+                // beyond Duration.toNanos' range (about 292 years): no deadline in practice, and no ArithmeticException
+                SearchResult forever = r.search(q, SearchOptions.builder().k(10).ef(200).timeout(java.time.temporal.ChronoUnit.FOREVER.getDuration()).build());
+                assertThat(forever.partial()).isFalse();
+                assertThat(forever.ids()[0]).isEqualTo(3);
+                assertThat(r.search(q, SearchOptions.builder().k(10).ef(200).timeout(java.time.Duration.ofDays(-365L * 300)).build()).partial()).isTrue();
 
                 AtomicInteger polls = new AtomicInteger();
                 SearchResult early = r.search(q, SearchOptions.builder().k(10).ef(200).cancel(() -> polls.incrementAndGet() > 1).build());
