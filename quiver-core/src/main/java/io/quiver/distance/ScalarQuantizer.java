@@ -641,8 +641,44 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
          * off for good): both resolve.
          */
         public boolean resolves(ScalarQuantizer q) {
-            return !(roundingShare(q) > MAX_ROUNDING);
+            return !(roundingShare(q) > MAX_ROUNDING) && !(unresolvedShare(q) > MAX_UNRESOLVED);
         }
+
+        /**
+         * The share of judged items whose codes cannot tell them from their {@value #NEIGHBOUR_RANK}th
+         * nearest sampled neighbour: the codes' rounding of the pair's difference is more than
+         * {@value #MAX_NEIGHBOUR_ROUNDING} of the pair's distance. {@link #roundingShare} measures
+         * against random pairs, so tight groups inside a wide range passed it: 4,000 32-d items
+         * of spread 0.01 among 4,000 of spread 1,000 measured 0.014 and kept codes that put every
+         * small item on one code, recall@10 0.003 / 0.024 at ef 10 / 64 against 0.69 / 0.98 on the
+         * vectors (a review helper's case); clusters of spread 0.3 with centres 50 apart 0.28 /
+         * 0.78 against 0.99 / 1.00. Those measure 1.0 and 1.6 as a median of this pair share;
+         * ordinary data (Fashion-MNIST's cosine copy, Gaussian, clustered 32-d and 768-d sets,
+         * sparse vectors) 0.01-0.05, and 500 items 5 times larger than 5,000 (recall kept: 1.00
+         * at ef 64) 0.24 (docs/BENCHMARKS.md, thirty-second session). The fifth neighbour, so that
+         * an item's own near copy (a catalogue embedded twice) does not count; NaN when nothing
+         * is judged (exact codes, fewer than {@value #MIN_JUDGED} sampled items).
+         */
+        public double unresolvedShare(ScalarQuantizer q) {
+            double[] shares = neighbourShares(q, NEIGHBOUR_RANK);
+            if (shares.length == 0) {
+                return Double.NaN;
+            }
+            int above = 0;
+            for (double x : shares) {
+                if (x > MAX_NEIGHBOUR_ROUNDING) {
+                    above++;
+                }
+            }
+            return (double) above / shares.length;
+        }
+
+        /** Which neighbour of an item {@link #unresolvedShare} pairs it with. */
+        public static final int NEIGHBOUR_RANK = 5;
+        /** The rounding, as a share of the distance to that neighbour, past which an item counts as unresolved. */
+        public static final double MAX_NEIGHBOUR_ROUNDING = 0.5;
+        /** The most items {@link #resolves} lets be unresolved. */
+        public static final double MAX_UNRESOLVED = 0.1;
 
         /** The most rounding {@link #resolves} allows, as a share of the items' median distance. */
         public static final double MAX_ROUNDING = 0.05;
@@ -702,6 +738,73 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
             java.util.Arrays.sort(spacing, 0, pairs);
             java.util.Arrays.sort(rounding, 0, pairs);
             return rounding[pairs / 2] / spacing[pairs / 2];
+        }
+
+        /** Items of the sample {@link #neighbourShares} judges. */
+        static final int NEIGHBOUR_JUDGED = 256;
+        /** Components {@link #neighbourShares} compares at most (about 20 ms), with at least {@code 4 * MIN_JUDGED} candidates. */
+        static final long NEIGHBOUR_WORK = 1L << 24;
+
+        /**
+         * For sampled items, how far the difference of the codes of an item and of its
+         * {@code rank}-th nearest sampled neighbour lies from the difference of their vectors, as a
+         * share of their distance; ascending. Empty when exact codes or too few items leave
+         * nothing to judge.
+         */
+        double[] neighbourShares(ScalarQuantizer q, int rank) {
+            int dims = scratch.length;
+            int items = sampled / dims;
+            if (q.onIntegerGrid() || items < MIN_JUDGED) {
+                return new double[0];
+            }
+            int n = Math.min(items, NEIGHBOUR_JUDGED);
+            int c = (int) Math.min(items, Math.max(MIN_JUDGED * 4L, NEIGHBOUR_WORK / ((long) n * dims)));
+            double lo = q.lo();
+            double step = q.step();
+            double[] shares = new double[n];
+            double[] nearD = new double[rank];
+            int[] near = new int[rank];
+            int m = 0;
+            for (int i = 0; i < n; i++) {
+                int a = (int) ((long) i * items / n);
+                java.util.Arrays.fill(nearD, Double.POSITIVE_INFINITY);
+                java.util.Arrays.fill(near, -1);
+                for (int k = 0; k < c; k++) {
+                    int b = (int) ((long) k * items / c);
+                    if (b == a) {
+                        continue;
+                    }
+                    double bound = nearD[rank - 1];
+                    double d = 0;
+                    for (int j = 0; j < dims && d < bound; j++) {
+                        double e = sample[a * dims + j] - sample[b * dims + j];
+                        d += e * e;
+                    }
+                    if (d > 0 && d < bound) {
+                        int at = rank - 1;
+                        while (at > 0 && nearD[at - 1] > d) {
+                            nearD[at] = nearD[at - 1];
+                            near[at] = near[at - 1];
+                            at--;
+                        }
+                        nearD[at] = d;
+                        near[at] = b;
+                    }
+                }
+                int best = near[rank - 1];
+                if (best < 0) {
+                    continue;
+                }
+                double r = 0;
+                for (int j = 0; j < dims; j++) {
+                    double e = roundingOf(sample[a * dims + j], lo, step) - roundingOf(sample[best * dims + j], lo, step);
+                    r += e * e;
+                }
+                shares[m++] = Math.sqrt(r / nearD[rank - 1]);
+            }
+            double[] out = java.util.Arrays.copyOf(shares, m);
+            java.util.Arrays.sort(out);
+            return out;
         }
 
         /**

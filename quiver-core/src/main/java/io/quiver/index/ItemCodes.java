@@ -88,9 +88,17 @@ public final class ItemCodes {
             return q;
         }
         if (note != null) {
-            note.accept(leftOff(f.roundingShare(q)));
+            double share = f.roundingShare(q);
+            note.accept(share > ScalarQuantizer.Fitter.MAX_ROUNDING ? leftOff(share) : leftOffForNeighbours(f.unresolvedShare(q)));
         }
         return null;
+    }
+
+    /** The progress step that says why an index keeps no codes, when tight groups of items are why. */
+    private static String leftOffForNeighbours(double unresolved) {
+        return String.format(java.util.Locale.ROOT, "int8 codes left off: for %.0f%% of the sampled items they would lie more than %.0f%% of the distance"
+                + " to the item's %dth nearest sampled neighbour from their items (groups of items tighter than the codes' steps), so the vectors serve",
+                100 * unresolved, 100 * ScalarQuantizer.Fitter.MAX_NEIGHBOUR_ROUNDING, ScalarQuantizer.Fitter.NEIGHBOUR_RANK);
     }
 
     /** The progress step that says why an index keeps no codes. */
