@@ -50,11 +50,31 @@ final class DemoCommand implements Callable<Integer> {
 
     private static final int K = 10;
 
+    /**
+     * The demo writes indexes 0 and 1 of its store: pointed at a store that holds indexes, it
+     * replaced their vectors and turned an HNSW index into a forest without a word (a review
+     * helper's run). Checked before the dataset is read.
+     */
+    private void refuseStoreWithIndexes() {
+        if (db == null || !java.nio.file.Files.exists(db.resolve("data.mdb"))) {
+            return;
+        }
+        java.util.List<Integer> held;
+        try (Store store = Cli.openStore(db, Cli.Access.READ); io.quiver.storage.ReadTxn txn = store.read()) {
+            held = txn.indexes();
+        }
+        if (!held.isEmpty()) {
+            throw CliException.usage("--db " + db + " already holds index(es) " + held.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "))
+                    + "; the demo writes indexes 0 and 1 and would replace their vectors: give it a new or empty directory");
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         if (baseSize < 100 || querySize < 1) {
             throw CliException.usage("--base-size must be at least 100 and --queries-size at least 1");
         }
+        refuseStoreWithIndexes();
         long start = System.nanoTime();
         String name;
         VectorSet base;

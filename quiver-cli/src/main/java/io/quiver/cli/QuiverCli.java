@@ -168,7 +168,9 @@ public final class QuiverCli implements Callable<Integer> {
             code = ExitCodes.NOT_FOUND;
             msg = n.getFile() + ": no such file";
         } else if (t instanceof AccessDeniedException) {
-            code = ExitCodes.READ_ONLY;
+            // a store refused comes as QuiverException READ_ONLY: this is an input or output file
+            // (an unreadable import file exited 13, "store is read-only": a review helper's run)
+            code = ExitCodes.IO;
         } else if (t instanceof IOException) {
             code = IoMessages.noSpaceLeft(t) ? ExitCodes.DISK_FULL : ExitCodes.IO;
             msg = (msg == null ? t.getClass().getSimpleName() : msg);

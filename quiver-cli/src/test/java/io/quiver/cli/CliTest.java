@@ -424,6 +424,8 @@ class CliTest {
         ok("import", "--db", d, "--index", "2", "--distance", "hamming", TestFiles.bvecs(dir.resolve("h.bvecs"), new int[][] {{1, 0, 1}, {0, 0, 1}}).toString());
         Run st = ok("stats", "--db", d);
         assertThat(st.out()).contains("index 1: manhattan, 4 dimensions, 60 items, hnsw").contains("index 2: hamming");
+        // checking one index still counts the store's (it said "1 index(es)")
+        assertThat(ok("check", "--db", d, "--index", "1").out()).contains(", 2 index(es))");
     }
 
     @Test
@@ -446,6 +448,19 @@ class CliTest {
         }
     }
 
+    /** A store that holds indexes is refused, its vectors and family left as they were (they were replaced). */
+    @Test
+    void demoRefusesAStoreThatHoldsIndexes() {
+        String d = db.toString();
+        ok("import", "--db", d, "--distance", "euclidean", "--build", "hnsw", dir.resolve("base.fvecs").toString(), "-q");
+        String before = ok("search", "--db", d, "--item", "10", "--k", "3", "-q").out();
+        fails(ExitCodes.USAGE, "already holds index(es) 0", "demo", "--synthetic", "--base-size", "500", "--queries-size", "20", "--db", d, "-q");
+        assertThat(ok("search", "--db", d, "--item", "10", "--k", "3", "-q").out()).isEqualTo(before);
+        assertThat(ok("stats", "--db", d).out()).contains("hnsw").doesNotContain("index 1");
+        // a new directory, and an empty store, are fine
+        ok("demo", "--synthetic", "--base-size", "500", "--queries-size", "20", "--db", dir.resolve("fresh").toString(), "-q");
+    }
+
     /** The brute force agrees with the reference ground truth of scripts/datasets.sh (first 100 queries). */
     @Test
     @org.junit.jupiter.api.Tag("dataset")
@@ -466,6 +481,55 @@ class CliTest {
         }
         Run r = quiver();
         assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
+    }
+
+    /**
+     * {@code --out} through a symbolic link writes its target and keeps the link; a named pipe is
+     * written to, not replaced: both were renamed over with a regular file (as root, so were
+     * {@code /dev/full} and {@code /dev/null}: a review helper's run).
+     */
+    @Test
+    void truthWritesThroughLinksAndIntoPipes() throws Exception {
+        float[][] q = TestFiles.gaussian(5, 8, 9);
+        TestFiles.fvecs(dir.resolve("q.fvecs"), q);
+        String[] args = {"truth", "--base", dir.resolve("base.fvecs").toString(), "--queries", dir.resolve("q.fvecs").toString(), "--distance", "euclidean",
+                "--k", "3", "-q", "--out"};
+        Path target = dir.resolve("target.ivecs");
+        Files.writeString(target, "old");
+        Path link = Files.createSymbolicLink(dir.resolve("link.ivecs"), Path.of("target.ivecs"));
+        ok(concat(args, link.toString()));
+        assertThat(Files.isSymbolicLink(link)).isTrue();
+        assertThat(Ivecs.read(target, -1)).hasNumberOfRows(5);
+
+        Path fifo = dir.resolve("fifo.ivecs");
+        org.junit.jupiter.api.Assumptions.assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo");
+        java.util.concurrent.CompletableFuture<byte[]> read = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return Files.readAllBytes(fifo);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        try {
+            ok(concat(args, fifo.toString()));
+        } finally {
+            if (!read.isDone()) {
+                // unblock the reader if nothing opened the pipe for writing
+                try (var w = Files.newOutputStream(fifo, java.nio.file.StandardOpenOption.WRITE)) {
+                    w.flush();
+                } catch (IOException ignored) {
+                    // replaced by a regular file: the assertions below say so
+                }
+            }
+        }
+        assertThat(read.get(60, java.util.concurrent.TimeUnit.SECONDS)).hasSize(5 * 4 * (1 + 3));
+        assertThat(Files.isRegularFile(fifo, java.nio.file.LinkOption.NOFOLLOW_LINKS)).as("still a pipe").isFalse();
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
     }
 
     @Test

@@ -125,15 +125,17 @@ class QuiverLauncherIT {
     @Test
     void terminatingTheLauncherStopsTheCommand() throws Exception {
         TestFiles.fvecs(dir.resolve("big.fvecs"), TestFiles.gaussian(60_000, 32, 9));
-        terminate("db", false);
+        terminate("db", false, "TERM", 143);
         // SIGTERM to the launcher's whole process group, as systemd and timeout send it: the same
         // exit, and the command's last line is not lost with the launcher's stderr filter
         if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
-            terminate("db2", true);
+            terminate("db2", true, "TERM", 143);
         }
+        // SIGHUP (a closed terminal) stops it the same way, with 128 + 1 as the README says (it exited 143)
+        terminate("db3", false, "HUP", 129);
     }
 
-    private void terminate(String store, boolean group) throws Exception {
+    private void terminate(String store, boolean group, String signal, int exitCode) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(launcher.toString(), "import", "-q", "--db", store, "--distance", "euclidean", "--build", "hnsw", "big.fvecs"));
         if (group) {
             cmd.add(0, "/usr/bin/setsid"); // a process group of its own, led by the launcher
@@ -148,13 +150,10 @@ class QuiverLauncherIT {
         Thread.sleep(300);
         assertThat(p.isAlive()).as("the import still runs when the signal is sent").isTrue();
         List<ProcessHandle> jvms = p.descendants().toList();
-        if (group) {
-            assertThat(new ProcessBuilder("kill", "-TERM", "--", "-" + p.pid()).start().waitFor()).isZero();
-        } else {
-            p.destroy(); // SIGTERM to the launcher only
-        }
+        // to the whole group, or to the launcher only
+        assertThat(new ProcessBuilder("kill", "-" + signal, "--", (group ? "-" : "") + p.pid()).start().waitFor()).isZero();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("group %s", group).isEqualTo(143);
+        assertThat(p.exitValue()).as("group %s, SIG%s", group, signal).isEqualTo(exitCode);
         for (ProcessHandle h : jvms) {
             h.onExit().get(30, TimeUnit.SECONDS);
         }

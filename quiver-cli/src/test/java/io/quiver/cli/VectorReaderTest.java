@@ -81,6 +81,24 @@ class VectorReaderTest {
         assertThatThrownBy(() -> readAll(dir.resolve("x.txt"))).hasMessageContaining("unknown file type");
     }
 
+    /**
+     * A vector of another separator is one field that is not a number: alone in the file it was
+     * taken as a header ("the file holds no vectors"); now the first line says what it looks like.
+     */
+    @Test
+    void anotherSeparatorIsNamed() throws IOException {
+        Files.writeString(dir.resolve("one.tsv"), "1,2,3\n");
+        assertThatThrownBy(() -> readAll(dir.resolve("one.tsv"))).isInstanceOf(CliException.class).hasMessageContaining("one.tsv:1: '1,2,3' is not a number")
+                .hasMessageContaining("looks separated by commas").hasMessageContaining(".tsv file is split on tabs");
+        Files.writeString(dir.resolve("semi.csv"), "1;2;3\n4;5;6\n");
+        assertThatThrownBy(() -> readAll(dir.resolve("semi.csv"))).hasMessageContaining("semi.csv:1:").hasMessageContaining("looks separated by semicolons");
+        Files.writeString(dir.resolve("spaces.csv"), "name\n1.5  2 3\n");
+        assertThatThrownBy(() -> readAll(dir.resolve("spaces.csv"))).hasMessageContaining("spaces.csv:2:").hasMessageContaining("looks separated by spaces");
+        // a one-column header and one-number lines are still a header and vectors
+        Files.writeString(dir.resolve("col.csv"), "x\n1.5\n2\n");
+        assertThat(readAll(dir.resolve("col.csv"))).hasSize(2);
+    }
+
     @Test
     void rangesAndVectors() {
         RoaringBitmap b = Ranges.parse("1, 5,10-12,4294967295", "--ids");

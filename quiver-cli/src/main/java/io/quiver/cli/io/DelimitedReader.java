@@ -89,6 +89,14 @@ final class DelimitedReader implements VectorReader {
                 firstText = firstText < 0 ? i : firstText;
             }
         }
+        if (fields.size() == 1 && firstText == 0) {
+            // one field of numbers joined by another separator: a vector in a file of the other
+            // kind, taken as a header, left "the file holds no vectors" (a review helper's run)
+            String hint = otherSeparator(fields.get(0).trim());
+            if (!hint.isEmpty()) {
+                throw CliException.badInput(where(lines.lineNo()) + ": '" + shorten(fields.get(0).trim()) + "' is not a number" + hint);
+            }
+        }
         if (firstText >= 0 && numbers > 0) {
             throw CliException.badInput(where(lines.lineNo()) + ": column " + (firstText + 1) + " '" + shorten(fields.get(firstText).trim())
                     + "' is not a number but column " + (firstNumber + 1) + " is: the first line is neither a header (names only, or an"
@@ -121,7 +129,8 @@ final class DelimitedReader implements VectorReader {
             try {
                 v[c] = FloatText.parse(t);
             } catch (NumberFormatException e) {
-                throw CliException.badInput(where(lines.lineNo()) + ": " + column + " '" + shorten(t) + "' is not a number");
+                throw CliException.badInput(where(lines.lineNo()) + ": " + column + " '" + shorten(t) + "' is not a number"
+                        + (fields.size() == 1 ? otherSeparator(t) : ""));
             }
             if (FloatText.beyondFloatRange(t, v[c])) {
                 throw CliException.of(io.quiver.storage.ErrorKind.INVALID_VECTOR, where(lines.lineNo()) + ": " + column + " " + FloatText.beyondRangeMessage(t));
@@ -150,6 +159,43 @@ final class DelimitedReader implements VectorReader {
             }
             throw CliException.badInput(where(lines.lineNo()) + ": id '" + shorten(t) + "' is not an integer");
         }
+    }
+
+    /**
+     * When {@code field} is numbers joined by a separator other than this file's, says so and how
+     * the separator is chosen; otherwise "".
+     */
+    private String otherSeparator(String field) {
+        for (char other : new char[] {',', ';', '\t', '|', ' '}) {
+            if (other == sep || field.indexOf(other) < 0) {
+                continue;
+            }
+            String[] parts = field.split(java.util.regex.Pattern.quote(String.valueOf(other)) + (other == ' ' ? "+" : ""));
+            boolean numbers = parts.length > 1;
+            for (String part : parts) {
+                try {
+                    FloatText.parse(part.trim());
+                } catch (NumberFormatException e) {
+                    numbers = false;
+                    break;
+                }
+            }
+            if (numbers) {
+                return ": the line looks separated by " + name(other) + ", and a ." + (sep == '\t' ? "tsv" : "csv") + " file is split on "
+                        + name(sep) + " (.csv on commas, .tsv on tabs)";
+            }
+        }
+        return "";
+    }
+
+    private static String name(char separator) {
+        return switch (separator) {
+            case ',' -> "commas";
+            case ';' -> "semicolons";
+            case '\t' -> "tabs";
+            case '|' -> "bars";
+            default -> "spaces";
+        };
     }
 
     static String shorten(String s) {

@@ -75,38 +75,71 @@ public final class Ivecs {
     /**
      * Writes {@code file} through a sibling temporary file renamed into place once complete, so a
      * failure (a full disk) leaves the old file, or none, and no half-written one; the error
-     * names the file.
+     * names the file and why. A symbolic link is written through (its target replaced, the link
+     * kept), and a file that is not a regular one (a pipe, {@code /dev/null}, {@code /dev/stdout})
+     * is written to directly: renamed over, they were replaced by a regular file (a review
+     * helper, as root, turned {@code /dev/full} into one).
      */
     private static void writeAtomically(Path file, Body body) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
+        Path target = file;
+        try {
+            for (int hops = 0; Files.isSymbolicLink(target); hops++) {
+                if (hops == 40) {
+                    throw new java.nio.file.FileSystemException(file.toString(), null, "too many levels of symbolic links");
+                }
+                Path link = Files.readSymbolicLink(target);
+                target = target.toAbsolutePath().getParent() == null ? link : target.toAbsolutePath().getParent().resolve(link);
+            }
+            if (Files.exists(target) && !Files.isRegularFile(target) && !Files.isDirectory(target)) {
+                try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(target, java.nio.file.StandardOpenOption.WRITE), 1 << 16)) {
+                    body.write(out);
+                }
+                return;
+            }
+        } catch (IOException e) {
+            throw cannotWrite(file, e);
+        }
+        Path parent = target.toAbsolutePath().getParent();
         if (parent != null) {
             try {
                 Files.createDirectories(parent);
             } catch (java.nio.file.FileAlreadyExistsException e) {
                 throw new IOException("cannot write " + file + ": " + e.getFile() + " is a file, not a directory", e);
+            } catch (IOException e) {
+                throw cannotWrite(file, e);
             }
         }
-        if (Files.isDirectory(file)) {
+        if (Files.isDirectory(target)) {
             throw new IOException("cannot write " + file + ": it is a directory");
         }
         // a name of its own (created new, with the usual permissions), so that a file of the
         // user's called <file>.tmp is left alone
-        Path tmp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+        Path tmp = target.resolveSibling(target.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
         try {
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp, java.nio.file.StandardOpenOption.CREATE_NEW,
                     java.nio.file.StandardOpenOption.WRITE), 1 << 16)) {
                 body.write(out);
             }
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             try {
                 Files.deleteIfExists(tmp);
             } catch (IOException ignored) {
                 // the first failure is the one to report
             }
-            String why = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason() : e.getMessage();
-            throw new IOException("cannot write " + file + ": " + why, e);
+            throw cannotWrite(file, e);
         }
+    }
+
+    /**
+     * "cannot write FILE: why", the why said in words ("permission denied"): a file-system
+     * exception's own message is only the path, here the temporary file's.
+     */
+    private static IOException cannotWrite(Path file, IOException e) {
+        String why = e instanceof java.nio.file.FileSystemException f
+                ? (f.getReason() != null ? f.getReason() : io.quiver.storage.IoMessages.describe(f, Path.of(f.getFile())))
+                : e.getMessage();
+        return new IOException("cannot write " + file + ": " + why, e);
     }
 
     /** Writes float vectors as {@code .fvecs}. */
