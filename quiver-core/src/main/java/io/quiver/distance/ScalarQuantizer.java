@@ -651,7 +651,7 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
          * against random pairs, so tight groups inside a wide range passed it: 4,000 32-d items
          * of spread 0.01 among 4,000 of spread 1,000 measured 0.014 and kept codes that put every
          * small item on one code, recall@10 0.003 / 0.024 at ef 10 / 64 against 0.69 / 0.98 on the
-         * vectors (a review helper's case); clusters of spread 0.3 with centres 50 apart 0.28 /
+         * vectors (a review helper's case); clusters of spread 0.3 around centres of spread 50, 0.28 /
          * 0.78 against 0.99 / 1.00. Those measure 1.0 and 1.6 as a median of this pair share;
          * ordinary data (Fashion-MNIST's cosine copy, Gaussian, clustered 32-d and 768-d sets,
          * sparse vectors) 0.01-0.05, and 500 items 5 times larger than 5,000 (recall kept: 1.00
