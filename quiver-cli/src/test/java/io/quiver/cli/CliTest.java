@@ -438,6 +438,8 @@ class CliTest {
         try {
             Run r = ok("demo", "--base-size", "500", "--queries-size", "20", "-q");
             assertThat(r.out()).contains("exit code 3").contains("synthetic").contains("recall@10");
+            // the parameters the indexes hold, not the "auto" that was asked
+            assertThat(r.out()).containsPattern("trees=\\d+;split_after=\\d+").contains("m=16;m0=32;ef_construction=100").doesNotContain("auto");
             assertThat(r.out().lines().filter(l -> l.startsWith("forest ") || l.startsWith("hnsw ")).count()).isEqualTo(2);
         } finally {
             if (old == null) {
