@@ -364,6 +364,11 @@ public final class ForestReader implements IndexReader {
         int kept = top.drainIds(candidates);
         for (int i = 0; i < kept; i++) {
             addresses[i] = item(candidates[i]);
+            if (addresses[i] == 0L) {
+                // measured at address 0, this crashed the JVM (a damaged store: a review helper's run)
+                throw new QuiverException(ErrorKind.CORRUPTED, "item " + Integer.toUnsignedString(candidates[i]) + " of index " + index
+                        + " has an int8 code but no vector; run quiver check, restore a backup or rebuild the index");
+            }
         }
         return kept;
     }

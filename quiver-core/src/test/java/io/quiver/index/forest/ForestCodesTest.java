@@ -37,6 +37,25 @@ class ForestCodesTest {
         return StoredIds.of(txn, 0, KeyKind.CODE);
     }
 
+    /**
+     * A damaged store whose item lost its vector but kept its int8 code: a search that ranked it
+     * on codes then measured the vector at address 0 and crashed the JVM (SIGSEGV; a review
+     * helper's flipped bytes). It now fails as corrupted data.
+     */
+    @Test
+    void aCodeWithoutItsVectorIsCorruptionNotACrash() {
+        try (Store store = Store.open(dir.resolve("damaged"))) {
+            ForestTest.load(store, DistanceKind.EUCLIDEAN, BASE, opts(true));
+            store.write(txn -> txn.delete(0, KeyKind.ITEM, 5)); // as damage does: the tree and the code still name it
+            try (ReadTxn txn = store.read()) {
+                ForestReader r = ForestReader.open(txn, 0);
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> r.search(BASE[5], SearchOptions.builder().k(10).searchK(400).build()))
+                        .isInstanceOfSatisfying(io.quiver.storage.QuiverException.class, e -> assertThat(e.kind()).isEqualTo(io.quiver.storage.ErrorKind.CORRUPTED))
+                        .hasMessageContaining("item 5 of index 0 has an int8 code but no vector");
+            }
+        }
+    }
+
     @Test
     void rankingOnCodesKeepsRecallAndExactDistances() {
         for (DistanceKind kind : new DistanceKind[] {DistanceKind.EUCLIDEAN, DistanceKind.COSINE}) {
