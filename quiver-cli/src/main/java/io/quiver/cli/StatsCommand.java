@@ -36,6 +36,7 @@ final class StatsCommand implements Callable<Integer> {
         try (Store store = Cli.openStore(db, Cli.Access.READ)) {
             Map<String, Object> storeInfo;
             List<Map<String, Object>> indexes = new ArrayList<>();
+            List<CliException> errors = new ArrayList<>();
             try (ReadTxn txn = store.read()) {
                 List<Integer> which;
                 // the store's count, whichever are shown (it counted those shown: 1 with --index)
@@ -48,7 +49,7 @@ final class StatsCommand implements Callable<Integer> {
                     which = txn.indexes();
                 }
                 for (int i : which) {
-                    indexes.add(indexStats(txn, i));
+                    indexes.add(indexStats(txn, i, errors));
                 }
                 storeInfo = Json.obj("directory", store.directory().toString(), "format_version", io.quiver.storage.Store.FORMAT_VERSION,
                         "file_bytes", store.fileBytes(), "map_size", store.mapSize(), "page_size", store.pageSize(),
@@ -59,11 +60,17 @@ final class StatsCommand implements Callable<Integer> {
             } else {
                 printText(storeInfo, indexes);
             }
+            if (!errors.isEmpty()) {
+                // every index is shown first; then the first failure's line and exit code (a damaged
+                // index printed "error: tree node 1405 is corrupted" and exited 0: a review helper's run)
+                CliException first = errors.get(0);
+                throw new CliException(first.exitCode(), first.getMessage() + (errors.size() > 1 ? " (and " + (errors.size() - 1) + " more index(es); see above)" : ""), first);
+            }
         }
         return ExitCodes.OK;
     }
 
-    static Map<String, Object> indexStats(ReadTxn txn, int i) {
+    static Map<String, Object> indexStats(ReadTxn txn, int i, List<CliException> errors) {
         IndexMetadata meta = IndexMetadata.require(txn, i);
         ItemStore items = ItemStore.open(txn, i);
         boolean needsBuild = items.needsBuild();
@@ -78,6 +85,8 @@ final class StatsCommand implements Callable<Integer> {
                 m.put("structure", s.structure());
             } catch (io.quiver.storage.QuiverException | CliException e) {
                 m.put("error", e.getMessage());
+                int code = e instanceof CliException c ? c.exitCode() : ExitCodes.of(((io.quiver.storage.QuiverException) e).kind());
+                errors.add(new CliException(code, "index " + i + ": " + e.getMessage(), e));
             }
         }
         return m;

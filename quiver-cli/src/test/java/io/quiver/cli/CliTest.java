@@ -450,6 +450,30 @@ class CliTest {
         }
     }
 
+    /**
+     * A damaged index: stats still shows every index, then fails with its one line and the exit
+     * code of corrupted data (it printed the error on stdout and exited 0).
+     */
+    @Test
+    void statsOfADamagedIndexExitsCorrupted() {
+        String d = db.toString();
+        ok("import", "--db", d, "--distance", "euclidean", "--build", "forest", dir.resolve("base.fvecs").toString(), "-q");
+        ok("import", "--db", d, "--index", "1", "--distance", "euclidean", dir.resolve("base.fvecs").toString(), "-q");
+        try (io.quiver.storage.Store store = io.quiver.storage.Store.open(db)) {
+            int[] node = {-1};
+            try (io.quiver.storage.ReadTxn txn = store.read()) {
+                txn.scan(0, io.quiver.storage.KeyKind.TREE_NODE, (id, level, v) -> {
+                    node[0] = id;
+                    return false;
+                });
+            }
+            assertThat(node[0]).isNotNegative();
+            store.write(txn -> txn.delete(0, io.quiver.storage.KeyKind.TREE_NODE, node[0]));
+        }
+        Run r = fails(ExitCodes.CORRUPTED, "index 0: tree node", "stats", "--db", d);
+        assertThat(r.out()).contains("index 0: euclidean").contains("index 1: euclidean").contains("  error: tree node");
+    }
+
     /** A store that holds indexes is refused, its vectors and family left as they were (they were replaced). */
     @Test
     void demoRefusesAStoreThatHoldsIndexes() {
