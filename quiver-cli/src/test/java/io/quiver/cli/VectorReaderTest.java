@@ -81,6 +81,17 @@ class VectorReaderTest {
         assertThatThrownBy(() -> readAll(dir.resolve("x.txt"))).hasMessageContaining("unknown file type");
     }
 
+    /** Java's type suffixes and hexadecimal floats are typos in a vector file, not numbers (they were read as 1, 2 and 8). */
+    @Test
+    void javaOnlySpellingsAreNotNumbers() throws IOException {
+        Files.writeString(dir.resolve("suffix.csv"), "1,2\n3,4d\n");
+        assertThatThrownBy(() -> readAll(dir.resolve("suffix.csv"))).hasMessageContaining("suffix.csv:2:").hasMessageContaining("'4d' is not a number");
+        Files.writeString(dir.resolve("hex.csv"), "1,2\n0x1p3,4\n");
+        assertThatThrownBy(() -> readAll(dir.resolve("hex.csv"))).hasMessageContaining("hex.csv:2:").hasMessageContaining("'0x1p3' is not a number");
+        Files.writeString(dir.resolve("ok.csv"), "1.5e3,-.5,+2.,7\n");
+        assertThat(readAll(dir.resolve("ok.csv")).get(0).vector()).containsExactly(1500f, -0.5f, 2f, 7f);
+    }
+
     /**
      * A vector of another separator is one field that is not a number: alone in the file it was
      * taken as a header ("the file holds no vectors"); now the first line says what it looks like.

@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /**
  * Numbers written as text (CSV/TSV fields, {@code --vector}), read the same way everywhere so
- * that one spelling gets one answer: Java's syntax plus the {@code nan} / {@code inf} spellings
+ * that one spelling gets one answer: decimal numbers as Java reads them (without its type
+ * suffixes and hexadecimal form) plus the {@code nan} / {@code inf} spellings
  * numpy's and pandas' writers use (any case, signed), which the vector checks then refuse as NaN
  * or infinite (exit 24) rather than as "not a number".
  */
@@ -19,6 +20,11 @@ public final class FloatText {
             case "inf", "infinity":
                 return t.startsWith("-") ? Float.NEGATIVE_INFINITY : Float.POSITIVE_INFINITY;
             default:
+                // Java's own extras are typos here, not numbers: "1d" and "2f" (type suffixes) and
+                // hexadecimal "0x1p3" were read as 1, 2 and 8 (a review helper's find)
+                if (!t.isEmpty() && (Character.isLetter(t.charAt(t.length() - 1)) || t.indexOf('x') >= 0 || t.indexOf('X') >= 0)) {
+                    throw new NumberFormatException("not a decimal number: " + t);
+                }
                 return Float.parseFloat(t);
         }
     }
