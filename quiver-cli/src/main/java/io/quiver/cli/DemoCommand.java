@@ -65,7 +65,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         if (!held.isEmpty()) {
             throw CliException.usage("--db " + db + " already holds index(es) " + held.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "))
-                    + "; the demo writes indexes 0 and 1 and would replace their vectors: give it a new or empty directory");
+                    + "; the demo writes its own indexes 0 and 1 into its store: give it a new directory or an empty store");
         }
     }
 

@@ -59,9 +59,23 @@ final class TruthCommand implements Callable<Integer> {
             }
             int[][] rows = b.nearest(q, k, nThreads);
             Ivecs.write(out, rows);
-            CliOut.println(String.format(java.util.Locale.ROOT, "wrote %d rows of %d nearest neighbours (%s, %d base vectors) to %s in %s",
-                    rows.length, Math.min(k, b.size()), kind.cliName(), b.size(), out, Cli.seconds(System.nanoTime() - t0)));
+            String summary = String.format(java.util.Locale.ROOT, "wrote %d rows of %d nearest neighbours (%s, %d base vectors) to %s in %s",
+                    rows.length, Math.min(k, b.size()), kind.cliName(), b.size(), out, Cli.seconds(System.nanoTime() - t0));
+            if (isStandardOutput(out)) {
+                Cli.info("%s", summary); // not into the rows just written there
+            } else {
+                CliOut.println(summary);
+            }
         }
         return ExitCodes.OK;
+    }
+
+    /** Whether {@code file} is this process's standard output ({@code /dev/stdout}, or the file or pipe it goes to). */
+    private static boolean isStandardOutput(Path file) {
+        try {
+            return java.nio.file.Files.isSameFile(file, Path.of("/proc/self/fd/1"));
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            return false;
+        }
     }
 }

@@ -485,6 +485,8 @@ class CliTest {
         assertThat(ok("stats", "--db", d).out()).contains("hnsw").doesNotContain("index 1");
         // a new directory, and an empty store, are fine
         ok("demo", "--synthetic", "--base-size", "500", "--queries-size", "20", "--db", dir.resolve("fresh").toString(), "-q");
+        io.quiver.storage.Store.open(dir.resolve("empty")).close();
+        ok("demo", "--synthetic", "--base-size", "500", "--queries-size", "20", "--db", dir.resolve("empty").toString(), "-q");
     }
 
     /** The brute force agrees with the reference ground truth of scripts/datasets.sh (first 100 queries). */

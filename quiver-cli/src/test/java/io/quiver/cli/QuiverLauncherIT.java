@@ -115,6 +115,14 @@ class QuiverLauncherIT {
         fails(ExitCodes.STORAGE, "cannot create backup directory", "backup", "--db", "db", "--to", "afile/copy");
         fails(ExitCodes.IO, "afile is a file, not a directory", "truth", "--base", "base.fvecs", "--queries", "base.fvecs", "--distance", "euclidean",
                 "--k", "1", "--out", "afile/t.ivecs");
+
+        // --out /dev/stdout into a pipe: written to the pipe (a regular file renamed over it failed, or
+        // replaced the device when run as root)
+        Process t = new ProcessBuilder("bash", "-c", "'" + launcher + "' truth -q --base base.fvecs --queries queries.fvecs --distance euclidean --k 3"
+                + " --limit-queries 7 --out /dev/stdout | wc -c").directory(dir.toFile()).redirectError(dir.resolve("stdout-truth.err").toFile()).start();
+        String bytes = new String(t.getInputStream().readAllBytes()).strip();
+        assertThat(t.waitFor(180, TimeUnit.SECONDS)).isTrue();
+        assertThat(bytes).as("stderr: %s", Files.readString(dir.resolve("stdout-truth.err"))).isEqualTo(String.valueOf(7 * 4 * (1 + 3)));
     }
 
     /**

@@ -638,10 +638,26 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
          * order (a catalogue embedded twice, one half after the other) made a fixed offset pair
          * each item with its near copy. Codes on the integer grid are exact, and fewer than
          * {@value #MIN_JUDGED} sampled items say too little (a first build of 5 items turned codes
-         * off for good): both resolve.
+         * off for good): both resolve. Random pairs miss tight groups inside a wide range, so the
+         * codes must also resolve most items from their neighbours ({@link #unresolvedShare} at
+         * most {@value #MAX_UNRESOLVED}).
          */
         public boolean resolves(ScalarQuantizer q) {
-            return !(roundingShare(q) > MAX_ROUNDING) && !(unresolvedShare(q) > MAX_UNRESOLVED);
+            return resolves(judge(q));
+        }
+
+        /** {@link #resolves} of what {@link #judge} measured. */
+        public static boolean resolves(double[] judged) {
+            return !(judged[0] > MAX_ROUNDING) && !(judged[1] > MAX_UNRESOLVED);
+        }
+
+        /**
+         * {@code {roundingShare(q), unresolvedShare(q)}}, measured once: the second takes 10-35 ms
+         * in a warm process and up to a quarter of a second in a new one, still interpreted.
+         */
+        public double[] judge(ScalarQuantizer q) {
+            double random = roundingShare(q);
+            return new double[] {random, random > MAX_ROUNDING ? Double.NaN : unresolvedShare(q)};
         }
 
         /**
@@ -742,7 +758,7 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
 
         /** Items of the sample {@link #neighbourShares} judges. */
         static final int NEIGHBOUR_JUDGED = 256;
-        /** Components {@link #neighbourShares} compares at most (about 20 ms), with at least {@code 4 * MIN_JUDGED} candidates. */
+        /** Components {@link #neighbourShares} compares at most (10-35 ms warm), with at least {@code 4 * MIN_JUDGED} candidates. */
         static final long NEIGHBOUR_WORK = 1L << 24;
 
         /**

@@ -84,12 +84,12 @@ public final class ItemCodes {
      * ScalarQuantizer.Fitter#resolves}), said to {@code note}.
      */
     private static ScalarQuantizer resolving(ScalarQuantizer.Fitter f, ScalarQuantizer q, java.util.function.Consumer<String> note) {
-        if (f.resolves(q)) {
+        double[] judged = f.judge(q);
+        if (ScalarQuantizer.Fitter.resolves(judged)) {
             return q;
         }
         if (note != null) {
-            double share = f.roundingShare(q);
-            note.accept(share > ScalarQuantizer.Fitter.MAX_ROUNDING ? leftOff(share) : leftOffForNeighbours(f.unresolvedShare(q)));
+            note.accept(judged[0] > ScalarQuantizer.Fitter.MAX_ROUNDING ? leftOff(judged[0]) : leftOffForNeighbours(judged[1]));
         }
         return null;
     }

@@ -83,18 +83,18 @@ public final class Ivecs {
     private static void writeAtomically(Path file, Body body) throws IOException {
         Path target = file;
         try {
+            // as the kernel follows the path: /dev/stdout into a pipe ends at /proc/self/fd/1 ->
+            // "pipe:[N]", which no path resolution by hand reaches, but opening the path does
+            if (Files.exists(file) && !Files.isRegularFile(file) && !Files.isDirectory(file)) {
+                writeDirectly(file, body);
+                return;
+            }
             for (int hops = 0; Files.isSymbolicLink(target); hops++) {
                 if (hops == 40) {
                     throw new java.nio.file.FileSystemException(file.toString(), null, "too many levels of symbolic links");
                 }
                 Path link = Files.readSymbolicLink(target);
                 target = target.toAbsolutePath().getParent() == null ? link : target.toAbsolutePath().getParent().resolve(link);
-            }
-            if (Files.exists(target) && !Files.isRegularFile(target) && !Files.isDirectory(target)) {
-                try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(target, java.nio.file.StandardOpenOption.WRITE), 1 << 16)) {
-                    body.write(out);
-                }
-                return;
             }
         } catch (IOException e) {
             throw cannotWrite(file, e);
@@ -128,6 +128,13 @@ public final class Ivecs {
                 // the first failure is the one to report
             }
             throw cannotWrite(file, e);
+        }
+    }
+
+    /** Writes into a pipe or a device as it is: it blocks until a pipe has a reader, as the shell's {@code >} does. */
+    private static void writeDirectly(Path file, Body body) throws IOException {
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file, java.nio.file.StandardOpenOption.WRITE), 1 << 16)) {
+            body.write(out);
         }
     }
 
