@@ -1,14 +1,8 @@
-import re, collections, struct, sys
-lines=open(sys.argv[1]).read().splitlines()
-commits=[[]];pos=None
-for l in lines:
-    m=re.search(r'pwrite64\((\d+), .*?, (\d+), (\d+)\) = (\d+)',l)
-    if m: commits[-1].append((int(m.group(3)), int(m.group(2)))); continue
-    m=re.search(r'lseek\((\d+), (\d+), SEEK_SET\)',l)
-    if m: pos=int(m.group(2)); continue
-    m=re.search(r'writev\((\d+), .*\) = (\d+)',l)
-    if m: commits[-1].append((pos,int(m.group(2)))); continue
-    if 'fdatasync(' in l and commits[-1]: commits.append([])
+# The kind of every page the last commit of a trace wrote, read back from the file:
+#   python3 commit-pages.py TRACE DATA.MDB
+import collections, importlib, os, struct, sys
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+commits = importlib.import_module('commit-runs').commits_of(sys.argv[1])
 c=[x for x in commits if len(x)>5][-1]  # the last commit with data pages (the meta write is alone)
 f=open(sys.argv[2],'rb')
 kinds=collections.Counter()
