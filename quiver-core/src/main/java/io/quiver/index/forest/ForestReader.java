@@ -260,9 +260,20 @@ public final class ForestReader implements IndexReader {
             queue.push(rootPriority, root);
         }
         int n = 0;
-        int found = 0;
+        // candidates found, copies included: what searchK counts, as Annoy's search_k does
+        long found = 0;
         long polls = 0;
-        while (!queue.isEmpty() && (found < searchK || found < k)) {
+        boolean sorted = false;
+        while (!queue.isEmpty()) {
+            if (found >= searchK && n >= k) {
+                // each tree names an item once, so only distinct candidates count towards k: with
+                // copies counted, k = searchK = 100 of 200 items returned 80 (a review helper's find)
+                n = sortedDistinct(n);
+                sorted = true;
+                if (n >= k) {
+                    break;
+                }
+            }
             if ((++polls & 63) == 0 && options.stoppable() && options.shouldStop()) {
                 partial = true;
                 break;
@@ -284,9 +295,10 @@ public final class ForestReader implements IndexReader {
                     int item = TreeNodes.leafId(a, i);
                     if (filter == null || filter.contains(item)) {
                         candidates[n++] = item;
+                        found++;
+                        sorted = false;
                     }
                 }
-                found = n;
             } else if (type != TreeNodes.BIT) {
                 float dot = type == TreeNodes.PLANE8
                         ? NativeMemory.getFloat(a + TreeNodes.SCALE) * kernels.dotInt8(q + Distance.PAYLOAD, a + TreeNodes.CODES, dims)
@@ -300,13 +312,27 @@ public final class ForestReader implements IndexReader {
                 queue.push(set ? d - 1 : d, TreeNodes.left(a));
             }
         }
-        Arrays.sort(candidates, 0, n);
+        if (!sorted) {
+            Arrays.sort(candidates, 0, n);
+        }
         boolean onCodes = codes != null && n > RERANK_FACTOR * k;
         int m = distinct(n, onCodes);
         if (onCodes) {
             m = bestOnCodes(m, RERANK_FACTOR * k, k);
         }
         return rankExactly(q, m, k, partial);
+    }
+
+    /** Sorts the first {@code n} candidates and drops repeats; returns how many are left. */
+    private int sortedDistinct(int n) {
+        Arrays.sort(candidates, 0, n);
+        int m = 0;
+        for (int i = 0; i < n; i++) {
+            if (m == 0 || candidates[i] != candidates[m - 1]) {
+                candidates[m++] = candidates[i];
+            }
+        }
+        return m;
     }
 
     /**

@@ -45,6 +45,39 @@ class ForestTest {
         });
     }
 
+    /**
+     * k distinct results whatever searchK: each tree names an item once, and counting those copies
+     * stopped the walk early (200 items, 10 trees, k = searchK = 100 returned 80; a review helper's find).
+     */
+    @Test
+    void aSearchKAtOrBelowKStillReturnsKItems() {
+        java.util.Random r = new java.util.Random(1);
+        float[][] base = new float[200][8];
+        for (float[] v : base) {
+            for (int d = 0; d < 8; d++) {
+                v[d] = (float) r.nextGaussian();
+            }
+        }
+        try (Store store = Store.open(dir)) {
+            load(store, DistanceKind.EUCLIDEAN, base, ForestBuildOptions.builder().nTrees(10).seed(1).build());
+            RoaringBitmap half = RoaringBitmap.bitmapOf(java.util.stream.IntStream.range(0, 200).filter(i -> i % 2 == 0).toArray());
+            try (ReadTxn txn = store.read()) {
+                ForestReader rd = ForestReader.open(txn, 0);
+                float[] q = {0.1f, 0, 0, 0, 0, 0, 0, 0};
+                for (int k : new int[] {10, 50, 100, 200, 1000}) {
+                    for (int searchK : new int[] {1, k}) {
+                        SearchResult res = rd.search(q, SearchOptions.builder().k(k).searchK(searchK).build());
+                        assertThat(res.size()).as("k %d, searchK %d", k, searchK).isEqualTo(Math.min(k, 200));
+                        assertThat(java.util.Arrays.stream(res.ids()).distinct().count()).isEqualTo(res.size());
+                        SearchResult filtered = rd.search(q, SearchOptions.builder().k(k).searchK(searchK).filter(half).build());
+                        assertThat(filtered.size()).as("filtered, k %d, searchK %d", k, searchK).isEqualTo(Math.min(k, 100));
+                        assertThat(java.util.Arrays.stream(filtered.ids()).allMatch(id -> id % 2 == 0)).isTrue();
+                    }
+                }
+            }
+        }
+    }
+
     private static double meanRecall(Store store, DistanceKind kind, float[][] base, int searchK, RoaringBitmap filter) {
         double sum = 0;
         try (ReadTxn txn = store.read()) {
