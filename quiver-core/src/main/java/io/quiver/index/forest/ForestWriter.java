@@ -342,7 +342,9 @@ public final class ForestWriter extends ItemBackedWriter {
                 if (precoded != null) {
                     ItemCodes.replaceAll(txn, index, precoded, allIds, encoded);
                 } else {
-                    boolean full = old == null;
+                    // a new split size rebuilds every tree, and decides the codes again as a build from
+                    // scratch does: codes left off could never come back (a review helper's find)
+                    boolean full = old == null || rebuild;
                     ScalarQuantizer codes = ItemCodes.rangeFor(txn, index, distance, common.int8Codes(), full, after, changes.built(), changes.inserted(),
                             note -> trace.step(note).close());
                     ItemCodes.update(txn, index, distance, codes, full, changes.inserted(), changes.removed(), after);

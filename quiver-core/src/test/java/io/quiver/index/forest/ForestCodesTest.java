@@ -56,6 +56,33 @@ class ForestCodesTest {
         }
     }
 
+    /**
+     * A new split size rebuilds every tree and decides the codes again, as a build from scratch
+     * does: an index built without codes kept none through such rebuilds, whatever was asked.
+     */
+    @Test
+    void aNewSplitSizeDecidesTheCodesAgain() {
+        try (Store store = Store.open(dir.resolve("resplit"))) {
+            ForestTest.load(store, DistanceKind.EUCLIDEAN, BASE, opts(false));
+            store.write(txn -> ForestWriter.open(txn, 0).build(ForestBuildOptions.builder().nTrees(8).splitAfter(40).threads(2).seed(7).int8Codes(true).build()));
+            try (ReadTxn txn = store.read()) {
+                assertThat(ItemCodes.read(txn, 0, DistanceKind.EUCLIDEAN.create(BASE[0].length))).isNotNull();
+                assertThat(coded(txn).getCardinality()).isEqualTo(BASE.length);
+                assertThat(ForestReader.open(txn, 0).check()).isEmpty();
+            }
+            store.write(txn -> ForestWriter.open(txn, 0).build(ForestBuildOptions.builder().nTrees(8).splitAfter(48).threads(2).seed(7).int8Codes(false).build()));
+            try (ReadTxn txn = store.read()) {
+                assertThat(ItemCodes.read(txn, 0, DistanceKind.EUCLIDEAN.create(BASE[0].length))).isNull();
+                assertThat(coded(txn).isEmpty()).isTrue();
+            }
+            // the same split size: incremental, the codes stay as they are (off)
+            store.write(txn -> ForestWriter.open(txn, 0).build(ForestBuildOptions.builder().nTrees(8).splitAfter(48).threads(2).seed(7).int8Codes(true).build()));
+            try (ReadTxn txn = store.read()) {
+                assertThat(coded(txn).isEmpty()).isTrue();
+            }
+        }
+    }
+
     @Test
     void rankingOnCodesKeepsRecallAndExactDistances() {
         for (DistanceKind kind : new DistanceKind[] {DistanceKind.EUCLIDEAN, DistanceKind.COSINE}) {
