@@ -108,6 +108,11 @@ final class BenchCommand implements Callable<Integer> {
             throw CliException.usage("--limit-queries must be positive");
         }
         Sweep sw = Sweep.parse(sweep, a);
+        // checked before --db is created: a mistake here left an empty store behind (a review helper's run)
+        io.quiver.storage.Keys.checkIndex(index);
+        if (!Files.exists(base)) {
+            throw new CliException(ExitCodes.NOT_FOUND, base + ": no such file");
+        }
         List<float[]> qs = loadQueries(queries, limitQueries == null ? Integer.MAX_VALUE : limitQueries);
         // all rows: a truth of another query file must not pass because it is longer
         int[][] gt = Ivecs.read(truth, limitQueries == null ? -1 : qs.size());
@@ -115,12 +120,17 @@ final class BenchCommand implements Callable<Integer> {
             throw CliException.badInput(truth + ": holds " + gt.length + " rows but " + queries + " holds " + qs.size() + " queries (is it their ground truth?)");
         }
         checkTruth(gt, qs.size(), k, truth);
+        int baseDims = firstDimensions(base);
+        if (baseDims != qs.get(0).length) {
+            // before the import: found after it, the base stayed in --db, unbuilt
+            throw CliException.of(ErrorKind.WRONG_DIMENSIONS, "the queries have " + qs.get(0).length + " dimensions, the base vectors " + baseDims);
+        }
 
         boolean temp = db == null;
         Path dir = temp ? Files.createTempDirectory("quiver-bench-") : db;
         try {
             try (Store store = Cli.openStore(dir, Cli.Access.CREATE)) {
-                Prepared p = prepare(store, kind, a, qs.get(0).length, gt, qs.size());
+                Prepared p = prepare(store, kind, a, qs, gt);
                 String described;
                 try (ReadTxn t = store.read()) {
                     described = Indexes.describeBuilt(t, index); // a reused index keeps its own
@@ -149,7 +159,9 @@ final class BenchCommand implements Callable<Integer> {
 
     record Prepared(double buildSeconds) {}
 
-    private Prepared prepare(Store store, DistanceKind kind, Algorithm a, int queryDims, int[][] gt, int nq) {
+    private Prepared prepare(Store store, DistanceKind kind, Algorithm a, List<float[]> qs, int[][] gt) {
+        int queryDims = qs.get(0).length;
+        int nq = qs.size();
         boolean hasItems;
         boolean reuse;
         try (ReadTxn t = store.read()) {
@@ -194,7 +206,7 @@ final class BenchCommand implements Callable<Integer> {
             }
             Cli.info("imported %d vectors in %s", r.count(), Cli.seconds(System.nanoTime() - t0));
         }
-        checkTruthIds(gt, nq, k, truth, store); // before a build that would be wasted (the import stays, unbuilt, for the next run)
+        checkTruthIds(gt, qs, k, truth, store); // before a build that would be wasted (the import stays, unbuilt, for the next run)
         if (reuse) {
             // the line reports the index's own parameters; say so when others were typed
             List<String> typed = new java.util.ArrayList<>();
@@ -370,10 +382,21 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** Every id of the truth's first k columns must be an item of the index (a float file given as truth is not). */
-    private void checkTruthIds(int[][] gt, int nq, int k, Path truth, Store store) {
+    /** Rows whose order {@link #checkTruthIds} measures. */
+    static final int ORDER_CHECKED = 20;
+
+    /**
+     * Every id of the truth's first k columns must be an item of the index (a float file given as
+     * truth is not), and the first rows must list them nearest first under {@code --distance}: a
+     * truth of another base or of another distance named ids that exist and gave recall 0.003 or
+     * 0.79 without a word (a review helper's runs). Ties and rounding pass: only an id measured
+     * farther than the next one by more than a thousandth counts, and only in more than one row in ten.
+     */
+    private void checkTruthIds(int[][] gt, List<float[]> queryVectors, int k, Path truth, Store store) {
+        int nq = queryVectors.size();
         try (ReadTxn t = store.read()) {
-            org.roaringbitmap.RoaringBitmap ids = ItemStore.open(t, index).currentIds();
+            ItemStore items = ItemStore.open(t, index);
+            org.roaringbitmap.RoaringBitmap ids = items.currentIds();
             for (int q = 0; q < nq; q++) {
                 for (int j = 0; j < k; j++) {
                     if (!ids.contains(gt[q][j])) {
@@ -382,6 +405,44 @@ final class BenchCommand implements Callable<Integer> {
                     }
                 }
             }
+            io.quiver.distance.Distance d = items.distance();
+            int rows = Math.min(nq, ORDER_CHECKED);
+            int unordered = 0;
+            String first = null;
+            try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+                long qa = arena.allocate(d.itemBytes(), 16).address();
+                for (int q = 0; q < rows; q++) {
+                    d.encode(queryVectors.get(q), qa);
+                    float prev = Float.NEGATIVE_INFINITY;
+                    for (int j = 0; j < k; j++) {
+                        float dist = d.userDistance(d.distance(qa, io.quiver.storage.NativeMemory.address(items.item(gt[q][j]))));
+                        if (dist < prev - 1e-3f * Math.max(Math.abs(prev), 1e-6f)) {
+                            unordered++;
+                            if (first == null) {
+                                first = "row " + (q + 1) + " lists id " + Integer.toUnsignedString(gt[q][j - 1]) + " at " + prev + " before id "
+                                        + Integer.toUnsignedString(gt[q][j]) + " at " + dist;
+                            }
+                            break;
+                        }
+                        prev = dist;
+                    }
+                }
+            }
+            if (unordered * 10 > rows) {
+                throw CliException.badInput(truth + ": " + unordered + " of its first " + rows + " rows are not nearest first under " + d.kind().cliName()
+                        + " (" + first + "): is it the ground truth of " + base + " under --distance " + d.kind().cliName() + "?");
+            }
+        }
+    }
+
+    /** The dimensions of the first vector of {@code file}. */
+    private static int firstDimensions(Path file) throws IOException {
+        try (VectorReader in = VectorReader.open(file)) {
+            VectorRecord r = in.next();
+            if (r == null) {
+                throw CliException.badInput(file + ": the file holds no vectors");
+            }
+            return r.vector().length;
         }
     }
 

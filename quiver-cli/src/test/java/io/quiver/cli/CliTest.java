@@ -59,6 +59,20 @@ class CliTest {
         TestFiles.fvecs(dir.resolve("base.fvecs"), base);
     }
 
+    /** stats --json has the same keys for a built index and an unbuilt one (null when unknown). */
+    @Test
+    void statsJsonKeysAreStable() {
+        String d = db.toString();
+        ok("import", "--db", d, "--distance", "euclidean", "--build", "hnsw", dir.resolve("base.fvecs").toString(), "-q");
+        ok("import", "--db", d, "--index", "1", "--distance", "euclidean", dir.resolve("base.fvecs").toString(), "-q");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> ix = (List<Map<String, Object>>) ((Map<String, Object>) Json.parse(ok("stats", "--db", d, "--json").out().strip())).get("indexes");
+        assertThat(ix.get(1).keySet()).isEqualTo(ix.get(0).keySet());
+        assertThat(ix.get(1).get("item_bytes")).isNull();
+        assertThat(ix.get(0).get("item_bytes")).isNotNull();
+        assertThat(ok("stats", "--db", d).out()).contains("index 1: euclidean");
+    }
+
     private long items(int index) {
         Run r = ok("stats", "--db", db.toString(), "--index", Integer.toString(index), "--json", "-q");
         @SuppressWarnings("unchecked")
@@ -594,6 +608,29 @@ class CliTest {
         assertThat(BenchCommand.median(new double[] {4, 1, 3, 10})).isEqualTo(3.5);
         fails(ExitCodes.USAGE, "--sweep ef does not apply to forest", "bench", "--base", dir.resolve("base.fvecs").toString(), "--queries",
                 dir.resolve("q.fvecs").toString(), "--truth", t.toString(), "--distance", "euclidean", "--algo", "forest", "--sweep", "ef=10");
+
+        // a truth of another base (same ids) or of another distance is refused, not measured (recall 0.003, 0.79)
+        TestFiles.fvecs(dir.resolve("other.fvecs"), TestFiles.gaussian(300, 8, 77));
+        Path other = dir.resolve("other.ivecs");
+        ok("truth", "--base", dir.resolve("other.fvecs").toString(), "--queries", dir.resolve("q.fvecs").toString(), "--distance", "euclidean",
+                "--k", "10", "--out", other.toString(), "-q");
+        fails(ExitCodes.BAD_INPUT, "are not nearest first under euclidean", "bench", "--base", dir.resolve("base.fvecs").toString(), "--queries",
+                dir.resolve("q.fvecs").toString(), "--truth", other.toString(), "--distance", "euclidean", "--algo", "hnsw", "-q");
+        Path manhattan = dir.resolve("manhattan.ivecs");
+        ok("truth", "--base", dir.resolve("base.fvecs").toString(), "--queries", dir.resolve("q.fvecs").toString(), "--distance", "manhattan",
+                "--k", "10", "--out", manhattan.toString(), "-q");
+        fails(ExitCodes.BAD_INPUT, "not nearest first under euclidean", "bench", "--base", dir.resolve("base.fvecs").toString(), "--queries",
+                dir.resolve("q.fvecs").toString(), "--truth", manhattan.toString(), "--distance", "euclidean", "--algo", "hnsw", "-q");
+        // mistakes found before --db is created
+        Path fresh = dir.resolve("bench-db");
+        fails(ExitCodes.USAGE, "index", "bench", "--base", dir.resolve("base.fvecs").toString(), "--queries", dir.resolve("q.fvecs").toString(),
+                "--truth", t.toString(), "--distance", "euclidean", "--algo", "hnsw", "--db", fresh.toString(), "--index", "65535");
+        fails(ExitCodes.NOT_FOUND, "no such file", "bench", "--base", dir.resolve("nothing.fvecs").toString(), "--queries", dir.resolve("q.fvecs").toString(),
+                "--truth", t.toString(), "--distance", "euclidean", "--algo", "hnsw", "--db", fresh.toString());
+        TestFiles.fvecs(dir.resolve("wide.fvecs"), TestFiles.gaussian(50, 12, 78));
+        fails(ExitCodes.WRONG_DIMENSIONS, "the queries have 8 dimensions, the base vectors 12", "bench", "--base", dir.resolve("wide.fvecs").toString(),
+                "--queries", dir.resolve("q.fvecs").toString(), "--truth", t.toString(), "--distance", "euclidean", "--algo", "hnsw", "--db", fresh.toString());
+        assertThat(Files.exists(fresh)).as("no store created").isFalse();
     }
 
     /** Ids in files: what a second import replaces is said, and ids that would collide or be ignored are refused. */
