@@ -230,9 +230,12 @@ final class BenchCommand implements Callable<Integer> {
         for (ProgressTrace.Step step : trace.steps()) {
             steps.append(String.format(Locale.ROOT, "; %s %.3fs", step.name(), step.duration().toNanos() / 1e9));
         }
-        // the typed options, unless the build left codes off (its "int8 codes left off" step says why)
-        boolean codesLeftOff = trace.steps().stream().anyMatch(st -> st.name().contains("int8 codes left off"));
-        Cli.info("built %s (%s%s) in %.2fs%s", a.cliName(), params.describe(a), codesLeftOff && params.int8Codes ? ";int8_codes=left off" : "", s, steps);
+        // what the index holds ("trees=auto" said only what was asked), as the CSV's build_params
+        String built;
+        try (ReadTxn t = store.read()) {
+            built = Indexes.describeBuilt(t, index);
+        }
+        Cli.info("built %s (%s) in %.2fs%s", a.cliName(), built, s, steps);
         return new Prepared(s);
     }
 
