@@ -65,7 +65,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--k", paramLabel = "K", defaultValue = "10", description = "neighbours per query (default ${DEFAULT-VALUE})")
     int k;
 
-    @Option(names = "--sweep", paramLabel = "P=V,V,...", description = "search parameter values: ef=10,20,40 (hnsw) or search-k=100,1000 (forest)")
+    @Option(names = "--sweep", paramLabel = "P=V,V,...", description = "search parameter values: ef=10,20,40 (hnsw; an ef below --k is raised to it) or search-k=100,1000 (forest)")
     String sweep;
 
     @Option(names = "--query-threads", paramLabel = "N", defaultValue = "1", description = "query threads (default ${DEFAULT-VALUE})")

@@ -41,10 +41,10 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--k", paramLabel = "K", defaultValue = "10", description = "neighbours to return (default ${DEFAULT-VALUE})")
     int k;
 
-    @Option(names = "--ef", paramLabel = "E", description = "hnsw: search beam width (default: max(k, 64))")
+    @Option(names = "--ef", paramLabel = "E", description = "hnsw: search beam width (default: max(k, 64); a value below k is raised to k)")
     Integer ef;
 
-    @Option(names = "--search-k", paramLabel = "S", description = "forest: candidates to examine (default: k * trees)")
+    @Option(names = "--search-k", paramLabel = "S", description = "forest: candidates to examine, copies from several trees counted (default: k * trees; at least k distinct are examined)")
     Integer searchK;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
