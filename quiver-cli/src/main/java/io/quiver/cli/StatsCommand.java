@@ -82,6 +82,7 @@ final class StatsCommand implements Callable<Integer> {
         m.put("structure_bytes", null);
         m.put("item_bytes", null);
         m.put("structure", null);
+        m.put("error", null);
         if (meta.algorithm() != Algorithm.NONE && !needsBuild) {
             try {
                 IndexStats s = Indexes.openReader(txn, i).stats();
@@ -116,7 +117,7 @@ final class StatsCommand implements Callable<Integer> {
                     CliOut.println("  " + e.getKey() + ": " + (v instanceof Map || v instanceof List ? Json.write(v) : v == null ? "none" : String.valueOf(v)));
                 }
             }
-            if (m.containsKey("error")) {
+            if (m.get("error") != null) {
                 CliOut.println("  error: " + m.get("error"));
             }
         }

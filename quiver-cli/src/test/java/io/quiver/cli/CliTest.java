@@ -621,6 +621,11 @@ class CliTest {
                 "--k", "10", "--out", manhattan.toString(), "-q");
         fails(ExitCodes.BAD_INPUT, "not nearest first under euclidean", "bench", "--base", dir.resolve("base.fvecs").toString(), "--queries",
                 dir.resolve("q.fvecs").toString(), "--truth", manhattan.toString(), "--distance", "euclidean", "--algo", "hnsw", "-q");
+        // binary codes are measured against the float truth on purpose: a note, not a refusal
+        Run bq = ok("bench", "--base", dir.resolve("base.fvecs").toString(), "--queries", dir.resolve("q.fvecs").toString(), "--truth", t.toString(),
+                "--distance", "bq-euclidean", "--algo", "forest", "--sweep", "search-k=100");
+        assertThat(bq.err()).contains("note:").contains("not nearest first under bq-euclidean");
+        assertThat(bq.out().lines().count()).isEqualTo(2);
         // mistakes found before --db is created
         Path fresh = dir.resolve("bench-db");
         fails(ExitCodes.USAGE, "index", "bench", "--base", dir.resolve("base.fvecs").toString(), "--queries", dir.resolve("q.fvecs").toString(),

@@ -223,7 +223,9 @@ public final class ForestWriter extends ItemBackedWriter {
                         addresses[i] = vectors.get(allIds[i]);
                     }
                 }
-                if (old == null && addresses != null && addresses.length > 0 && ItemCodes.used(distance, common.int8Codes())) {
+                // a new split size rebuilds every tree from all items: coded in parallel too (one at a
+                // time on the writer thread, its codes took 0.29 s of a 1.9 s Fashion-MNIST rebuild)
+                if ((old == null || rebuild) && addresses != null && addresses.length > 0 && ItemCodes.used(distance, common.int8Codes())) {
                     try (var s = trace.step("code the items")) {
                         long[] all = addresses;
                         int parts = single ? 1 : common.threads();
