@@ -223,8 +223,9 @@ public final class ForestWriter extends ItemBackedWriter {
                         addresses[i] = vectors.get(allIds[i]);
                     }
                 }
-                // a new split size rebuilds every tree from all items: coded in parallel too (one at a
-                // time on the writer thread, its codes took 0.29 s of a 1.9 s Fashion-MNIST rebuild)
+                // a new split size rebuilds every tree from all items: coded as a build from scratch
+                // codes them (on 2 cores no faster than one at a time on the writer thread: 0.32-0.36 s
+                // either way for Fashion-MNIST's cosine copy, docs/bench-2026-11-25-s32/resplit-codes.txt)
                 if ((old == null || rebuild) && addresses != null && addresses.length > 0 && ItemCodes.used(distance, common.int8Codes())) {
                     try (var s = trace.step("code the items")) {
                         long[] all = addresses;
