@@ -643,21 +643,25 @@ public record ScalarQuantizer(DistanceKind kind, int dimensions, float lo, float
          * most {@value #MAX_UNRESOLVED}).
          */
         public boolean resolves(ScalarQuantizer q) {
-            return resolves(judge(q));
-        }
-
-        /** {@link #resolves} of what {@link #judge} measured. */
-        public static boolean resolves(double[] judged) {
-            return !(judged[0] > MAX_ROUNDING) && !(judged[1] > MAX_UNRESOLVED);
+            return judge(q).resolves();
         }
 
         /**
-         * {@code {roundingShare(q), unresolvedShare(q)}}, measured once: the second takes 10-35 ms
-         * in a warm process and up to a quarter of a second in a new one, still interpreted.
+         * Both measures of {@link #resolves}, each taken once: {@link #unresolvedShare} takes 10-35 ms
+         * in a warm process and up to a quarter of a second in a new one, still interpreted, so it
+         * is skipped (NaN) when the random pairs already refuse the codes.
          */
-        public double[] judge(ScalarQuantizer q) {
+        public record Judgement(double roundingShare, double unresolvedShare) {
+            /** Whether the codes resolve the items: neither share past its bound (NaN passes). */
+            public boolean resolves() {
+                return !(roundingShare > MAX_ROUNDING) && !(unresolvedShare > MAX_UNRESOLVED);
+            }
+        }
+
+        /** {@link #roundingShare} and, when that passes, {@link #unresolvedShare} of {@code q}. */
+        public Judgement judge(ScalarQuantizer q) {
             double random = roundingShare(q);
-            return new double[] {random, random > MAX_ROUNDING ? Double.NaN : unresolvedShare(q)};
+            return new Judgement(random, random > MAX_ROUNDING ? Double.NaN : unresolvedShare(q));
         }
 
         /**

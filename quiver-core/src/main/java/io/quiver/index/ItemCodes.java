@@ -84,12 +84,13 @@ public final class ItemCodes {
      * ScalarQuantizer.Fitter#resolves}), said to {@code note}.
      */
     private static ScalarQuantizer resolving(ScalarQuantizer.Fitter f, ScalarQuantizer q, java.util.function.Consumer<String> note) {
-        double[] judged = f.judge(q);
-        if (ScalarQuantizer.Fitter.resolves(judged)) {
+        ScalarQuantizer.Fitter.Judgement judged = f.judge(q);
+        if (judged.resolves()) {
             return q;
         }
         if (note != null) {
-            note.accept(judged[0] > ScalarQuantizer.Fitter.MAX_ROUNDING ? leftOff(judged[0]) : leftOffForNeighbours(judged[1]));
+            note.accept(judged.roundingShare() > ScalarQuantizer.Fitter.MAX_ROUNDING ? leftOff(judged.roundingShare())
+                    : leftOffForNeighbours(judged.unresolvedShare()));
         }
         return null;
     }
