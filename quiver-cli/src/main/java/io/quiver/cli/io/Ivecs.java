@@ -86,7 +86,7 @@ public final class Ivecs {
             // as the kernel follows the path: /dev/stdout into a pipe ends at /proc/self/fd/1 ->
             // "pipe:[N]", which no path resolution by hand reaches, but opening the path does
             if (Files.exists(file) && !Files.isRegularFile(file) && !Files.isDirectory(file)) {
-                writeDirectly(file, body);
+                writeTo(file, body, java.nio.file.StandardOpenOption.WRITE);
                 return;
             }
             for (int hops = 0; Files.isSymbolicLink(target); hops++) {
@@ -116,10 +116,7 @@ public final class Ivecs {
         // user's called <file>.tmp is left alone
         Path tmp = target.resolveSibling(target.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
         try {
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp, java.nio.file.StandardOpenOption.CREATE_NEW,
-                    java.nio.file.StandardOpenOption.WRITE), 1 << 16)) {
-                body.write(out);
-            }
+            writeTo(tmp, body, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE);
             Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             try {
@@ -131,9 +128,12 @@ public final class Ivecs {
         }
     }
 
-    /** Writes into a pipe or a device as it is: it blocks until a pipe has a reader, as the shell's {@code >} does. */
-    private static void writeDirectly(Path file, Body body) throws IOException {
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file, java.nio.file.StandardOpenOption.WRITE), 1 << 16)) {
+    /**
+     * Writes {@code body} into {@code file} opened with {@code options}. Into a pipe or a device
+     * ({@code WRITE} only) it blocks until a pipe has a reader, as the shell's {@code >} does.
+     */
+    private static void writeTo(Path file, Body body, java.nio.file.OpenOption... options) throws IOException {
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file, options), 1 << 16)) {
             body.write(out);
         }
     }
