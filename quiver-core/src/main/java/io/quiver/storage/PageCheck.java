@@ -195,6 +195,26 @@ public final class PageCheck {
         });
     }
 
+    /**
+     * Walks {@code data} pinned by a read transaction of {@code env}, never adopting a new map
+     * size: for uses such as {@link Store#copyTo} that a thread may make inside its own
+     * transaction, where changing the map size is not allowed. Null when no snapshot can be
+     * pinned that way (another process grew the map): the caller then goes on without the walk.
+     */
+    static Report runPinnedOrNull(Env<ByteBuffer> env, Path data) {
+        boolean[] unpinned = {false};
+        Report r = pinnedWalk(data, () -> {
+            try {
+                org.lmdbjava.Txn<ByteBuffer> txn = env.txnRead();
+                return new Pin(txn.getId(), txn::close);
+            } catch (RuntimeException e) {
+                unpinned[0] = true;
+                return null;
+            }
+        }, () -> unpinned[0]);
+        return unpinned[0] ? null : r;
+    }
+
     /** A read transaction holding snapshot {@code txnId} until closed. */
     private record Pin(long txnId, Runnable release) implements AutoCloseable {
         @Override
@@ -209,10 +229,15 @@ public final class PageCheck {
      * (the supplier gives null).
      */
     private static Report pinnedWalk(Path data, java.util.function.Supplier<Pin> pin) {
+        return pinnedWalk(data, pin, () -> false);
+    }
+
+    /** As {@link #pinnedWalk(Path, java.util.function.Supplier)}; no walk at all when {@code skipUnpinned} says so after a failed pin. */
+    private static Report pinnedWalk(Path data, java.util.function.Supplier<Pin> pin, java.util.function.BooleanSupplier skipUnpinned) {
         for (int i = 1; ; i++) {
             Pin p = pin.get();
             if (p == null) {
-                return walk(data, -1, true);
+                return skipUnpinned.getAsBoolean() ? null : walk(data, -1, true);
             }
             try (p) {
                 Report r = walk(data, p.txnId(), i == PIN_TRIES);

@@ -174,6 +174,54 @@ class PageCheckTest {
         assertThat(PageCheck.run(dir).ok()).isTrue();
     }
 
+    /**
+     * A backup walks the pages before LMDB's compacting copy follows them: garbage over a page in
+     * use killed the JVM inside that copy (SIGBUS; a review helper's store) and left an empty
+     * data.mdb in the target. Every page in turn: the backup is refused as damage of this store
+     * and the target is not created, or the page was one the walk cannot judge (free, or the
+     * middle of a large value, which the copy takes as bytes) and the copy is made.
+     */
+    @Test
+    void aBackupOfADamagedStoreIsRefusedBeforeItsTargetExists() throws IOException {
+        Path store = dir.resolve("store");
+        fill(store);
+        PageCheck.Report healthy = PageCheck.run(store);
+        Path data = store.resolve("data.mdb");
+        Random rnd = new Random(23);
+        int refused = 0;
+        int copied = 0;
+        try (RandomAccessFile f = new RandomAccessFile(data.toFile(), "rw")) {
+            byte[] saved = new byte[PageCheck.MIN_PAGE];
+            byte[] garbage = new byte[PageCheck.MIN_PAGE];
+            for (long p = 2; p < healthy.pages(); p++) { // not the meta pages: open refuses those
+                f.seek(p * PageCheck.MIN_PAGE);
+                f.readFully(saved);
+                rnd.nextBytes(garbage);
+                f.seek(p * PageCheck.MIN_PAGE);
+                f.write(garbage);
+                Path target = dir.resolve("backup-" + p);
+                boolean damaged = !PageCheck.run(store).ok();
+                try (Store s = Store.open(store)) {
+                    s.copyTo(target);
+                    assertThat(damaged).as("page %d: a damaged store was copied", p).isFalse();
+                    copied++;
+                } catch (QuiverException e) {
+                    assertThat(damaged).as("page %d: %s", p, e.getMessage()).isTrue();
+                    if (e.getMessage().startsWith("cannot back up")) {
+                        assertThat(e.kind()).isEqualTo(ErrorKind.CORRUPTED);
+                        assertThat(e.getMessage()).contains(data.toString());
+                        assertThat(target).doesNotExist();
+                        refused++;
+                    }
+                }
+                f.seek(p * PageCheck.MIN_PAGE);
+                f.write(saved);
+            }
+        }
+        assertThat(refused).as("backups refused by the walk").isGreaterThan((int) (healthy.inUse() - healthy.unchecked()) / 2);
+        assertThat(copied).isPositive();
+    }
+
     private void assertDamaged(RandomAccessFile f, long page, byte[] bytes) throws IOException {
         f.seek(page * PageCheck.MIN_PAGE);
         f.write(bytes);
