@@ -85,6 +85,10 @@ public final class QuiverCli implements Callable<Integer> {
         Cli.reset(err);
         CliOut.out = out;
         CommandLine cl = new CommandLine(new QuiverCli());
+        // every command's --help offers -V, --version: each prints the program's (they printed nothing)
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            sub.getCommandSpec().versionProvider(new Version());
+        }
         cl.setOut(out);
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);

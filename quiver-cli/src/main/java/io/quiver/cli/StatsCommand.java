@@ -71,29 +71,31 @@ final class StatsCommand implements Callable<Integer> {
     }
 
     static Map<String, Object> indexStats(ReadTxn txn, int i, List<CliException> errors) {
-        IndexMetadata meta = IndexMetadata.require(txn, i);
-        ItemStore items = ItemStore.open(txn, i);
-        boolean needsBuild = items.needsBuild();
-        long count = items.currentIds().getLongCardinality();
-        Map<String, Object> m = Json.obj("index", i, "distance", meta.distanceKind().cliName(), "dimensions", meta.dimensions(),
-                "items", count, "algorithm", meta.algorithm().cliName(), "needs_build", needsBuild);
-        // the same keys every time, null when the index's structure cannot say (not built, changes
-        // pending): a consumer reading d["item_bytes"] got a KeyError (a review helper's find)
-        m.put("structure_bytes", null);
-        m.put("item_bytes", null);
-        m.put("structure", null);
-        m.put("error", null);
-        if (meta.algorithm() != Algorithm.NONE && !needsBuild) {
-            try {
+        // the same keys every time, null when the index cannot say (metadata unreadable, not
+        // built, changes pending): a consumer reading d["item_bytes"] got a KeyError (a review
+        // helper's find)
+        Map<String, Object> m = Json.obj("index", i, "distance", null, "dimensions", null, "items", null, "algorithm", null, "needs_build", null,
+                "structure_bytes", null, "item_bytes", null, "structure", null, "error", null);
+        try {
+            // inside the catch too: damaged metadata of one index hid every other (a review helper's store)
+            IndexMetadata meta = IndexMetadata.require(txn, i);
+            ItemStore items = ItemStore.open(txn, i);
+            boolean needsBuild = items.needsBuild();
+            m.put("distance", meta.distanceKind().cliName());
+            m.put("dimensions", meta.dimensions());
+            m.put("items", items.currentIds().getLongCardinality());
+            m.put("algorithm", meta.algorithm().cliName());
+            m.put("needs_build", needsBuild);
+            if (meta.algorithm() != Algorithm.NONE && !needsBuild) {
                 IndexStats s = Indexes.openReader(txn, i).stats();
                 m.put("structure_bytes", s.structureBytes());
                 m.put("item_bytes", s.itemBytes());
                 m.put("structure", s.structure());
-            } catch (io.quiver.storage.QuiverException | CliException e) {
-                m.put("error", e.getMessage());
-                int code = e instanceof CliException c ? c.exitCode() : ExitCodes.of(((io.quiver.storage.QuiverException) e).kind());
-                errors.add(new CliException(code, "index " + i + ": " + e.getMessage(), e));
             }
+        } catch (io.quiver.storage.QuiverException | CliException e) {
+            m.put("error", e.getMessage());
+            int code = e instanceof CliException c ? c.exitCode() : ExitCodes.of(((io.quiver.storage.QuiverException) e).kind());
+            errors.add(new CliException(code, "index " + i + ": " + e.getMessage(), e));
         }
         return m;
     }
@@ -106,8 +108,13 @@ final class StatsCommand implements Callable<Integer> {
         CliOut.println("  readers:       " + s.get("readers"));
         CliOut.println("  indexes:       " + s.get("indexes") + (indexes.size() == 1 && !s.get("indexes").equals(1) ? " (one shown)" : ""));
         for (Map<String, Object> m : indexes) {
-            CliOut.println("index " + m.get("index") + ": " + m.get("distance") + ", " + m.get("dimensions") + " dimensions, " + m.get("items") + " items, "
-                    + m.get("algorithm") + ((Boolean) m.get("needs_build") ? " (needs build)" : ""));
+            if (m.get("distance") == null) {
+                CliOut.println("index " + m.get("index") + ": error: " + m.get("error"));
+                continue;
+            }
+            CliOut.println("index " + m.get("index") + ": " + m.get("distance") + ", " + m.get("dimensions") + " dimensions, "
+                    + (m.get("items") == null ? "?" : m.get("items")) + " items, " + (m.get("algorithm") == null ? "?" : m.get("algorithm"))
+                    + (Boolean.TRUE.equals(m.get("needs_build")) ? " (needs build)" : ""));
             if (m.get("structure_bytes") != null) {
                 CliOut.println("  structure bytes: " + Cli.bytes((Long) m.get("structure_bytes")) + ", item bytes: " + Cli.bytes((Long) m.get("item_bytes")));
             }

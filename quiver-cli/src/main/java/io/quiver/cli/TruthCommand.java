@@ -52,6 +52,13 @@ final class TruthCommand implements Callable<Integer> {
             throw CliException.usage("--threads must be at least 1");
         }
         long t0 = System.nanoTime();
+        // checked here, by name: -1 is load's own "no limit", so --limit-base -1 read every vector
+        if (limitBase != null && limitBase < 1) {
+            throw CliException.usage("--limit-base must be positive");
+        }
+        if (limitQueries != null && limitQueries < 1) {
+            throw CliException.usage("--limit-queries must be positive");
+        }
         try (VectorSet b = VectorSet.load(base, kind, -1, limitBase == null ? -1 : limitBase, "base");
                 VectorSet q = VectorSet.load(queries, kind, b.distance().dimensions(), limitQueries == null ? -1 : limitQueries, "queries")) {
             if (k > b.size()) {

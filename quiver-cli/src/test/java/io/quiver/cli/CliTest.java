@@ -115,6 +115,27 @@ class CliTest {
         assertThat(ok("check", "--db", d, "--samples", "300").out()).contains("300/300 sampled items find themselves");
     }
 
+    /** -1 is the loader's own "no limit": truth read every vector for --limit-base -1. */
+    @Test
+    void truthRefusesLimitsBelowOneByName() {
+        for (String limit : List.of("-1", "0", "-5")) {
+            fails(ExitCodes.USAGE, "--limit-base must be positive", "truth", "--base", dir.resolve("base.fvecs").toString(), "--queries",
+                    dir.resolve("base.fvecs").toString(), "--distance", "euclidean", "--out", dir.resolve("t.ivecs").toString(), "--limit-base", limit);
+            fails(ExitCodes.USAGE, "--limit-queries must be positive", "truth", "--base", dir.resolve("base.fvecs").toString(), "--queries",
+                    dir.resolve("base.fvecs").toString(), "--distance", "euclidean", "--out", dir.resolve("t.ivecs").toString(), "--limit-queries", limit);
+        }
+        assertThat(dir.resolve("t.ivecs")).doesNotExist();
+    }
+
+    /** Every command's help offers -V, --version; each printed nothing and exited 0. */
+    @Test
+    void everyCommandPrintsTheVersion() {
+        for (String command : List.of("import", "build", "search", "delete", "stats", "bench", "truth", "backup", "check", "demo")) {
+            assertThat(ok(command, "--version").out()).as(command).startsWith("quiver ").contains("store format");
+        }
+        assertThat(ok("--version").out()).startsWith("quiver ");
+    }
+
     @Test
     void onlyCommandsThatOpenAStoreLoadLmdbEarly() {
         assertThat(QuiverCli.opensStore(new String[] {"search", "--db", "x"})).isTrue();
@@ -373,7 +394,7 @@ class CliTest {
         fails(ExitCodes.INVALID_VECTOR, "np2.csv:2: column 8 (component 7) is -Infinity", "import", "--db", d, dir.resolve("np2.csv").toString());
         // finite, but distances between such vectors leave the float range
         Files.writeString(dir.resolve("huge.csv"), "1,2,3,4,5,6,7,8\n1e20,0,0,0,0,0,0,0\n");
-        fails(ExitCodes.INVALID_VECTOR, "huge.csv:2: vector's squared norm 1.00e+40 is beyond what cosine distances hold", "import", "--db", d,
+        fails(ExitCodes.INVALID_VECTOR, "huge.csv:2: index 0, item 1: vector's squared norm 1.00e+40 is beyond what cosine distances hold", "import", "--db", d,
                 dir.resolve("huge.csv").toString());
         Files.writeString(dir.resolve("inf.tsv"), "id\ta\n5\tInfinity\n");
         fails(ExitCodes.INVALID_VECTOR, "inf.tsv:2: column 2 (component 0) is Infinity", "import", "--db", d, "--index", "3", "--distance", "dot", "--dimensions", "1",
@@ -486,6 +507,26 @@ class CliTest {
         }
         Run r = fails(ExitCodes.CORRUPTED, "index 0: tree node", "stats", "--db", d);
         assertThat(r.out()).contains("index 0: euclidean").contains("index 1: euclidean").contains("  error: tree node");
+    }
+
+    /** Damaged metadata of one index: the others are still shown (stats printed only the error). */
+    @Test
+    void statsShowsTheOtherIndexesWhenOnesMetadataIsDamaged() {
+        String d = db.toString();
+        ok("import", "--db", d, "--distance", "euclidean", "--build", "hnsw", dir.resolve("base.fvecs").toString(), "-q");
+        ok("import", "--db", d, "--index", "1", "--distance", "euclidean", dir.resolve("base.fvecs").toString(), "-q");
+        try (io.quiver.storage.Store store = io.quiver.storage.Store.open(db)) {
+            store.write(txn -> txn.put(1, io.quiver.storage.KeyKind.METADATA, 0, new byte[] {1}));
+        }
+        Run r = fails(ExitCodes.CORRUPTED, "index 1: ", "stats", "--db", d);
+        assertThat(r.out()).contains("index 0: euclidean").contains("hnsw").contains("index 1: error: ");
+        Run j = fails(ExitCodes.CORRUPTED, "index 1: ", "stats", "--db", d, "--json");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> ix = (List<Map<String, Object>>) ((Map<String, Object>) Json.parse(j.out().strip())).get("indexes");
+        assertThat(ix).hasSize(2);
+        assertThat(ix.get(0).get("structure")).isNotNull();
+        assertThat(ix.get(1).get("error")).isNotNull();
+        assertThat(ix.get(1).keySet()).isEqualTo(ix.get(0).keySet());
     }
 
     /** A store that holds indexes is refused, its vectors and family left as they were (they were replaced). */

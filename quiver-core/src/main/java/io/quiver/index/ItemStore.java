@@ -109,7 +109,11 @@ public final class ItemStore {
      * unsigned 32-bit values; adding them in ascending order appends to the B-tree.
      */
     public void add(int id, float[] vector) {
-        distance.validate(vector);
+        try {
+            distance.validate(vector);
+        } catch (QuiverException e) {
+            throw e.at("index " + index + ", item " + Integer.toUnsignedString(id) + ": ");
+        }
         WriteTxn w = wtxn();
         ByteBuffer out;
         if (tryAppend) {

@@ -18,6 +18,18 @@ public class QuiverException extends RuntimeException {
         this.kind = kind;
     }
 
+    /**
+     * This failure with {@code where} put before its message (such as {@code "index 0, item 7: "}),
+     * of the same kind, with this one as its cause: for a layer that knows what was being done.
+     *
+     * <pre>{@code
+     * catch (QuiverException e) { throw e.at("index " + index + ", query: "); }
+     * }</pre>
+     */
+    public QuiverException at(String where) {
+        return new QuiverException(kind, where + getMessage(), this);
+    }
+
     public ErrorKind kind() {
         return kind;
     }

@@ -97,16 +97,18 @@ class BadInputTest {
             for (int i = 0; i < bad.length; i++) {
                 float[] v = bad[i];
                 // the good additions and deletions before the bad vector must vanish with the transaction
-                expect(kinds[i], texts[i], () -> store.write(txn -> {
+                QuiverException added = expect(kinds[i], texts[i], () -> store.write(txn -> {
                     ForestWriter w = ForestWriter.open(txn, 0);
                     w.add(N + 1, good);
                     w.delete(3);
                     w.add(N + 2, v);
                     w.build(ForestBuildOptions.defaults());
                 }));
+                // named, for a library caller (the command line adds file and line)
+                assertThat(added.getMessage()).startsWith("index 0, item " + (N + 2) + ": ");
                 try (ReadTxn txn = store.read()) {
                     ForestReader r = ForestReader.open(txn, 0);
-                    expect(kinds[i], texts[i], () -> r.search(v, SearchOptions.k(5)));
+                    assertThat(expect(kinds[i], texts[i], () -> r.search(v, SearchOptions.k(5))).getMessage()).startsWith("index 0, query: ");
                 }
                 assertThat(snapshot(store)).as("after the bad vector %s", Arrays.toString(v)).isEqualTo(before);
             }

@@ -208,7 +208,12 @@ public final class ForestReader implements IndexReader {
     }
 
     private SearchResult searchUnguarded(float[] vector, SearchOptions options) {
-        distance.validate(vector);
+        try {
+            distance.validate(vector);
+        } catch (QuiverException e) {
+            // built only on failure: the search path allocates nothing
+            throw e.at("index " + index + ", query: ");
+        }
         distance.encode(vector, query);
         if (codes != null) {
             codes.encodeQuery(vector, queryUnits);

@@ -92,6 +92,25 @@ class HnswIndexTest {
         }
     }
 
+    /** A refused vector's message names the index and the item, or says it was the query. */
+    @Test
+    void refusedVectorsAreNamed() {
+        try (Store store = Store.open(dir)) {
+            store.write(txn -> {
+                HnswWriter w = HnswWriter.create(txn, 2, DistanceKind.EUCLIDEAN, 3);
+                w.add(1, new float[] {1, 2, 3});
+                w.build(opts());
+            });
+            assertThatThrownBy(() -> store.write(txn -> HnswWriter.open(txn, 2).add(7, new float[] {1, Float.NaN, 3})))
+                    .isInstanceOf(QuiverException.class).hasMessage("index 2, item 7: vector component 1 is NaN");
+            try (ReadTxn txn = store.read()) {
+                assertThatThrownBy(() -> HnswReader.open(txn, 2).search(new float[] {1, 2}, SearchOptions.k(1)))
+                        .isInstanceOf(QuiverException.class).hasMessage("index 2, query: vector has 2 dimensions, index expects 3")
+                        .extracting(e -> ((QuiverException) e).kind()).isEqualTo(ErrorKind.WRONG_DIMENSIONS);
+            }
+        }
+    }
+
     @Test
     void otherFloatDistances() {
         for (DistanceKind kind : new DistanceKind[] {DistanceKind.COSINE, DistanceKind.DOT, DistanceKind.MANHATTAN}) {
