@@ -55,6 +55,21 @@ public final class BuildParams {
      * in the caller's transaction, so that no reader ever sees the changes unbuilt; returns the
      * seconds the build took.
      */
+    /**
+     * Refuses {@code import --build} / {@code delete --build} of the other family than the one the
+     * index is built as: they converted it silently (every structure rebuilt, the other family's
+     * defaults), where a typo was the likelier cause. Converting stays {@code build --algo}'s job.
+     * Called first in the transaction, so nothing is imported or deleted either.
+     */
+    static void requireSameFamily(io.quiver.storage.Txn txn, int index, Algorithm algo, String option) {
+        io.quiver.index.IndexMetadata meta = io.quiver.index.IndexMetadata.read(txn, index);
+        if (meta != null && meta.algorithm() != Algorithm.NONE && meta.algorithm() != algo) {
+            throw CliException.usage("index " + index + " is " + meta.algorithm().cliName() + "; " + option + " " + algo.cliName()
+                    + " would convert it: give " + option + " " + meta.algorithm().cliName() + ", or convert first with 'quiver build --algo "
+                    + algo.cliName() + "'");
+        }
+    }
+
     static double buildInSameTransaction(io.quiver.storage.WriteTxn txn, int index, Algorithm algo) {
         long t0 = System.nanoTime();
         try (Progress.Listener l = new Progress.Listener(algo.cliName() + ": ")) {

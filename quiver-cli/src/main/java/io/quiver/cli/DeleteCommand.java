@@ -27,7 +27,7 @@ final class DeleteCommand implements Callable<Integer> {
     String ids;
 
     @Option(names = "--build", paramLabel = "forest|hnsw",
-            description = "also build the index in the same transaction (it keeps its parameters), so searches never see it unbuilt")
+            description = "also build the index in the same transaction (it keeps its parameters and must be of this family), so searches never see it unbuilt")
     String build;
 
     @Override
@@ -38,6 +38,9 @@ final class DeleteCommand implements Callable<Integer> {
         double[] buildSeconds = {0};
         try (Store store = Cli.openStore(db, Cli.Access.WRITE)) {
             long[] deleted = store.writeAndReturn(txn -> {
+                if (algo != null) {
+                    BuildParams.requireSameFamily(txn, index, algo, "--build");
+                }
                 ItemStore items = ItemStore.open(txn, index);
                 RoaringBitmap present = RoaringBitmap.and(wanted, items.currentIds());
                 long n = 0;

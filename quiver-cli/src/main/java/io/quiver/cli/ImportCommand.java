@@ -36,7 +36,7 @@ final class ImportCommand implements Callable<Integer> {
     long firstId;
 
     @Option(names = "--build", paramLabel = "forest|hnsw",
-            description = "also build the index in the same transaction (an existing index keeps its parameters; a new one gets the defaults), so searches never see it unbuilt")
+            description = "also build the index in the same transaction (an existing index keeps its parameters and must be of this family; a new one gets the defaults), so searches never see it unbuilt")
     String build;
 
     @Parameters(paramLabel = "FILE", description = "the vectors")
@@ -68,6 +68,9 @@ final class ImportCommand implements Callable<Integer> {
     private Integer importInto(DistanceKind kind, io.quiver.index.Algorithm algo, long t0, double[] buildSeconds) {
         try (Store store = Cli.openStore(db, Cli.Access.CREATE)) {
             Importer.Result r = store.writeAndReturn(txn -> {
+                if (algo != null) {
+                    BuildParams.requireSameFamily(txn, index, algo, "--build");
+                }
                 Importer.Result imported = Importer.run(txn, file, index, kind, dimensions, firstId);
                 if (algo != null) {
                     buildSeconds[0] = BuildParams.buildInSameTransaction(txn, index, algo);

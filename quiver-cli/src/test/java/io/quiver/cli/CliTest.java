@@ -115,6 +115,20 @@ class CliTest {
         assertThat(ok("check", "--db", d, "--samples", "300").out()).contains("300/300 sampled items find themselves");
     }
 
+    /** --build of the other family converted the index silently; it is refused, nothing imported or deleted. */
+    @Test
+    void buildInTheSameTransactionKeepsToTheIndexsFamily() {
+        String d = db.toString();
+        String base = dir.resolve("base.fvecs").toString();
+        ok("import", "--db", d, "--distance", "euclidean", "--build", "hnsw", base, "-q");
+        String before = ok("stats", "--db", d, "--json", "-q").out();
+        fails(ExitCodes.USAGE, "index 0 is hnsw; --build forest would convert it", "import", "--db", d, "--first-id", "100000", "--build", "forest", base);
+        fails(ExitCodes.USAGE, "index 0 is hnsw; --build forest would convert it", "delete", "--db", d, "--ids", "1-5", "--build", "forest");
+        assertThat(ok("stats", "--db", d, "--json", "-q").out()).isEqualTo(before);
+        ok("delete", "--db", d, "--ids", "1-5", "--build", "hnsw", "-q");
+        assertThat(ok("stats", "--db", d).out()).contains("hnsw");
+    }
+
     /** -1 is the loader's own "no limit": truth read every vector for --limit-base -1. */
     @Test
     void truthRefusesLimitsBelowOneByName() {
