@@ -53,7 +53,7 @@ final class StatsCommand implements Callable<Integer> {
                 }
                 storeInfo = Json.obj("directory", store.directory().toString(), "format_version", io.quiver.storage.Store.FORMAT_VERSION,
                         "file_bytes", store.fileBytes(), "map_size", store.mapSize(), "page_size", store.pageSize(),
-                        "readers", store.readers(), "indexes", inStore);
+                        "readers", store.readers(), "oldest_reader_commits_behind", store.readerLag(), "indexes", inStore);
             }
             if (json) {
                 CliOut.println(Json.write(Json.obj("store", storeInfo, "indexes", indexes)));
@@ -105,7 +105,8 @@ final class StatsCommand implements Callable<Integer> {
         CliOut.println("  bytes on disk: " + Cli.bytes((Long) s.get("file_bytes")) + " (" + s.get("file_bytes") + ")");
         CliOut.println("  map size:      " + Cli.bytes((Long) s.get("map_size")) + " (" + s.get("map_size") + ")");
         CliOut.println("  page size:     " + s.get("page_size"));
-        CliOut.println("  readers:       " + s.get("readers"));
+        long behind = (Long) s.get("oldest_reader_commits_behind");
+        CliOut.println("  readers:       " + s.get("readers") + (behind > 0 ? " (the oldest " + behind + " commit(s) behind: the pages freed since cannot be reused while it stays open)" : ""));
         CliOut.println("  indexes:       " + s.get("indexes") + (indexes.size() == 1 && !s.get("indexes").equals(1) ? " (one shown)" : ""));
         for (Map<String, Object> m : indexes) {
             if (m.get("distance") == null) {

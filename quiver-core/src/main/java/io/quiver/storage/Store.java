@@ -47,7 +47,7 @@ public final class Store implements AutoCloseable {
     private static final byte[] MAGIC = {'Q', 'V', 'R'};
     /** The on-disk format this code writes and reads. */
     public static final int FORMAT_VERSION = 1;
-    private static final ConcurrentHashMap<Path, Store> OPEN = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<Object, Store> OPEN = new ConcurrentHashMap<>();
     /**
      * A data file shorter than its meta page says by more than this (16 pages of 4 KiB, 2 of 32) was cut,
      * not merely left a few free pages short: when it then reads as no store, it is reported as
@@ -58,7 +58,8 @@ public final class Store implements AutoCloseable {
     private static final long MAX_UNPADDED_SHORTFALL = 1L << 20;
 
     private final Path directory;
-    private final Path canonical;
+    /** This store's key in {@link #OPEN}. */
+    private final Object canonical;
     private final StoreOptions options;
     private final Env<ByteBuffer> env;
     private final Dbi<ByteBuffer> dbi;
@@ -71,7 +72,7 @@ public final class Store implements AutoCloseable {
     private final int pageSize;
     private final java.util.concurrent.ConcurrentHashMap<String, Object> attachments = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private Store(Path directory, Path canonical, StoreOptions options, Env<ByteBuffer> env, Dbi<ByteBuffer> dbi) {
+    private Store(Path directory, Object canonical, StoreOptions options, Env<ByteBuffer> env, Dbi<ByteBuffer> dbi) {
         this.directory = directory;
         this.canonical = canonical;
         this.options = options;
@@ -167,7 +168,7 @@ public final class Store implements AutoCloseable {
                             : " (nor is its lock.mdb, which even reading needs: copy the store somewhere writable to search it)"));
         }
         Store[] created = new Store[1];
-        Path key = openKey(dir);
+        Object key = openKey(dir);
         OPEN.compute(key, (k, existing) -> {
             if (existing != null) {
                 throw new QuiverException(ErrorKind.ALREADY_OPEN, "store " + dir + " is already open in this process; share that Store instance");
@@ -178,10 +179,17 @@ public final class Store implements AutoCloseable {
         return created[0];
     }
 
-    /** The key of {@code dir} among the open stores: its real path, one per file however it is named. */
-    private static Path openKey(Path dir) {
+    /**
+     * The key of {@code dir} among the open stores: the directory's identity on its file system
+     * (device and inode), one per store however it is reached. Keyed by its real path, a store
+     * renamed while open, or reached through a bind mount, opened a second time, and closing that
+     * second one dropped the first one's reader locks (a review helper's run: a live snapshot then
+     * read every item as gone). The real path when the file system gives no identity.
+     */
+    private static Object openKey(Path dir) {
         try {
-            return dir.toRealPath();
+            Object id = Files.readAttributes(dir, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+            return id != null ? id : dir.toRealPath();
         } catch (IOException e) {
             return dir;
         }
@@ -217,7 +225,7 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    private static Store openEnv(Path dir, Path canonical, StoreOptions options, boolean fresh) {
+    private static Store openEnv(Path dir, Object canonical, StoreOptions options, boolean fresh) {
         long initial = roundUp(options.initialMapSize());
         if (!fresh) {
             // LMDB trusts the meta pages' page size and page numbers; a damaged one crashes it (SIGBUS)
@@ -271,7 +279,9 @@ public final class Store implements AutoCloseable {
                     throw e;
                 }
             }
-            return new Store(dir, canonical, options, env, dbi);
+            Store store = new Store(dir, canonical, options, env, dbi);
+            store.releaseDeadReaders(0);
+            return store;
         } catch (RuntimeException e) {
             env.close();
             throw e;
@@ -502,6 +512,7 @@ public final class Store implements AutoCloseable {
         }
         enter();
         try {
+            releaseDeadReaders(1_000_000_000L);
             WriteTxn txn = new WriteTxn(this, beginLmdb(false));
             writer.set(Thread.currentThread());
             return txn;
@@ -748,9 +759,61 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    /** Read transactions open on this environment, across all processes (LMDB's reader table). */
+    /**
+     * Read transactions open on this store now, across all processes (LMDB's reader table in
+     * {@code lock.mdb}). LMDB's own count is the number of slots ever used, which this returned
+     * before: 6 after six snapshots had all closed. Slots of processes that died holding a
+     * snapshot are freed first ({@link Env#readerCheck}).
+     *
+     * <pre>{@code
+     * System.out.println(store.readers() + " readers, the oldest " + store.readerLag() + " commits behind");
+     * }</pre>
+     */
     public int readers() {
-        return counted(() -> env.info().numReaders);
+        return counted(() -> {
+            releaseDeadReaders(0);
+            int slots = env.info().numReaders;
+            ReaderTable.Readers r = ReaderTable.read(directory.resolve("lock.mdb"), slots);
+            return r == null ? slots : r.open();
+        });
+    }
+
+    /**
+     * How many commits the oldest open snapshot is behind the last commit (0 when none is open, or
+     * when all read the last one). The pages those commits freed cannot be reused while it stays
+     * open, so a store that keeps being written grows by about that many commits' changes: a
+     * snapshot held for hours by a forgotten reader shows here.
+     */
+    public long readerLag() {
+        return counted(() -> {
+            releaseDeadReaders(0);
+            ReaderTable.Readers r = ReaderTable.read(directory.resolve("lock.mdb"), env.info().numReaders);
+            long last = env.info().lastTransactionId;
+            return r == null || r.oldestSnapshot() < 0 ? 0L : Math.max(0L, last - r.oldestSnapshot());
+        });
+    }
+
+    /** When {@link #releaseDeadReaders} last looked, in nanoseconds of {@link System#nanoTime}. */
+    private volatile long deadReadersChecked = System.nanoTime();
+
+    /**
+     * Frees the reader slots of processes that died holding a snapshot ({@code mdb_reader_check}),
+     * at most once per {@code intervalNanos}. LMDB leaves such a slot in place: a search process
+     * killed with SIGKILL pinned its snapshot for good, and a writer's file then grew by every
+     * commit's changes (a review helper's run: 32 to 137 MiB in 80 commits). Called when the store
+     * opens, before write transactions (once a second) and when readers are counted.
+     */
+    private void releaseDeadReaders(long intervalNanos) {
+        long now = System.nanoTime();
+        if (intervalNanos > 0 && now - deadReadersChecked < intervalNanos) {
+            return;
+        }
+        deadReadersChecked = now;
+        try {
+            env.readerCheck();
+        } catch (RuntimeException e) {
+            // a lock-free environment has no table to check; nothing else here is worth failing for
+        }
     }
 
     /** LMDB page size. */

@@ -141,6 +141,28 @@ class BadInputTest {
         }
     }
 
+    /**
+     * Renamed while open, a store opened again under its new name (the check compared real
+     * paths), and closing the second dropped the first one's reader locks: a live snapshot then
+     * read every item as gone once another process wrote (a review helper's run). A bind mount
+     * reaches it the same way; the check now compares the directory's identity.
+     */
+    @Test
+    void aStoreRenamedWhileOpenIsStillAlreadyOpen() throws IOException {
+        Path moved = tmp.resolve("moved");
+        try (Store store = Store.open(db)) {
+            List<String> before = snapshot(store);
+            Files.move(db, moved);
+            try {
+                expect(ErrorKind.ALREADY_OPEN, "already open", () -> Store.open(moved));
+                expect(ErrorKind.ALREADY_OPEN, "already open", () -> Store.open(moved, StoreOptions.builder().readOnly(true).build()));
+            } finally {
+                Files.move(moved, db);
+            }
+            assertThat(snapshot(store)).isEqualTo(before);
+        }
+    }
+
     // ---- damaged and foreign files, read by a child JVM --------------------------------------------
 
     record Probe(int exit, String line) {}

@@ -1,0 +1,72 @@
+package io.quiver.storage;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * LMDB's reader table, read from {@code lock.mdb}: which read transactions are open now, across
+ * processes. LMDB itself only reports how many slots were ever used ({@code mdb_env_info}'s
+ * {@code me_numreaders}, a high-water mark), which said 6 readers after all six had closed.
+ *
+ * <p>The layout is LMDB 0.9's on 64-bit Linux with POSIX mutexes (the library lmdbjava bundles):
+ * a 128-byte header holding the lock file's magic and format, then one 64-byte slot per reader
+ * (snapshot id, pid). A slot is open when it names a process and a snapshot. A file with another
+ * magic or format is not read (null): the caller falls back to LMDB's count.
+ *
+ * <pre>{@code
+ * ReaderTable.Readers r = ReaderTable.read(dir.resolve("lock.mdb"), env.info().numReaders);
+ * }</pre>
+ */
+final class ReaderTable {
+    private static final int MAGIC = 0xBEEFC0DE;
+    /** MDB_LOCK_FORMAT of LMDB 0.9 with POSIX robust mutexes (lock version 1, mutex type 1). */
+    private static final int FORMAT = 0x00010001;
+    private static final int HEADER = 128;
+    private static final int SLOT = 64;
+    private static final long NO_SNAPSHOT = -1L;
+
+    private ReaderTable() {}
+
+    /**
+     * Open readers and the oldest snapshot they read ({@code -1} when none).
+     *
+     * @param open read transactions open now, in every process
+     * @param oldestSnapshot the transaction id of the oldest snapshot read, or -1
+     */
+    record Readers(int open, long oldestSnapshot) {}
+
+    /** The open readers among the first {@code slots} slots of {@code lockFile}, or null when its layout is not LMDB 0.9's. */
+    static Readers read(Path lockFile, int slots) {
+        try (FileChannel f = FileChannel.open(lockFile, StandardOpenOption.READ)) {
+            long want = HEADER + (long) SLOT * Math.max(0, slots);
+            if (f.size() < want) {
+                return null;
+            }
+            ByteBuffer b = ByteBuffer.allocate((int) want).order(ByteOrder.nativeOrder());
+            while (b.hasRemaining() && f.read(b, b.position()) > 0) {
+                // read to the end of the slots in use
+            }
+            if (b.hasRemaining() || b.getInt(0) != MAGIC || b.getInt(4) != FORMAT) {
+                return null;
+            }
+            int open = 0;
+            long oldest = NO_SNAPSHOT;
+            for (int i = 0; i < slots; i++) {
+                int at = HEADER + SLOT * i;
+                long txn = b.getLong(at);
+                int pid = b.getInt(at + 8);
+                if (pid != 0 && txn != NO_SNAPSHOT) {
+                    open++;
+                    oldest = oldest == NO_SNAPSHOT ? txn : Math.min(oldest, txn);
+                }
+            }
+            return new Readers(open, oldest);
+        } catch (IOException | RuntimeException e) {
+            return null; // no lock file (a lock-free open), or unreadable: LMDB's count stands
+        }
+    }
+}
