@@ -154,6 +154,7 @@ public final class PageCheck {
             // LMDB would crash opening it: walk unpinned, without LMDB
             return walk(data, -1, true);
         }
+        LockFileSpace.reserve(directory, 126); // LMDB's default reader slots, which this environment takes
         Env<ByteBuffer> env;
         try {
             // Opening an environment and a read transaction reads the meta pages only.

@@ -234,6 +234,8 @@ public final class Store implements AutoCloseable {
                 throw new QuiverException(ErrorKind.CORRUPTED, dir.resolve("data.mdb") + ": " + meta.get(0) + "; restore a backup");
             }
         }
+        // its blocks before LMDB maps it: on a full disk LMDB's writes to the map killed the JVM
+        LockFileSpace.reserve(dir, options.maxReaders());
         Env<ByteBuffer> env;
         try {
             EnvFlags[] flags = options.readOnly()

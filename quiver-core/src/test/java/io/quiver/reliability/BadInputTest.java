@@ -456,6 +456,44 @@ class BadInputTest {
 
     // ---- a full disk ------------------------------------------------------------------------------
 
+    /**
+     * LMDB sizes lock.mdb sparse and writes it through a map: on a full disk, opening a store
+     * whose lock file had to be made (a restored backup has none) killed the JVM with SIGBUS
+     * (a review helper's full tmpfs), for writers and read-only opens alike. Its blocks are now
+     * reserved first: a clean DISK_FULL, and the store opens once there is room.
+     */
+    @Test
+    void aFullDiskRefusesToMakeTheLockFileInsteadOfCrashing() throws Exception {
+        Path mnt = tmp.resolve("full-disk");
+        assumeThat(Rel.mountTmpfs(mnt, "4m")).as("mounting a tmpfs needs root and a permissive sandbox").isTrue();
+        try {
+            Path small = tmp.resolve("small");
+            try (Store store = Store.open(small)) {
+                store.write(txn -> txn.put(0, KeyKind.ITEM, 1, new byte[] {1, 2, 3}));
+            }
+            Path d = Files.createDirectories(mnt.resolve("db"));
+            Files.copy(small.resolve("data.mdb"), d.resolve("data.mdb"));
+            Path filler = mnt.resolve("filler");
+            try (var out = Files.newOutputStream(filler)) {
+                byte[] block = new byte[4096];
+                while (true) {
+                    out.write(block);
+                    out.flush();
+                }
+            } catch (IOException full) {
+                // the file system is full now
+            }
+            expect(ErrorKind.DISK_FULL, "lock file", () -> Store.open(d).close());
+            expect(ErrorKind.DISK_FULL, "lock file", () -> Store.open(d, StoreOptions.builder().readOnly(true).build()).close());
+            Files.delete(filler);
+            try (Store store = Store.open(d, StoreOptions.builder().readOnly(true).build()); ReadTxn txn = store.read()) {
+                assertThat(txn.get(0, KeyKind.ITEM, 1)).isNotNull();
+            }
+        } finally {
+            Rel.unmount(mnt);
+        }
+    }
+
     @Test
     void aFullDiskIsDiskFullAndCommittedDataStaysReadable() throws Exception {
         Path mnt = tmp.resolve("small-disk");
