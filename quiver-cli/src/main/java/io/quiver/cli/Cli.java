@@ -12,6 +12,8 @@ public final class Cli {
     static volatile boolean quiet;
     /** {@code --debug}: stack traces with errors. */
     static volatile boolean debug;
+    /** {@code --immutable}: the store is not written while the command runs (read-only media). */
+    static volatile boolean immutable;
     /** Set on Ctrl-C: long operations stop at their next check. */
     static volatile boolean cancelled;
     /** Where informational messages go (stderr of the command line). */
@@ -21,6 +23,7 @@ public final class Cli {
 
     static void reset(PrintWriter err) {
         quiet = false;
+        immutable = false;
         cancelled = false;
         debug = System.getenv("QUIVER_DEBUG") != null && !System.getenv("QUIVER_DEBUG").isEmpty();
         info = err;
@@ -62,8 +65,11 @@ public final class Cli {
 
     public static Store openStore(Path db, Access access) {
         StoreOptions.Builder b = StoreOptions.builder();
+        if (immutable && access != Access.READ) {
+            throw CliException.usage("--immutable is for commands that only read the store (search, stats, check, backup)");
+        }
         switch (access) {
-            case READ -> b.readOnly(true).create(false);
+            case READ -> b.readOnly(true).create(false).immutable(immutable);
             case WRITE -> b.create(false);
             case CREATE -> b.create(true);
         }

@@ -173,7 +173,10 @@ class CliBadInputTest {
             // read-only (the store was copied in before the disk filled up)
             assumeThat(new ProcessBuilder("mount", "-o", "remount,ro", mnt.toString()).start().waitFor()).isZero();
             fails(13, "not writable", "import", "--db", mnt.resolve("db").toString(), "--first-id", "1000", tmp.resolve("base.fvecs").toString());
-            Run search = cli("search", "--db", mnt.resolve("db").toString(), "--k", "5", "--vector", "0.5,0.5,0.5,0.5", "--json");
+            // reading there registers no snapshot: refused unless the caller says nothing writes the store
+            fails(13, "read-only file system", "search", "--db", mnt.resolve("db").toString(), "--k", "5", "--vector", "0.5,0.5,0.5,0.5");
+            fails(2, "--immutable is for commands that only read", "delete", "--immutable", "--db", mnt.resolve("db").toString(), "--ids", "1");
+            Run search = cli("search", "--immutable", "--db", mnt.resolve("db").toString(), "--k", "5", "--vector", "0.5,0.5,0.5,0.5", "--json");
             assertThat(search.code()).as(search.err()).isZero();
             assertThat(before).startsWith(search.out());
         } finally {

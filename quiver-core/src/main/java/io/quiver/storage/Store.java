@@ -167,6 +167,13 @@ public final class Store implements AutoCloseable {
                     + (Files.isWritable(dir.resolve("lock.mdb")) ? " (search and stats, which only read it, still work)"
                             : " (nor is its lock.mdb, which even reading needs: copy the store somewhere writable to search it)"));
         }
+        if (options.readOnly() && !options.immutable() && onReadOnlyFileSystem(dir)) {
+            // LMDB would read without registering its snapshots (it cannot write lock.mdb here)
+            throw new QuiverException(ErrorKind.READ_ONLY, dir + " is on a read-only file system, where LMDB cannot register this process's"
+                    + " snapshots in lock.mdb: a process writing the store through another mount could reuse the pages they read (wrong"
+                    + " results, no error). If nothing writes it while it is open (read-only media, an image), open it as immutable"
+                    + " (StoreOptions.immutable(true); the command line's --immutable); otherwise through a writable mount");
+        }
         Store[] created = new Store[1];
         Object key = openKey(dir);
         OPEN.compute(key, (k, existing) -> {
@@ -177,6 +184,15 @@ public final class Store implements AutoCloseable {
             return created[0];
         });
         return created[0];
+    }
+
+    /** Whether {@code dir} lies on a file system mounted read-only (false when it cannot tell). */
+    private static boolean onReadOnlyFileSystem(Path dir) {
+        try {
+            return Files.getFileStore(dir).isReadOnly();
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**
@@ -235,12 +251,16 @@ public final class Store implements AutoCloseable {
             }
         }
         // its blocks before LMDB maps it: on a full disk LMDB's writes to the map killed the JVM
-        LockFileSpace.reserve(dir, options.maxReaders());
+        if (!options.immutable()) {
+            LockFileSpace.reserve(dir, options.maxReaders());
+        }
         Env<ByteBuffer> env;
         try {
-            EnvFlags[] flags = options.readOnly()
-                    ? new EnvFlags[] {EnvFlags.MDB_NOTLS, EnvFlags.MDB_RDONLY_ENV}
-                    : new EnvFlags[] {EnvFlags.MDB_NOTLS};
+            EnvFlags[] flags = options.immutable()
+                    ? new EnvFlags[] {EnvFlags.MDB_NOTLS, EnvFlags.MDB_RDONLY_ENV, EnvFlags.MDB_NOLOCK}
+                    : options.readOnly()
+                            ? new EnvFlags[] {EnvFlags.MDB_NOTLS, EnvFlags.MDB_RDONLY_ENV}
+                            : new EnvFlags[] {EnvFlags.MDB_NOTLS};
             env = Env.create().setMapSize(initial).setMaxDbs(4).setMaxReaders(options.maxReaders()).open(dir.toFile(), flags);
         } catch (LmdbException e) {
             throw LmdbErrors.translate(e, dir, "opening");

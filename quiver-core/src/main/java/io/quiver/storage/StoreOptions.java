@@ -18,6 +18,11 @@ package io.quiver.storage;
  * @param create create the directory and an empty store when absent
  * @param maxReaders LMDB reader slots: the most read transactions open at once across processes
  * @param resizeWaitMillis how long a map growth waits for open transactions of this process to end
+ * @param immutable the caller's promise that no process writes the store while this one has it
+ *     open (read-only media, an image): with {@code readOnly}, the store is opened without
+ *     {@code lock.mdb} ({@code MDB_NOLOCK}). Required to open a store on a read-only file system,
+ *     where LMDB cannot register this process's snapshots: a process writing the store through
+ *     another mount could otherwise reuse the pages they read
  */
 public record StoreOptions(
         long initialMapSize,
@@ -26,7 +31,8 @@ public record StoreOptions(
         boolean readOnly,
         boolean create,
         int maxReaders,
-        long resizeWaitMillis) {
+        long resizeWaitMillis,
+        boolean immutable) {
 
     /** 64 GiB of address space: plenty for most stores, nothing on disk until used. */
     public static final long DEFAULT_INITIAL_MAP_SIZE = 64L << 30;
@@ -45,6 +51,9 @@ public record StoreOptions(
         }
         if (maxReaders < 1) {
             throw new QuiverException(ErrorKind.INVALID_ARGUMENT, "max readers must be positive, got " + maxReaders);
+        }
+        if (immutable && !readOnly) {
+            throw new QuiverException(ErrorKind.INVALID_ARGUMENT, "an immutable store is opened read-only: set readOnly(true) too");
         }
     }
 
@@ -65,6 +74,7 @@ public record StoreOptions(
         private boolean create = true;
         private int maxReaders = 1024;
         private long resizeWaitMillis = 30_000;
+        private boolean immutable;
 
         public Builder initialMapSize(long bytes) {
             this.initialMapSize = bytes;
@@ -101,9 +111,15 @@ public record StoreOptions(
             return this;
         }
 
+        /** See {@link StoreOptions#immutable}: no process writes the store while this one has it open. */
+        public Builder immutable(boolean immutable) {
+            this.immutable = immutable;
+            return this;
+        }
+
         public StoreOptions build() {
             long max = Math.max(maxMapSize, initialMapSize);
-            return new StoreOptions(initialMapSize, max, growthFactor, readOnly, create, maxReaders, resizeWaitMillis);
+            return new StoreOptions(initialMapSize, max, growthFactor, readOnly, create, maxReaders, resizeWaitMillis, immutable);
         }
     }
 }
