@@ -56,6 +56,7 @@ public final class QuiverCli implements Callable<Integer> {
         // Ctrl-C: ask a running build to stop (its transaction then aborts: nothing is committed)
         // and give the command a moment to close the store cleanly.
         java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        int[] finished = {-1};
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             Cli.cancelled = true;
             try {
@@ -63,7 +64,14 @@ public final class QuiverCli implements Callable<Integer> {
             } catch (InterruptedException ignored) {
                 Thread.currentThread().interrupt();
             }
+            if (finished[0] == ExitCodes.OK) {
+                // The signal came too late to stop anything: the command had committed and said so
+                // ("imported 100000 vectors"), and the signal's status (143) told the caller that
+                // nothing was (a review helper's sweep of SIGTERM delays, 2 of 24 runs).
+                Runtime.getRuntime().halt(ExitCodes.OK);
+            }
         }, "quiver-shutdown"));
+        exitWithLauncher();
         int code;
         try {
             PrintWriter err = new PrintWriter(System.err, true);
@@ -74,10 +82,31 @@ public final class QuiverCli implements Callable<Integer> {
                 code = report(commandName(args), e, err);
             }
             System.err.flush();
+            finished[0] = code;
         } finally {
             done.countDown();
         }
         System.exit(code);
+    }
+
+    /**
+     * Stops this JVM as SIGTERM would (a build cancelled, nothing committed) when the {@code quiver}
+     * launcher that started it dies: SIGKILL cannot be passed on, and the JVM ran on as an orphan
+     * and committed the build it was told to stop (a review helper's {@code kill -9} of the
+     * launcher). The launcher names itself in {@code -Dquiver.launcher.pid}.
+     */
+    private static void exitWithLauncher() {
+        String pid = System.getProperty("quiver.launcher.pid");
+        if (pid == null || pid.isBlank()) {
+            return;
+        }
+        try {
+            ProcessHandle.of(Long.parseLong(pid.strip())).ifPresentOrElse(
+                    launcher -> launcher.onExit().thenRun(() -> System.exit(128 + 9)),
+                    () -> System.exit(128 + 9));
+        } catch (NumberFormatException ignored) {
+            // not set by the launcher: nothing to watch
+        }
     }
 
     /** Runs one command line with the given output streams and returns the exit code. */

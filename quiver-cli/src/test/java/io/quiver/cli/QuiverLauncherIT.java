@@ -141,6 +141,8 @@ class QuiverLauncherIT {
         }
         // SIGHUP (a closed terminal) stops it the same way, with 128 + 1 as the README says (it exited 143)
         terminate("db3", false, "HUP", 129);
+        // SIGKILL cannot be passed on: the JVM ran on as an orphan and committed; it now sees the launcher go
+        terminate("db4", false, "KILL", 137);
     }
 
     private void terminate(String store, boolean group, String signal, int exitCode) throws Exception {
