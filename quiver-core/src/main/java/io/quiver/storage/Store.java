@@ -13,6 +13,7 @@ import org.lmdbjava.DbiFlags;
 import org.lmdbjava.Env;
 import org.lmdbjava.EnvFlags;
 import org.lmdbjava.LmdbException;
+import org.lmdbjava.LmdbNativeException;
 
 /**
  * One Quiver store: an LMDB environment in a directory holding any number of indexes (numbered
@@ -261,7 +262,7 @@ public final class Store implements AutoCloseable {
                     : options.readOnly()
                             ? new EnvFlags[] {EnvFlags.MDB_NOTLS, EnvFlags.MDB_RDONLY_ENV}
                             : new EnvFlags[] {EnvFlags.MDB_NOTLS};
-            env = Env.create().setMapSize(initial).setMaxDbs(4).setMaxReaders(options.maxReaders()).open(dir.toFile(), flags);
+            env = openMapped(dir, flags, initial, options.maxReaders());
         } catch (LmdbException e) {
             throw LmdbErrors.translate(e, dir, "opening");
         } catch (LinkageError e) {
@@ -307,6 +308,33 @@ public final class Store implements AutoCloseable {
         } catch (RuntimeException e) {
             env.close();
             throw e;
+        }
+    }
+
+    /** errno when {@code mmap} finds no room for the map in the address space. */
+    private static final int ENOMEM = 12;
+
+    /**
+     * Opens the environment with a map of {@code initial} bytes, or of the largest half, quarter,
+     * ... of it that the address space allows. The default map is 64 GiB of address space; under
+     * an address-space limit ({@code ulimit -v}) below that every open failed with LMDB's ENOMEM,
+     * whatever the store's size (a review helper's 32 MiB store under 19 GiB). The map grows
+     * later as the data does, up to what the limit allows; LMDB itself never maps less than the
+     * data file.
+     */
+    private static Env<ByteBuffer> openMapped(Path dir, EnvFlags[] flags, long initial, int maxReaders) {
+        for (long size = initial; ; size = roundUp(size / 2)) {
+            try {
+                return Env.create().setMapSize(size).setMaxDbs(4).setMaxReaders(maxReaders).open(dir.toFile(), flags);
+            } catch (LmdbNativeException e) {
+                if (e.getResultCode() != ENOMEM) {
+                    throw e;
+                }
+                if (size <= (1L << 20)) {
+                    throw new QuiverException(ErrorKind.STORAGE, "cannot map " + dir + ": no room in this process's address space even for a 1 MiB map"
+                            + " (an address-space limit, ulimit -v, set too low?)", e);
+                }
+            }
         }
     }
 

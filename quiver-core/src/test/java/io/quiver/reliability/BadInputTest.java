@@ -186,6 +186,24 @@ class BadInputTest {
         assertThat(Arrays.stream(kinds).anyMatch(k -> p.line().startsWith("QUIVER " + k + " "))).as("%s: %s", what, p.line()).isTrue();
     }
 
+    /**
+     * Under an address-space limit below the default 64 GiB map, every open failed with LMDB's
+     * ENOMEM, whatever the store's size (a review helper's 32 MiB store under 19 GiB): the map is
+     * now the largest the limit allows.
+     */
+    @Test
+    void aStoreOpensUnderAnAddressSpaceLimit() throws Exception {
+        List<String> java = Rel.java(StoreProbe.class, db.toString());
+        StringBuilder cmd = new StringBuilder("ulimit -v 16000000 && exec");
+        for (String a : java) {
+            cmd.append(" '").append(a.replace("'", "'\\''")).append("'");
+        }
+        Process p = new ProcessBuilder("bash", "-c", cmd.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(out).as("exit %s", p.exitValue()).contains("OK items=" + N + " problems=0");
+    }
+
     private Path copyOfStore(String name) throws IOException {
         Path d = Files.createDirectories(tmp.resolve(name));
         Files.copy(db.resolve("data.mdb"), d.resolve("data.mdb"));
