@@ -711,8 +711,14 @@ public final class Store implements AutoCloseable {
             while (activeTxns > 0) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    throw new QuiverException(ErrorKind.MAP_FULL, "store " + directory + " needs a larger map but " + activeTxns
-                            + " transaction(s) of this process stayed open for " + options.resizeWaitMillis() + " ms; close long-lived readers before large writes");
+                    // the same wait serves this process's own growth and adopting another process's,
+                    // where "before large writes" puzzled a process that writes nothing (a review helper's)
+                    throw new QuiverException(ErrorKind.MAP_FULL, target == 0
+                            ? "another process grew store " + directory + "; this process must map it anew, which waits for its own open"
+                                    + " transactions, but " + activeTxns + " stayed open for " + options.resizeWaitMillis()
+                                    + " ms: keep snapshots short while other processes write"
+                            : "store " + directory + " needs a larger map but " + activeTxns + " transaction(s) of this process stayed open for "
+                                    + options.resizeWaitMillis() + " ms; close long-lived readers before large writes");
                 }
                 try {
                     gate.wait(Math.max(1, left / 1_000_000L));
