@@ -505,9 +505,7 @@ class CliTest {
      */
     @Test
     void statsOfADamagedIndexExitsCorrupted() {
-        String d = db.toString();
-        ok("import", "--db", d, "--distance", "euclidean", "--build", "forest", dir.resolve("base.fvecs").toString(), "-q");
-        ok("import", "--db", d, "--index", "1", "--distance", "euclidean", dir.resolve("base.fvecs").toString(), "-q");
+        String d = twoIndexes("forest");
         try (io.quiver.storage.Store store = io.quiver.storage.Store.open(db)) {
             int[] node = {-1};
             try (io.quiver.storage.ReadTxn txn = store.read()) {
@@ -523,12 +521,18 @@ class CliTest {
         assertThat(r.out()).contains("index 0: euclidean").contains("index 1: euclidean").contains("  error: tree node");
     }
 
+    /** The store at {@code db} with index 0 built as {@code family} and index 1 imported, not built. */
+    private String twoIndexes(String family) {
+        String d = db.toString();
+        ok("import", "--db", d, "--distance", "euclidean", "--build", family, dir.resolve("base.fvecs").toString(), "-q");
+        ok("import", "--db", d, "--index", "1", "--distance", "euclidean", dir.resolve("base.fvecs").toString(), "-q");
+        return d;
+    }
+
     /** Damaged metadata of one index: the others are still shown (stats printed only the error). */
     @Test
     void statsShowsTheOtherIndexesWhenOnesMetadataIsDamaged() {
-        String d = db.toString();
-        ok("import", "--db", d, "--distance", "euclidean", "--build", "hnsw", dir.resolve("base.fvecs").toString(), "-q");
-        ok("import", "--db", d, "--index", "1", "--distance", "euclidean", dir.resolve("base.fvecs").toString(), "-q");
+        String d = twoIndexes("hnsw");
         try (io.quiver.storage.Store store = io.quiver.storage.Store.open(db)) {
             store.write(txn -> txn.put(1, io.quiver.storage.KeyKind.METADATA, 0, new byte[] {1}));
         }

@@ -96,31 +96,18 @@ class PageCheckTest {
         fill(dir);
         PageCheck.Report healthy = PageCheck.run(dir);
         Path data = dir.resolve("data.mdb");
-        Random rnd = new Random(11);
-        int found = 0;
-        int quiet = 0;
-        try (RandomAccessFile f = new RandomAccessFile(data.toFile(), "rw")) {
-            byte[] saved = new byte[PageCheck.MIN_PAGE];
-            byte[] garbage = new byte[PageCheck.MIN_PAGE];
-            for (long p = 0; p < healthy.pages(); p++) {
-                f.seek(p * PageCheck.MIN_PAGE);
-                f.readFully(saved);
-                rnd.nextBytes(garbage);
-                f.seek(p * PageCheck.MIN_PAGE);
-                f.write(garbage);
-                PageCheck.Report r = PageCheck.run(dir);
-                if (r.ok()) {
-                    quiet++;
-                } else {
-                    found++;
-                }
-                f.seek(p * PageCheck.MIN_PAGE);
-                f.write(saved);
+        int[] found = {0};
+        int[] quiet = {0};
+        withGarbageOverEachPage(data, 0, healthy.pages(), 11, p -> {
+            if (PageCheck.run(dir).ok()) {
+                quiet[0]++;
+            } else {
+                found[0]++;
             }
-        }
+        });
         assertThat(healthy.unchecked()).isPositive();
-        assertThat(found).isEqualTo(healthy.inUse() - healthy.unchecked());
-        assertThat(quiet).isEqualTo(healthy.free() + healthy.unchecked());
+        assertThat(found[0]).isEqualTo(healthy.inUse() - healthy.unchecked());
+        assertThat(quiet[0]).isEqualTo(healthy.free() + healthy.unchecked());
         assertThat(PageCheck.run(dir).ok()).isTrue();
     }
 
@@ -187,39 +174,47 @@ class PageCheckTest {
         fill(store);
         PageCheck.Report healthy = PageCheck.run(store);
         Path data = store.resolve("data.mdb");
-        Random rnd = new Random(23);
-        int refused = 0;
-        int copied = 0;
+        int[] refused = {0};
+        int[] copied = {0};
+        // not the meta pages: the open refuses those
+        withGarbageOverEachPage(data, 2, healthy.pages(), 23, p -> {
+            Path target = dir.resolve("backup-" + p);
+            boolean damaged = !PageCheck.run(store).ok();
+            try (Store s = Store.open(store)) {
+                s.copyTo(target);
+                assertThat(damaged).as("page %d: a damaged store was copied", p).isFalse();
+                copied[0]++;
+            } catch (QuiverException e) {
+                assertThat(damaged).as("page %d: %s", p, e.getMessage()).isTrue();
+                if (e.getMessage().startsWith("cannot back up")) {
+                    assertThat(e.kind()).isEqualTo(ErrorKind.CORRUPTED);
+                    assertThat(e.getMessage()).contains(data.toString());
+                    assertThat(target).doesNotExist();
+                    refused[0]++;
+                }
+            }
+        });
+        assertThat(refused[0]).as("backups refused by the walk").isGreaterThan((int) (healthy.inUse() - healthy.unchecked()) / 2);
+        assertThat(copied[0]).isPositive();
+    }
+
+    /** Random bytes (from {@code seed}) over each page of {@code data} from {@code first} to {@code end} in turn, {@code check} run, the page put back. */
+    private static void withGarbageOverEachPage(Path data, long first, long end, long seed, java.util.function.LongConsumer check) throws IOException {
+        Random rnd = new Random(seed);
         try (RandomAccessFile f = new RandomAccessFile(data.toFile(), "rw")) {
             byte[] saved = new byte[PageCheck.MIN_PAGE];
             byte[] garbage = new byte[PageCheck.MIN_PAGE];
-            for (long p = 2; p < healthy.pages(); p++) { // not the meta pages: open refuses those
+            for (long p = first; p < end; p++) {
                 f.seek(p * PageCheck.MIN_PAGE);
                 f.readFully(saved);
                 rnd.nextBytes(garbage);
                 f.seek(p * PageCheck.MIN_PAGE);
                 f.write(garbage);
-                Path target = dir.resolve("backup-" + p);
-                boolean damaged = !PageCheck.run(store).ok();
-                try (Store s = Store.open(store)) {
-                    s.copyTo(target);
-                    assertThat(damaged).as("page %d: a damaged store was copied", p).isFalse();
-                    copied++;
-                } catch (QuiverException e) {
-                    assertThat(damaged).as("page %d: %s", p, e.getMessage()).isTrue();
-                    if (e.getMessage().startsWith("cannot back up")) {
-                        assertThat(e.kind()).isEqualTo(ErrorKind.CORRUPTED);
-                        assertThat(e.getMessage()).contains(data.toString());
-                        assertThat(target).doesNotExist();
-                        refused++;
-                    }
-                }
+                check.accept(p);
                 f.seek(p * PageCheck.MIN_PAGE);
                 f.write(saved);
             }
         }
-        assertThat(refused).as("backups refused by the walk").isGreaterThan((int) (healthy.inUse() - healthy.unchecked()) / 2);
-        assertThat(copied).isPositive();
     }
 
     private void assertDamaged(RandomAccessFile f, long page, byte[] bytes) throws IOException {
