@@ -17,8 +17,16 @@ import java.nio.file.StandardOpenOption;
  * (snapshot id, pid). A slot is open when it names a process and a snapshot. A file with another
  * magic or format is not read (null): the caller falls back to LMDB's count.
  *
+ * <p>The file is read through a channel the store keeps open until LMDB has closed: closing any
+ * descriptor of a file drops every POSIX record lock the process holds on it, and LMDB's locks on
+ * {@code lock.mdb} say that this process uses the store (another process opening it would
+ * otherwise take itself for the first and reset the table) and which readers are alive (another
+ * process's {@code mdb_reader_check} would otherwise free this one's slots, and a writer reuse
+ * the pages its snapshots read).
+ *
  * <pre>{@code
- * ReaderTable.Readers r = ReaderTable.read(dir.resolve("lock.mdb"), env.info().numReaders);
+ * FileChannel lock = ReaderTable.open(dir);                 // kept until after Env.close()
+ * ReaderTable.Readers r = ReaderTable.read(lock, env.info().numReaders);
  * }</pre>
  */
 final class ReaderTable {
@@ -39,9 +47,21 @@ final class ReaderTable {
      */
     record Readers(int open, long oldestSnapshot) {}
 
-    /** The open readers among the first {@code slots} slots of {@code lockFile}, or null when its layout is not LMDB 0.9's. */
-    static Readers read(Path lockFile, int slots) {
-        try (FileChannel f = FileChannel.open(lockFile, StandardOpenOption.READ)) {
+    /** A channel on {@code dir}'s lock file, to keep open until LMDB's environment has closed; null when there is none. */
+    static FileChannel open(Path dir) {
+        try {
+            return FileChannel.open(dir.resolve("lock.mdb"), StandardOpenOption.READ);
+        } catch (IOException | RuntimeException e) {
+            return null; // a lock-free open, or unreadable: LMDB's count stands
+        }
+    }
+
+    /** The open readers among the first {@code slots} slots of the lock file {@code f}, or null when its layout is not LMDB 0.9's. */
+    static Readers read(FileChannel f, int slots) {
+        if (f == null) {
+            return null;
+        }
+        try {
             long want = HEADER + (long) SLOT * Math.max(0, slots);
             if (f.size() < want) {
                 return null;
@@ -66,7 +86,7 @@ final class ReaderTable {
             }
             return new Readers(open, oldest);
         } catch (IOException | RuntimeException e) {
-            return null; // no lock file (a lock-free open), or unreadable: LMDB's count stands
+            return null; // unreadable: LMDB's count stands
         }
     }
 }

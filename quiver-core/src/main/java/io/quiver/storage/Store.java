@@ -81,7 +81,14 @@ public final class Store implements AutoCloseable {
         this.dbi = dbi;
         this.mapSize = env.info().mapSize;
         this.pageSize = env.stat().pageSize;
+        this.lockFile = options.immutable() ? null : ReaderTable.open(directory);
     }
+
+    /**
+     * The lock file, read by {@link #readers}: opened once and closed only after LMDB's
+     * environment, because closing a descriptor of it would drop LMDB's record locks ({@link ReaderTable}).
+     */
+    private final java.nio.channels.FileChannel lockFile;
 
     private static final java.util.concurrent.atomic.AtomicBoolean NATIVE_LOAD_STARTED = new java.util.concurrent.atomic.AtomicBoolean();
     /**
@@ -829,7 +836,7 @@ public final class Store implements AutoCloseable {
         return counted(() -> {
             releaseDeadReaders(0);
             int slots = env.info().numReaders;
-            ReaderTable.Readers r = ReaderTable.read(directory.resolve("lock.mdb"), slots);
+            ReaderTable.Readers r = ReaderTable.read(lockFile, slots);
             return r == null ? slots : r.open();
         });
     }
@@ -843,7 +850,7 @@ public final class Store implements AutoCloseable {
     public long readerLag() {
         return counted(() -> {
             releaseDeadReaders(0);
-            ReaderTable.Readers r = ReaderTable.read(directory.resolve("lock.mdb"), env.info().numReaders);
+            ReaderTable.Readers r = ReaderTable.read(lockFile, env.info().numReaders);
             long last = env.info().lastTransactionId;
             return r == null || r.oldestSnapshot() < 0 ? 0L : Math.max(0L, last - r.oldestSnapshot());
         });
@@ -1022,6 +1029,13 @@ public final class Store implements AutoCloseable {
             env.close();
         } finally {
             OPEN.remove(canonical, this);
+            if (lockFile != null) {
+                try {
+                    lockFile.close(); // after LMDB's own descriptor: its locks are gone by now
+                } catch (IOException ignored) {
+                    // nothing was written through it
+                }
+            }
         }
     }
 

@@ -51,6 +51,31 @@ class ReaderSlotsTest {
     }
 
     /**
+     * Counting readers must leave LMDB's record locks on lock.mdb alone: reading the file through
+     * a descriptor opened and closed for the purpose dropped them (POSIX drops all of a process's
+     * locks on a file when any of its descriptors closes), and another process's dead-reader check
+     * then freed this process's live snapshot.
+     */
+    @Test
+    void countingReadersKeepsThisProcesssSnapshotsAlive() throws Exception {
+        Path store = dir.resolve("counted");
+        try (Store s = Store.open(store)) {
+            commit(s, 0, 8);
+            try (ReadTxn snapshot = s.read()) {
+                for (int i = 0; i < 3; i++) {
+                    assertThat(s.readers()).isEqualTo(1);
+                    assertThat(s.readerLag()).isZero();
+                }
+                Process other = new ProcessBuilder(Rel.java(SnapshotHolderProcess.class, store.toString(), "count")).redirectErrorStream(true).start();
+                String out = new String(other.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(other.waitFor(60, TimeUnit.SECONDS)).isTrue();
+                assertThat(out).as("another process still sees this one's snapshot").contains("READERS 1");
+                assertThat(s.readers()).isEqualTo(1);
+            }
+        }
+    }
+
+    /**
      * A search process killed with SIGKILL kept its slot, pinning its snapshot for good: a writer
      * that kept replacing values then grew the file by each commit's pages (a review helper's run:
      * 32 to 137 MiB in 80 commits). The slot is freed once the process is gone, and the file stops
