@@ -81,6 +81,56 @@ public final class AddressSpace {
         }
     }
 
+    private static final int PROT_NONE = 0;
+    private static final int MAP_PRIVATE = 0x02;
+    private static final int MAP_ANONYMOUS = 0x20;
+    private static final int MAP_NORESERVE = 0x4000;
+    private static final java.lang.invoke.MethodHandle[] MMAP = mmapCalls();
+
+    /** {@code mmap} and {@code munmap} from libc (Linux), or null where they cannot be bound. */
+    private static java.lang.invoke.MethodHandle[] mmapCalls() {
+        try {
+            if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
+                return null;
+            }
+            java.lang.foreign.Linker linker = java.lang.foreign.Linker.nativeLinker();
+            var libc = linker.defaultLookup();
+            var mmap = linker.downcallHandle(libc.find("mmap").orElseThrow(), java.lang.foreign.FunctionDescriptor.of(java.lang.foreign.ValueLayout.ADDRESS,
+                    java.lang.foreign.ValueLayout.ADDRESS, java.lang.foreign.ValueLayout.JAVA_LONG, java.lang.foreign.ValueLayout.JAVA_INT,
+                    java.lang.foreign.ValueLayout.JAVA_INT, java.lang.foreign.ValueLayout.JAVA_INT, java.lang.foreign.ValueLayout.JAVA_LONG));
+            var munmap = linker.downcallHandle(libc.find("munmap").orElseThrow(), java.lang.foreign.FunctionDescriptor.of(java.lang.foreign.ValueLayout.JAVA_INT,
+                    java.lang.foreign.ValueLayout.ADDRESS, java.lang.foreign.ValueLayout.JAVA_LONG));
+            return new java.lang.invoke.MethodHandle[] {mmap, munmap};
+        } catch (RuntimeException | LinkageError e) {
+            return null;
+        }
+    }
+
+    /**
+     * Whether {@code bytes} more of address space can be mapped now: an anonymous mapping that
+     * reserves nothing ({@code PROT_NONE}, {@code MAP_NORESERVE}) is made and dropped at once.
+     * Growing an LMDB map unmaps it and maps the larger size; when that mapping fails, LMDB keeps
+     * no map at all, and the next transaction crashed the JVM (a review helper's run under
+     * {@code ulimit -v}). Asked for the growth ({@code new - old}) while the old map still stands,
+     * this asks the limit for exactly what the new map needs. True when it cannot tell.
+     */
+    static boolean canMap(long bytes) {
+        if (MMAP == null || bytes <= 0) {
+            return true;
+        }
+        try {
+            java.lang.foreign.MemorySegment at = (java.lang.foreign.MemorySegment) MMAP[0].invokeExact(java.lang.foreign.MemorySegment.NULL, bytes,
+                    PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0L);
+            if (at.address() == -1L) {
+                return false; // MAP_FAILED
+            }
+            int ignored = (int) MMAP[1].invokeExact(at, bytes);
+            return true;
+        } catch (Throwable e) {
+            return true;
+        }
+    }
+
     private static boolean opens(Path dir, long size) {
         try (Env<java.nio.ByteBuffer> env = Env.create().setMapSize(size).setMaxDbs(1).open(dir.toFile(), EnvFlags.MDB_NOTLS)) {
             return true;

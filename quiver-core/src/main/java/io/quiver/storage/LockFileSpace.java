@@ -24,7 +24,7 @@ import java.nio.file.Path;
  * the file system does not support it, nothing is done and LMDB's own behaviour stands.
  *
  * <pre>{@code
- * LockFileSpace.reserve(dir, 1024);   // before Env.open
+ * int errno = LockFileSpace.reserve(dir, 1024);   // before Env.open
  * }</pre>
  */
 final class LockFileSpace {
@@ -68,26 +68,32 @@ final class LockFileSpace {
         }
     }
 
+    /** errno of a write to a read-only file system. */
+    static final int EROFS = 30;
+
     /**
      * Reserves the blocks of the lock file in {@code dir} for {@code maxReaders} reader slots
-     * (creating the file, empty, when absent, as LMDB would). A directory this process cannot
-     * write is left to LMDB's own open, which reports it (or reads without a lock file on a
-     * read-only file system).
+     * (creating the file, empty, when absent, with LMDB's mode 0664). A directory this process
+     * cannot write is left to LMDB's own open, which reports it (or reads without a lock file on
+     * a read-only file system). Must not run while this process has the store open: closing the
+     * descriptor would drop LMDB's record locks on the file.
      *
+     * @return 0, or the errno of opening the file for writing ({@link #EROFS} on a read-only file
+     *     system, whatever the mount's flags say to the JDK: a read-only bind mount reads as writable)
      * @throws QuiverException {@link ErrorKind#DISK_FULL} when the file system has no room for it
      */
-    static void reserve(Path dir, int maxReaders) {
+    static int reserve(Path dir, int maxReaders) {
         if (CALLS == null) {
-            return;
+            return 0;
         }
         Path lock = dir.resolve("lock.mdb");
         long bytes = HEADER + SLOT * Math.max(1, maxReaders);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALLS.state());
             MemorySegment path = arena.allocateFrom(lock.toString());
-            int fd = (int) CALLS.open().invokeExact(state, path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+            int fd = (int) CALLS.open().invokeExact(state, path, O_RDWR | O_CREAT | O_CLOEXEC, 0664);
             if (fd < 0) {
-                return; // read-only, not permitted, ...: LMDB's open says what it is
+                return (int) CALLS.errno().get(state, 0L); // read-only, not permitted, ...: LMDB's open says what it is
             }
             try {
                 int rc = (int) CALLS.fallocate().invokeExact(state, fd, FALLOC_FL_KEEP_SIZE, 0L, bytes);
@@ -99,10 +105,11 @@ final class LockFileSpace {
             } finally {
                 int ignored = (int) CALLS.close().invokeExact(fd);
             }
+            return 0;
         } catch (QuiverException e) {
             throw e;
         } catch (Throwable e) {
-            // a failed native call is no reason to refuse the store: LMDB's behaviour stands
+            return 0; // a failed native call is no reason to refuse the store: LMDB's behaviour stands
         }
     }
 }

@@ -175,13 +175,6 @@ public final class Store implements AutoCloseable {
                     + (Files.isWritable(dir.resolve("lock.mdb")) ? " (search and stats, which only read it, still work)"
                             : " (nor is its lock.mdb, which even reading needs: copy the store somewhere writable to search it)"));
         }
-        if (options.readOnly() && !options.immutable() && onReadOnlyFileSystem(dir)) {
-            // LMDB would read without registering its snapshots (it cannot write lock.mdb here)
-            throw new QuiverException(ErrorKind.READ_ONLY, dir + " is on a read-only file system, where LMDB cannot register this process's"
-                    + " snapshots in lock.mdb: a process writing the store through another mount could reuse the pages they read (wrong"
-                    + " results, no error). If nothing writes it while it is open (read-only media, an image), open it as immutable"
-                    + " (StoreOptions.immutable(true); the command line's --immutable); otherwise through a writable mount");
-        }
         Store[] created = new Store[1];
         Object key = openKey(dir);
         OPEN.compute(key, (k, existing) -> {
@@ -259,8 +252,14 @@ public final class Store implements AutoCloseable {
             }
         }
         // its blocks before LMDB maps it: on a full disk LMDB's writes to the map killed the JVM
-        if (!options.immutable()) {
-            LockFileSpace.reserve(dir, options.maxReaders());
+        // (here, not before: the store is not open in this process, whose locks closing the file would drop)
+        int lockErrno = options.immutable() ? 0 : LockFileSpace.reserve(dir, options.maxReaders());
+        if (options.readOnly() && !options.immutable() && (lockErrno == LockFileSpace.EROFS || onReadOnlyFileSystem(dir))) {
+            // LMDB would read without registering its snapshots (it cannot write lock.mdb here)
+            throw new QuiverException(ErrorKind.READ_ONLY, dir + " is on a read-only file system, where LMDB cannot register this process's"
+                    + " snapshots in lock.mdb: a process writing the store through another mount could reuse the pages they read (wrong"
+                    + " results, no error). If nothing writes it while it is open (read-only media, an image), open it as immutable"
+                    + " (StoreOptions.immutable(true); the command line's --immutable); otherwise through a writable mount");
         }
         Env<ByteBuffer> env;
         try {
@@ -338,8 +337,8 @@ public final class Store implements AutoCloseable {
                     throw e;
                 }
                 if (size <= (1L << 20)) {
-                    throw new QuiverException(ErrorKind.STORAGE, "cannot map " + dir + ": no room in this process's address space even for a 1 MiB map"
-                            + " (an address-space limit, ulimit -v, set too low?)", e);
+                    throw new QuiverException(ErrorKind.STORAGE, "cannot map " + dir + ": this process's address space has no room for a map"
+                            + " of the store (LMDB maps at least its whole data file): an address-space limit, ulimit -v, set too low?", e);
                 }
             }
         }
@@ -676,7 +675,16 @@ public final class Store implements AutoCloseable {
             if (target <= mapSize) {
                 throw new QuiverException(ErrorKind.MAP_FULL, "store " + directory + " reached its maximum map size of " + options.maxMapSize() + " bytes");
             }
-            resizeExclusively(target);
+            // the largest growth towards target that the address space holds (a failed remap leaves LMDB without a map)
+            long step = target - mapSize;
+            while (!AddressSpace.canMap(step) && step > (1L << 20)) {
+                step = roundUp(step / 2);
+            }
+            if (!AddressSpace.canMap(step)) {
+                throw new QuiverException(ErrorKind.MAP_FULL, "store " + directory + " needs a larger map than its " + mapSize
+                        + " bytes, and this process's address space has no room for one (an address-space limit, ulimit -v?)");
+            }
+            resizeExclusively(Math.min(target, mapSize + step));
         }
     }
 
@@ -740,7 +748,11 @@ public final class Store implements AutoCloseable {
             try {
                 env.setMapSize(target);
             } catch (LmdbException e) {
-                throw LmdbErrors.translate(e, directory, "growing the map");
+                // LMDB unmapped the old map before it failed to map the new one: nothing may touch
+                // the environment again but close, or the next transaction crashes the JVM
+                lostMap = true;
+                QuiverException q = LmdbErrors.translate(e, directory, "growing the map");
+                throw new QuiverException(q.kind(), q.getMessage() + "; the store lost its map and must be closed and opened again", e);
             }
             mapSize = env.info().mapSize;
             resizes.incrementAndGet();
@@ -762,7 +774,17 @@ public final class Store implements AutoCloseable {
             if (closed) {
                 throw closedException();
             }
+            requireMap();
             activeTxns++;
+        }
+    }
+
+    /** Set when a remap failed: LMDB then holds no map, and any use but close would crash the JVM. */
+    private volatile boolean lostMap;
+
+    private void requireMap() {
+        if (lostMap) {
+            throw new QuiverException(ErrorKind.STORAGE, "store " + directory + " lost its map when a growth failed; close it and open it again");
         }
     }
 
@@ -778,6 +800,7 @@ public final class Store implements AutoCloseable {
             if (closed) {
                 throw closedException();
             }
+            requireMap();
             activeTxns++;
         }
     }

@@ -12,7 +12,8 @@ import java.nio.file.Path;
  * transaction, growing the map many times. Prints {@code COMMITTED n} after each commit and
  * {@code DONE resizes=r map=m} at the end.
  *
- * <p>Arguments: store directory, values, value bytes, values per transaction, first id.
+ * <p>Arguments: store directory, values, value bytes, values per transaction, first id, and
+ * optionally the map's growth factor (default 2).
  */
 public final class GrowerProcess {
     private GrowerProcess() {}
@@ -23,7 +24,8 @@ public final class GrowerProcess {
         int valueBytes = Integer.parseInt(args[2]);
         int perTxn = Integer.parseInt(args[3]);
         int first = Integer.parseInt(args[4]);
-        try (Store store = Store.open(dir, StoreOptions.builder().initialMapSize(1L << 20).build())) {
+        double growth = args.length > 5 ? Double.parseDouble(args[5]) : 2.0;
+        try (Store store = Store.open(dir, StoreOptions.builder().initialMapSize(1L << 20).growthFactor(growth).build())) {
             for (int start = first; start < first + values; start += perTxn) {
                 int from = start;
                 int to = Math.min(first + values, start + perTxn);
