@@ -51,11 +51,6 @@ public final class BuildParams {
     }
 
     /**
-     * {@code import --build} and {@code delete --build}: builds {@code index} with {@code algo}
-     * in the caller's transaction, so that no reader ever sees the changes unbuilt; returns the
-     * seconds the build took.
-     */
-    /**
      * Refuses {@code import --build} / {@code delete --build} of the other family than the one the
      * index is built as: they converted it silently (every structure rebuilt, the other family's
      * defaults), where a typo was the likelier cause. Converting stays {@code build --algo}'s job.
@@ -70,6 +65,11 @@ public final class BuildParams {
         }
     }
 
+    /**
+     * {@code import --build} and {@code delete --build}: builds {@code index} with {@code algo}
+     * in the caller's transaction, so that no reader ever sees the changes unbuilt; returns the
+     * seconds the build took.
+     */
     static double buildInSameTransaction(io.quiver.storage.WriteTxn txn, int index, Algorithm algo) {
         long t0 = System.nanoTime();
         try (Progress.Listener l = new Progress.Listener(algo.cliName() + ": ")) {

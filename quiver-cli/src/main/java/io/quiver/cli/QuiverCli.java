@@ -57,6 +57,7 @@ public final class QuiverCli implements Callable<Integer> {
         // and give the command a moment to close the store cleanly.
         java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
         int[] finished = {-1};
+        boolean[] exiting = {false};
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             Cli.cancelled = true;
             try {
@@ -64,10 +65,11 @@ public final class QuiverCli implements Callable<Integer> {
             } catch (InterruptedException ignored) {
                 Thread.currentThread().interrupt();
             }
-            if (finished[0] == ExitCodes.OK) {
-                // The signal came too late to stop anything: the command had committed and said so
-                // ("imported 100000 vectors"), and the signal's status (143) told the caller that
-                // nothing was (a review helper's sweep of SIGTERM delays, 2 of 24 runs).
+            if (finished[0] == ExitCodes.OK && !exiting[0]) {
+                // A signal started this shutdown but came too late to stop anything: the command
+                // had committed and said so ("imported 100000 vectors"), and the signal's status
+                // (143) told the caller that nothing was (a review helper's sweep of SIGTERM delays,
+                // 2 of 24 runs). Only then: halting cuts the other shutdown hooks short.
                 Runtime.getRuntime().halt(ExitCodes.OK);
             }
         }, "quiver-shutdown"));
@@ -83,6 +85,7 @@ public final class QuiverCli implements Callable<Integer> {
             }
             System.err.flush();
             finished[0] = code;
+            exiting[0] = true;
         } finally {
             done.countDown();
         }
@@ -100,13 +103,21 @@ public final class QuiverCli implements Callable<Integer> {
         if (pid == null || pid.isBlank()) {
             return;
         }
+        long launcher;
         try {
-            ProcessHandle.of(Long.parseLong(pid.strip())).ifPresentOrElse(
-                    launcher -> launcher.onExit().thenRun(() -> System.exit(128 + 9)),
-                    () -> System.exit(128 + 9));
+            launcher = Long.parseLong(pid.strip());
         } catch (NumberFormatException ignored) {
-            // not set by the launcher: nothing to watch
+            return; // not set by the launcher: nothing to watch
         }
+        // The kernel sends SIGTERM when the parent dies, at once, also while the killed launcher
+        // waits unreaped (a zombie still counts as alive for ProcessHandle); checked after, in case
+        // it died before.
+        ParentDeath.signalTermOnParentDeath();
+        if (ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L) != launcher) {
+            Runtime.getRuntime().halt(128 + 9); // gone before this JVM ran anything: nothing to stop or wait for
+        }
+        // where the kernel's signal is not available: the JDK's (polling) watch
+        ProcessHandle.of(launcher).ifPresent(p -> p.onExit().thenRun(() -> System.exit(128 + 9)));
     }
 
     /** Runs one command line with the given output streams and returns the exit code. */
