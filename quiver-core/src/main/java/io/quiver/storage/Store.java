@@ -329,7 +329,15 @@ public final class Store implements AutoCloseable {
      * data file.
      */
     private static Env<ByteBuffer> openMapped(Path dir, EnvFlags[] flags, long initial, int maxReaders) {
-        for (long size = initial; ; size = roundUp(size / 2)) {
+        long first = initial;
+        if (!AddressSpace.canMap(first)) {
+            // under a limit: a map that leaves as much room as it takes, for the heap's, threads' and
+            // other stores' mappings (taking all that was free, later allocations would fail instead)
+            while (first > (1L << 20) && !AddressSpace.canMap(2 * first)) {
+                first = roundUp(first / 2);
+            }
+        }
+        for (long size = first; ; size = roundUp(size / 2)) {
             try {
                 return Env.create().setMapSize(size).setMaxDbs(4).setMaxReaders(maxReaders).open(dir.toFile(), flags);
             } catch (LmdbNativeException e) {
