@@ -83,6 +83,8 @@ final class IslandRescue {
 
     /** Nodes a rescue's walk of {@link #nearby} meets at most, per island member. */
     static final int NEARBY = 256;
+    /** How many members of one island look for hosts {@link #NEARBY} (see {@link #rescue}). */
+    static final int NEARBY_MEMBERS = 8;
 
     /** What {@link #linkIn} returns when the node could take no link (ids are unsigned: any int is one). */
     private static final long NO_LINK = Long.MIN_VALUE;
@@ -428,6 +430,7 @@ final class IslandRescue {
         }
         ArrayDeque<Long> queue = new ArrayDeque<>(suspects);
         int budget = 4 * suspects.size() + 64; // each rescue re-checks at most a few nodes
+        Reachability[] known = new Reachability[Links.MAX_LEVEL + 1];
         while (!queue.isEmpty() && budget-- > 0) {
             long k = queue.poll();
             int x = (int) (k >>> 8);
@@ -443,10 +446,12 @@ final class IslandRescue {
             // only through x (x had lost its last incoming link, its neighbour only named it back;
             // a rescue from that neighbour closed a ring of three that nothing named, a fuzzing
             // mix's one failing check in 640 builds). So a host must have a way in itself.
-            Linked r = rescue(island, y -> !contains(island, y), y -> y == g.entryId() || island(y, l) == null, null, l);
+            Reachability reach = known[l] != null ? known[l] : (known[l] = new Reachability(l));
+            Linked r = rescue(island, y -> !contains(island, y), reach, null, l);
             if (r == null) {
                 continue; // nothing could take it; left as it is
             }
+            reach.linked(r.dropped() != NONE_DROPPED);
             // Whatever lost a link in the rescue, and the members that still only reach x, go round again.
             if (r.dropped() != NONE_DROPPED) {
                 queue.add(suspect((int) r.dropped(), l));
@@ -455,6 +460,51 @@ final class IslandRescue {
                 if (y != x) {
                     queue.add(suspect(y, l));
                 }
+            }
+        }
+    }
+
+    /**
+     * Whether a search can reach a node on one level, as rescues ask it of host after host,
+     * remembered while the graph allows: a node found cut off takes its whole island with it
+     * (a node reached by any of them would be reached itself); a new link may bring cut-off nodes
+     * in, so those are forgotten after each rescue, and a link dropped by one may cut reached
+     * nodes off, so those are forgotten then too. Asked afresh, the hosts of an island of copies
+     * of one vector (m = 2) walked the same rings of up to {@link #NARROW_LIMIT} nodes for every
+     * member and each of its neighbours: incremental builds of 1,500 copies took 20-180 s (a
+     * review helper's runs).
+     */
+    private final class Reachability implements IntPredicate {
+        private final int level;
+        private final RoaringBitmap reached = new RoaringBitmap();
+        private final RoaringBitmap cutOff = new RoaringBitmap();
+
+        Reachability(int level) {
+            this.level = level;
+        }
+
+        @Override
+        public boolean test(int y) {
+            if (y == g.entryId() || reached.contains(y)) {
+                return true;
+            }
+            if (cutOff.contains(y)) {
+                return false;
+            }
+            int[] island = island(y, level);
+            if (island == null) {
+                reached.add(y);
+                return true;
+            }
+            cutOff.add(island);
+            return false;
+        }
+
+        /** A rescue added a link, and when {@code dropped}, took one away. */
+        void linked(boolean dropped) {
+            cutOff.clear();
+            if (dropped) {
+                reached.clear();
             }
         }
     }
@@ -522,6 +572,7 @@ final class IslandRescue {
      * nodes known without a scan. Returns the link added, or null when none could be.
      */
     private Linked rescue(int[] island, IntPredicate outside, IntPredicate reachable, int[] others, int level) {
+        int searchedFurther = 0;
         for (int x : island) {
             int[] out = Links.read(txn, index, x, level);
             if (out == null || out.length == 0) {
@@ -538,7 +589,13 @@ final class IslandRescue {
                 }
             }
             // Its own neighbours are full of links they may not drop (many copies of one vector
-            // fill them with rescue links): the nearest nodes further out, copies first.
+            // fill them with rescue links): the nearest nodes further out, copies first. For the
+            // first few members only: an island of ~1,000 copies whose every nearby host refused
+            // walked 256 nodes per member, per rescue, and builds of 1,500 copies took minutes
+            // (a review helper's runs); the fallback below still links the island in.
+            if (searchedFurther++ >= NEARBY_MEMBERS) {
+                continue;
+            }
             for (int y : nearby(x, level, outside)) {
                 long r = reachable.test(y) ? linkIn(y, x, level) : NO_LINK;
                 if (r != NO_LINK) {
