@@ -21,7 +21,14 @@ final class ParentDeath {
 
     private ParentDeath() {}
 
-    /** Returns whether the kernel took the request (false off Linux, or without native access). */
+    private static final long SIGKILL = 9;
+
+    /**
+     * Returns whether the kernel took the request (false off Linux, or without native access).
+     * A process started with SIGTERM ignored (a parent that ignores it passes that on) has no
+     * handler for it, and the signal would do nothing (a review helper's run): it gets SIGKILL
+     * instead, which loses the open transaction and nothing committed.
+     */
     static boolean signalTermOnParentDeath() {
         try {
             if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
@@ -30,9 +37,23 @@ final class ParentDeath {
             Linker linker = Linker.nativeLinker();
             MethodHandle prctl = linker.downcallHandle(linker.defaultLookup().find("prctl").orElseThrow(),
                     FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG), Linker.Option.firstVariadicArg(1));
-            return (int) prctl.invokeExact(PR_SET_PDEATHSIG, SIGTERM) == 0;
+            return (int) prctl.invokeExact(PR_SET_PDEATHSIG, termIgnored() ? SIGKILL : SIGTERM) == 0;
         } catch (Throwable e) {
             return false;
         }
+    }
+
+    /** Whether this process ignores SIGTERM ({@code SigIgn} in {@code /proc/self/status}, bit 14). */
+    private static boolean termIgnored() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("SigIgn:")) {
+                    return (Long.parseUnsignedLong(line.substring(7).strip(), 16) & (1L << 14)) != 0;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // unknown: SIGTERM, as usual
+        }
+        return false;
     }
 }

@@ -329,13 +329,11 @@ public final class Store implements AutoCloseable {
      * data file.
      */
     private static Env<ByteBuffer> openMapped(Path dir, EnvFlags[] flags, long initial, int maxReaders) {
+        // under a limit: a map that leaves as much room as it takes, for the heap's, threads' and
+        // other stores' mappings (taking all that was free, later allocations would fail instead)
         long first = initial;
-        if (!AddressSpace.canMap(first)) {
-            // under a limit: a map that leaves as much room as it takes, for the heap's, threads' and
-            // other stores' mappings (taking all that was free, later allocations would fail instead)
-            while (first > (1L << 20) && !AddressSpace.canMap(2 * first)) {
-                first = roundUp(first / 2);
-            }
+        while (first > (1L << 20) && !AddressSpace.canMap(2 * first)) {
+            first = roundUp(first / 2);
         }
         for (long size = first; ; size = roundUp(size / 2)) {
             try {
@@ -683,16 +681,7 @@ public final class Store implements AutoCloseable {
             if (target <= mapSize) {
                 throw new QuiverException(ErrorKind.MAP_FULL, "store " + directory + " reached its maximum map size of " + options.maxMapSize() + " bytes");
             }
-            // the largest growth towards target that the address space holds (a failed remap leaves LMDB without a map)
-            long step = target - mapSize;
-            while (!AddressSpace.canMap(step) && step > (1L << 20)) {
-                step = roundUp(step / 2);
-            }
-            if (!AddressSpace.canMap(step)) {
-                throw new QuiverException(ErrorKind.MAP_FULL, "store " + directory + " needs a larger map than its " + mapSize
-                        + " bytes, and this process's address space has no room for one (an address-space limit, ulimit -v?)");
-            }
-            resizeExclusively(Math.min(target, mapSize + step));
+            resizeExclusively(target);
         }
     }
 
@@ -753,6 +742,9 @@ public final class Store implements AutoCloseable {
             if (closed) {
                 throw closedException(); // close waits for a resize, so only as a last guard
             }
+            if (target > 0) {
+                target = fittingGrowth(target);
+            }
             try {
                 env.setMapSize(target);
             } catch (LmdbException e) {
@@ -785,6 +777,24 @@ public final class Store implements AutoCloseable {
             requireMap();
             activeTxns++;
         }
+    }
+
+    /**
+     * The largest map up to {@code target} whose growth the address space holds while leaving as
+     * much free as the growth takes (for the heap, threads and other maps), asked right before the
+     * remap: LMDB unmaps the old map before it maps the new one, keeps none when that fails, and
+     * the next transaction crashed the JVM (a review helper's run under {@code ulimit -v}).
+     */
+    private long fittingGrowth(long target) {
+        long step = target - mapSize;
+        while (step > (1L << 20) && !AddressSpace.canMap(2 * step)) {
+            step = roundUp(step / 2);
+        }
+        if (!AddressSpace.canMap(step)) {
+            throw new QuiverException(ErrorKind.MAP_FULL, "store " + directory + " needs a larger map than its " + mapSize
+                    + " bytes, and this process's address space has no room for one (an address-space limit, ulimit -v?)");
+        }
+        return Math.min(target, mapSize + step);
     }
 
     /** Set when a remap failed: LMDB then holds no map, and any use but close would crash the JVM. */

@@ -592,7 +592,9 @@ final class IslandRescue {
             // fill them with rescue links): the nearest nodes further out, copies first. For the
             // first few members only: an island of ~1,000 copies whose every nearby host refused
             // walked 256 nodes per member, per rescue, and builds of 1,500 copies took minutes
-            // (a review helper's runs); the fallback below still links the island in.
+            // (a review helper's runs). The price: when the fallback below (the entry point) is
+            // full too, such an island stays cut off more often (1,385 against 1,214 nodes in
+            // 30 such builds at m = 2, which check reports; docs/bench-2026-11-25-s33).
             if (searchedFurther++ >= NEARBY_MEMBERS) {
                 continue;
             }
