@@ -56,11 +56,11 @@ public final class BuildParams {
      * defaults), where a typo was the likelier cause. Converting stays {@code build --algo}'s job.
      * Called first in the transaction, so nothing is imported or deleted either.
      */
-    static void requireSameFamily(io.quiver.storage.Txn txn, int index, Algorithm algo, String option) {
+    static void requireSameFamily(io.quiver.storage.Txn txn, int index, Algorithm algo) {
         io.quiver.index.IndexMetadata meta = io.quiver.index.IndexMetadata.read(txn, index);
         if (meta != null && meta.algorithm() != Algorithm.NONE && meta.algorithm() != algo) {
-            throw CliException.usage("index " + index + " is " + meta.algorithm().cliName() + "; " + option + " " + algo.cliName()
-                    + " would convert it: give " + option + " " + meta.algorithm().cliName() + ", or convert first with 'quiver build --algo "
+            throw CliException.usage("index " + index + " is " + meta.algorithm().cliName() + "; --build " + algo.cliName()
+                    + " would convert it: give --build " + meta.algorithm().cliName() + ", or convert first with 'quiver build --algo "
                     + algo.cliName() + "'");
         }
     }

@@ -39,7 +39,7 @@ final class DeleteCommand implements Callable<Integer> {
         try (Store store = Cli.openStore(db, Cli.Access.WRITE)) {
             long[] deleted = store.writeAndReturn(txn -> {
                 if (algo != null) {
-                    BuildParams.requireSameFamily(txn, index, algo, "--build");
+                    BuildParams.requireSameFamily(txn, index, algo);
                 }
                 ItemStore items = ItemStore.open(txn, index);
                 RoaringBitmap present = RoaringBitmap.and(wanted, items.currentIds());

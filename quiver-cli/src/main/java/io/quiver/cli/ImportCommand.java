@@ -69,7 +69,7 @@ final class ImportCommand implements Callable<Integer> {
         try (Store store = Cli.openStore(db, Cli.Access.CREATE)) {
             Importer.Result r = store.writeAndReturn(txn -> {
                 if (algo != null) {
-                    BuildParams.requireSameFamily(txn, index, algo, "--build");
+                    BuildParams.requireSameFamily(txn, index, algo);
                 }
                 Importer.Result imported = Importer.run(txn, file, index, kind, dimensions, firstId);
                 if (algo != null) {

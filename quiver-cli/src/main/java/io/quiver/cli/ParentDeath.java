@@ -18,10 +18,9 @@ import java.lang.invoke.MethodHandle;
 final class ParentDeath {
     private static final int PR_SET_PDEATHSIG = 1;
     private static final long SIGTERM = 15;
+    private static final long SIGKILL = 9;
 
     private ParentDeath() {}
-
-    private static final long SIGKILL = 9;
 
     /**
      * Returns whether the kernel took the request (false off Linux, or without native access).

@@ -1,6 +1,10 @@
 package io.quiver.storage;
 
 import java.io.IOException;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.lmdbjava.Env;
@@ -85,26 +89,9 @@ public final class AddressSpace {
     private static final int MAP_PRIVATE = 0x02;
     private static final int MAP_ANONYMOUS = 0x20;
     private static final int MAP_NORESERVE = 0x4000;
-    private static final java.lang.invoke.MethodHandle[] MMAP = mmapCalls();
-
-    /** {@code mmap} and {@code munmap} from libc (Linux), or null where they cannot be bound. */
-    private static java.lang.invoke.MethodHandle[] mmapCalls() {
-        try {
-            if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
-                return null;
-            }
-            java.lang.foreign.Linker linker = java.lang.foreign.Linker.nativeLinker();
-            var libc = linker.defaultLookup();
-            var mmap = linker.downcallHandle(libc.find("mmap").orElseThrow(), java.lang.foreign.FunctionDescriptor.of(java.lang.foreign.ValueLayout.ADDRESS,
-                    java.lang.foreign.ValueLayout.ADDRESS, java.lang.foreign.ValueLayout.JAVA_LONG, java.lang.foreign.ValueLayout.JAVA_INT,
-                    java.lang.foreign.ValueLayout.JAVA_INT, java.lang.foreign.ValueLayout.JAVA_INT, java.lang.foreign.ValueLayout.JAVA_LONG));
-            var munmap = linker.downcallHandle(libc.find("munmap").orElseThrow(), java.lang.foreign.FunctionDescriptor.of(java.lang.foreign.ValueLayout.JAVA_INT,
-                    java.lang.foreign.ValueLayout.ADDRESS, java.lang.foreign.ValueLayout.JAVA_LONG));
-            return new java.lang.invoke.MethodHandle[] {mmap, munmap};
-        } catch (RuntimeException | LinkageError e) {
-            return null;
-        }
-    }
+    private static final MethodHandle MMAP = Libc.function("mmap", FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
+            ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
+    private static final MethodHandle MUNMAP = Libc.function("munmap", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
 
     /**
      * Whether {@code bytes} more of address space can be mapped now: an anonymous mapping that
@@ -115,16 +102,16 @@ public final class AddressSpace {
      * this asks the limit for exactly what the new map needs. True when it cannot tell.
      */
     static boolean canMap(long bytes) {
-        if (MMAP == null || bytes <= 0) {
+        if (MMAP == null || MUNMAP == null || bytes <= 0) {
             return true;
         }
         try {
-            java.lang.foreign.MemorySegment at = (java.lang.foreign.MemorySegment) MMAP[0].invokeExact(java.lang.foreign.MemorySegment.NULL, bytes,
+            MemorySegment at = (MemorySegment) MMAP.invokeExact(MemorySegment.NULL, bytes,
                     PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0L);
             if (at.address() == -1L) {
                 return false; // MAP_FAILED
             }
-            int ignored = (int) MMAP[1].invokeExact(at, bytes);
+            int ignored = (int) MUNMAP.invokeExact(at, bytes);
             return true;
         } catch (Throwable e) {
             return true;

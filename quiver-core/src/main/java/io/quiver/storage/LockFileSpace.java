@@ -45,26 +45,17 @@ final class LockFileSpace {
     /** The native calls, or null where they cannot be bound (not Linux, no native access). */
     private record Calls(MethodHandle open, MethodHandle fallocate, MethodHandle close, StructLayout state, VarHandle errno) {
         static Calls load() {
-            try {
-                if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
-                    return null;
-                }
-                Linker linker = Linker.nativeLinker();
-                var libc = linker.defaultLookup();
-                Linker.Option errnoState = Linker.Option.captureCallState("errno");
-                StructLayout state = Linker.Option.captureStateLayout();
-                MethodHandle open = linker.downcallHandle(libc.find("open").orElseThrow(),
-                        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
-                        errnoState, Linker.Option.firstVariadicArg(2));
-                MethodHandle fallocate = linker.downcallHandle(libc.find("fallocate").orElseThrow(),
-                        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG),
-                        errnoState);
-                MethodHandle close = linker.downcallHandle(libc.find("close").orElseThrow(), FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-                VarHandle errno = state.varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
-                return new Calls(open, fallocate, close, state, errno);
-            } catch (RuntimeException | LinkageError e) {
-                return null; // no native access granted, or no such symbols: LMDB's behaviour stands
+            Linker.Option errnoState = Linker.Option.captureCallState("errno");
+            StructLayout state = Linker.Option.captureStateLayout();
+            MethodHandle open = Libc.function("open", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
+                    errnoState, Linker.Option.firstVariadicArg(2));
+            MethodHandle fallocate = Libc.function("fallocate",
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG), errnoState);
+            MethodHandle close = Libc.function("close", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+            if (open == null || fallocate == null || close == null) {
+                return null; // LMDB's behaviour stands
             }
+            return new Calls(open, fallocate, close, state, state.varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno")));
         }
     }
 

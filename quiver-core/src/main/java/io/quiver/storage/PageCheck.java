@@ -172,7 +172,7 @@ public final class PageCheck {
 
     /** Walks {@code data} with a snapshot of {@code env} pinned: for {@link Store} while it opens. */
     static Report run(Env<ByteBuffer> env, Path data) {
-        return pinnedWalk(data, () -> {
+        Report pinned = pinnedWalk(data, () -> {
             for (int attempt = 0; ; attempt++) {
                 try {
                     org.lmdbjava.Txn<ByteBuffer> txn = env.txnRead();
@@ -194,6 +194,7 @@ public final class PageCheck {
                 }
             }
         });
+        return pinned != null ? pinned : walk(data, -1, true); // no snapshot to pin: walked unpinned
     }
 
     /**
@@ -203,17 +204,14 @@ public final class PageCheck {
      * pinned that way (another process grew the map): the caller then goes on without the walk.
      */
     static Report runPinnedOrNull(Env<ByteBuffer> env, Path data) {
-        boolean[] unpinned = {false};
-        Report r = pinnedWalk(data, () -> {
+        return pinnedWalk(data, () -> {
             try {
                 org.lmdbjava.Txn<ByteBuffer> txn = env.txnRead();
                 return new Pin(txn.getId(), txn::close);
             } catch (RuntimeException e) {
-                unpinned[0] = true;
                 return null;
             }
-        }, () -> unpinned[0]);
-        return unpinned[0] ? null : r;
+        });
     }
 
     /** A read transaction holding snapshot {@code txnId} until closed. */
@@ -226,19 +224,14 @@ public final class PageCheck {
 
     /**
      * Walks the snapshot a new {@code pin} holds, pinning a newer one while commits keep
-     * overwriting the pinned snapshot's meta page; unpinned when no read transaction can begin
-     * (the supplier gives null).
+     * overwriting the pinned snapshot's meta page; null when no read transaction can begin (the
+     * supplier gives null), which each caller answers in its own way.
      */
     private static Report pinnedWalk(Path data, java.util.function.Supplier<Pin> pin) {
-        return pinnedWalk(data, pin, () -> false);
-    }
-
-    /** As {@link #pinnedWalk(Path, java.util.function.Supplier)}; no walk at all when {@code skipUnpinned} says so after a failed pin. */
-    private static Report pinnedWalk(Path data, java.util.function.Supplier<Pin> pin, java.util.function.BooleanSupplier skipUnpinned) {
         for (int i = 1; ; i++) {
             Pin p = pin.get();
             if (p == null) {
-                return skipUnpinned.getAsBoolean() ? null : walk(data, -1, true);
+                return null;
             }
             try (p) {
                 Report r = walk(data, p.txnId(), i == PIN_TRIES);

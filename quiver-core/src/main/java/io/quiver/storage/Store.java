@@ -875,10 +875,8 @@ public final class Store implements AutoCloseable {
      */
     public int readers() {
         return counted(() -> {
-            releaseDeadReaders(0);
-            int slots = env.info().numReaders;
-            ReaderTable.Readers r = ReaderTable.read(lockFile, slots);
-            return r == null ? slots : r.open();
+            ReaderTable.Readers r = readerTable();
+            return r == null ? env.info().numReaders : r.open();
         });
     }
 
@@ -890,11 +888,16 @@ public final class Store implements AutoCloseable {
      */
     public long readerLag() {
         return counted(() -> {
-            releaseDeadReaders(0);
-            ReaderTable.Readers r = ReaderTable.read(lockFile, env.info().numReaders);
+            ReaderTable.Readers r = readerTable();
             long last = env.info().lastTransactionId;
             return r == null || r.oldestSnapshot() < 0 ? 0L : Math.max(0L, last - r.oldestSnapshot());
         });
+    }
+
+    /** The reader table once dead readers' slots are freed; null when its layout is unknown (must be counted). */
+    private ReaderTable.Readers readerTable() {
+        releaseDeadReaders(0);
+        return ReaderTable.read(lockFile, env.info().numReaders);
     }
 
     /** When {@link #releaseDeadReaders} last looked, in nanoseconds of {@link System#nanoTime}. */
